@@ -1,0 +1,1 @@
+# Benchmarks: built by `make`, run by bench/*.sh (never by `make check`).

@@ -1,0 +1,1 @@
+EXTRA_DIST += include/openflow/of13.h

@@ -1,0 +1,2 @@
+/* FLOW_MOD and FLOW_REMOVED. */
+#include <config.h>

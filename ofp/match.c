@@ -1,0 +1,2 @@
+/* OXM matches: the field table, encode, decode and prerequisite validation. */
+#include <config.h>

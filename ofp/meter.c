@@ -1,0 +1,2 @@
+/* METER_MOD and meter bands. */
+#include <config.h>

@@ -1,0 +1,2 @@
+/* PACKET_IN and PACKET_OUT. */
+#include <config.h>

@@ -1,0 +1,2 @@
+/* Port descriptions (struct ofp_port) and PORT_STATUS. */
+#include <config.h>

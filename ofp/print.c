@@ -1,0 +1,2 @@
+/* Formatter: flows and messages in ovs-ofctl's text syntax. */
+#include <config.h>
