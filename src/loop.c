@@ -1,0 +1,200 @@
+/* The event loop on top of libev.  See loop.h. */
+#include <config.h>
+#include "src/loop.h"
+
+#include <ev.h>
+#include <stddef.h>
+#include <stdlib.h>
+
+#include "ofp/buf.h"
+
+struct vg_io {
+    ev_io w;
+    vg_io_cb *cb;
+    void *aux;
+};
+
+struct vg_timer {
+    ev_timer w;
+    vg_timer_cb *cb;
+    void *aux;
+};
+
+struct vg_signal {
+    ev_signal w;
+    vg_signal_cb *cb;
+    void *aux;
+};
+
+static struct ev_loop *
+loop__(void)
+{
+    return EV_DEFAULT;
+}
+
+static void
+io_cb__(struct ev_loop *loop, ev_io *w, int revents)
+{
+    struct vg_io *io = (struct vg_io *) w;
+    int ev = (revents & EV_READ ? VG_READ : 0) |
+             (revents & EV_WRITE ? VG_WRITE : 0);
+    (void) loop;
+    io->cb(io, ev, io->aux);
+}
+
+static int
+ev_events__(int events)
+{
+    return (events & VG_READ ? EV_READ : 0) |
+           (events & VG_WRITE ? EV_WRITE : 0);
+}
+
+struct vg_io *
+vg_io_create(int fd, int events, vg_io_cb *cb, void *aux)
+{
+    struct vg_io *io = ofp_xcalloc(1, sizeof *io);
+    io->cb = cb;
+    io->aux = aux;
+    ev_io_init(&io->w, io_cb__, fd, ev_events__(events));
+    if (events) {
+        ev_io_start(loop__(), &io->w);
+    }
+    return io;
+}
+
+void
+vg_io_set_events(struct vg_io *io, int events)
+{
+    int want = ev_events__(events);
+    if (ev_is_active(&io->w) && io->w.events == (want | EV__IOFDSET)) {
+        return;
+    }
+    ev_io_stop(loop__(), &io->w);
+    ev_io_set(&io->w, io->w.fd, want);
+    if (want) {
+        ev_io_start(loop__(), &io->w);
+    }
+}
+
+int
+vg_io_fd(const struct vg_io *io)
+{
+    return io->w.fd;
+}
+
+void
+vg_io_destroy(struct vg_io *io)
+{
+    if (io) {
+        ev_io_stop(loop__(), &io->w);
+        free(io);
+    }
+}
+
+static void
+timer_cb__(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    struct vg_timer *t = (struct vg_timer *) w;
+    (void) loop;
+    (void) revents;
+    t->cb(t, t->aux);
+}
+
+struct vg_timer *
+vg_timer_create(vg_timer_cb *cb, void *aux)
+{
+    struct vg_timer *t = ofp_xcalloc(1, sizeof *t);
+    t->cb = cb;
+    t->aux = aux;
+    ev_timer_init(&t->w, timer_cb__, 0., 0.);
+    return t;
+}
+
+void
+vg_timer_start(struct vg_timer *t, double after, double repeat)
+{
+    ev_timer_stop(loop__(), &t->w);
+    ev_timer_set(&t->w, after, repeat);
+    ev_timer_start(loop__(), &t->w);
+}
+
+void
+vg_timer_stop(struct vg_timer *t)
+{
+    ev_timer_stop(loop__(), &t->w);
+}
+
+bool
+vg_timer_active(const struct vg_timer *t)
+{
+    return ev_is_active(&t->w);
+}
+
+void
+vg_timer_destroy(struct vg_timer *t)
+{
+    if (t) {
+        ev_timer_stop(loop__(), &t->w);
+        free(t);
+    }
+}
+
+static void
+signal_cb__(struct ev_loop *loop, ev_signal *w, int revents)
+{
+    struct vg_signal *s = (struct vg_signal *) w;
+    (void) loop;
+    (void) revents;
+    s->cb(s, w->signum, s->aux);
+}
+
+struct vg_signal *
+vg_signal_create(int signum, vg_signal_cb *cb, void *aux)
+{
+    struct vg_signal *s = ofp_xcalloc(1, sizeof *s);
+    s->cb = cb;
+    s->aux = aux;
+    ev_signal_init(&s->w, signal_cb__, signum);
+    ev_signal_start(loop__(), &s->w);
+    return s;
+}
+
+void
+vg_signal_destroy(struct vg_signal *s)
+{
+    if (s) {
+        ev_signal_stop(loop__(), &s->w);
+        free(s);
+    }
+}
+
+double
+vg_now(void)
+{
+    return ev_now(loop__());
+}
+
+double
+vg_now_exact(void)
+{
+    ev_now_update(loop__());
+    return ev_now(loop__());
+}
+
+unsigned long
+vg_loop_iterations(void)
+{
+    return ev_iteration(loop__());
+}
+
+void
+vg_loop_run(void)
+{
+    ev_run(loop__(), 0);
+}
+
+void
+vg_loop_break(void)
+{
+    ev_break(loop__(), EVBREAK_ALL);
+}

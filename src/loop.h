@@ -1,0 +1,48 @@
+/* The event loop: fd watchers, timers and signals on top of libev.
+ *
+ * This is the only module that includes <ev.h>.  There is one loop per
+ * process (libev's default loop); callbacks run on it one at a time. */
+#ifndef VG_LOOP_H
+#define VG_LOOP_H 1
+
+#include <stdbool.h>
+
+enum { VG_READ = 1, VG_WRITE = 2 };
+
+struct vg_io;
+struct vg_timer;
+struct vg_signal;
+
+typedef void vg_io_cb(struct vg_io *, int revents, void *aux);
+typedef void vg_timer_cb(struct vg_timer *, void *aux);
+typedef void vg_signal_cb(struct vg_signal *, int signum, void *aux);
+
+/* Watches 'fd' for 'events' (VG_READ | VG_WRITE; 0 to pause). */
+struct vg_io *vg_io_create(int fd, int events, vg_io_cb *, void *aux);
+void vg_io_set_events(struct vg_io *, int events);
+int vg_io_fd(const struct vg_io *);
+void vg_io_destroy(struct vg_io *);
+
+/* A stopped timer; vg_timer_start() fires it after 'after' seconds and then
+ * every 'repeat' seconds (0: once). */
+struct vg_timer *vg_timer_create(vg_timer_cb *, void *aux);
+void vg_timer_start(struct vg_timer *, double after, double repeat);
+void vg_timer_stop(struct vg_timer *);
+bool vg_timer_active(const struct vg_timer *);
+void vg_timer_destroy(struct vg_timer *);
+
+struct vg_signal *vg_signal_create(int signum, vg_signal_cb *, void *aux);
+void vg_signal_destroy(struct vg_signal *);
+
+/* Monotonic time in seconds, as of the current loop iteration
+ * (vg_now_exact() asks the clock). */
+double vg_now(void);
+double vg_now_exact(void);
+
+/* Number of loop iterations (wakeups) so far: for the idle-CPU benchmark. */
+unsigned long vg_loop_iterations(void);
+
+void vg_loop_run(void);
+void vg_loop_break(void);
+
+#endif /* src/loop.h */

@@ -1,0 +1,147 @@
+/* The host model: constructors, destructors and look-ups.  See model.h. */
+#include <config.h>
+#include "src/model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void
+vg_host_init(struct vg_host *host)
+{
+    memset(host, 0, sizeof *host);
+}
+
+void
+vg_iface_destroy(struct vg_iface *iface)
+{
+    if (iface) {
+        free(iface->name);
+        free(iface->type);
+        free(iface->mac_in_use);
+        free(iface->port_name);
+        for (size_t i = 0; i < iface->n_external_ids; i++) {
+            free(iface->external_ids[i].key);
+            free(iface->external_ids[i].value);
+        }
+        free(iface->external_ids);
+    }
+}
+
+void
+vg_bridge_destroy(struct vg_bridge *br)
+{
+    if (br) {
+        free(br->name);
+        free(br->fail_mode);
+        for (size_t i = 0; i < br->n_controllers; i++) {
+            free(br->controllers[i]);
+        }
+        free(br->controllers);
+        for (size_t i = 0; i < br->n_ifaces; i++) {
+            vg_iface_destroy(&br->ifaces[i]);
+        }
+        free(br->ifaces);
+    }
+}
+
+/* Frees everything 'host' owns and leaves it empty.  Accepts NULL. */
+void
+vg_host_destroy(struct vg_host *host)
+{
+    if (host) {
+        for (size_t i = 0; i < host->n_bridges; i++) {
+            vg_bridge_destroy(&host->bridges[i]);
+        }
+        free(host->bridges);
+        vg_host_init(host);
+    }
+}
+
+const struct vg_bridge *
+vg_host_find_bridge(const struct vg_host *host, const char *name)
+{
+    for (size_t i = 0; i < host->n_bridges; i++) {
+        if (!strcmp(host->bridges[i].name, name)) {
+            return &host->bridges[i];
+        }
+    }
+    return NULL;
+}
+
+const struct vg_bridge *
+vg_host_find_dpid(const struct vg_host *host, uint64_t dpid)
+{
+    for (size_t i = 0; i < host->n_bridges; i++) {
+        if (dpid && host->bridges[i].dpid == dpid) {
+            return &host->bridges[i];
+        }
+    }
+    return NULL;
+}
+
+const struct vg_iface *
+vg_bridge_find_iface(const struct vg_bridge *br, const char *name)
+{
+    for (size_t i = 0; i < br->n_ifaces; i++) {
+        if (!strcmp(br->ifaces[i].name, name)) {
+            return &br->ifaces[i];
+        }
+    }
+    return NULL;
+}
+
+/* Returns the value for 'key' in the 'n' pairs at 'kv', or NULL. */
+const char *
+vg_kv_get(const struct vg_kv *kv, size_t n, const char *key)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(kv[i].key, key)) {
+            return kv[i].value;
+        }
+    }
+    return NULL;
+}
+
+static int
+kv_cmp__(const void *a_, const void *b_)
+{
+    const struct vg_kv *a = a_, *b = b_;
+    return strcmp(a->key, b->key);
+}
+
+void
+vg_kv_sort(struct vg_kv *kv, size_t n)
+{
+    if (n > 1) {
+        qsort(kv, n, sizeof *kv, kv_cmp__);
+    }
+}
+
+static int
+bridge_cmp__(const void *a_, const void *b_)
+{
+    const struct vg_bridge *a = a_, *b = b_;
+    return strcmp(a->name, b->name);
+}
+
+static int
+iface_cmp__(const void *a_, const void *b_)
+{
+    const struct vg_iface *a = a_, *b = b_;
+    return strcmp(a->name, b->name);
+}
+
+void
+vg_host_sort(struct vg_host *host)
+{
+    if (host->n_bridges > 1) {
+        qsort(host->bridges, host->n_bridges, sizeof *host->bridges,
+              bridge_cmp__);
+    }
+    for (size_t i = 0; i < host->n_bridges; i++) {
+        struct vg_bridge *br = &host->bridges[i];
+        if (br->n_ifaces > 1) {
+            qsort(br->ifaces, br->n_ifaces, sizeof *br->ifaces, iface_cmp__);
+        }
+    }
+}

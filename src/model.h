@@ -1,0 +1,68 @@
+/* The host as vifguard sees it: bridges and their interfaces.
+ *
+ * A policy source (OVSDB today, xenstore later) produces a complete
+ * vg_host snapshot whenever something changed; the engine compares it with
+ * what it protects now and acts on the difference.  Snapshots are plain
+ * owned data with no pointers into the source's own state, so the engine can
+ * keep the previous one while the source builds the next. */
+#ifndef VG_MODEL_H
+#define VG_MODEL_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* One key=value pair of an OVSDB map column (external_ids, other_config). */
+struct vg_kv {
+    char *key;
+    char *value;
+};
+
+struct vg_iface {
+    char uuid[37];          /* OVSDB Interface row UUID. */
+    char *name;             /* Interface.name, e.g. "vif5.0". */
+    char *type;             /* Interface.type: "", "internal", "patch"... */
+    int64_t ofport;         /* Interface.ofport; <= 0 when unassigned/failed. */
+    char *mac_in_use;       /* Interface.mac_in_use, or NULL. */
+    char *port_name;        /* Name of the Port row holding it. */
+    char port_uuid[37];     /* UUID of that Port row. */
+    int tag;                /* Port.tag (access VLAN), or -1 if none. */
+    size_t n_port_ifaces;   /* Interfaces in that Port (> 1: a bond). */
+    struct vg_kv *external_ids; /* Interface.external_ids, sorted by key. */
+    size_t n_external_ids;
+};
+
+struct vg_bridge {
+    char uuid[37];          /* OVSDB Bridge row UUID. */
+    char *name;             /* Bridge.name, e.g. "xenbr0". */
+    uint64_t dpid;          /* Bridge.datapath_id, 0 if not known yet. */
+    char *fail_mode;        /* Bridge.fail_mode: "", "secure", "standalone". */
+    char **controllers;     /* Bridge.controller targets, e.g. "unix:..". */
+    size_t n_controllers;
+    struct vg_iface *ifaces; /* Every Interface of every Port, by name. */
+    size_t n_ifaces;
+};
+
+struct vg_host {
+    struct vg_bridge *bridges; /* Sorted by name. */
+    size_t n_bridges;
+};
+
+void vg_host_init(struct vg_host *);
+void vg_host_destroy(struct vg_host *);
+void vg_bridge_destroy(struct vg_bridge *);
+void vg_iface_destroy(struct vg_iface *);
+
+const struct vg_bridge *vg_host_find_bridge(const struct vg_host *,
+                                            const char *name);
+const struct vg_bridge *vg_host_find_dpid(const struct vg_host *,
+                                          uint64_t dpid);
+const struct vg_iface *vg_bridge_find_iface(const struct vg_bridge *,
+                                            const char *name);
+const char *vg_kv_get(const struct vg_kv *, size_t n, const char *key);
+/* Sorts an array of pairs by key (for builders). */
+void vg_kv_sort(struct vg_kv *, size_t n);
+/* Sorts bridges and interfaces by name (for builders). */
+void vg_host_sort(struct vg_host *);
+
+#endif /* src/model.h */

@@ -1,0 +1,73 @@
+/* What vifguardd reports about itself: the contract between the engine,
+ * which fills these plain structs, and the control socket (ctl.c), which
+ * turns them into JSON for vifguard-ctl.  No json-c here. */
+#ifndef VG_STATUS_H
+#define VG_STATUS_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum vg_port_state {
+    VG_PORT_PENDING,   /* Known, protection not acknowledged yet. */
+    VG_PORT_PROTECTED, /* Flows installed and acknowledged. */
+    VG_PORT_ERROR,     /* Held closed; 'reason' says why. */
+};
+const char *vg_port_state_name(enum vg_port_state); /* "pending", ... */
+
+struct vg_vif_status {
+    char *bridge;
+    char *name;
+    int64_t ofport;
+    char *mac;          /* "02:00:00:00:00:01" or NULL if none. */
+    char *mode;         /* "locked", "unlocked", "disabled". */
+    char **ipv4;        /* Allowed addresses/prefixes as text. */
+    size_t n_ipv4;
+    char **ipv6;
+    size_t n_ipv6;
+    enum vg_port_state state;
+    char *reason;       /* For VG_PORT_ERROR (and a pending reason), or NULL. */
+    char *source;       /* Where the policy came from: "ovsdb", "xenstore". */
+};
+
+struct vg_bridge_status {
+    char *name;
+    uint64_t dpid;
+    bool connected;     /* An OpenFlow connection is up and read back. */
+    char *fail_mode;    /* As configured in OVSDB. */
+    bool fail_secure;   /* fail_mode == "secure"; loud warning otherwise. */
+    size_t n_trusted;
+    size_t n_guests[3]; /* Indexed by enum vg_port_state. */
+};
+
+/* Plug latency histogram: bucket i counts latencies in
+ * [2^i, 2^(i+1)) microseconds; the last bucket is open-ended. */
+#define VG_LAT_BUCKETS 24
+
+struct vg_stats {
+    double uptime;               /* Seconds. */
+    bool ovsdb_connected;
+    uint64_t ovsdb_updates;      /* OVSDB update notifications received. */
+    uint64_t ofp_connections;    /* OpenFlow connections accepted. */
+    uint64_t flow_mods_sent;     /* FLOW_MODs sent (adds and deletes). */
+    uint64_t bundles_committed;
+    uint64_t bundles_failed;
+    uint64_t ofp_errors;         /* ERROR messages received. */
+    uint64_t lat_count;
+    uint64_t lat_buckets[VG_LAT_BUCKETS];
+    double lat_max;              /* Seconds. */
+    double lat_sum;              /* Seconds. */
+    unsigned long loop_iterations;
+};
+
+struct vg_status {
+    struct vg_bridge_status *bridges;
+    size_t n_bridges;
+    struct vg_vif_status *vifs;
+    size_t n_vifs;
+    struct vg_stats stats;
+};
+
+void vg_status_destroy(struct vg_status *);
+
+#endif /* src/status.h */
