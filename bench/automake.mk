@@ -1,1 +1,8 @@
 # Benchmarks: built by `make`, run by bench/*.sh (never by `make check`).
+
+# bench/ofp-codec.sh: libofp encode/decode rate against the rate at which
+# ovs-vswitchd accepts the same flow_mods.
+noinst_PROGRAMS += bench/ofp-codec
+bench_ofp_codec_SOURCES = bench/ofp-codec.c
+bench_ofp_codec_LDADD = ofp/libofp.a
+EXTRA_DIST += bench/ofp-codec.sh

@@ -83,7 +83,8 @@ void ofp_instructions_write_metadata(struct ofp_instructions *,
                                      uint64_t metadata, uint64_t mask);
 
 int ofp_instructions_encode(const struct ofp_instructions *, struct ofp_buf *);
-/* Pulls all remaining bytes of view 'b' as instructions.  Returns 0 or an
+/* Pulls all remaining bytes of view 'b' as instructions into 'insts', which
+ * it initializes (it must not hold actions).  Returns 0 or an
  * ofperr (OFPBIC_BAD_LEN, OFPBIC_UNKNOWN_INST, OFPBIC_UNSUP_INST for a
  * duplicate, OFPBIC_BAD_TABLE_ID, ...). */
 int ofp_instructions_decode(struct ofp_buf *b, struct ofp_instructions *);

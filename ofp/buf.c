@@ -45,6 +45,20 @@ ofp_xstrdup(const char *s)
     return memcpy(ofp_xmalloc(n), s, n);
 }
 
+/* Returns a malloc'd string formatted as by printf(). */
+char *
+ofp_xasprintf(const char *fmt, ...)
+{
+    struct ofp_buf b;
+    va_list args;
+
+    ofp_buf_init(&b);
+    va_start(args, fmt);
+    ofp_buf_put_vformat(&b, fmt, args);
+    va_end(args);
+    return ofp_buf_steal_cstr(&b);
+}
+
 /* Initializes 'b' as an empty owned buffer. */
 void
 ofp_buf_init(struct ofp_buf *b)

@@ -148,5 +148,6 @@ void *ofp_xmalloc(size_t);
 void *ofp_xcalloc(size_t, size_t);
 void *ofp_xrealloc(void *, size_t);
 char *ofp_xstrdup(const char *);
+char *ofp_xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
 
 #endif /* ofp/buf.h */

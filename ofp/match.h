@@ -45,7 +45,8 @@ enum ofp_field_id {
     OFPF_IPV6_DST,       /* 16 bytes, maskable; needs eth_type 0x86dd. */
     OFPF_ICMPV6_TYPE,    /* 1 byte; needs ip_proto 58 (and IPv6). */
     OFPF_ICMPV6_CODE,    /* 1 byte; needs ip_proto 58 (and IPv6). */
-    OFPF_IPV6_ND_TARGET, /* 16 bytes; needs icmpv6_type 135 or 136. */
+    OFPF_IPV6_ND_TARGET, /* 16 bytes, maskable (as in OVS, not the 1.3
+                          * spec); needs icmpv6_type 135 or 136. */
     OFPF_IPV6_ND_SLL,    /* 6 bytes; needs icmpv6_type 135. */
     OFPF_IPV6_ND_TLL,    /* 6 bytes; needs icmpv6_type 136. */
     OFPF_REG0,           /* 4 bytes, maskable, NXM_NX_REG0 (class 0x0001). */
@@ -81,7 +82,7 @@ struct ofp_field_info {
     uint16_t oxm_class;    /* OFPXMC_OPENFLOW_BASIC or OFPXMC_NXM_1. */
     uint8_t oxm_field;     /* Field number within the class. */
     uint8_t len;           /* Width in bytes. */
-    bool maskable;         /* The 1.3 spec allows a mask. */
+    bool maskable;         /* The 1.3 spec (or OVS) allows a mask. */
     enum ofp_prereq prereq;
     uint8_t offset;        /* Offset in the value/mask store. */
 };
@@ -103,7 +104,7 @@ bool ofp_match_equal(const struct ofp_match *, const struct ofp_match *);
 bool ofp_match_has(const struct ofp_match *, enum ofp_field_id);
 
 /* Generic access: 'value' and 'mask' are network byte order, the field's
- * width.  A NULL 'mask' sets an exact match. */
+ * width.  A NULL or all-ones 'mask' sets an exact match. */
 void ofp_match_set(struct ofp_match *, enum ofp_field_id, const void *value,
                    const void *mask);
 void ofp_match_clear(struct ofp_match *, enum ofp_field_id);

@@ -282,6 +282,11 @@ void ofp_port_status_encode(const struct ofp_port_status *, uint32_t xid,
                             struct ofp_buf *);
 int ofp_port_status_decode(const void *msg, size_t len,
                            struct ofp_port_status *);
+/* One struct ofp13_port (64 bytes), for PORT_STATUS and PORT_DESC: encode
+ * appends it; decode pulls it from the front of view 'view' and returns 0 or
+ * OFPBRC_BAD_LEN. */
+void ofp_port_encode(const struct ofp_port *, struct ofp_buf *);
+int ofp_port_decode(struct ofp_buf *view, struct ofp_port *);
 
 /* PACKET_IN. */
 struct ofp_packet_in {

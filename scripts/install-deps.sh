@@ -23,7 +23,7 @@ PACKAGES=(
     openvswitch-switch openvswitch-common
     # Test runner and network tools for the integration tests.
     python3 python3-pytest python3-scapy
-    iproute2 iputils-ping tcpdump ethtool
+    iproute2 iputils-ping tcpdump ethtool procps
     dnsmasq radvd isc-dhcp-client ndisc6 arping iperf3
     # Packaging.
     rpm dpkg-dev debhelper

@@ -8,3 +8,34 @@ src_libvifguard_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 
 # Link order for every program using the daemon library.
 VG_LDADD = src/libvifguard.a ofp/libofp.a $(JSONC_LIBS) $(EV_LIBS)
+
+# Lead's block: policy, flow compiler, OpenFlow connections, engine.
+src_libvifguard_a_SOURCES += \
+	src/loop.c src/loop.h \
+	src/log.h \
+	src/status.h \
+	src/policy.c src/policy.h \
+	src/flows.c src/flows.h \
+	src/ofconn.c src/ofconn.h \
+	src/engine.c src/engine.h
+
+# h8's block: OVSDB client (JSON-RPC transport, monitor, snapshots).
+src_libvifguard_a_SOURCES += \
+	src/jsonrpc.c src/jsonrpc.h \
+	src/ovsdb.c src/ovsdb.h
+
+# h7's block: logging, settings, process plumbing, control socket, and
+# the main programs vifguardd and vifguard-ctl.
+src_libvifguard_a_SOURCES += \
+	src/log.c \
+	src/status.c \
+	src/config.c src/config.h \
+	src/daemon.c src/daemon.h \
+	src/ctl.c src/ctl-json.c src/ctl.h
+sbin_PROGRAMS += vifguardd
+vifguardd_SOURCES = src/vifguardd.c
+vifguardd_LDADD = $(VG_LDADD)
+bin_PROGRAMS += vifguard-ctl
+vifguard_ctl_SOURCES = src/vifguard-ctl.c
+vifguard_ctl_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+vifguard_ctl_LDADD = $(VG_LDADD)

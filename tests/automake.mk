@@ -6,3 +6,109 @@ check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 tests_unit_test_buf_SOURCES = tests/unit/test-buf.c tests/unit/check.h
 tests_unit_test_buf_LDADD = ofp/libofp.a
+
+# ofp/match.c, ofp/actions.c, ofp/errors.c.
+UNIT_TESTS += tests/unit/test-match tests/unit/test-actions
+tests_unit_test_match_SOURCES = tests/unit/test-match.c tests/unit/check.h
+tests_unit_test_match_LDADD = ofp/libofp.a
+tests_unit_test_actions_SOURCES = tests/unit/test-actions.c tests/unit/check.h
+tests_unit_test_actions_LDADD = ofp/libofp.a
+
+# Golden vectors (tests/test_golden.py) and libFuzzer targets
+# (tests/test_fuzz.py, tests/fuzz/run-long.sh).
+noinst_PROGRAMS += tests/golden/vectors
+tests_golden_vectors_SOURCES = tests/golden/vectors.c
+tests_golden_vectors_LDADD = ofp/libofp.a
+EXTRA_DIST += \
+	tests/test_golden.py \
+	tests/golden/expected \
+	tests/test_fuzz.py \
+	tests/fuzz/corpus \
+	tests/fuzz/flows.txt \
+	tests/fuzz/flows.dict \
+	tests/fuzz/gen-corpus.py \
+	tests/fuzz/run-long.sh
+if FUZZING
+FUZZ_TARGETS = \
+	tests/fuzz/fuzz-ofp-decode \
+	tests/fuzz/fuzz-ofp-roundtrip \
+	tests/fuzz/fuzz-ofp-parse
+noinst_PROGRAMS += $(FUZZ_TARGETS)
+tests_fuzz_fuzz_ofp_decode_SOURCES = tests/fuzz/fuzz-ofp-decode.c
+tests_fuzz_fuzz_ofp_decode_LDADD = ofp/libofp.a
+tests_fuzz_fuzz_ofp_decode_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_ofp_roundtrip_SOURCES = tests/fuzz/fuzz-ofp-roundtrip.c
+tests_fuzz_fuzz_ofp_roundtrip_LDADD = ofp/libofp.a
+tests_fuzz_fuzz_ofp_roundtrip_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_ofp_parse_SOURCES = tests/fuzz/fuzz-ofp-parse.c
+tests_fuzz_fuzz_ofp_parse_LDADD = ofp/libofp.a
+tests_fuzz_fuzz_ofp_parse_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+endif
+
+# Decoding of bytes captured from a real ovs-vswitchd (tests/captures/,
+# recorded by tests/captures/capture.py; see tests/captures/README.md).
+UNIT_TESTS += tests/unit/test-captures
+tests_unit_test_captures_SOURCES = tests/unit/test-captures.c
+tests_unit_test_captures_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DVG_CAPTURES_DIR='"$(abs_top_srcdir)/tests/captures"'
+tests_unit_test_captures_LDADD = ofp/libofp.a
+EXTRA_DIST += \
+	tests/captures/README.md \
+	tests/captures/capture.py \
+	tests/captures/flows.txt \
+	tests/captures/errors.hex \
+	tests/captures/features.hex \
+	tests/captures/flow-stats.hex \
+	tests/captures/group-desc.hex \
+	tests/captures/hello.hex \
+	tests/captures/port-desc-large.hex \
+	tests/captures/port-desc-small.hex \
+	tests/captures/port-status.hex \
+	tests/conftest.py \
+	tests/ovs_sandbox.py \
+	tests/test_sandbox.py \
+	tests/test_unit.py \
+	scripts/install-deps.sh \
+	scripts/run-tests.sh \
+	scripts/format.sh
+
+# Lead's block: daemon unit tests (policy parsing, flow compiler).
+UNIT_TESTS += tests/unit/test-policy
+tests_unit_test_policy_SOURCES = tests/unit/test-policy.c
+tests_unit_test_policy_LDADD = $(VG_LDADD)
+UNIT_TESTS += tests/unit/test-flows
+tests_unit_test_flows_SOURCES = tests/unit/test-flows.c
+tests_unit_test_flows_LDADD = $(VG_LDADD)
+
+# ofp/msgs.c, ofp/switch.c, ofp/port.c, ofp/packet.c, ofp/bundle.c.
+UNIT_TESTS += tests/unit/test-msgs
+tests_unit_test_msgs_SOURCES = tests/unit/test-msgs.c tests/unit/check.h
+tests_unit_test_msgs_LDADD = ofp/libofp.a
+
+# ofp/print.c, ofp/parse.c.
+UNIT_TESTS += tests/unit/test-print
+tests_unit_test_print_SOURCES = tests/unit/test-print.c tests/unit/check.h
+tests_unit_test_print_LDADD = ofp/libofp.a
+
+# h8's block: OVSDB client (src/jsonrpc.c, src/ovsdb.c): unit test, the
+# ovsdb-watch tool used by tests/test_ovsdb.py, and a fuzz target.
+UNIT_TESTS += tests/unit/test-ovsdb
+tests_unit_test_ovsdb_SOURCES = tests/unit/test-ovsdb.c tests/unit/check.h
+tests_unit_test_ovsdb_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_test_ovsdb_LDADD = $(VG_LDADD)
+check_PROGRAMS += tests/ovsdb-watch
+tests_ovsdb_watch_SOURCES = tests/ovsdb-watch.c
+tests_ovsdb_watch_LDADD = $(VG_LDADD)
+EXTRA_DIST += tests/test_ovsdb.py tests/fuzz/corpus/fuzz-ovsdb
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-ovsdb
+tests_fuzz_fuzz_ovsdb_SOURCES = tests/fuzz/fuzz-ovsdb.c
+tests_fuzz_fuzz_ovsdb_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+tests_fuzz_fuzz_ovsdb_LDADD = $(VG_LDADD)
+tests_fuzz_fuzz_ovsdb_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+endif
+
+# ofp/flow.c, ofp/group.c, ofp/meter.c, ofp/multipart.c.
+UNIT_TESTS += tests/unit/test-flow
+tests_unit_test_flow_SOURCES = tests/unit/test-flow.c tests/unit/check.h
+tests_unit_test_flow_LDADD = ofp/libofp.a

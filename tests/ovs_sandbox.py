@@ -72,13 +72,13 @@ def _read_pid(path):
 
 
 def _pid_alive(pid):
+    """True if 'pid' runs (a zombie waiting for init to reap it does not)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        with open("/proc/%d/stat" % pid) as f:
+            state = f.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
         return False
-    except PermissionError:
-        return True
-    return True
+    return state not in ("Z", "X")
 
 
 class OvsSandbox:
@@ -123,6 +123,13 @@ class OvsSandbox:
              "--detach", "--no-chdir"], env=self.env)
         self.started = True
         self.vsctl("--no-wait", "init")
+        self.start_vswitchd()
+        return self
+
+    def start_vswitchd(self):
+        """Starts ovs-vswitchd (again) and waits until it has read the
+        database."""
+        d = self.dir
         args = ["ovs-vswitchd", self.db, "--disable-system",
                 "--disable-system-route",
                 "--pidfile=" + os.path.join(d, "ovs-vswitchd.pid"),
@@ -132,12 +139,35 @@ class OvsSandbox:
         if self.dummy:
             args.append("--enable-dummy=override")
         run(args, env=self.env)
-        # ovs-vswitchd has read the database once it answers this.
-        self.vsctl("--timeout=30", "add-br", "vgprobe" + self.tag, "--",
-                   "set", "bridge", "vgprobe" + self.tag,
+        # ovs-vswitchd has applied the database once this returns.
+        probe = "vgprobe" + self.tag
+        self.vsctl("--timeout=30", "add-br", probe, "--", "set", "bridge",
+                   probe,
                    "datapath_type=" + ("dummy" if self.dummy else "netdev"))
-        self.vsctl("--timeout=30", "del-br", "vgprobe" + self.tag)
-        return self
+        self.vsctl("--timeout=30", "del-br", probe)
+
+    def kill_vswitchd(self, sig=signal.SIGKILL):
+        """Sends 'sig' to ovs-vswitchd (SIGKILL: a crash) and waits until it
+        is gone.  Its netdev bridges' tap devices stay behind, as after a
+        real crash; start_vswitchd() reuses them."""
+        pid = _read_pid(os.path.join(self.dir, "ovs-vswitchd.pid"))
+        if pid is None:
+            raise SandboxError("ovs-vswitchd has no pidfile")
+        os.kill(pid, sig)
+        deadline = time.monotonic() + 10
+        while _pid_alive(pid):
+            if time.monotonic() > deadline:
+                raise SandboxError("ovs-vswitchd (pid %d) did not die" % pid)
+            time.sleep(0.02)
+
+    def restart_vswitchd(self, crash=True):
+        """Restarts ovs-vswitchd: killed with SIGKILL if 'crash', else asked
+        to exit.  OpenFlow flows are lost, the database is kept."""
+        if crash:
+            self.kill_vswitchd()
+        else:
+            self._stop_daemon("ovs-vswitchd")
+        self.start_vswitchd()
 
     def stop(self):
         """Deletes namespaces, stops the daemons (exit, then SIGTERM, then
@@ -157,8 +187,12 @@ class OvsSandbox:
         if pid is None:
             return
         ctl = os.path.join(self.dir, name + ".ctl")
+        # --cleanup makes ovs-vswitchd delete its datapaths, and with them
+        # the tap devices of the netdev bridges' local ports.
+        cleanup = ["--cleanup"] if name == "ovs-vswitchd" else []
         if os.path.exists(ctl):
-            run(["ovs-appctl", "-t", ctl, "exit"], check=False, timeout=10)
+            run(["ovs-appctl", "-t", ctl, "exit"] + cleanup, check=False,
+                timeout=10)
         for sig in (None, signal.SIGTERM, signal.SIGKILL):
             if sig is not None and _pid_alive(pid):
                 try:

@@ -340,6 +340,16 @@ struct ofp13_flow_mod {
 _Static_assert(sizeof(struct ofp13_flow_mod) == 40, "flow_mod");
 
 /* FLOW_REMOVED. */
+enum ofp_flow_removed_reason {
+    OFPRR_IDLE_TIMEOUT = 0,
+    OFPRR_HARD_TIMEOUT = 1,
+    OFPRR_DELETE = 2,
+    OFPRR_GROUP_DELETE = 3,
+    /* OpenFlow 1.4+ only (OVS sends OFPRR_DELETE instead on 1.3). */
+    OFPRR14_METER_DELETE = 4,
+    OFPRR14_EVICTION = 5,
+};
+
 struct ofp13_flow_removed {
     of_be64 cookie;
     of_be16 priority;

@@ -1,0 +1,983 @@
+/* The engine: desired versus installed flow groups, per bridge.
+ * See engine.h and docs/DESIGN.md ("Data flow", "Flow groups").
+ *
+ * Per bridge, the engine knows:
+ *   - the ports of the latest snapshot, each with the fingerprint of the flow
+ *     group it wants (or none: no valid ofport, bad policy, failed install);
+ *   - 'installed': for every vifguard cookie on the switch, the fingerprint
+ *     of the flows there, read back when the connection came up and updated
+ *     whenever a transaction is acknowledged;
+ *   - at most one transaction in flight: an atomic bundle of group
+ *     replacements and deletions, followed by a barrier.
+ * reconcile__() compares the two and sends the difference.  Everything is
+ * driven by events (a snapshot, a connection, a reply): no polling. */
+#include <config.h>
+#include "src/engine.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ofp/msgs.h"
+#include "src/flows.h"
+#include "src/log.h"
+#include "src/loop.h"
+#include "src/model.h"
+#include "src/ofconn.h"
+#include "src/status.h"
+
+#define SUBSYS "engine"
+
+/* OVSDB's ofport for the bridge's own internal port (OpenFlow 1.0 LOCAL). */
+#define OVSDB_OFPORT_LOCAL 65534
+/* Highest ordinary OpenFlow 1.0-style port number OVS assigns. */
+#define OVSDB_OFPORT_MAX 0xff00
+
+/* Flow mods per bundle: larger changes are split into several
+ * transactions. */
+#define TXN_MAX_FLOWS 50000
+
+struct eng_port {
+    char *name;
+    uint32_t ofp_port;        /* OpenFlow port number, 0 if none valid. */
+    bool guest;
+    struct vg_policy policy;  /* Guests only. */
+    char *error;              /* Policy or install error, or NULL. */
+    bool want;                /* Has a group to install. */
+    uint64_t want_fp;         /* Its fingerprint. */
+    uint64_t failed_fp;       /* A fingerprint whose install failed, or 0. */
+    double changed_at;        /* When 'want_fp' last changed. */
+};
+
+struct installed__ {
+    uint64_t cookie;
+    uint64_t fp;
+};
+
+struct txn_group__ {
+    uint64_t cookie;
+    uint64_t fp;              /* What it will hold when acknowledged. */
+    bool deleted;             /* Group removed (fp meaningless). */
+};
+
+struct eng_txn {
+    uint32_t xid;             /* Bundle messages. */
+    uint32_t barrier_xid;
+    uint32_t bundle_id;
+    bool committed;           /* COMMIT_REPLY seen. */
+    int error;                /* First error seen, or 0. */
+    struct txn_group__ *groups;
+    size_t n_groups;
+};
+
+struct eng_bridge {
+    struct engine *engine;
+    char *name;
+    uint64_t dpid;
+    char *fail_mode;
+    bool warned_fail_mode;
+    struct eng_port *ports;   /* Sorted by name. */
+    size_t n_ports;
+    uint64_t bridge_fp;       /* Fingerprint of the bridge group. */
+    struct ofconn *conn;
+    uint32_t readback_xid;    /* Read-back in progress, or 0. */
+    bool synced;              /* 'installed' reflects the switch. */
+    struct installed__ *installed; /* Sorted by cookie. */
+    size_t n_installed;
+    struct eng_txn *txn;      /* In flight, or NULL. */
+    bool solo;                /* Retry failed batches one group at a time. */
+    uint32_t next_bundle_id;
+};
+
+struct engine {
+    enum vg_mode default_mode;
+    bool (*is_guest_name)(const char *, void *);
+    void *aux;
+    struct eng_bridge **bridges;
+    size_t n_bridges;
+    struct ofconn **orphans;  /* Connected, datapath id not in OVSDB yet. */
+    size_t n_orphans;
+    struct vg_stats stats;
+    double started;
+};
+
+static void reconcile__(struct eng_bridge *);
+
+struct engine *
+engine_create(enum vg_mode default_mode,
+              bool (*is_guest_name)(const char *, void *), void *aux)
+{
+    struct engine *e = ofp_xcalloc(1, sizeof *e);
+    e->default_mode = default_mode;
+    e->is_guest_name = is_guest_name;
+    e->aux = aux;
+    e->started = vg_now_exact();
+    return e;
+}
+
+static void
+port_destroy__(struct eng_port *p)
+{
+    free(p->name);
+    free(p->error);
+    vg_policy_destroy(&p->policy);
+}
+
+static void
+txn_destroy__(struct eng_txn *txn)
+{
+    if (txn) {
+        free(txn->groups);
+        free(txn);
+    }
+}
+
+static void
+bridge_destroy__(struct eng_bridge *br)
+{
+    for (size_t i = 0; i < br->n_ports; i++) {
+        port_destroy__(&br->ports[i]);
+    }
+    free(br->ports);
+    free(br->installed);
+    txn_destroy__(br->txn);
+    free(br->name);
+    free(br->fail_mode);
+    free(br);
+}
+
+void
+engine_destroy(struct engine *e)
+{
+    if (e) {
+        for (size_t i = 0; i < e->n_bridges; i++) {
+            bridge_destroy__(e->bridges[i]);
+        }
+        free(e->bridges);
+        free(e->orphans);
+        free(e);
+    }
+}
+
+/* Maps an OVSDB ofport to an OpenFlow 1.3 port number, or 0 if it is not a
+ * usable port number (unassigned [], failed -1, out of range). */
+static uint32_t
+ofp_port_from_ovsdb__(int64_t ofport)
+{
+    if (ofport == OVSDB_OFPORT_LOCAL) {
+        return OFPP_LOCAL;
+    }
+    return ofport > 0 && ofport < OVSDB_OFPORT_MAX ? (uint32_t) ofport : 0;
+}
+
+static bool
+is_guest__(const struct engine *e, const struct vg_iface *iface)
+{
+    return (vg_kv_get(iface->external_ids, iface->n_external_ids,
+                      "attached-mac")
+            || (e->is_guest_name && e->is_guest_name(iface->name, e->aux)));
+}
+
+/* Compiles the flow group of 'p' into 'g' (initialized by the caller). */
+static void
+compile_port__(const struct eng_port *p, struct vg_flow_group *g)
+{
+    if (p->guest) {
+        vg_flows_guest(p->ofp_port, &p->policy, g);
+    } else {
+        vg_flows_trusted(p->ofp_port, g);
+    }
+}
+
+static uint64_t
+port_fingerprint__(const struct eng_port *p)
+{
+    struct vg_flow_group g;
+    vg_flow_group_init(&g, vg_cookie(VG_COOKIE_PORT, p->ofp_port));
+    compile_port__(p, &g);
+    uint64_t fp = vg_flow_group_fingerprint(&g);
+    vg_flow_group_destroy(&g);
+    return fp;
+}
+
+static struct eng_bridge *
+find_bridge__(const struct engine *e, const char *name)
+{
+    for (size_t i = 0; i < e->n_bridges; i++) {
+        if (!strcmp(e->bridges[i]->name, name)) {
+            return e->bridges[i];
+        }
+    }
+    return NULL;
+}
+
+static const struct eng_port *
+find_port__(const struct eng_bridge *br, const char *name)
+{
+    size_t lo = 0, hi = br->n_ports;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(br->ports[mid].name, name);
+        if (!c) {
+            return &br->ports[mid];
+        }
+        if (c < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return NULL;
+}
+
+/* Builds the engine's view of one interface, reusing the fingerprint of
+ * 'old' (the same interface in the previous snapshot) when nothing that
+ * affects its flows changed. */
+static void
+build_port__(struct engine *e, const struct eng_bridge *br,
+             const struct vg_iface *iface, const struct eng_port *old,
+             struct eng_port *p, double now)
+{
+    memset(p, 0, sizeof *p);
+    p->name = ofp_xstrdup(iface->name);
+    p->ofp_port = ofp_port_from_ovsdb__(iface->ofport);
+    p->guest = is_guest__(e, iface);
+    vg_policy_init(&p->policy);
+
+    if (p->guest) {
+        char *err = NULL;
+        if (vg_policy_from_iface(iface, e->default_mode, &p->policy, &err)) {
+            p->error = err;
+            if (!old || !old->error || strcmp(old->error, err)) {
+                VG_WARN(SUBSYS, "%s: port %s held closed: %s", br->name,
+                        p->name, err);
+            }
+        }
+    }
+    p->want = p->ofp_port && !p->error;
+    if (!p->want) {
+        return;
+    }
+    if (old && old->want && old->ofp_port == p->ofp_port
+        && old->guest == p->guest
+        && (!p->guest || vg_policy_equal(&old->policy, &p->policy))) {
+        p->want_fp = old->want_fp;
+        p->failed_fp = old->failed_fp;
+        p->changed_at = old->changed_at;
+        if (old->error && p->failed_fp == p->want_fp) {
+            p->error = ofp_xstrdup(old->error);
+        }
+    } else {
+        p->want_fp = port_fingerprint__(p);
+        p->changed_at = now;
+    }
+    if (p->failed_fp && p->failed_fp == p->want_fp) {
+        p->want = false; /* Held closed until its policy changes. */
+    }
+}
+
+static int
+port_cmp__(const void *a_, const void *b_)
+{
+    const struct eng_port *a = a_, *b = b_;
+    return strcmp(a->name, b->name);
+}
+
+/* Replaces the ports of 'br' by those of snapshot bridge 'sb'. */
+static void
+update_bridge__(struct engine *e, struct eng_bridge *br,
+                const struct vg_bridge *sb, double now)
+{
+    struct eng_port *ports = ofp_xcalloc(sb->n_ifaces ? sb->n_ifaces : 1,
+                                         sizeof *ports);
+    for (size_t i = 0; i < sb->n_ifaces; i++) {
+        build_port__(e, br, &sb->ifaces[i],
+                     find_port__(br, sb->ifaces[i].name), &ports[i], now);
+    }
+    qsort(ports, sb->n_ifaces, sizeof *ports, port_cmp__);
+
+    /* Two interfaces claiming one port number: neither gets flows. */
+    for (size_t i = 0; i < sb->n_ifaces; i++) {
+        for (size_t j = i + 1; j < sb->n_ifaces && ports[i].ofp_port; j++) {
+            if (ports[j].ofp_port == ports[i].ofp_port) {
+                for (size_t k = 0; k < 2; k++) {
+                    struct eng_port *p = &ports[k ? j : i];
+                    free(p->error);
+                    p->error = ofp_xasprintf("ofport %" PRIu32
+                                             " is claimed by %s and %s",
+                                             p->ofp_port, ports[i].name,
+                                             ports[j].name);
+                    p->want = false;
+                }
+            }
+        }
+    }
+
+    for (size_t i = 0; i < br->n_ports; i++) {
+        port_destroy__(&br->ports[i]);
+    }
+    free(br->ports);
+    br->ports = ports;
+    br->n_ports = sb->n_ifaces;
+
+    br->dpid = sb->dpid;
+    if (!br->fail_mode || strcmp(br->fail_mode, sb->fail_mode ? sb->fail_mode
+                                                               : "")) {
+        free(br->fail_mode);
+        br->fail_mode = ofp_xstrdup(sb->fail_mode ? sb->fail_mode : "");
+        br->warned_fail_mode = false;
+    }
+}
+
+static void
+warn_fail_mode__(struct eng_bridge *br)
+{
+    if (br->conn && strcmp(br->fail_mode, "secure")
+        && !br->warned_fail_mode) {
+        VG_ERR(SUBSYS, "bridge %s: fail_mode is \"%s\", not \"secure\": "
+               "every guest is UNPROTECTED whenever vifguardd is "
+               "disconnected (ovs-vsctl set bridge %s fail_mode=secure)",
+               br->name, br->fail_mode[0] ? br->fail_mode : "standalone",
+               br->name);
+        br->warned_fail_mode = true;
+    }
+}
+
+static void
+attach_conn__(struct eng_bridge *br, struct ofconn *conn);
+
+void
+engine_set_host(struct engine *e, const struct vg_host *host)
+{
+    double now = vg_now_exact();
+
+    e->stats.ovsdb_updates++;
+
+    /* Bridges gone from OVSDB. */
+    for (size_t i = 0; i < e->n_bridges;) {
+        struct eng_bridge *br = e->bridges[i];
+        if (!vg_host_find_bridge(host, br->name)) {
+            VG_INFO(SUBSYS, "bridge %s removed", br->name);
+            if (br->conn) {
+                ofconn_close(br->conn, "bridge removed from OVSDB");
+            }
+            bridge_destroy__(br);
+            e->bridges[i] = e->bridges[--e->n_bridges];
+        } else {
+            i++;
+        }
+    }
+
+    for (size_t i = 0; i < host->n_bridges; i++) {
+        const struct vg_bridge *sb = &host->bridges[i];
+        struct eng_bridge *br = find_bridge__(e, sb->name);
+        if (!br) {
+            br = ofp_xcalloc(1, sizeof *br);
+            br->engine = e;
+            br->name = ofp_xstrdup(sb->name);
+            struct vg_flow_group g;
+            vg_flow_group_init(&g, vg_cookie(VG_COOKIE_BRIDGE, 0));
+            vg_flows_bridge(&g);
+            br->bridge_fp = vg_flow_group_fingerprint(&g);
+            vg_flow_group_destroy(&g);
+            e->bridges = ofp_xrealloc(e->bridges, (e->n_bridges + 1)
+                                                      * sizeof *e->bridges);
+            e->bridges[e->n_bridges++] = br;
+        }
+        update_bridge__(e, br, sb, now);
+        if (br->conn && ofconn_dpid(br->conn) != br->dpid) {
+            ofconn_close(br->conn, "datapath id changed");
+        }
+    }
+
+    /* Connections waiting for their bridge to show up in OVSDB. */
+    for (size_t i = 0; i < e->n_orphans;) {
+        struct ofconn *conn = e->orphans[i];
+        const struct vg_bridge *sb = vg_host_find_dpid(host,
+                                                       ofconn_dpid(conn));
+        if (sb) {
+            e->orphans[i] = e->orphans[--e->n_orphans];
+            attach_conn__(find_bridge__(e, sb->name), conn);
+        } else {
+            i++;
+        }
+    }
+
+    for (size_t i = 0; i < e->n_bridges; i++) {
+        warn_fail_mode__(e->bridges[i]);
+        reconcile__(e->bridges[i]);
+    }
+}
+
+/* Installed state. */
+
+static int
+installed_cmp__(const void *a_, const void *b_)
+{
+    const struct installed__ *a = a_, *b = b_;
+    return a->cookie < b->cookie ? -1 : a->cookie > b->cookie;
+}
+
+static struct installed__ *
+installed_find__(const struct eng_bridge *br, uint64_t cookie)
+{
+    struct installed__ key = { cookie, 0 };
+    return bsearch(&key, br->installed, br->n_installed,
+                   sizeof *br->installed, installed_cmp__);
+}
+
+/* Records that the switch holds group 'cookie' with fingerprint 'fp' (or
+ * nothing, if '!present').  Leaves 'installed' unsorted: call
+ * installed_sort__() before the next look-up. */
+static void
+installed_put__(struct eng_bridge *br, uint64_t cookie, uint64_t fp,
+                bool present)
+{
+    for (size_t i = 0; i < br->n_installed; i++) {
+        if (br->installed[i].cookie == cookie) {
+            if (present) {
+                br->installed[i].fp = fp;
+            } else {
+                br->installed[i] = br->installed[--br->n_installed];
+            }
+            return;
+        }
+    }
+    if (present) {
+        br->installed = ofp_xrealloc(br->installed, (br->n_installed + 1)
+                                                        * sizeof *br->installed);
+        br->installed[br->n_installed].cookie = cookie;
+        br->installed[br->n_installed].fp = fp;
+        br->n_installed++;
+    }
+}
+
+static void
+installed_sort__(struct eng_bridge *br)
+{
+    if (br->n_installed > 1) {
+        qsort(br->installed, br->n_installed, sizeof *br->installed,
+              installed_cmp__);
+    }
+}
+
+/* Transactions. */
+
+static void
+record_latency__(struct engine *e, double seconds)
+{
+    struct vg_stats *s = &e->stats;
+    double us = seconds * 1e6;
+    int bucket = 0;
+    while (bucket < VG_LAT_BUCKETS - 1 && us >= (double) (2ull << bucket)) {
+        bucket++;
+    }
+    s->lat_buckets[bucket]++;
+    s->lat_count++;
+    s->lat_sum += seconds;
+    if (seconds > s->lat_max) {
+        s->lat_max = seconds;
+    }
+}
+
+static struct eng_port *
+port_by_cookie__(struct eng_bridge *br, uint64_t cookie)
+{
+    for (size_t i = 0; i < br->n_ports; i++) {
+        struct eng_port *p = &br->ports[i];
+        if (p->ofp_port && vg_cookie(VG_COOKIE_PORT, p->ofp_port) == cookie) {
+            return p;
+        }
+    }
+    return NULL;
+}
+
+static void
+txn_reply_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
+{
+    struct eng_bridge *br = br_;
+    struct eng_txn *txn = br->txn;
+    (void) conn;
+
+    if (!txn) {
+        return;
+    }
+    if (r->kind == OFPK_ERROR) {
+        if (!txn->error) {
+            txn->error = r->error ? r->error : OFPERR_OFPBFC_UNKNOWN;
+        }
+        br->engine->stats.ofp_errors++;
+    } else if (r->kind == OFPK_BUNDLE_CONTROL) {
+        struct ofp_bundle_ctrl bc;
+        if (!ofp_bundle_ctrl_decode(r->msg, r->len, &bc)
+            && bc.type == OFPBCT_COMMIT_REPLY) {
+            txn->committed = true;
+        }
+    }
+}
+
+static void
+txn_barrier_cb__(struct ofconn *conn, const struct ofconn_reply *r,
+                 void *br_)
+{
+    struct eng_bridge *br = br_;
+    struct engine *e = br->engine;
+    struct eng_txn *txn = br->txn;
+    double now = vg_now_exact();
+
+    if (!txn || r->kind != OFPK_BARRIER_REPLY) {
+        return;
+    }
+    ofconn_forget(conn, txn->xid);
+    ofconn_forget(conn, txn->barrier_xid);
+    br->txn = NULL;
+
+    if (txn->committed && !txn->error) {
+        e->stats.bundles_committed++;
+        for (size_t i = 0; i < txn->n_groups; i++) {
+            struct txn_group__ *g = &txn->groups[i];
+            installed_put__(br, g->cookie, g->fp, !g->deleted);
+            struct eng_port *p = port_by_cookie__(br, g->cookie);
+            if (p && !g->deleted && p->want && p->want_fp == g->fp
+                && p->changed_at) {
+                record_latency__(e, now - p->changed_at);
+                p->changed_at = 0;
+            }
+        }
+        installed_sort__(br);
+    } else {
+        e->stats.bundles_failed++;
+        const char *why = txn->error ? ofp_strerror(txn->error)
+                                     : "bundle not committed";
+        if (txn->n_groups > 1) {
+            VG_WARN(SUBSYS, "bridge %s: bundle of %zu groups failed (%s); "
+                    "retrying one group at a time", br->name, txn->n_groups,
+                    why);
+            br->solo = true;
+        } else if (txn->n_groups == 1) {
+            struct txn_group__ *g = &txn->groups[0];
+            struct eng_port *p = port_by_cookie__(br, g->cookie);
+            if (g->deleted || !p) {
+                VG_ERR(SUBSYS, "bridge %s: cannot remove flows of cookie "
+                       "%#" PRIx64 ": %s; reconnecting", br->name, g->cookie,
+                       why);
+                txn_destroy__(txn);
+                ofconn_close(conn, "flow removal failed");
+                return;
+            }
+            VG_ERR(SUBSYS, "bridge %s: port %s held closed: switch refused "
+                   "its flows: %s", br->name, p->name, why);
+            p->failed_fp = p->want_fp;
+            p->want = false;
+            free(p->error);
+            p->error = ofp_xasprintf("switch refused its flows: %s", why);
+        }
+    }
+    txn_destroy__(txn);
+    reconcile__(br);
+}
+
+/* Appends to 'b' the bundle message carrying the flow_mod 'fm'. */
+static void
+bundle_add_flow__(struct eng_txn *txn, const struct ofp_flow_mod *fm,
+                  struct ofp_buf *b, struct ofp_buf *scratch)
+{
+    ofp_buf_clear(scratch);
+    if (ofp_flow_mod_encode(fm, txn->xid, scratch)) {
+        /* The compiler produced something libofp refuses: a bug.  Leave it
+         * out; the fingerprint will not match and the port stays pending. */
+        VG_ERR(SUBSYS, "internal error: flow cannot be encoded");
+        return;
+    }
+    struct ofp_bundle_add add = { .bundle_id = txn->bundle_id,
+                                  .flags = OFPBF_ATOMIC | OFPBF_ORDERED,
+                                  .msg = scratch->data,
+                                  .msg_len = scratch->size };
+    ofp_bundle_add_encode(OFP13_VERSION, &add, txn->xid, b);
+}
+
+/* Appends the deletion of every flow with 'cookie' to the bundle. */
+static void
+bundle_delete_group__(struct eng_txn *txn, uint64_t cookie,
+                      struct ofp_buf *b, struct ofp_buf *scratch)
+{
+    struct ofp_flow_mod fm;
+    ofp_flow_mod_init(&fm);
+    fm.command = OFPFC_DELETE;
+    fm.table_id = OFPTT_ALL;
+    fm.cookie = cookie;
+    fm.cookie_mask = UINT64_MAX;
+    bundle_add_flow__(txn, &fm, b, scratch);
+    ofp_flow_mod_uninit(&fm);
+}
+
+static void
+txn_add_group__(struct eng_txn *txn, uint64_t cookie, uint64_t fp,
+                bool deleted)
+{
+    txn->groups = ofp_xrealloc(txn->groups, (txn->n_groups + 1)
+                                                * sizeof *txn->groups);
+    struct txn_group__ *g = &txn->groups[txn->n_groups++];
+    g->cookie = cookie;
+    g->fp = fp;
+    g->deleted = deleted;
+}
+
+/* Adds the replacement of 'g' (compiled flows) to the bundle. */
+static size_t
+txn_replace__(struct eng_txn *txn, struct vg_flow_group *g, uint64_t fp,
+              struct ofp_buf *b, struct ofp_buf *scratch)
+{
+    bundle_delete_group__(txn, g->cookie, b, scratch);
+    for (size_t i = 0; i < g->n; i++) {
+        bundle_add_flow__(txn, &g->flows[i], b, scratch);
+    }
+    txn_add_group__(txn, g->cookie, fp, false);
+    return g->n + 1;
+}
+
+static bool
+port_wanted__(const struct eng_bridge *br, uint64_t cookie)
+{
+    for (size_t i = 0; i < br->n_ports; i++) {
+        const struct eng_port *p = &br->ports[i];
+        if (p->want && vg_cookie(VG_COOKIE_PORT, p->ofp_port) == cookie) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Sends whatever 'br' needs to make the switch match its policy, if it is
+ * connected, read back and idle. */
+static void
+reconcile__(struct eng_bridge *br)
+{
+    if (!br->conn || !br->synced || br->txn) {
+        return;
+    }
+
+    struct eng_txn *txn = ofp_xcalloc(1, sizeof *txn);
+    struct ofp_buf b, scratch;
+    size_t n_flows = 0;
+    size_t limit = br->solo ? 1 : SIZE_MAX;
+
+    txn->xid = ofconn_next_xid(br->conn);
+    txn->bundle_id = ++br->next_bundle_id;
+    ofp_buf_init(&b);
+    ofp_buf_init(&scratch);
+
+    /* The bridge group first: nothing works without it. */
+    uint64_t cookie = vg_cookie(VG_COOKIE_BRIDGE, 0);
+    struct installed__ *in = installed_find__(br, cookie);
+    if (!in || in->fp != br->bridge_fp) {
+        struct vg_flow_group g;
+        vg_flow_group_init(&g, cookie);
+        vg_flows_bridge(&g);
+        n_flows += txn_replace__(txn, &g, br->bridge_fp, &b, &scratch);
+        vg_flow_group_destroy(&g);
+    }
+
+    for (size_t i = 0; i < br->n_ports; i++) {
+        struct eng_port *p = &br->ports[i];
+        if (txn->n_groups >= limit || n_flows >= TXN_MAX_FLOWS) {
+            break;
+        }
+        if (!p->want) {
+            continue;
+        }
+        cookie = vg_cookie(VG_COOKIE_PORT, p->ofp_port);
+        in = installed_find__(br, cookie);
+        if (in && in->fp == p->want_fp) {
+            p->changed_at = 0; /* Already in place: nothing to time. */
+        } else {
+            struct vg_flow_group g;
+            vg_flow_group_init(&g, cookie);
+            compile_port__(p, &g);
+            n_flows += txn_replace__(txn, &g, p->want_fp, &b, &scratch);
+            vg_flow_group_destroy(&g);
+        }
+    }
+
+    /* Groups on the switch that nobody wants any more. */
+    for (size_t i = 0; i < br->n_installed; i++) {
+        cookie = br->installed[i].cookie;
+        if (txn->n_groups >= limit || n_flows >= TXN_MAX_FLOWS) {
+            break;
+        }
+        if (cookie != vg_cookie(VG_COOKIE_BRIDGE, 0)
+            && !port_wanted__(br, cookie)) {
+            bundle_delete_group__(txn, cookie, &b, &scratch);
+            txn_add_group__(txn, cookie, 0, true);
+            n_flows++;
+        }
+    }
+
+    if (!txn->n_groups) {
+        br->solo = false;
+        txn_destroy__(txn);
+        ofp_buf_uninit(&b);
+        ofp_buf_uninit(&scratch);
+        return;
+    }
+
+    /* Wrap the adds in OPEN ... COMMIT and follow with a barrier. */
+    struct ofp_buf msgs;
+    struct ofp_bundle_ctrl bc = { .bundle_id = txn->bundle_id,
+                                  .type = OFPBCT_OPEN_REQUEST,
+                                  .flags = OFPBF_ATOMIC | OFPBF_ORDERED };
+    ofp_buf_init(&msgs);
+    ofp_bundle_ctrl_encode(OFP13_VERSION, &bc, txn->xid, &msgs);
+    ofp_buf_put(&msgs, b.data, b.size);
+    bc.type = OFPBCT_COMMIT_REQUEST;
+    ofp_bundle_ctrl_encode(OFP13_VERSION, &bc, txn->xid, &msgs);
+    txn->barrier_xid = ofconn_next_xid(br->conn);
+    ofp_empty_encode(OFPT_BARRIER_REQUEST, txn->barrier_xid, &msgs);
+
+    br->txn = txn;
+    br->engine->stats.flow_mods_sent += n_flows;
+    VG_DBG(SUBSYS, "bridge %s: bundle %" PRIu32 ": %zu groups, %zu flow mods",
+           br->name, txn->bundle_id, txn->n_groups, n_flows);
+    ofconn_expect(br->conn, txn->xid, txn_reply_cb__, br);
+    ofconn_expect(br->conn, txn->barrier_xid, txn_barrier_cb__, br);
+    ofconn_send(br->conn, &msgs);
+
+    ofp_buf_uninit(&msgs);
+    ofp_buf_uninit(&b);
+    ofp_buf_uninit(&scratch);
+}
+
+/* Connections. */
+
+static void
+readback_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
+{
+    struct eng_bridge *br = br_;
+
+    ofconn_forget(conn, br->readback_xid);
+    br->readback_xid = 0;
+    if (r->kind != OFPK_MULTIPART_REPLY || !r->mp) {
+        ofconn_close(conn, "flow read-back failed");
+        return;
+    }
+
+    /* Sum the flows' hashes per cookie: sort (cookie, hash) pairs, then
+     * merge runs. */
+    free(br->installed);
+    br->installed = ofp_xcalloc(r->mp->n ? r->mp->n : 1,
+                                sizeof *br->installed);
+    br->n_installed = 0;
+    for (size_t i = 0; i < r->mp->n; i++) {
+        const struct ofp_flow_stats *fs = &r->mp->flows[i];
+        if (vg_cookie_is_ours(fs->cookie)) {
+            struct installed__ *in = &br->installed[br->n_installed++];
+            in->cookie = fs->cookie;
+            in->fp = vg_flow_hash(fs->table_id, fs->priority, &fs->match,
+                                  &fs->insts);
+        }
+    }
+    installed_sort__(br);
+    size_t n = 0;
+    for (size_t i = 0; i < br->n_installed; i++) {
+        if (n && br->installed[n - 1].cookie == br->installed[i].cookie) {
+            br->installed[n - 1].fp += br->installed[i].fp;
+        } else {
+            br->installed[n++] = br->installed[i];
+        }
+    }
+    br->n_installed = n;
+    br->synced = true;
+    VG_INFO(SUBSYS, "bridge %s: read back %zu vifguard flow groups (%zu "
+            "flows)", br->name, br->n_installed, r->mp->n);
+    reconcile__(br);
+}
+
+static void
+attach_conn__(struct eng_bridge *br, struct ofconn *conn)
+{
+    if (br->conn) {
+        ofconn_close(br->conn, "replaced by a new connection");
+    }
+    br->conn = conn;
+    br->synced = false;
+    br->solo = false;
+    warn_fail_mode__(br);
+
+    struct ofp_mp_request req;
+    struct ofp_buf b;
+    ofp_mp_request_init(&req, OFPMP_FLOW);
+    req.cookie = VG_COOKIE_MAGIC;
+    req.cookie_mask = VG_COOKIE_MAGIC_MASK;
+    br->readback_xid = ofconn_next_xid(conn);
+    ofp_buf_init(&b);
+    ofp_mp_request_encode(&req, br->readback_xid, &b);
+    ofconn_expect(conn, br->readback_xid, readback_cb__, br);
+    ofconn_send(conn, &b);
+    ofp_buf_uninit(&b);
+}
+
+static struct eng_bridge *
+bridge_by_conn__(struct engine *e, const struct ofconn *conn)
+{
+    for (size_t i = 0; i < e->n_bridges; i++) {
+        if (e->bridges[i]->conn == conn) {
+            return e->bridges[i];
+        }
+    }
+    return NULL;
+}
+
+static void
+conn_ready__(struct ofconn *conn, void *e_)
+{
+    struct engine *e = e_;
+    e->stats.ofp_connections++;
+    for (size_t i = 0; i < e->n_bridges; i++) {
+        struct eng_bridge *br = e->bridges[i];
+        if (br->dpid && br->dpid == ofconn_dpid(conn)) {
+            VG_INFO(SUBSYS, "bridge %s: connected", br->name);
+            attach_conn__(br, conn);
+            return;
+        }
+    }
+    VG_INFO(SUBSYS, "%s: no bridge with this datapath id in OVSDB yet",
+            ofconn_name(conn));
+    e->orphans = ofp_xrealloc(e->orphans, (e->n_orphans + 1)
+                                              * sizeof *e->orphans);
+    e->orphans[e->n_orphans++] = conn;
+}
+
+static void
+conn_closed__(struct ofconn *conn, void *e_)
+{
+    struct engine *e = e_;
+    for (size_t i = 0; i < e->n_orphans; i++) {
+        if (e->orphans[i] == conn) {
+            e->orphans[i] = e->orphans[--e->n_orphans];
+            return;
+        }
+    }
+    struct eng_bridge *br = bridge_by_conn__(e, conn);
+    if (br) {
+        VG_WARN(SUBSYS, "bridge %s: disconnected; installed protection "
+                "stays in place (fail_mode=%s)", br->name,
+                br->fail_mode[0] ? br->fail_mode : "standalone");
+        br->conn = NULL;
+        br->synced = false;
+        br->readback_xid = 0;
+        txn_destroy__(br->txn);
+        br->txn = NULL;
+        free(br->installed);
+        br->installed = NULL;
+        br->n_installed = 0;
+    }
+}
+
+const struct ofconn_handler *
+engine_ofconn_handler(void)
+{
+    static const struct ofconn_handler handler = {
+        .ready = conn_ready__,
+        .closed = conn_closed__,
+    };
+    return &handler;
+}
+
+/* Status. */
+
+static char **
+format_prefixes__(const struct vg_policy *p, bool v6, size_t *n)
+{
+    size_t count = v6 ? p->n_ipv6 : p->n_ipv4;
+    char **v = ofp_xcalloc(count ? count : 1, sizeof *v);
+    for (size_t i = 0; i < count; i++) {
+        char buf[VG_PREFIX_STRLEN];
+        v[i] = ofp_xstrdup(v6 ? vg_prefix6_format(&p->ipv6[i], buf)
+                              : vg_prefix4_format(&p->ipv4[i], buf));
+    }
+    *n = count;
+    return v;
+}
+
+static enum vg_port_state
+port_state__(const struct eng_bridge *br, const struct eng_port *p,
+             const char **reason)
+{
+    *reason = NULL;
+    if (p->error) {
+        *reason = p->error;
+        return VG_PORT_ERROR;
+    }
+    if (!p->ofp_port) {
+        *reason = "no ofport assigned";
+        return VG_PORT_PENDING;
+    }
+    if (!br->conn || !br->synced) {
+        *reason = "bridge not connected to vifguardd";
+        return VG_PORT_PENDING;
+    }
+    const struct installed__ *in
+        = installed_find__(br, vg_cookie(VG_COOKIE_PORT, p->ofp_port));
+    const struct installed__ *bin
+        = installed_find__(br, vg_cookie(VG_COOKIE_BRIDGE, 0));
+    if (in && in->fp == p->want_fp && bin && bin->fp == br->bridge_fp) {
+        return VG_PORT_PROTECTED;
+    }
+    *reason = "installing";
+    return VG_PORT_PENDING;
+}
+
+void
+engine_get_status(struct engine *e, struct vg_status *st)
+{
+    memset(st, 0, sizeof *st);
+    st->stats = e->stats;
+    st->stats.uptime = vg_now_exact() - e->started;
+    st->stats.loop_iterations = vg_loop_iterations();
+
+    st->bridges = ofp_xcalloc(e->n_bridges ? e->n_bridges : 1,
+                              sizeof *st->bridges);
+    size_t n_vifs = 0;
+    for (size_t i = 0; i < e->n_bridges; i++) {
+        for (size_t j = 0; j < e->bridges[i]->n_ports; j++) {
+            n_vifs += e->bridges[i]->ports[j].guest;
+        }
+    }
+    st->vifs = ofp_xcalloc(n_vifs ? n_vifs : 1, sizeof *st->vifs);
+
+    for (size_t i = 0; i < e->n_bridges; i++) {
+        const struct eng_bridge *br = e->bridges[i];
+        struct vg_bridge_status *bs = &st->bridges[st->n_bridges++];
+        bs->name = ofp_xstrdup(br->name);
+        bs->dpid = br->dpid;
+        bs->connected = br->conn && br->synced;
+        bs->fail_mode = ofp_xstrdup(br->fail_mode);
+        bs->fail_secure = !strcmp(br->fail_mode, "secure");
+
+        for (size_t j = 0; j < br->n_ports; j++) {
+            const struct eng_port *p = &br->ports[j];
+            if (!p->guest) {
+                bs->n_trusted++;
+                continue;
+            }
+            const char *reason;
+            struct vg_vif_status *vs = &st->vifs[st->n_vifs++];
+            vs->state = port_state__(br, p, &reason);
+            bs->n_guests[vs->state]++;
+            vs->bridge = ofp_xstrdup(br->name);
+            vs->name = ofp_xstrdup(p->name);
+            vs->ofport = p->ofp_port == OFPP_LOCAL ? OVSDB_OFPORT_LOCAL
+                                                   : p->ofp_port;
+            if (p->policy.has_mac) {
+                const uint8_t *m = p->policy.mac;
+                vs->mac = ofp_xasprintf("%02x:%02x:%02x:%02x:%02x:%02x",
+                                        m[0], m[1], m[2], m[3], m[4], m[5]);
+            }
+            vs->mode = ofp_xstrdup(vg_mode_name(p->policy.mode));
+            vs->ipv4 = format_prefixes__(&p->policy, false, &vs->n_ipv4);
+            vs->ipv6 = format_prefixes__(&p->policy, true, &vs->n_ipv6);
+            vs->reason = reason ? ofp_xstrdup(reason) : NULL;
+            vs->source = ofp_xstrdup("ovsdb");
+        }
+    }
+}

@@ -1,0 +1,36 @@
+/* The engine: keeps every bridge's installed flows equal to its policy.
+ *
+ * Inputs: host snapshots (engine_set_host(), from OVSDB) and OpenFlow
+ * connections (through engine_ofconn_handler()).  Per bridge it keeps, for
+ * every flow group (docs/DESIGN.md), the fingerprint it wants and the one the
+ * switch holds (read back on connect, then updated on every acknowledged
+ * change), and sends only the difference, in atomic bundles. */
+#ifndef VG_ENGINE_H
+#define VG_ENGINE_H 1
+
+#include <stdbool.h>
+
+#include "src/policy.h"
+
+struct engine;
+struct ofconn_handler;
+struct vg_host;
+struct vg_status;
+
+/* 'is_guest_name' decides, from its name, whether an interface without
+ * external_ids:attached-mac is a guest port. */
+struct engine *engine_create(enum vg_mode default_mode,
+                             bool (*is_guest_name)(const char *, void *),
+                             void *aux);
+void engine_destroy(struct engine *);
+
+/* Takes in a new snapshot of the host and acts on what changed. */
+void engine_set_host(struct engine *, const struct vg_host *);
+
+/* The handler to pass to ofconn_listen() with the engine as 'aux'. */
+const struct ofconn_handler *engine_ofconn_handler(void);
+
+/* Fills in bridges, guest ports and the engine's counters. */
+void engine_get_status(struct engine *, struct vg_status *);
+
+#endif /* src/engine.h */

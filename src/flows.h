@@ -1,0 +1,76 @@
+/* The flow compiler: policy -> OpenFlow flows.  Pure functions, no I/O.
+ *
+ * Flows come in groups.  A group is the unit vifguard installs, replaces
+ * and deletes, and every flow of a group carries the group's cookie (see
+ * docs/DESIGN.md, "Flow groups and the cookie scheme"): the bridge group
+ * holds the static pipeline, each port group everything specific to one
+ * ofport.  The table layout is described in docs/DESIGN.md as well; keep the
+ * two in step. */
+#ifndef VG_FLOWS_H
+#define VG_FLOWS_H 1
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ofp/msgs.h"
+
+struct vg_policy;
+
+#define VG_COOKIE_MAGIC 0x7667000000000000ULL
+#define VG_COOKIE_MAGIC_MASK 0xffff000000000000ULL
+
+enum vg_cookie_kind {
+    VG_COOKIE_BRIDGE = 0x01, /* The static pipeline of a bridge. */
+    VG_COOKIE_PORT = 0x02,   /* Everything specific to one ofport. */
+};
+
+static inline uint64_t
+vg_cookie(enum vg_cookie_kind kind, uint32_t ofport)
+{
+    return VG_COOKIE_MAGIC | (uint64_t) kind << 40 | ofport;
+}
+
+static inline bool
+vg_cookie_is_ours(uint64_t cookie)
+{
+    return (cookie & VG_COOKIE_MAGIC_MASK) == VG_COOKIE_MAGIC;
+}
+
+enum vg_table {
+    VG_TABLE_CLASSIFY = 0,   /* Per-port dispatch; default drop. */
+    VG_TABLE_GUEST_IN = 10,  /* Locked guests' source checks. */
+    VG_TABLE_GUEST_ARP = 11, /* Locked guests' ARP sender checks. */
+    VG_TABLE_GUEST_ND = 12,  /* Proven IPv6 source: NS/NA checks. */
+    VG_TABLE_GUEST_DAD = 13, /* DAD probes (IPv6 source ::). */
+    VG_TABLE_FORWARD = 40,   /* Forwarding (NORMAL). */
+};
+
+struct vg_flow_group {
+    uint64_t cookie;
+    struct ofp_flow_mod *flows; /* 'n' ADD flow_mods, all with 'cookie'. */
+    size_t n;
+    size_t allocated;
+};
+
+void vg_flow_group_init(struct vg_flow_group *, uint64_t cookie);
+void vg_flow_group_destroy(struct vg_flow_group *);
+/* Appends an ADD of an empty (catch-all, drop) flow with the group's cookie
+ * in 'table' at 'priority', and returns it for the caller to fill in. */
+struct ofp_flow_mod *vg_flow_group_add(struct vg_flow_group *, uint8_t table,
+                                       uint16_t priority);
+
+/* The bridge group: default drops, bridge-wide guest checks, NORMAL. */
+void vg_flows_bridge(struct vg_flow_group *);
+/* A trusted port (uplink, bond, internal, patch): standard switching. */
+void vg_flows_trusted(uint32_t ofport, struct vg_flow_group *);
+/* A guest port with a valid policy. */
+void vg_flows_guest(uint32_t ofport, const struct vg_policy *,
+                    struct vg_flow_group *);
+
+/* Order-independent fingerprint of a group: identical for the flows compiled
+ * here and for the same flows read back from the switch. */
+uint64_t vg_flow_hash(uint8_t table, uint16_t priority,
+                      const struct ofp_match *, const struct ofp_instructions *);
+uint64_t vg_flow_group_fingerprint(const struct vg_flow_group *);
+
+#endif /* src/flows.h */

@@ -1,0 +1,62 @@
+/* What vifguardd reports about itself: names and destruction of the plain
+ * structs of status.h, shared by the engine (which fills them), the control
+ * socket and vifguard-ctl (which read them). */
+#include <config.h>
+#include "src/status.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Returns the name of 'state' as shown by vifguard-ctl ("pending",
+ * "protected", "error"), or "unknown" for a value out of range. */
+const char *
+vg_port_state_name(enum vg_port_state state)
+{
+    switch (state) {
+    case VG_PORT_PENDING:
+        return "pending";
+    case VG_PORT_PROTECTED:
+        return "protected";
+    case VG_PORT_ERROR:
+        return "error";
+    }
+    return "unknown";
+}
+
+static void
+free_strv__(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i]);
+    }
+    free(v);
+}
+
+/* Frees everything 'status' owns and leaves it empty (all zeros), ready to
+ * be filled again.  Accepts NULL. */
+void
+vg_status_destroy(struct vg_status *status)
+{
+    if (!status) {
+        return;
+    }
+    for (size_t i = 0; i < status->n_bridges; i++) {
+        struct vg_bridge_status *b = &status->bridges[i];
+        free(b->name);
+        free(b->fail_mode);
+    }
+    free(status->bridges);
+    for (size_t i = 0; i < status->n_vifs; i++) {
+        struct vg_vif_status *v = &status->vifs[i];
+        free(v->bridge);
+        free(v->name);
+        free(v->mac);
+        free(v->mode);
+        free_strv__(v->ipv4, v->n_ipv4);
+        free_strv__(v->ipv6, v->n_ipv6);
+        free(v->reason);
+        free(v->source);
+    }
+    free(status->vifs);
+    memset(status, 0, sizeof *status);
+}

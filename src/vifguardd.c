@@ -1,0 +1,193 @@
+/* vifguardd: the vifguard daemon's main program.
+ *
+ * Reads the settings (src/config.h), sets up logging, detaches and writes
+ * the pidfile if asked, creates the modules, reports readiness (systemd
+ * and --detach) and runs the event loop until SIGTERM or SIGINT; SIGHUP
+ * reopens the log file.  Every module hangs off one struct vg_daemon, which
+ * the modules' callbacks get as 'aux'.
+ *
+ * Exit status: 0 after a clean shutdown (and for --help, --version), 1 if
+ * the daemon could not start, 2 for a bad command line or configuration
+ * file. */
+#include <config.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "src/config.h"
+#include "src/ctl.h"
+#include "src/daemon.h"
+#include "src/log.h"
+#include "src/loop.h"
+#include "src/status.h"
+
+#define SUBSYS "main"
+
+/* Everything the daemon runs.  The OVSDB client, the engine and the
+ * OpenFlow listeners join here as they are wired in: each gets a member,
+ * a creation step in daemon_start__() and a destruction step in
+ * daemon_stop__(). */
+struct vg_daemon {
+    struct vg_config cfg;       /* Settings. */
+    double start_time;          /* vg_now() at startup, for uptime. */
+    struct ctl_server *ctl;     /* Control socket for vifguard-ctl. */
+    struct vg_signal *sigterm;  /* Shut down. */
+    struct vg_signal *sigint;   /* Shut down. */
+    struct vg_signal *sighup;   /* Reopen the log file. */
+    int exit_signal;            /* Signal that stopped the loop, or 0. */
+};
+
+/* Status provider of the control socket.  Until the engine provides
+ * bridges and ports, only the daemon's own counters are filled in. */
+static void
+daemon_get_status__(void *d_, struct vg_status *st)
+{
+    struct vg_daemon *d = d_;
+    st->stats.uptime = vg_now_exact() - d->start_time;
+    st->stats.loop_iterations = vg_loop_iterations();
+}
+
+static void
+daemon_signal_cb__(struct vg_signal *sig, int signum, void *d_)
+{
+    struct vg_daemon *d = d_;
+    (void) sig;
+    if (signum == SIGHUP) {
+        VG_INFO(SUBSYS, "SIGHUP: reopening the log file");
+        vg_log_reopen();
+        return;
+    }
+    VG_INFO(SUBSYS, "%s: shutting down", strsignal(signum));
+    d->exit_signal = signum;
+    vg_loop_break();
+}
+
+/* Creates the directory of every socket the daemon listens on.  Returns 0
+ * or an errno value with a message in '*errp'. */
+static int
+daemon_make_dirs__(const struct vg_config *cfg, char **errp)
+{
+    int error = vg_daemon_make_parent_dir(cfg->ctl, errp);
+    for (size_t i = 0; !error && i < cfg->n_listen; i++) {
+        if (!strncmp(cfg->listen[i], "punix:", 6)) {
+            error = vg_daemon_make_parent_dir(cfg->listen[i] + 6, errp);
+        }
+    }
+    return error;
+}
+
+/* Creates the modules.  Returns 0 or an errno value with a message in
+ * '*errp'. */
+static int
+daemon_start__(struct vg_daemon *d, char **errp)
+{
+    int error;
+
+    d->start_time = vg_now_exact();
+    if ((error = daemon_make_dirs__(&d->cfg, errp))) {
+        return error;
+    }
+    error = ctl_server_create(d->cfg.ctl, daemon_get_status__, d, &d->ctl,
+                              errp);
+    if (error) {
+        return error;
+    }
+    d->sigterm = vg_signal_create(SIGTERM, daemon_signal_cb__, d);
+    d->sigint = vg_signal_create(SIGINT, daemon_signal_cb__, d);
+    d->sighup = vg_signal_create(SIGHUP, daemon_signal_cb__, d);
+    return 0;
+}
+
+/* Destroys the modules in the reverse order of creation. */
+static void
+daemon_stop__(struct vg_daemon *d)
+{
+    vg_signal_destroy(d->sighup);
+    vg_signal_destroy(d->sigint);
+    vg_signal_destroy(d->sigterm);
+    ctl_server_destroy(d->ctl);
+    d->ctl = NULL;
+}
+
+static void
+setup_logging__(const struct vg_config *cfg)
+{
+    if (cfg->debug_all) {
+        vg_log_set_debug(NULL);
+    }
+    for (size_t i = 0; i < cfg->n_debug; i++) {
+        vg_log_set_debug(cfg->debug[i]);
+    }
+}
+
+int
+main(int argc, char **argv)
+{
+    struct vg_daemon d;
+    char *err = NULL;
+    int error;
+
+    memset(&d, 0, sizeof d);
+    vg_config_init(&d.cfg);
+    error = vg_config_load(&d.cfg, argc, argv, &err);
+    if (error) {
+        fprintf(stderr, "vifguardd: %s\n", err);
+        free(err);
+        vg_config_destroy(&d.cfg);
+        return 2;
+    }
+    if (d.cfg.help) {
+        vg_config_usage("vifguardd");
+        vg_config_destroy(&d.cfg);
+        return 0;
+    }
+    if (d.cfg.version) {
+        printf("vifguardd (vifguard) %s\n", PACKAGE_VERSION);
+        vg_config_destroy(&d.cfg);
+        return 0;
+    }
+
+    setup_logging__(&d.cfg);
+    if (d.cfg.log_file && (error = vg_log_open_file(d.cfg.log_file))) {
+        fprintf(stderr, "vifguardd: %s: cannot open log file: %s\n",
+                d.cfg.log_file, strerror(error));
+        vg_config_destroy(&d.cfg);
+        return 1;
+    }
+    signal(SIGPIPE, SIG_IGN);
+
+    if ((d.cfg.detach && (error = vg_daemon_detach(&err))) ||
+        (d.cfg.pidfile &&
+         (error = vg_daemon_pidfile_create(d.cfg.pidfile, &err))) ||
+        (error = daemon_start__(&d, &err))) {
+        VG_ERR(SUBSYS, "%s", err);
+        free(err);
+        daemon_stop__(&d);
+        vg_daemon_pidfile_remove();
+        vg_config_destroy(&d.cfg);
+        return 1;
+    }
+
+    VG_INFO(SUBSYS, "vifguardd %s started (pid %ld, ovsdb %s, default mode "
+                    "%s)",
+            PACKAGE_VERSION, (long) getpid(), d.cfg.ovsdb,
+            vg_mode_name(d.cfg.default_mode));
+    vg_daemon_notify_ready();
+    if (vg_daemon_is_detached()) {
+        vg_log_use_stderr(false);
+        vg_log_use_syslog(true);
+    }
+
+    vg_loop_run();
+
+    vg_daemon_notify_stopping();
+    daemon_stop__(&d);
+    vg_daemon_pidfile_remove();
+    VG_INFO(SUBSYS, "exiting");
+    vg_config_destroy(&d.cfg);
+    return 0;
+}

@@ -1,0 +1,817 @@
+/* Unit tests for the pure parts of the OVSDB client: remote strings, the
+ * JSON stream parser (src/jsonrpc.c), OVSDB datums, applying table updates
+ * to the replica and building vg_host snapshots (src/ovsdb.c), with
+ * well-formed and malformed input. */
+#include <config.h>
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/un.h>
+
+#include "ofp/buf.h"
+#include "src/jsonrpc.h"
+#include "src/log.h"
+#include "src/model.h"
+#include "src/ovsdb.h"
+#include "tests/unit/check.h"
+
+/* Parses JSON text 's' written with single quotes for readability. */
+static struct json_object *
+j__(const char *s)
+{
+    char *copy = ofp_xstrdup(s);
+    for (char *p = copy; *p; p++) {
+        if (*p == '\'') {
+            *p = '"';
+        }
+    }
+    struct json_object *obj = json_tokener_parse(copy);
+    if (!obj) {
+        fprintf(stderr, "bad test JSON: %s\n", copy);
+        abort();
+    }
+    free(copy);
+    return obj;
+}
+
+/* Remote strings. */
+
+static void
+check_remote_ok__(const char *remote, int family)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = 0;
+    char *error = NULL;
+
+    CHECK_EQ(jsonrpc_parse_remote(remote, &ss, &len, &error), 0);
+    CHECK(error == NULL);
+    CHECK_EQ(ss.ss_family, family);
+    CHECK(len > 0);
+    free(error);
+}
+
+static void
+check_remote_bad__(const char *remote, const char *needle)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = 0;
+    char *error = NULL;
+
+    CHECK_EQ(jsonrpc_parse_remote(remote, &ss, &len, &error), EINVAL);
+    CHECK(error != NULL);
+    if (error && !strstr(error, needle)) {
+        fprintf(stderr, "remote \"%s\": error \"%s\" lacks \"%s\"\n", remote,
+                error, needle);
+        CHECK(false);
+    }
+    free(error);
+}
+
+static void
+test_remote(void)
+{
+    struct sockaddr_storage ss;
+    socklen_t len;
+    char *error;
+
+    check_remote_ok__("unix:/var/run/openvswitch/db.sock", AF_UNIX);
+    check_remote_ok__("unix:db.sock", AF_UNIX);
+    check_remote_ok__("tcp:127.0.0.1:6640", AF_INET);
+    check_remote_ok__("tcp:[::1]:6640", AF_INET6);
+    check_remote_ok__("tcp:[fe80::1]:1", AF_INET6);
+
+    CHECK_EQ(jsonrpc_parse_remote("tcp:10.1.2.3:65535", &ss, &len, &error),
+             0);
+    CHECK_EQ(ntohs(((struct sockaddr_in *) &ss)->sin_port), 65535);
+    CHECK_EQ(ntohl(((struct sockaddr_in *) &ss)->sin_addr.s_addr),
+             0x0a010203);
+    CHECK_EQ(jsonrpc_parse_remote("unix:/x/y", &ss, &len, &error), 0);
+    CHECK_STREQ(((struct sockaddr_un *) &ss)->sun_path, "/x/y");
+
+    check_remote_bad__("", "expected unix:PATH or tcp:IP:PORT");
+    check_remote_bad__("db.sock", "expected unix:PATH");
+    check_remote_bad__("ssl:1.2.3.4:6640", "expected unix:PATH");
+    check_remote_bad__("punix:/x", "expected unix:PATH");
+    check_remote_bad__("unix:", "empty socket path");
+    check_remote_bad__("tcp:", "expected tcp:IP:PORT");
+    check_remote_bad__("tcp:1.2.3.4", "expected tcp:IP:PORT");
+    check_remote_bad__("tcp:1.2.3.4:", "not a port number");
+    check_remote_bad__("tcp:1.2.3.4:0", "not a port number");
+    check_remote_bad__("tcp:1.2.3.4:65536", "not a port number");
+    check_remote_bad__("tcp:1.2.3.4:66x", "not a port number");
+    check_remote_bad__("tcp:1.2.3.4:-1", "not a port number");
+    check_remote_bad__("tcp:1.2.3.4:0000080", "not a port number");
+    check_remote_bad__("tcp:localhost:6640", "host names are not supported");
+    check_remote_bad__("tcp::6640", "is not an IPv4 address");
+    check_remote_bad__("tcp:1.2.3:6640", "is not an IPv4 address");
+    check_remote_bad__("tcp:::1:6640", "is not an IPv4 address");
+    check_remote_bad__("tcp:[::1]6640", "expected tcp:IP:PORT");
+    check_remote_bad__("tcp:[::1:6640", "expected tcp:IP:PORT");
+    check_remote_bad__("tcp:[zz::1]:6640", "is not an IPv6 address");
+    check_remote_bad__("tcp:[1.2.3.4]:6640", "is not an IPv6 address");
+
+    char longpath[200];
+    memset(longpath, 'a', sizeof longpath);
+    memcpy(longpath, "unix:", 5);
+    longpath[sizeof longpath - 1] = '\0';
+    check_remote_bad__(longpath, "socket path longer than");
+}
+
+/* The stream parser. */
+
+/* Feeds 'n' bytes in chunks of 'chunk' bytes; returns the number of values
+ * or -errno. */
+static int
+parse_all__(struct jsonrpc_parser *p, const char *s, size_t n, size_t chunk)
+{
+    int values = 0;
+    size_t ofs = 0;
+
+    while (ofs < n) {
+        size_t len = n - ofs < chunk ? n - ofs : chunk;
+        size_t done = 0;
+        while (done < len) {
+            struct json_object *v;
+            const char *what;
+            size_t used;
+            int error = jsonrpc_parser_feed(p, s + ofs + done, len - done,
+                                            &used, &v, &what);
+            if (error) {
+                CHECK(what != NULL);
+                return -error;
+            }
+            CHECK(used > 0);
+            if (!used) {
+                return -1000;
+            }
+            done += used;
+            if (v) {
+                CHECK(json_object_is_type(v, json_type_object));
+                values++;
+                json_object_put(v);
+            }
+        }
+        ofs += len;
+    }
+    return values;
+}
+
+static int
+parse_str__(const char *s, size_t max, size_t chunk)
+{
+    struct jsonrpc_parser *p = jsonrpc_parser_create(max);
+    int r = parse_all__(p, s, strlen(s), chunk);
+    jsonrpc_parser_destroy(p);
+    return r;
+}
+
+static void
+test_parser(void)
+{
+    static const char stream[] =
+        "{\"method\":\"echo\",\"params\":[],\"id\":\"echo\"}"
+        "{\"id\":1,\"result\":[\"Open_vSwitch\"],\"error\":null}\n"
+        "  \r\n\t{\"a\":{\"b\":[1,2.5,\"x\\\"}\",true,null]}}   "
+        "{}{\"s\":\"caf\xc3\xa9 \\u00e9\"}\n";
+
+    /* Every chunk size gives the same five values. */
+    for (size_t chunk = 1; chunk <= sizeof stream; chunk++) {
+        CHECK_EQ(parse_str__(stream, JSONRPC_MAX_MSG, chunk), 5);
+    }
+    CHECK_EQ(parse_str__("", 100, 1), 0);
+    CHECK_EQ(parse_str__(" \n \n", 100, 1), 0);
+
+    /* Busy inside a value only. */
+    struct jsonrpc_parser *p = jsonrpc_parser_create(100);
+    CHECK(!jsonrpc_parser_busy(p));
+    CHECK_EQ(parse_all__(p, "  ", 2, 1), 0);
+    CHECK(!jsonrpc_parser_busy(p));
+    CHECK_EQ(parse_all__(p, "{\"a\"", 4, 4), 0);
+    CHECK(jsonrpc_parser_busy(p));
+    CHECK_EQ(parse_all__(p, ":1}", 3, 3), 1);
+    CHECK(!jsonrpc_parser_busy(p));
+    jsonrpc_parser_destroy(p);
+
+    /* Garbage and values that are not objects. */
+    CHECK_EQ(parse_str__("}", 100, 7), -EPROTO);
+    CHECK_EQ(parse_str__("{\"a\":1}x", 100, 3), -EPROTO);
+    CHECK_EQ(parse_str__("{\"a\":1}]", 100, 100), -EPROTO);
+    CHECK_EQ(parse_str__("[1,2]", 100, 100), -EPROTO);
+    CHECK_EQ(parse_str__("\"str\"", 100, 100), -EPROTO);
+    CHECK_EQ(parse_str__("12 ", 100, 100), -EPROTO);
+    CHECK_EQ(parse_str__("true ", 100, 100), -EPROTO);
+    CHECK_EQ(parse_str__("null{}", 100, 1), -EPROTO);
+    CHECK_EQ(parse_str__("{\"a\" 1}", 100, 100), -EPROTO);
+    CHECK_EQ(parse_str__("{\"a\":1,}", 100, 100), -EPROTO);
+    CHECK_EQ(parse_str__("{\"a\":tru}", 100, 100), -EPROTO);
+    /* Bytes that are not UTF-8 inside strings are left to the users of
+     * the strings (ovsdb_datum_from_json() checks them). */
+    CHECK_EQ(parse_str__("{\"a\":\"\xff\"}", 100, 100), 1);
+    CHECK_EQ(parse_str__("{\"a\":\"\xc3\"}", 100, 1), 1);
+    CHECK_EQ(parse_str__("{\"a\":\xc3\xa9}", 100, 1), -EPROTO);
+    CHECK_EQ(parse_str__("\x00{}", 100, 100), 0); /* strlen() == 0 */
+    {
+        struct jsonrpc_parser *q = jsonrpc_parser_create(100);
+        CHECK_EQ(parse_all__(q, "\0{}", 3, 3), -EPROTO);
+        /* Unusable after an error. */
+        CHECK_EQ(parse_all__(q, "{}", 2, 2), -EPROTO);
+        jsonrpc_parser_destroy(q);
+    }
+
+    /* Nesting deeper than the tokener allows. */
+    struct ofp_buf deep;
+    ofp_buf_init(&deep);
+    ofp_buf_put_cstr(&deep, "{\"a\":");
+    for (int i = 0; i < 100; i++) {
+        ofp_buf_put_char(&deep, '[');
+    }
+    for (int i = 0; i < 100; i++) {
+        ofp_buf_put_char(&deep, ']');
+    }
+    ofp_buf_put_char(&deep, '}');
+    CHECK_EQ(parse_str__(ofp_buf_cstr(&deep), 1000, 1000), -EPROTO);
+    ofp_buf_uninit(&deep);
+
+    /* Size limit: a value of exactly 'max' bytes passes, one more fails,
+     * whatever the chunking; whitespace between values does not count. */
+    const char *v20 = "{\"a\":\"0123456789ab\"}"; /* 20 bytes */
+    CHECK_EQ(strlen(v20), 20);
+    for (size_t chunk = 1; chunk <= 25; chunk++) {
+        CHECK_EQ(parse_str__(v20, 20, chunk), 1);
+        CHECK_EQ(parse_str__(v20, 19, chunk), -EMSGSIZE);
+    }
+    CHECK_EQ(parse_str__("{\"a\":\"0123456789ab\"}     "
+                         "{\"a\":\"0123456789ab\"}",
+                         20, 7),
+             2);
+    CHECK_EQ(parse_str__("{\"a\":\"0123456789abcdefghijklmnop", 20, 5),
+             -EMSGSIZE);
+}
+
+/* Datums. */
+
+static int
+datum__(const char *json, enum ovsdb_atype key, enum ovsdb_atype value,
+        struct ovsdb_datum *d)
+{
+    struct json_object *obj = j__(json);
+    char *error = NULL;
+    int r = ovsdb_datum_from_json(d, obj, key, value, &error);
+    CHECK((r == 0) == (error == NULL));
+    if (r) {
+        CHECK_EQ(d->n, 0);
+    }
+    free(error);
+    json_object_put(obj);
+    return r;
+}
+
+static void
+test_datum(void)
+{
+    struct ovsdb_datum d;
+    const enum ovsdb_atype V = OVSDB_T_VOID, I = OVSDB_T_INTEGER,
+                           S = OVSDB_T_STRING, U = OVSDB_T_UUID,
+                           R = OVSDB_T_REAL, B = OVSDB_T_BOOLEAN;
+    const char *u1 = "['uuid','0d1c3b22-53a8-4c91-97a3-2a4b1b1e9f01']";
+    char buf[256];
+
+    /* Bare atoms are one-element sets. */
+    CHECK_EQ(datum__("[5]", I, V, &d), EINVAL);
+    CHECK_EQ(datum__("{'a':5}", I, V, &d), EINVAL);
+    CHECK_EQ(datum__("['x', 5]", I, V, &d), EINVAL);
+    struct json_object *five = json_object_new_int(5);
+    char *error;
+    CHECK_EQ(ovsdb_datum_from_json(&d, five, I, V, &error), 0);
+    CHECK_EQ(d.n, 1);
+    CHECK_EQ(d.keys[0].integer, 5);
+    ovsdb_datum_destroy(&d, I, V);
+    CHECK_EQ(ovsdb_datum_from_json(&d, five, S, V, &error), EINVAL);
+    CHECK(error && strstr(error, "expected string, got 5"));
+    free(error);
+    CHECK_EQ(ovsdb_datum_from_json(&d, five, R, V, &error), 0);
+    CHECK(d.keys[0].real == 5.0);
+    ovsdb_datum_destroy(&d, R, V);
+    json_object_put(five);
+
+    CHECK_EQ(datum__(u1, U, V, &d), 0);
+    CHECK_EQ(d.n, 1);
+    CHECK_STREQ(d.keys[0].uuid, "0d1c3b22-53a8-4c91-97a3-2a4b1b1e9f01");
+    ovsdb_datum_destroy(&d, U, V);
+    CHECK_EQ(datum__("['uuid','0D1C3B22-53A8-4C91-97A3-2A4B1B1E9F01']", U,
+                     V, &d),
+             0);
+    CHECK_STREQ(d.keys[0].uuid, "0d1c3b22-53a8-4c91-97a3-2a4b1b1e9f01");
+    ovsdb_datum_destroy(&d, U, V);
+
+    /* Bad UUIDs. */
+    CHECK_EQ(datum__("['uuid','0d1c3b22-53a8-4c91-97a3-2a4b1b1e9f0']", U, V,
+                     &d),
+             EINVAL);
+    CHECK_EQ(datum__("['uuid','0d1c3b22-53a8-4c91-97a3-2a4b1b1e9f012']", U,
+                     V, &d),
+             EINVAL);
+    CHECK_EQ(datum__("['uuid','0d1c3b22053a8-4c91-97a3-2a4b1b1e9f01']", U, V,
+                     &d),
+             EINVAL);
+    CHECK_EQ(datum__("['uuid','0d1c3b22-53a8-4c91-97a3-2a4b1b1e9fg1']", U, V,
+                     &d),
+             EINVAL);
+    CHECK_EQ(datum__("['named-uuid','row1']", U, V, &d), EINVAL);
+    CHECK_EQ(datum__("['uuid',5]", U, V, &d), EINVAL);
+    CHECK_EQ(datum__("['uuid']", U, V, &d), EINVAL);
+    CHECK_EQ(datum__("['set',[['uuid','x']]]", U, V, &d), EINVAL);
+    CHECK(ovsdb_uuid_is_valid("0d1c3b22-53a8-4c91-97a3-2a4b1b1e9f01"));
+    CHECK(!ovsdb_uuid_is_valid(""));
+    CHECK(!ovsdb_uuid_is_valid("0d1c3b22-53a8-4c91-97a3-2a4b1b1e9f0"));
+
+    /* Sets. */
+    CHECK_EQ(datum__("['set',[]]", S, V, &d), 0);
+    CHECK_EQ(d.n, 0);
+    ovsdb_datum_destroy(&d, S, V);
+    CHECK_EQ(datum__("['set',['b','a','c']]", S, V, &d), 0);
+    CHECK_EQ(d.n, 3);
+    CHECK_STREQ(d.keys[0].string, "a");
+    CHECK_STREQ(d.keys[2].string, "c");
+    ovsdb_datum_destroy(&d, S, V);
+    snprintf(buf, sizeof buf, "['set',[%s]]", u1);
+    CHECK_EQ(datum__(buf, U, V, &d), 0);
+    CHECK_EQ(d.n, 1);
+    ovsdb_datum_destroy(&d, U, V);
+    snprintf(buf, sizeof buf, "['set',[%s,%s]]", u1, u1);
+    CHECK_EQ(datum__(buf, U, V, &d), EINVAL); /* duplicate */
+    CHECK_EQ(datum__("['set',[1,2,1]]", I, V, &d), EINVAL);
+    CHECK_EQ(datum__("['set',['a',1]]", S, V, &d), EINVAL);
+    CHECK_EQ(datum__("['set',{}]", S, V, &d), EINVAL);
+    CHECK_EQ(datum__("['set','a']", S, V, &d), EINVAL);
+    CHECK_EQ(datum__("['set',[],1]", S, V, &d), EINVAL);
+    CHECK_EQ(datum__("['map',[]]", S, V, &d), EINVAL);
+    CHECK_EQ(datum__("['set',[true,false]]", B, V, &d), 0);
+    CHECK_EQ(d.keys[0].boolean, false);
+    ovsdb_datum_destroy(&d, B, V);
+    CHECK_EQ(datum__("['set',[1.5,2]]", R, V, &d), 0);
+    ovsdb_datum_destroy(&d, R, V);
+    CHECK_EQ(datum__("['set',[1.5]]", I, V, &d), EINVAL);
+    CHECK_EQ(datum__("['set',[true]]", I, V, &d), EINVAL);
+    CHECK_EQ(datum__("['set',[9223372036854775807]]", I, V, &d), 0);
+    ovsdb_datum_destroy(&d, I, V);
+    CHECK_EQ(datum__("['set',[18446744073709551615]]", I, V, &d), EINVAL);
+    CHECK_EQ(datum__("['set',[-5]]", I, V, &d), 0);
+    CHECK_EQ(d.keys[0].integer, -5);
+    ovsdb_datum_destroy(&d, I, V);
+
+    /* A set of strings that looks like a tagged array is still an atom
+     * error, not a crash. */
+    CHECK_EQ(datum__("['set']", S, V, &d), EINVAL);
+    CHECK_EQ(datum__("['uuid','x']", S, V, &d), EINVAL);
+
+    /* Strings with NUL inside are refused. */
+    CHECK_EQ(datum__("'a\\u0000b'", S, V, &d), EINVAL);
+    CHECK_EQ(datum__("'\xff'", S, V, &d), EINVAL);
+    CHECK_EQ(datum__("'caf\xc3'", S, V, &d), EINVAL);
+    CHECK_EQ(datum__("'\xc0\xaf'", S, V, &d), EINVAL);       /* overlong */
+    CHECK_EQ(datum__("'\xed\xa0\x80'", S, V, &d), EINVAL);  /* surrogate */
+    CHECK_EQ(datum__("'\xf4\x90\x80\x80'", S, V, &d), EINVAL);
+    CHECK_EQ(datum__("'\xf0\x9f\x98\x80 \xe2\x82\xac'", S, V, &d), 0);
+    ovsdb_datum_destroy(&d, S, V);
+    CHECK_EQ(datum__("'caf\\u00e9'", S, V, &d), 0);
+    CHECK_STREQ(d.keys[0].string, "caf\xc3\xa9");
+    ovsdb_datum_destroy(&d, S, V);
+
+    /* Maps. */
+    CHECK_EQ(datum__("['map',[]]", S, S, &d), 0);
+    CHECK_EQ(d.n, 0);
+    ovsdb_datum_destroy(&d, S, S);
+    CHECK_EQ(datum__("['map',[['k2','v2'],['k1','v1']]]", S, S, &d), 0);
+    CHECK_EQ(d.n, 2);
+    CHECK_STREQ(d.keys[0].string, "k1");
+    CHECK_STREQ(d.values[0].string, "v1");
+    CHECK_STREQ(d.keys[1].string, "k2");
+    CHECK_STREQ(d.values[1].string, "v2");
+    ovsdb_datum_destroy(&d, S, S);
+    CHECK_EQ(datum__("['map',[['k','v'],['k','w']]]", S, S, &d), EINVAL);
+    CHECK_EQ(datum__("['map',[['k']]]", S, S, &d), EINVAL);
+    CHECK_EQ(datum__("['map',[['k','v','w']]]", S, S, &d), EINVAL);
+    CHECK_EQ(datum__("['map',['k','v']]", S, S, &d), EINVAL);
+    CHECK_EQ(datum__("['map',[['k',1]]]", S, S, &d), EINVAL);
+    CHECK_EQ(datum__("['map',[[1,'v']]]", S, S, &d), EINVAL);
+    CHECK_EQ(datum__("['map',[['a','b'],['k',1]]]", S, S, &d), EINVAL);
+    CHECK_EQ(datum__("['set',[]]", S, S, &d), EINVAL);
+    CHECK_EQ(datum__("'k'", S, S, &d), EINVAL);
+    CHECK_EQ(datum__("{'k':'v'}", S, S, &d), EINVAL);
+
+    /* ovsdb_datum_destroy() accepts NULL. */
+    ovsdb_datum_destroy(NULL, S, S);
+
+    /* Datapath ids. */
+    uint64_t dpid = 1;
+    CHECK(ovsdb_parse_dpid("00000000000000a1", &dpid));
+    CHECK_EQ(dpid, 0xa1);
+    CHECK(ovsdb_parse_dpid("FFFFFFFFFFFFFFFF", &dpid));
+    CHECK(dpid == UINT64_MAX);
+    CHECK(ovsdb_parse_dpid("1", &dpid));
+    CHECK_EQ(dpid, 1);
+    CHECK(!ovsdb_parse_dpid("", &dpid));
+    CHECK(!ovsdb_parse_dpid("00000000000000001", &dpid));
+    CHECK(!ovsdb_parse_dpid("0x12", &dpid));
+    CHECK(!ovsdb_parse_dpid("12 ", &dpid));
+}
+
+/* The replica and snapshots. */
+
+#define BR0 "b0000000-0000-0000-0000-000000000000"
+#define BR1 "b1000000-0000-0000-0000-000000000000"
+#define BR2 "b2000000-0000-0000-0000-000000000000"
+#define PBR0 "a0000000-0000-0000-0000-000000000000"
+#define PVIF "a1000000-0000-0000-0000-000000000000"
+#define PBOND "a2000000-0000-0000-0000-000000000000"
+#define PBR1 "a3000000-0000-0000-0000-000000000000"
+#define PX "a4000000-0000-0000-0000-000000000000"
+#define IBR0 "10000000-0000-0000-0000-000000000000"
+#define IVIF "11000000-0000-0000-0000-000000000000"
+#define IETH0 "12000000-0000-0000-0000-000000000000"
+#define IETH1 "13000000-0000-0000-0000-000000000000"
+#define IBR1 "14000000-0000-0000-0000-000000000000"
+#define IX "15000000-0000-0000-0000-000000000000"
+#define IY "16000000-0000-0000-0000-000000000000"
+#define IGONE "17000000-0000-0000-0000-000000000000"
+#define C1 "c1000000-0000-0000-0000-000000000000"
+#define C2 "c2000000-0000-0000-0000-000000000000"
+#define U_(X) "['uuid','" X "']"
+
+static const char initial[] =
+    "{'Bridge':{"
+    "'" BR1 "':{'new':{'name':'xenbr1','datapath_id':'00000000000000a1',"
+    "  'fail_mode':'secure','controller':" U_(C1) ",'ports':" U_(PBR1) "}},"
+    "'" BR0 "':{'new':{'name':'xenbr0','datapath_id':'0000000000000001',"
+    "  'fail_mode':['set',[]],'controller':['set',[]],"
+    "  'ports':['set',[" U_(PBR0) "," U_(PVIF) "," U_(PBOND) "]]}}},"
+    "'Port':{"
+    "'" PBR0 "':{'new':{'name':'xenbr0','interfaces':" U_(IBR0) ","
+    "  'tag':['set',[]],'bond_active_slave':['set',[]]}},"
+    "'" PVIF "':{'new':{'name':'vif1.0','interfaces':['set',[" U_(IVIF) "]],"
+    "  'tag':10,'bond_active_slave':['set',[]]}},"
+    "'" PBOND "':{'new':{'name':'bond0',"
+    "  'interfaces':['set',[" U_(IETH1) "," U_(IETH0) "]],"
+    "  'tag':['set',[]],'bond_active_slave':'02:00:00:00:00:e0'}},"
+    "'" PBR1 "':{'new':{'name':'xenbr1','interfaces':" U_(IBR1) ","
+    "  'tag':['set',[]],'bond_active_slave':['set',[]]}}},"
+    "'Interface':{"
+    "'" IBR0 "':{'new':{'name':'xenbr0','type':'internal','ofport':65534,"
+    "  'external_ids':['map',[]],'mac_in_use':'02:00:00:00:00:b0'}},"
+    "'" IVIF "':{'new':{'name':'vif1.0','type':'','ofport':3,"
+    "  'external_ids':['map',[['xs-vif-uuid','v1'],"
+    "    ['attached-mac','02:00:00:00:00:01']]],"
+    "  'mac_in_use':['set',[]]}},"
+    "'" IETH0 "':{'new':{'name':'eth0','type':'','ofport':1,"
+    "  'external_ids':['map',[]],'mac_in_use':'02:00:00:00:00:e0'}},"
+    "'" IETH1 "':{'new':{'name':'eth1','type':'','ofport':['set',[]],"
+    "  'external_ids':['map',[]],'mac_in_use':['set',[]]}},"
+    "'" IBR1 "':{'new':{'name':'xenbr1','type':'internal','ofport':-1,"
+    "  'external_ids':['map',[]],'mac_in_use':['set',[]]}}},"
+    "'Controller':{"
+    "'" C1 "':{'new':{'target':'unix:/run/vg.sock'}}},"
+    "'Open_vSwitch':{'99000000-0000-0000-0000-000000000000':{'new':{}}}}";
+
+static const char initial_text[] =
+    "bridge \"xenbr0\" dpid=0000000000000001 fail_mode=\"\" controllers=[] "
+    "uuid=" BR0 "\n"
+    "iface \"xenbr0\" \"eth0\" ofport=1 type=\"\" port=\"bond0\" tag=-1 "
+    "port_ifaces=2 mac_in_use=\"02:00:00:00:00:e0\" external_ids={} "
+    "uuid=" IETH0 " port_uuid=" PBOND "\n"
+    "iface \"xenbr0\" \"eth1\" ofport=0 type=\"\" port=\"bond0\" tag=-1 "
+    "port_ifaces=2 mac_in_use=null external_ids={} "
+    "uuid=" IETH1 " port_uuid=" PBOND "\n"
+    "iface \"xenbr0\" \"vif1.0\" ofport=3 type=\"\" port=\"vif1.0\" tag=10 "
+    "port_ifaces=1 mac_in_use=null external_ids={\"attached-mac\"="
+    "\"02:00:00:00:00:01\",\"xs-vif-uuid\"=\"v1\"} "
+    "uuid=" IVIF " port_uuid=" PVIF "\n"
+    "iface \"xenbr0\" \"xenbr0\" ofport=65534 type=\"internal\" "
+    "port=\"xenbr0\" tag=-1 port_ifaces=1 mac_in_use=\"02:00:00:00:00:b0\" "
+    "external_ids={} uuid=" IBR0 " port_uuid=" PBR0 "\n"
+    "bridge \"xenbr1\" dpid=00000000000000a1 fail_mode=\"secure\" "
+    "controllers=[\"unix:/run/vg.sock\"] uuid=" BR1 "\n"
+    "iface \"xenbr1\" \"xenbr1\" ofport=-1 type=\"internal\" "
+    "port=\"xenbr1\" tag=-1 port_ifaces=1 mac_in_use=null external_ids={} "
+    "uuid=" IBR1 " port_uuid=" PBR1 "\n";
+
+/* Applies 'json' to 'db'; returns the number of malformed items. */
+static unsigned int
+apply__(struct ovsdb_db *db, const char *json)
+{
+    struct json_object *obj = j__(json);
+    unsigned int n = ovsdb_db_apply(db, obj);
+    json_object_put(obj);
+    return n;
+}
+
+/* Builds the snapshot of 'db' as text into 'out' (freed by the caller);
+ * returns the number of problems. */
+static unsigned int
+build__(const struct ovsdb_db *db, char **out)
+{
+    struct vg_host host;
+    struct ofp_buf b;
+
+    vg_host_init(&host);
+    unsigned int n = ovsdb_db_build(db, &host);
+    ofp_buf_init(&b);
+    ovsdb_format_host(&host, &b);
+    *out = ofp_buf_steal_cstr(&b);
+    vg_host_destroy(&host);
+    return n;
+}
+
+static bool
+has_line__(const char *text, const char *line)
+{
+    size_t n = strlen(line);
+    for (const char *p = text; (p = strstr(p, line)); p++) {
+        if ((p == text || p[-1] == '\n') && p[n] == '\n') {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void
+test_snapshot(void)
+{
+    struct ovsdb_db *db = ovsdb_db_create();
+    struct vg_host host;
+    char *text;
+
+    /* Empty. */
+    vg_host_init(&host);
+    CHECK_EQ(ovsdb_db_build(db, &host), 0);
+    CHECK_EQ(host.n_bridges, 0);
+    vg_host_destroy(&host);
+
+    CHECK_EQ(apply__(db, initial), 0);
+    CHECK_EQ(ovsdb_db_n_rows(db, "Bridge"), 2);
+    CHECK_EQ(ovsdb_db_n_rows(db, "Port"), 4);
+    CHECK_EQ(ovsdb_db_n_rows(db, "Interface"), 5);
+    CHECK_EQ(ovsdb_db_n_rows(db, "Controller"), 1);
+    CHECK_EQ(ovsdb_db_n_rows(db, "Open_vSwitch"), 0);
+    CHECK_EQ(build__(db, &text), 0);
+    CHECK_STREQ(text, initial_text);
+    free(text);
+
+    /* The snapshot structure itself. */
+    vg_host_init(&host);
+    CHECK_EQ(ovsdb_db_build(db, &host), 0);
+    CHECK_EQ(host.n_bridges, 2);
+    const struct vg_bridge *br = vg_host_find_bridge(&host, "xenbr0");
+    CHECK(br != NULL);
+    CHECK(br == &host.bridges[0]);
+    CHECK_EQ(br->dpid, 1);
+    CHECK_EQ(br->n_ifaces, 4);
+    CHECK(vg_host_find_dpid(&host, 0xa1) == &host.bridges[1]);
+    const struct vg_iface *vif = vg_bridge_find_iface(br, "vif1.0");
+    CHECK(vif != NULL);
+    CHECK_EQ(vif->ofport, 3);
+    CHECK_EQ(vif->tag, 10);
+    CHECK_STREQ(vg_kv_get(vif->external_ids, vif->n_external_ids,
+                          "attached-mac"),
+                "02:00:00:00:00:01");
+    vg_host_destroy(&host);
+
+    /* Reapplying the same contents changes nothing. */
+    CHECK_EQ(apply__(db, initial), 0);
+    CHECK_EQ(build__(db, &text), 0);
+    CHECK_STREQ(text, initial_text);
+    free(text);
+
+    /* A partial "new" keeps the other columns; "old" is ignored. */
+    CHECK_EQ(apply__(db, "{'Interface':{'" IVIF "':{'old':{'ofport':3},"
+                         "'new':{'ofport':4}}}}"),
+             0);
+    CHECK_EQ(build__(db, &text), 0);
+    CHECK(has_line__(text, "iface \"xenbr0\" \"vif1.0\" ofport=4 type=\"\" "
+                           "port=\"vif1.0\" tag=10 port_ifaces=1 "
+                           "mac_in_use=null external_ids={\"attached-mac\"="
+                           "\"02:00:00:00:00:01\",\"xs-vif-uuid\"=\"v1\"} "
+                           "uuid=" IVIF " port_uuid=" PVIF));
+    free(text);
+
+    /* A full modify, as ovsdb-server sends it: external_ids change. */
+    CHECK_EQ(apply__(db, "{'Interface':{'" IVIF "':{'old':{'external_ids':"
+                         "['map',[]]},'new':{'name':'vif1.0','type':'',"
+                         "'ofport':4,'external_ids':['map',[['z','1'],"
+                         "['a','2']]],'mac_in_use':'fe:ff:ff:ff:ff:ff'}}}}"),
+             0);
+    CHECK_EQ(build__(db, &text), 0);
+    CHECK(strstr(text, "mac_in_use=\"fe:ff:ff:ff:ff:ff\" "
+                       "external_ids={\"a\"=\"2\",\"z\"=\"1\"}"));
+    free(text);
+
+    /* Deleting the bond: the bridge's ports change in the same update. */
+    CHECK_EQ(apply__(db, "{'Bridge':{'" BR0 "':{'new':{'name':'xenbr0',"
+                         "'datapath_id':'0000000000000001',"
+                         "'fail_mode':'standalone','controller':['set',[]],"
+                         "'ports':['set',[" U_(PBR0) "," U_(PVIF) "]]}}},"
+                         "'Port':{'" PBOND "':{'old':{'name':'bond0'}}},"
+                         "'Interface':{'" IETH0 "':{'old':{}},"
+                         "'" IETH1 "':{'old':{},'new':null}}}"),
+             0);
+    CHECK_EQ(ovsdb_db_n_rows(db, "Port"), 3);
+    CHECK_EQ(ovsdb_db_n_rows(db, "Interface"), 3);
+    CHECK_EQ(build__(db, &text), 0);
+    CHECK(!strstr(text, "eth0"));
+    CHECK(!strstr(text, "eth1"));
+    CHECK(strstr(text, "fail_mode=\"standalone\""));
+    free(text);
+
+    /* Deleting unknown rows and unknown tables are harmless. */
+    CHECK_EQ(apply__(db, "{'Port':{'" PX "':{'old':{}}},"
+                         "'Mirror':{'" PX "':{'new':{'name':5}}}}"),
+             0);
+
+    /* Adding a bridge with a new controller, upper-case UUIDs. */
+    CHECK_EQ(apply__(db, "{'Bridge':{'B2000000-0000-0000-0000-000000000000':"
+                         "{'new':{'name':'a-br','ports':['set',[]],"
+                         "'controller':['set',[" U_(C2) "," U_(C1) "]]}}},"
+                         "'Controller':{'" C2 "':{'new':{'target':"
+                         "'tcp:127.0.0.1:6653'}}}}"),
+             0);
+    CHECK_EQ(build__(db, &text), 0);
+    CHECK(!strncmp(text, "bridge \"a-br\" dpid=0000000000000000 "
+                         "fail_mode=\"\" controllers=[\"tcp:127.0.0.1:6653\","
+                         "\"unix:/run/vg.sock\"] uuid=" BR2 "\n",
+                   strlen("bridge \"a-br\"")));
+    CHECK(has_line__(text, "bridge \"a-br\" dpid=0000000000000000 "
+                           "fail_mode=\"\" controllers=[\"tcp:127.0.0.1:6653\","
+                           "\"unix:/run/vg.sock\"] uuid=" BR2));
+    free(text);
+
+    ovsdb_db_clear(db);
+    CHECK_EQ(ovsdb_db_n_rows(db, "Bridge"), 0);
+    CHECK_EQ(build__(db, &text), 0);
+    CHECK_STREQ(text, "");
+    free(text);
+    ovsdb_db_destroy(db);
+    ovsdb_db_destroy(NULL);
+}
+
+/* Malformed updates: each bad value costs only its row or column. */
+static void
+test_malformed(void)
+{
+    struct ovsdb_db *db = ovsdb_db_create();
+    char *text;
+
+    CHECK_EQ(apply__(db, initial), 0);
+
+    /* Top-level shapes. */
+    CHECK_EQ(apply__(db, "[]"), 1);
+    CHECK_EQ(apply__(db, "{'Port':[]}"), 1);
+    CHECK_EQ(apply__(db, "{'Port':{'not-a-uuid':{'new':{'name':'x'}},"
+                         "'" PX "':5,"
+                         "'" IX "':{'new':[1]}}}"),
+             3);
+    CHECK_EQ(ovsdb_db_n_rows(db, "Port"), 4);
+
+    /* A new port whose interface has a bad name; a second good one. */
+    CHECK_EQ(apply__(db, "{'Bridge':{'" BR0 "':{'new':{'name':'xenbr0',"
+                         "'datapath_id':'0000000000000001',"
+                         "'ports':['set',[" U_(PBR0) "," U_(PVIF) ","
+                         U_(PBOND) "," U_(PX) "]]}}},"
+                         "'Port':{'" PX "':{'new':{'name':'px','interfaces':"
+                         "['set',[" U_(IX) "," U_(IY) "," U_(IGONE) "]],"
+                         "'tag':['set',[]]}}},"
+                         "'Interface':{"
+                         "'" IX "':{'new':{'name':5,'type':'','ofport':7}},"
+                         "'" IY "':{'new':{'name':'py','type':7,'ofport':'x',"
+                         "'external_ids':['map',[['k']]],"
+                         "'mac_in_use':['set',['a','b']]}}}}"),
+             5);
+    CHECK_EQ(ovsdb_db_n_rows(db, "Interface"), 7);
+    /* IX is left out; IGONE is unknown (one problem); IY keeps its name with
+     * every other column empty; other rows are untouched. */
+    CHECK_EQ(build__(db, &text), 1);
+    CHECK(!strstr(text, IX));
+    CHECK(has_line__(text, "iface \"xenbr0\" \"py\" ofport=0 type=\"\" "
+                           "port=\"px\" tag=-1 port_ifaces=1 mac_in_use=null "
+                           "external_ids={} uuid=" IY " port_uuid=" PX));
+    CHECK(strstr(text, "\"vif1.0\" ofport=3"));
+    CHECK(strstr(text, "\"eth0\" ofport=1"));
+    CHECK(strstr(text, "\"xenbr1\" ofport=-1"));
+    free(text);
+
+    /* Fixing the bad row brings it back. */
+    CHECK_EQ(apply__(db, "{'Interface':{'" IX "':{'new':{'name':'px0'}}}}"),
+             0);
+    CHECK_EQ(build__(db, &text), 1);
+    CHECK(has_line__(text, "iface \"xenbr0\" \"px0\" ofport=7 type=\"\" "
+                           "port=\"px\" tag=-1 port_ifaces=2 mac_in_use=null "
+                           "external_ids={} uuid=" IX " port_uuid=" PX));
+    free(text);
+
+    /* Out-of-range values and bad datapath ids are taken as empty. */
+    CHECK_EQ(apply__(db, "{'Port':{'" PVIF "':{'new':{'tag':4096}}},"
+                         "'Interface':{'" IVIF "':{'new':{'ofport':65536}},"
+                         "'" IETH0 "':{'new':{'ofport':-2}}},"
+                         "'Bridge':{'" BR1 "':{'new':{'datapath_id':'xyz',"
+                         "'fail_mode':['set',['secure','standalone']],"
+                         "'controller':['set',[" U_(C2) "]]}}}}"),
+             5);
+    CHECK_EQ(build__(db, &text), 2); /* C2 and IGONE are unknown. */
+    CHECK(strstr(text, "\"vif1.0\" ofport=0 type=\"\" port=\"vif1.0\" "
+                       "tag=-1"));
+    CHECK(strstr(text, "\"eth0\" ofport=0"));
+    CHECK(strstr(text, "bridge \"xenbr1\" dpid=0000000000000000 "
+                       "fail_mode=\"\" controllers=[]"));
+    free(text);
+
+    /* A bridge with a bad name is left out with its interfaces; a
+     * required column missing from an insert as well. */
+    CHECK_EQ(apply__(db, "{'Bridge':{'" BR1 "':{'new':{'name':['set',[]]}},"
+                         "'" BR2 "':{'new':{'ports':['set',[]]}}}}"),
+             2);
+    CHECK_EQ(build__(db, &text), 1);
+    CHECK(!strstr(text, "xenbr1"));
+    CHECK(!strstr(text, BR2));
+    CHECK(strstr(text, "bridge \"xenbr0\""));
+    free(text);
+
+    /* Duplicate bridge names: the lowest UUID wins. */
+    CHECK_EQ(apply__(db, "{'Bridge':{'" BR1 "':{'new':{'name':'xenbr0'}},"
+                         "'" BR2 "':{'new':{'name':''}}}}"),
+             1);
+    struct vg_host host;
+    vg_host_init(&host);
+    CHECK_EQ(ovsdb_db_build(db, &host), 3); /* C2, IGONE, duplicate. */
+    CHECK_EQ(host.n_bridges, 1);
+    CHECK_STREQ(host.bridges[0].uuid, BR0);
+    CHECK_EQ(host.bridges[0].n_ifaces, 6);
+    vg_host_destroy(&host);
+
+    /* The same interface in two ports of one bridge is listed once. */
+    CHECK_EQ(apply__(db, "{'Bridge':{'" BR1 "':{'old':{}}},"
+                         "'Port':{'" PVIF "':{'new':{'interfaces':['set',["
+                         U_(IVIF) "," U_(IETH0) "]]}}}}"),
+             0);
+    vg_host_init(&host);
+    CHECK_EQ(ovsdb_db_build(db, &host), 2); /* IGONE, eth0 twice. */
+    CHECK_EQ(host.n_bridges, 1);
+    CHECK_EQ(host.bridges[0].n_ifaces, 6);
+    vg_host_destroy(&host);
+
+    ovsdb_db_destroy(db);
+}
+
+static void
+test_monitor_params(void)
+{
+    struct json_object *params = ovsdb_monitor_params();
+    const char *s = json_object_to_json_string_ext(params,
+                                                   JSON_C_TO_STRING_PLAIN);
+    CHECK_STREQ(s, "[\"Open_vSwitch\",\"vifguard\",{"
+                   "\"Bridge\":{\"columns\":[\"name\",\"datapath_id\","
+                   "\"fail_mode\",\"controller\",\"ports\"]},"
+                   "\"Port\":{\"columns\":[\"name\",\"interfaces\",\"tag\","
+                   "\"bond_active_slave\"]},"
+                   "\"Interface\":{\"columns\":[\"name\",\"type\",\"ofport\","
+                   "\"external_ids\",\"mac_in_use\"]},"
+                   "\"Controller\":{\"columns\":[\"target\"]}}]");
+    json_object_put(params);
+}
+
+static void
+test_format_quoting(void)
+{
+    struct vg_host host;
+    struct vg_bridge br;
+    struct ofp_buf b;
+
+    memset(&br, 0, sizeof br);
+    br.name = (char *) "a\"b\\c\nd";
+    br.fail_mode = (char *) "";
+    host.bridges = &br;
+    host.n_bridges = 1;
+    ofp_buf_init(&b);
+    ovsdb_format_host(&host, &b);
+    CHECK_STREQ(ofp_buf_cstr(&b), "bridge \"a\\\"b\\\\c\\u000ad\" "
+                                  "dpid=0000000000000000 fail_mode=\"\" "
+                                  "controllers=[] uuid=\n");
+    ofp_buf_uninit(&b);
+}
+
+int
+main(void)
+{
+    /* The malformed cases log warnings by design; keep stderr for CHECK
+     * failures. */
+    vg_log_use_stderr(false);
+    test_remote();
+    test_parser();
+    test_datum();
+    test_snapshot();
+    test_malformed();
+    test_monitor_params();
+    test_format_quoting();
+    return check_summary();
+}

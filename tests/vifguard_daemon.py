@@ -1,0 +1,157 @@
+"""Runs a real vifguardd against an OvsSandbox, for integration tests.
+
+VifguardDaemon starts the built vifguardd with its sockets and log in the
+sandbox directory, attaches bridges to it the way an operator does
+(set-controller + fail_mode=secure), and wraps vifguard-ctl.  Nothing here
+looks inside the daemon: everything goes through its real interfaces.
+"""
+
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+
+# Daemon log lines that are expected in tests and not a problem.
+BENIGN_LOG = [
+    r"disconnected; installed protection stays in place",
+    r"closing: peer closed",
+]
+
+
+class VifguardError(Exception):
+    pass
+
+
+class VifguardDaemon:
+    def __init__(self, sandbox, build_dir, name="vifguardd", args=()):
+        self.sb = sandbox
+        self.build_dir = build_dir
+        self.name = name
+        d = sandbox.dir
+        self.ofp_sock = os.path.join(d, name + "-ofp.sock")
+        self.ctl_sock = os.path.join(d, name + "-ctl.sock")
+        self.log = os.path.join(d, name + ".log")
+        self.args = list(args)
+        self.proc = None
+
+    def binary(self, prog):
+        path = os.path.join(self.build_dir, prog)
+        if not os.access(path, os.X_OK):
+            raise VifguardError("%s not built (run scripts/run-tests.sh)"
+                                % path)
+        return path
+
+    # Lifecycle.
+
+    def start(self, timeout=10):
+        cmd = [self.binary("vifguardd"), "--ovsdb=" + self.sb.db,
+               "--listen=punix:" + self.ofp_sock, "--ctl=" + self.ctl_sock,
+               "--log-file=" + self.log,
+               "--config=/dev/null"] + self.args
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.proc.poll() is not None:
+                raise VifguardError("vifguardd exited with %d:\n%s"
+                                    % (self.proc.returncode, self.log_tail()))
+            if os.path.exists(self.ctl_sock):
+                r = self.ctl_run("version")
+                if r.returncode == 0:
+                    return self
+            if time.monotonic() > deadline:
+                raise VifguardError("vifguardd did not start:\n"
+                                    + self.log_tail())
+            time.sleep(0.05)
+
+    def stop(self, sig=signal.SIGTERM, timeout=10):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                raise VifguardError("vifguardd ignored signal %d" % sig)
+        rc = self.proc.returncode if self.proc else None
+        self.proc = None
+        return rc
+
+    def kill9(self):
+        return self.stop(signal.SIGKILL)
+
+    def attach(self, bridge):
+        """Puts 'bridge' under vifguard's protection."""
+        self.sb.vsctl("set-controller", bridge, "unix:" + self.ofp_sock,
+                      "--", "set", "bridge", bridge, "fail_mode=secure")
+
+    # vifguard-ctl.
+
+    def ctl_run(self, *args):
+        return subprocess.run([self.binary("vifguard-ctl"),
+                               "--ctl=" + self.ctl_sock] + list(args),
+                              capture_output=True, text=True, timeout=30)
+
+    def ctl(self, *args):
+        r = self.ctl_run("--format=json", *args)
+        if r.returncode != 0:
+            raise VifguardError("vifguard-ctl %s failed: %s"
+                                % (" ".join(args), r.stderr))
+        return json.loads(r.stdout)
+
+    def vifs(self):
+        """{port name: vif entry} from vifguard-ctl vifs."""
+        out = self.ctl("vifs")
+        if isinstance(out, dict):
+            out = out.get("vifs", [])
+        return {v["name"]: v for v in out}
+
+    def stats(self):
+        return self.ctl("stats")
+
+    def wait_state(self, names, state="protected", timeout=15):
+        """Waits until every port in 'names' is in 'state'; returns the
+        vifs."""
+        deadline = time.monotonic() + timeout
+        while True:
+            vifs = self.vifs()
+            if all(n in vifs and vifs[n]["state"] == state for n in names):
+                return vifs
+            if time.monotonic() > deadline:
+                raise VifguardError(
+                    "ports not %s after %ss: %s\n%s" % (
+                        state, timeout,
+                        {n: vifs.get(n, {}).get("state") for n in names},
+                        self.log_tail()))
+            time.sleep(0.05)
+
+    def wait_gone(self, names, timeout=15):
+        deadline = time.monotonic() + timeout
+        while any(n in self.vifs() for n in names):
+            if time.monotonic() > deadline:
+                raise VifguardError("ports still listed: %s" % names)
+            time.sleep(0.05)
+
+    # Logs.
+
+    def log_tail(self, lines=60):
+        try:
+            with open(self.log, errors="replace") as f:
+                return "".join(f.readlines()[-lines:])
+        except OSError as e:
+            return "(no log: %s)\n" % e
+
+    def log_lines(self, level):
+        try:
+            with open(self.log, errors="replace") as f:
+                return [l.rstrip() for l in f if "|%s|" % level in l]
+        except OSError:
+            return []
+
+    def log_problems(self, allow=()):
+        pats = [re.compile(p) for p in BENIGN_LOG + list(allow)]
+        return [l for lvl in ("ERR", "WARN") for l in self.log_lines(lvl)
+                if not any(p.search(l) for p in pats)]
