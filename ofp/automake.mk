@@ -8,7 +8,7 @@ ofp_libofp_a_SOURCES = \
 	ofp/msgs.c ofp/msgs.h \
 	ofp/switch.c \
 	ofp/flow.c \
-	ofp/group.c \
+	ofp/group.c ofp/group-private.h \
 	ofp/meter.c \
 	ofp/port.c \
 	ofp/packet.c \

@@ -63,6 +63,7 @@ check_table_and_command__(uint8_t table_id, uint8_t command)
     return 0;
 }
 
+/* Checks FLOW_MOD 'flags'.  Returns 0 or OFPFMFC_BAD_FLAGS. */
 static int
 check_flags__(uint16_t flags)
 {

@@ -29,6 +29,7 @@
 #include "ofp/group-private.h"
 #include "ofp/msgs.h"
 
+/* See group-private.h. */
 int
 ofp_msg_body__(const void *msg, size_t len, enum ofp_msg_kind kind,
                struct ofp_buf *body)
@@ -91,6 +92,7 @@ ofp_group_add_bucket(struct ofp_group *group)
     return bucket;
 }
 
+/* True if 'bucket' watches a port or a group (as OVS defines it). */
 static bool
 bucket_has_liveness__(const struct ofp_bucket *bucket)
 {
@@ -143,6 +145,7 @@ group_mod_check__(const struct ofp_group *group)
     return 0;
 }
 
+/* See group-private.h. */
 int
 ofp_buckets_encode__(const struct ofp_bucket *buckets, size_t n,
                      struct ofp_buf *b)
@@ -169,6 +172,7 @@ ofp_buckets_encode__(const struct ofp_bucket *buckets, size_t n,
     return 0;
 }
 
+/* See group-private.h. */
 int
 ofp_buckets_decode__(struct ofp_buf *b, size_t len, struct ofp_group *group)
 {

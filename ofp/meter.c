@@ -28,6 +28,7 @@ ofp_meter_mod_uninit(struct ofp_meter_mod *mm)
     }
 }
 
+/* Checks a METER_MOD's 'command' and 'flags'.  Returns 0 or an ofperr. */
 static int
 check_command_and_flags__(uint16_t command, uint16_t flags)
 {

@@ -388,7 +388,8 @@ void ofp_mp_reply_init(struct ofp_mp_reply *, uint16_t type);
 void ofp_mp_reply_uninit(struct ofp_mp_reply *);
 /* Appends 'reply' as one or more MULTIPART_REPLY messages of at most
  * 'max_msg_len' bytes each (65535 if 0), all with 'xid', every one but the
- * last flagged OFPMPF_REPLY_MORE.  Returns 0 or an ofperr. */
+ * last flagged OFPMPF_REPLY_MORE (the last too if 'reply->flags' has it).
+ * Returns 0 or an ofperr. */
 int ofp_mp_reply_encode(const struct ofp_mp_reply *, uint32_t xid,
                         size_t max_msg_len, struct ofp_buf *);
 /* Decodes one MULTIPART_REPLY message (one part). */

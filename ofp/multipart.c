@@ -318,12 +318,24 @@ mp_finish__(struct ofp_buf *b, size_t start, bool more)
     ofp_msg_finish(b, start);
 }
 
+/* Appends 'reply' as one or more MULTIPART_REPLY messages (see msgs.h).  An
+ * entry is never split: when the next entry would take a message past
+ * 'max_msg_len', the message is closed with OFPMPF_REPLY_MORE and the entry
+ * starts the next one.  AGGREGATE is always one message, and a reply without
+ * entries is one message with an empty body.  The last message carries
+ * OFPMPF_REPLY_MORE only if 'reply->flags' has it (a decoded part of a longer
+ * reply re-encodes as it was).  Returns 0 or an ofperr
+ * (OFPBRC_BAD_MULTIPART for an unknown type, OFPBRC_BAD_LEN for an entry
+ * that fits in no message of 'max_msg_len' bytes, or an entry's encoding
+ * error), in which case nothing is appended. */
 int
 ofp_mp_reply_encode(const struct ofp_mp_reply *reply, uint32_t xid,
                     size_t max_msg_len, struct ofp_buf *b)
 {
     size_t orig = b->size;
     uint16_t flags = reply->flags & ~OFPMPF_REPLY_MORE;
+    /* A decoded part of a longer reply keeps its MORE flag. */
+    bool last_more = reply->flags & OFPMPF_REPLY_MORE;
 
     if (!mp_type_is_supported__(reply->type)) {
         return OFPERR_OFPBRC_BAD_MULTIPART;
@@ -349,7 +361,7 @@ ofp_mp_reply_encode(const struct ofp_mp_reply *reply, uint32_t xid,
         ofp_buf_put_be64(b, agg->byte_count);
         ofp_buf_put_be32(b, agg->flow_count);
         ofp_buf_put_zeros(b, 4);
-        mp_finish__(b, start, false);
+        mp_finish__(b, start, last_more);
         return 0;
     }
 
@@ -390,7 +402,7 @@ ofp_mp_reply_encode(const struct ofp_mp_reply *reply, uint32_t xid,
         b->size = orig;
         return error;
     }
-    mp_finish__(b, start, false);
+    mp_finish__(b, start, last_more);
     return 0;
 }
 
@@ -430,6 +442,9 @@ pull_entry__(struct ofp_buf *body, size_t len_ofs, size_t min_len,
     return 0;
 }
 
+/* The decoders of each reply body: they fill in 'reply' from all of view
+ * 'body' and return 0 or an ofperr, leaving the caller to free what they
+ * decoded before failing. */
 static int
 decode_ports__(struct ofp_buf *body, struct ofp_mp_reply *reply)
 {
@@ -570,6 +585,9 @@ decode_meters__(struct ofp_buf *body, struct ofp_mp_reply *reply)
     return 0;
 }
 
+/* Decodes the 'len' bytes at 'body_', the concatenated bodies of every part
+ * of a reply of 'type', into 'reply', which it initializes.  Returns 0 or an
+ * ofperr, in which case 'reply' is left empty. */
 int
 ofp_mp_reply_decode_body(uint16_t type, const void *body_, size_t len,
                          struct ofp_mp_reply *reply)
@@ -605,6 +623,9 @@ ofp_mp_reply_decode_body(uint16_t type, const void *body_, size_t len,
     return error;
 }
 
+/* Decodes MULTIPART_REPLY 'msg' ('len' bytes), one part of a reply, into
+ * 'reply', which it initializes; 'reply->flags' tells whether more parts
+ * follow.  Returns 0 or an ofperr, in which case 'reply' is left empty. */
 int
 ofp_mp_reply_decode(const void *msg, size_t len, struct ofp_mp_reply *reply)
 {
@@ -623,6 +644,7 @@ ofp_mp_reply_decode(const void *msg, size_t len, struct ofp_mp_reply *reply)
     return error;
 }
 
+/* Initializes 'as' with no reply in progress. */
 void
 ofp_mp_assembler_init(struct ofp_mp_assembler *as)
 {
@@ -630,6 +652,8 @@ ofp_mp_assembler_init(struct ofp_mp_assembler *as)
     ofp_buf_init(&as->body);
 }
 
+/* Frees the memory of 'as' and abandons any reply in progress.  Accepts
+ * NULL. */
 void
 ofp_mp_assembler_uninit(struct ofp_mp_assembler *as)
 {
@@ -646,6 +670,12 @@ assembler_reset__(struct ofp_mp_assembler *as)
     ofp_mp_assembler_uninit(as);
 }
 
+/* Adds reply part 'msg' ('len' bytes) to 'as' (see msgs.h).  The parts'
+ * bodies are only concatenated, so a malformed body is reported when the
+ * last part arrives.  Every error abandons the reply in progress: a bad
+ * header or multipart header, a part whose xid or type differs
+ * (OFPBRC_BAD_MULTIPART), more than 64 MiB of body
+ * (OFPBRC_MULTIPART_BUFFER_OVERFLOW), or a failure to decode the whole. */
 int
 ofp_mp_assembler_add(struct ofp_mp_assembler *as, const void *msg, size_t len,
                      struct ofp_mp_reply *reply, bool *done)
