@@ -17,14 +17,15 @@
 struct ofp_buf;
 
 struct ofp_action {
-    uint16_t type; /* OFPAT_OUTPUT, _GROUP, _PUSH_VLAN, _POP_VLAN, _SET_FIELD. */
+    uint16_t
+        type; /* OFPAT_OUTPUT, _GROUP, _PUSH_VLAN, _POP_VLAN, _SET_FIELD. */
     union {
         struct {
             uint32_t port;    /* Port number or OFPP_*. */
             uint16_t max_len; /* For OFPP_CONTROLLER. */
         } output;
-        uint32_t group_id;    /* OFPAT_GROUP. */
-        uint16_t ethertype;   /* OFPAT_PUSH_VLAN: 0x8100 or 0x88a8. */
+        uint32_t group_id;  /* OFPAT_GROUP. */
+        uint16_t ethertype; /* OFPAT_PUSH_VLAN: 0x8100 or 0x88a8. */
         struct {
             enum ofp_field_id field;
             uint8_t value[16]; /* Network byte order, field's width. */
@@ -61,11 +62,11 @@ int ofp_actions_encode(const struct ofp_actions *, struct ofp_buf *b);
 int ofp_actions_decode(struct ofp_buf *b, size_t len, struct ofp_actions *);
 
 struct ofp_instructions {
-    uint32_t present;       /* 1 << OFPIT_* for each instruction present. */
-    uint8_t goto_table;     /* OFPIT_GOTO_TABLE. */
-    uint64_t metadata;      /* OFPIT_WRITE_METADATA. */
+    uint32_t present;   /* 1 << OFPIT_* for each instruction present. */
+    uint8_t goto_table; /* OFPIT_GOTO_TABLE. */
+    uint64_t metadata;  /* OFPIT_WRITE_METADATA. */
     uint64_t metadata_mask;
-    uint32_t meter_id;      /* OFPIT_METER. */
+    uint32_t meter_id;        /* OFPIT_METER. */
     struct ofp_actions apply; /* OFPIT_APPLY_ACTIONS. */
     struct ofp_actions write; /* OFPIT_WRITE_ACTIONS. */
 };

@@ -91,7 +91,7 @@ ofp_buf_use_const(struct ofp_buf *b, const void *data, size_t size)
 {
     b->base = NULL;
     b->allocated = 0;
-    b->data = (uint8_t *) data;
+    b->data = (uint8_t *)data;
     b->size = size;
 }
 
@@ -149,7 +149,7 @@ ofp_buf_put(struct ofp_buf *b, const void *p, size_t n)
 void
 ofp_buf_put_u8(struct ofp_buf *b, uint8_t v)
 {
-    *(uint8_t *) ofp_buf_put_uninit(b, 1) = v;
+    *(uint8_t *)ofp_buf_put_uninit(b, 1) = v;
 }
 
 void
@@ -189,7 +189,7 @@ ofp_buf_put_cstr(struct ofp_buf *b, const char *s)
 void
 ofp_buf_put_char(struct ofp_buf *b, char c)
 {
-    ofp_buf_put_u8(b, (uint8_t) c);
+    ofp_buf_put_u8(b, (uint8_t)c);
 }
 
 void
@@ -202,9 +202,9 @@ ofp_buf_put_vformat(struct ofp_buf *b, const char *fmt, va_list args)
     if (n <= 0) {
         return;
     }
-    ofp_buf_reserve(b, (size_t) n + 1);
-    vsnprintf((char *) b->data + b->size, (size_t) n + 1, fmt, args);
-    b->size += (size_t) n;
+    ofp_buf_reserve(b, (size_t)n + 1);
+    vsnprintf((char *)b->data + b->size, (size_t)n + 1, fmt, args);
+    b->size += (size_t)n;
 }
 
 /* Appends printf-style text to 'b' (without a NUL; see ofp_buf_cstr()). */
@@ -237,7 +237,7 @@ ofp_buf_cstr(struct ofp_buf *b)
 {
     ofp_buf_reserve(b, 0);
     b->data[b->size] = '\0';
-    return (const char *) b->data;
+    return (const char *)b->data;
 }
 
 /* Returns the contents of 'b' as a malloc'd string and empties 'b'. */
@@ -247,9 +247,9 @@ ofp_buf_steal_cstr(struct ofp_buf *b)
     ofp_buf_cstr(b);
     char *s;
     if (b->data == b->base) {
-        s = (char *) b->base;
+        s = (char *)b->base;
     } else {
-        s = ofp_xstrdup((const char *) b->data);
+        s = ofp_xstrdup((const char *)b->data);
         free(b->base);
     }
     ofp_buf_init(b);

@@ -20,31 +20,31 @@
 struct ofp_buf;
 
 enum ofp_field_id {
-    OFPF_IN_PORT,        /* 4 bytes, OXM_OF_IN_PORT. */
-    OFPF_METADATA,       /* 8 bytes, maskable. */
-    OFPF_ETH_DST,        /* 6 bytes, maskable. */
-    OFPF_ETH_SRC,        /* 6 bytes, maskable. */
-    OFPF_ETH_TYPE,       /* 2 bytes. */
-    OFPF_VLAN_VID,       /* 2 bytes (13 bits incl. OFPVID_PRESENT), maskable. */
-    OFPF_VLAN_PCP,       /* 1 byte; needs vlan_vid present (!= NONE). */
-    OFPF_IP_PROTO,       /* 1 byte; needs eth_type IPv4 or IPv6. */
-    OFPF_IPV4_SRC,       /* 4 bytes, maskable; needs eth_type 0x0800. */
-    OFPF_IPV4_DST,       /* 4 bytes, maskable; needs eth_type 0x0800. */
-    OFPF_TCP_SRC,        /* 2 bytes; needs ip_proto 6. */
-    OFPF_TCP_DST,        /* 2 bytes; needs ip_proto 6. */
-    OFPF_UDP_SRC,        /* 2 bytes; needs ip_proto 17. */
-    OFPF_UDP_DST,        /* 2 bytes; needs ip_proto 17. */
-    OFPF_ICMPV4_TYPE,    /* 1 byte; needs ip_proto 1 (and IPv4). */
-    OFPF_ICMPV4_CODE,    /* 1 byte; needs ip_proto 1 (and IPv4). */
-    OFPF_ARP_OP,         /* 2 bytes; needs eth_type 0x0806. */
-    OFPF_ARP_SPA,        /* 4 bytes, maskable; needs eth_type 0x0806. */
-    OFPF_ARP_TPA,        /* 4 bytes, maskable; needs eth_type 0x0806. */
-    OFPF_ARP_SHA,        /* 6 bytes, maskable; needs eth_type 0x0806. */
-    OFPF_ARP_THA,        /* 6 bytes, maskable; needs eth_type 0x0806. */
-    OFPF_IPV6_SRC,       /* 16 bytes, maskable; needs eth_type 0x86dd. */
-    OFPF_IPV6_DST,       /* 16 bytes, maskable; needs eth_type 0x86dd. */
-    OFPF_ICMPV6_TYPE,    /* 1 byte; needs ip_proto 58 (and IPv6). */
-    OFPF_ICMPV6_CODE,    /* 1 byte; needs ip_proto 58 (and IPv6). */
+    OFPF_IN_PORT,     /* 4 bytes, OXM_OF_IN_PORT. */
+    OFPF_METADATA,    /* 8 bytes, maskable. */
+    OFPF_ETH_DST,     /* 6 bytes, maskable. */
+    OFPF_ETH_SRC,     /* 6 bytes, maskable. */
+    OFPF_ETH_TYPE,    /* 2 bytes. */
+    OFPF_VLAN_VID,    /* 2 bytes (13 bits incl. OFPVID_PRESENT), maskable. */
+    OFPF_VLAN_PCP,    /* 1 byte; needs vlan_vid present (!= NONE). */
+    OFPF_IP_PROTO,    /* 1 byte; needs eth_type IPv4 or IPv6. */
+    OFPF_IPV4_SRC,    /* 4 bytes, maskable; needs eth_type 0x0800. */
+    OFPF_IPV4_DST,    /* 4 bytes, maskable; needs eth_type 0x0800. */
+    OFPF_TCP_SRC,     /* 2 bytes; needs ip_proto 6. */
+    OFPF_TCP_DST,     /* 2 bytes; needs ip_proto 6. */
+    OFPF_UDP_SRC,     /* 2 bytes; needs ip_proto 17. */
+    OFPF_UDP_DST,     /* 2 bytes; needs ip_proto 17. */
+    OFPF_ICMPV4_TYPE, /* 1 byte; needs ip_proto 1 (and IPv4). */
+    OFPF_ICMPV4_CODE, /* 1 byte; needs ip_proto 1 (and IPv4). */
+    OFPF_ARP_OP,      /* 2 bytes; needs eth_type 0x0806. */
+    OFPF_ARP_SPA,     /* 4 bytes, maskable; needs eth_type 0x0806. */
+    OFPF_ARP_TPA,     /* 4 bytes, maskable; needs eth_type 0x0806. */
+    OFPF_ARP_SHA,     /* 6 bytes, maskable; needs eth_type 0x0806. */
+    OFPF_ARP_THA,     /* 6 bytes, maskable; needs eth_type 0x0806. */
+    OFPF_IPV6_SRC,    /* 16 bytes, maskable; needs eth_type 0x86dd. */
+    OFPF_IPV6_DST,    /* 16 bytes, maskable; needs eth_type 0x86dd. */
+    OFPF_ICMPV6_TYPE, /* 1 byte; needs ip_proto 58 (and IPv6). */
+    OFPF_ICMPV6_CODE, /* 1 byte; needs ip_proto 58 (and IPv6). */
     OFPF_IPV6_ND_TARGET, /* 16 bytes, maskable (as in OVS, not the 1.3
                           * spec); needs icmpv6_type 135 or 136. */
     OFPF_IPV6_ND_SLL,    /* 6 bytes; needs icmpv6_type 135. */
@@ -61,37 +61,37 @@ enum ofp_field_id {
 /* Prerequisite kinds, checked by ofp_match_validate(). */
 enum ofp_prereq {
     OFPPR_NONE,
-    OFPPR_VLAN,     /* vlan_vid present and not OFPVID_NONE. */
-    OFPPR_IP_ANY,   /* eth_type 0x0800 or 0x86dd. */
-    OFPPR_IPV4,     /* eth_type 0x0800. */
-    OFPPR_IPV6,     /* eth_type 0x86dd. */
-    OFPPR_ARP,      /* eth_type 0x0806. */
-    OFPPR_TCP,      /* IP (either) and ip_proto 6. */
-    OFPPR_UDP,      /* IP (either) and ip_proto 17. */
-    OFPPR_ICMPV4,   /* IPv4 and ip_proto 1. */
-    OFPPR_ICMPV6,   /* IPv6 and ip_proto 58. */
-    OFPPR_ND,       /* ICMPv6 and icmpv6_type 135 or 136. */
-    OFPPR_ND_NS,    /* ICMPv6 and icmpv6_type 135. */
-    OFPPR_ND_NA,    /* ICMPv6 and icmpv6_type 136. */
+    OFPPR_VLAN,   /* vlan_vid present and not OFPVID_NONE. */
+    OFPPR_IP_ANY, /* eth_type 0x0800 or 0x86dd. */
+    OFPPR_IPV4,   /* eth_type 0x0800. */
+    OFPPR_IPV6,   /* eth_type 0x86dd. */
+    OFPPR_ARP,    /* eth_type 0x0806. */
+    OFPPR_TCP,    /* IP (either) and ip_proto 6. */
+    OFPPR_UDP,    /* IP (either) and ip_proto 17. */
+    OFPPR_ICMPV4, /* IPv4 and ip_proto 1. */
+    OFPPR_ICMPV6, /* IPv6 and ip_proto 58. */
+    OFPPR_ND,     /* ICMPv6 and icmpv6_type 135 or 136. */
+    OFPPR_ND_NS,  /* ICMPv6 and icmpv6_type 135. */
+    OFPPR_ND_NA,  /* ICMPv6 and icmpv6_type 136. */
 };
 
 struct ofp_field_info {
     enum ofp_field_id id;
-    const char *name;      /* ovs-ofctl name, e.g. "dl_src", "reg3". */
-    const char *oxm_name;  /* OXM name, e.g. "eth_src". */
-    uint16_t oxm_class;    /* OFPXMC_OPENFLOW_BASIC or OFPXMC_NXM_1. */
-    uint8_t oxm_field;     /* Field number within the class. */
-    uint8_t len;           /* Width in bytes. */
-    bool maskable;         /* The 1.3 spec (or OVS) allows a mask. */
+    const char *name;     /* ovs-ofctl name, e.g. "dl_src", "reg3". */
+    const char *oxm_name; /* OXM name, e.g. "eth_src". */
+    uint16_t oxm_class;   /* OFPXMC_OPENFLOW_BASIC or OFPXMC_NXM_1. */
+    uint8_t oxm_field;    /* Field number within the class. */
+    uint8_t len;          /* Width in bytes. */
+    bool maskable;        /* The 1.3 spec (or OVS) allows a mask. */
     enum ofp_prereq prereq;
-    uint8_t offset;        /* Offset in the value/mask store. */
+    uint8_t offset; /* Offset in the value/mask store. */
 };
 
 struct ofp_match {
-    uint64_t present;                 /* 1 << field for each field matched. */
-    uint64_t masked;                  /* 1 << field if a mask was given. */
-    uint8_t values[OFP_MATCH_STORE];  /* Network byte order. */
-    uint8_t masks[OFP_MATCH_STORE];   /* All-ones for an exact match. */
+    uint64_t present;                /* 1 << field for each field matched. */
+    uint64_t masked;                 /* 1 << field if a mask was given. */
+    uint8_t values[OFP_MATCH_STORE]; /* Network byte order. */
+    uint8_t masks[OFP_MATCH_STORE];  /* All-ones for an exact match. */
 };
 
 const struct ofp_field_info *ofp_field_info(enum ofp_field_id);

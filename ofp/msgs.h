@@ -78,7 +78,7 @@ int ofp_msg_classify(const void *msg, size_t len, enum ofp_msg_kind *kind);
 static inline uint32_t
 ofp_msg_xid(const void *msg)
 {
-    return ofp_get_be32((const uint8_t *) msg + 4);
+    return ofp_get_be32((const uint8_t *)msg + 4);
 }
 
 /* Encoding helpers shared by the encoders: start a message (returns its
@@ -115,11 +115,11 @@ void ofp_echo_reply_for(const void *msg, size_t len, struct ofp_buf *);
 
 /* ERROR. */
 struct ofp_error {
-    uint16_t type;          /* Wire type. */
-    uint16_t code;          /* Wire code (exp_code for experimenter). */
-    uint32_t experimenter;  /* For OFPET_EXPERIMENTER, else 0. */
-    int error;              /* The matching enum ofperr, or 0 if unknown. */
-    const uint8_t *data;    /* Usually the start of the offending message. */
+    uint16_t type;         /* Wire type. */
+    uint16_t code;         /* Wire code (exp_code for experimenter). */
+    uint32_t experimenter; /* For OFPET_EXPERIMENTER, else 0. */
+    int error;             /* The matching enum ofperr, or 0 if unknown. */
+    const uint8_t *data;   /* Usually the start of the offending message. */
     size_t data_len;
 };
 int ofp_error_encode(const struct ofp_error *, uint32_t xid, struct ofp_buf *);
@@ -181,14 +181,14 @@ struct ofp_flow_mod {
     uint64_t cookie;
     uint64_t cookie_mask;
     uint8_t table_id;
-    uint8_t command;        /* OFPFC_*. */
+    uint8_t command; /* OFPFC_*. */
     uint16_t idle_timeout;
     uint16_t hard_timeout;
     uint16_t priority;
     uint32_t buffer_id;
     uint32_t out_port;
     uint32_t out_group;
-    uint16_t flags;         /* OFPFF_*. */
+    uint16_t flags; /* OFPFF_*. */
     struct ofp_match match;
     struct ofp_instructions insts;
 };
@@ -227,8 +227,8 @@ struct ofp_bucket {
     struct ofp_actions actions;
 };
 struct ofp_group {
-    uint16_t command;   /* OFPGC_* (GROUP_MOD only). */
-    uint8_t type;       /* OFPGT_*. */
+    uint16_t command; /* OFPGC_* (GROUP_MOD only). */
+    uint8_t type;     /* OFPGT_*. */
     uint32_t group_id;
     struct ofp_bucket *buckets;
     size_t n_buckets;
@@ -242,14 +242,14 @@ int ofp_group_mod_decode(const void *msg, size_t len, struct ofp_group *);
 
 /* METER_MOD. */
 struct ofp_meter_band {
-    uint16_t type;        /* OFPMBT_DROP or OFPMBT_DSCP_REMARK. */
+    uint16_t type; /* OFPMBT_DROP or OFPMBT_DSCP_REMARK. */
     uint32_t rate;
     uint32_t burst_size;
-    uint8_t prec_level;   /* DSCP_REMARK only. */
+    uint8_t prec_level; /* DSCP_REMARK only. */
 };
 struct ofp_meter_mod {
-    uint16_t command;     /* OFPMC_*. */
-    uint16_t flags;       /* OFPMF_*. */
+    uint16_t command; /* OFPMC_*. */
+    uint16_t flags;   /* OFPMF_*. */
     uint32_t meter_id;
     struct ofp_meter_band *bands;
     size_t n_bands;
@@ -275,7 +275,7 @@ struct ofp_port {
 };
 enum ofp_port_reason { OFPPR_ADD = 0, OFPPR_DELETE = 1, OFPPR_MODIFY = 2 };
 struct ofp_port_status {
-    uint8_t reason;        /* OFPPR_*. */
+    uint8_t reason; /* OFPPR_*. */
     struct ofp_port desc;
 };
 void ofp_port_status_encode(const struct ofp_port_status *, uint32_t xid,
@@ -296,7 +296,7 @@ struct ofp_packet_in {
     uint8_t table_id;
     uint64_t cookie;
     struct ofp_match match;
-    const uint8_t *data;   /* Points into the message. */
+    const uint8_t *data; /* Points into the message. */
     size_t data_len;
 };
 int ofp_packet_in_encode(const struct ofp_packet_in *, uint32_t xid,
@@ -308,7 +308,7 @@ struct ofp_packet_out {
     uint32_t buffer_id;
     uint32_t in_port;
     struct ofp_actions actions;
-    const uint8_t *data;   /* Points into the message (decode) or caller's. */
+    const uint8_t *data; /* Points into the message (decode) or caller's. */
     size_t data_len;
 };
 void ofp_packet_out_uninit(struct ofp_packet_out *);
@@ -319,17 +319,17 @@ int ofp_packet_out_decode(const void *msg, size_t len,
 
 /* MULTIPART requests: PORT_DESC, FLOW, AGGREGATE, GROUP_DESC, METER. */
 struct ofp_mp_request {
-    uint16_t type;        /* OFPMP_*. */
+    uint16_t type; /* OFPMP_*. */
     uint16_t flags;
     /* FLOW and AGGREGATE: */
-    uint8_t table_id;     /* OFPTT_ALL for all tables. */
-    uint32_t out_port;    /* OFPP_ANY for any. */
-    uint32_t out_group;   /* OFPG_ANY for any. */
+    uint8_t table_id;   /* OFPTT_ALL for all tables. */
+    uint32_t out_port;  /* OFPP_ANY for any. */
+    uint32_t out_group; /* OFPG_ANY for any. */
     uint64_t cookie;
     uint64_t cookie_mask;
     struct ofp_match match;
     /* METER: */
-    uint32_t meter_id;    /* OFPM_ALL for all. */
+    uint32_t meter_id; /* OFPM_ALL for all. */
 };
 /* Defaults: table ALL, out_port ANY, out_group ANY, catch-all, meter ALL. */
 void ofp_mp_request_init(struct ofp_mp_request *, uint16_t type);
@@ -368,20 +368,20 @@ struct ofp_meter_stats {
     struct ofp_band_stats {
         uint64_t packet_band_count;
         uint64_t byte_band_count;
-    } *bands;
+    } * bands;
     size_t n_bands;
 };
 
 /* A multipart reply body: one message's worth, or a whole reassembled
  * reply.  Arrays are owned. */
 struct ofp_mp_reply {
-    uint16_t type;        /* OFPMP_*. */
-    uint16_t flags;       /* OFPMPF_REPLY_MORE on all parts but the last. */
-    struct ofp_port *ports;             /* PORT_DESC. */
-    struct ofp_flow_stats *flows;       /* FLOW. */
-    struct ofp_group *groups;           /* GROUP_DESC (command unused). */
-    struct ofp_meter_stats *meters;     /* METER. */
-    size_t n;                           /* Entries in the array in use. */
+    uint16_t type;          /* OFPMP_*. */
+    uint16_t flags;         /* OFPMPF_REPLY_MORE on all parts but the last. */
+    struct ofp_port *ports; /* PORT_DESC. */
+    struct ofp_flow_stats *flows;         /* FLOW. */
+    struct ofp_group *groups;             /* GROUP_DESC (command unused). */
+    struct ofp_meter_stats *meters;       /* METER. */
+    size_t n;                             /* Entries in the array in use. */
     struct ofp_aggregate_stats aggregate; /* AGGREGATE. */
 };
 void ofp_mp_reply_init(struct ofp_mp_reply *, uint16_t type);
@@ -400,10 +400,10 @@ int ofp_mp_reply_decode_body(uint16_t type, const void *body, size_t len,
 
 /* Reassembly of a multipart reply split over several messages. */
 struct ofp_mp_assembler {
-    bool active;          /* A reply is being assembled. */
-    uint32_t xid;         /* Its xid. */
-    uint16_t type;        /* Its OFPMP_* type. */
-    struct ofp_buf body;  /* Concatenated bodies so far. */
+    bool active;         /* A reply is being assembled. */
+    uint32_t xid;        /* Its xid. */
+    uint16_t type;       /* Its OFPMP_* type. */
+    struct ofp_buf body; /* Concatenated bodies so far. */
 };
 void ofp_mp_assembler_init(struct ofp_mp_assembler *);
 void ofp_mp_assembler_uninit(struct ofp_mp_assembler *);
@@ -419,8 +419,8 @@ int ofp_mp_assembler_add(struct ofp_mp_assembler *, const void *msg,
  * selects which: OFP13_VERSION uses the extension. */
 struct ofp_bundle_ctrl {
     uint32_t bundle_id;
-    uint16_t type;        /* OFPBCT_*. */
-    uint16_t flags;       /* OFPBF_*. */
+    uint16_t type;  /* OFPBCT_*. */
+    uint16_t flags; /* OFPBF_*. */
 };
 void ofp_bundle_ctrl_encode(uint8_t version, const struct ofp_bundle_ctrl *,
                             uint32_t xid, struct ofp_buf *);
@@ -429,7 +429,7 @@ int ofp_bundle_ctrl_decode(const void *msg, size_t len,
 struct ofp_bundle_add {
     uint32_t bundle_id;
     uint16_t flags;
-    const uint8_t *msg;   /* The inner message, header included. */
+    const uint8_t *msg; /* The inner message, header included. */
     size_t msg_len;
 };
 /* The inner message must have the same xid as the bundle_add (spec). */
@@ -442,7 +442,7 @@ int ofp_bundle_add_decode(const void *msg, size_t len,
 struct ofp_msg {
     enum ofp_msg_kind kind;
     uint8_t version;
-    uint8_t type;         /* Header type. */
+    uint8_t type; /* Header type. */
     uint32_t xid;
     union {
         struct ofp_hello hello;

@@ -26,7 +26,7 @@ PACKAGES=(
     iproute2 iputils-ping tcpdump ethtool procps
     dnsmasq radvd isc-dhcp-client ndisc6 arping iperf3
     # Packaging.
-    rpm dpkg-dev debhelper
+    rpm dpkg-dev debhelper systemd shellcheck
 )
 
 missing=()

@@ -4,6 +4,9 @@
 #
 #   sudo ./scripts/run-tests.sh [PYTEST ARGS...]
 #
+# PYTEST ARGS are passed on (e.g. -k captures, -x, tests/test_unit.py); without
+# a test path among them, pytest runs everything under tests/.
+#
 # Phases (each timed):
 #   1. scripts/install-deps.sh (apt; quick when everything is installed)
 #   2. autoreconf -fi (when configure is missing or older than its inputs)
@@ -154,8 +157,16 @@ phase_begin "pytest"
 echo "phase timings so far:"
 printf '  %s\n' "${timings[@]}"
 echo "total so far: ${SECONDS}s"
+# Arguments go to pytest; without a test path among them, run tests/.
+paths=(tests/)
+for arg in "$@"; do
+    if [ "${arg#-}" = "$arg" ] && [ -e "${arg%%::*}" ]; then
+        paths=()
+    fi
+done
 rc=0
-"$PYTHON" -m pytest -v -p no:cacheprovider --durations=15 "$@" tests/ || rc=$?
+"$PYTHON" -m pytest -v -p no:cacheprovider --durations=15 "$@" "${paths[@]}" \
+    || rc=$?
 if [ "$rc" -eq 5 ]; then
     echo "run-tests: pytest collected no tests: that is a failure" >&2
 fi

@@ -27,7 +27,7 @@
 #define CONFIG_MAX_FILE (1024 * 1024)
 
 /* The longest unix socket path (sun_path minus its NUL). */
-#define UNIX_PATH_MAX (sizeof ((struct sockaddr_un *) 0)->sun_path - 1)
+#define UNIX_PATH_MAX (sizeof((struct sockaddr_un *)0)->sun_path - 1)
 
 /* The longest pattern, subsystem name. */
 #define MAX_GLOB 255
@@ -38,7 +38,8 @@ struct setting_def {
     enum vg_setting id;
     const char *key;    /* In the file, or NULL if not allowed there. */
     const char *option; /* On the command line. */
-    bool repeatable;    /* Values accumulate into a list. */
+    bool repeatable;    /* May repeat on the command line (in the file, only
+                         * 'listen' may). */
 };
 
 static const struct setting_def settings[VG_N_SETTINGS] = {
@@ -86,13 +87,13 @@ quote__(const char *s)
     struct ofp_buf b;
     ofp_buf_init(&b);
     ofp_buf_put_char(&b, '"');
-    for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p == '"' || *p == '\\') {
             ofp_buf_put_format(&b, "\\%c", *p);
         } else if (*p < 0x20 || *p >= 0x7f) {
             ofp_buf_put_format(&b, "\\x%02x", *p);
         } else {
-            ofp_buf_put_char(&b, (char) *p);
+            ofp_buf_put_char(&b, (char)*p);
         }
     }
     ofp_buf_put_char(&b, '"');
@@ -195,8 +196,9 @@ check_ovsdb__(const char *v, char **errp)
         (!strncmp(v, "tcp:", 4) && v[4])) {
         return 0;
     }
-    return error__(errp, "%Q: bad OVSDB remote (expected unix:PATH or "
-                         "tcp:IP:PORT)",
+    return error__(errp,
+                   "%Q: bad OVSDB remote (expected unix:PATH or "
+                   "tcp:IP:PORT)",
                    v);
 }
 
@@ -227,8 +229,9 @@ check_listen__(const char *v, char **errp)
         return check_socket_path__(v, v + 6, errp);
     }
     if (strncmp(v, "ptcp:", 5)) {
-        return error__(errp, "%Q: bad listen target (expected punix:PATH or "
-                             "ptcp:PORT[:IP])",
+        return error__(errp,
+                       "%Q: bad listen target (expected punix:PATH or "
+                       "ptcp:PORT[:IP])",
                        v);
     }
 
@@ -266,8 +269,8 @@ check_listen__(const char *v, char **errp)
  * ignored).  'what' names an item for messages.  With 'check_name', items
  * must be subsystem names. */
 static int
-split_list__(const char *v, const char *what, bool check_name,
-             char ***listp, size_t *np, char **errp)
+split_list__(const char *v, const char *what, bool check_name, char ***listp,
+             size_t *np, char **errp)
 {
     char *copy = ofp_xstrdup(v);
     char *p = copy;
@@ -335,7 +338,7 @@ apply__(struct vg_config *cfg, enum vg_setting id, const char *value,
     size_t n;
     int error;
 
-    for (const unsigned char *p = (const unsigned char *) value; *p; p++) {
+    for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
         if (*p < 0x20 || *p == 0x7f) {
             return error__(errp, "%Q: control character in value", value);
         }
@@ -417,8 +420,8 @@ apply__(struct vg_config *cfg, enum vg_setting id, const char *value,
         list = NULL;
         n = 0;
         if (*value && strcmp(value, "all") &&
-            (error = split_list__(value, "subsystem", true, &list, &n,
-                                  errp))) {
+            (error =
+                 split_list__(value, "subsystem", true, &list, &n, errp))) {
             return error;
         }
         if (keep) {
@@ -523,8 +526,7 @@ option_word__(const char *arg)
 }
 
 int
-vg_config_parse_args(struct vg_config *cfg, int argc, char **argv,
-                     char **errp)
+vg_config_parse_args(struct vg_config *cfg, int argc, char **argv, char **errp)
 {
     bool seen[VG_N_SETTINGS] = { false };
 
@@ -549,8 +551,7 @@ vg_config_parse_args(struct vg_config *cfg, int argc, char **argv,
             continue;
         case ':':
             id = option_setting__(optopt);
-            word = id >= 0 ? quote__(settings[id].option)
-                           : option_word__(arg);
+            word = id >= 0 ? quote__(settings[id].option) : option_word__(arg);
             error__(errp, "option %s needs a value", word);
             free(word);
             return EINVAL;
@@ -586,8 +587,9 @@ vg_config_parse_args(struct vg_config *cfg, int argc, char **argv,
         }
     }
     if (optind < argc) {
-        return error__(errp, "unexpected argument %Q (vifguardd takes only "
-                             "options; see --help)",
+        return error__(errp,
+                       "unexpected argument %Q (vifguardd takes only "
+                       "options; see --help)",
                        argv[optind]);
     }
     return 0;
@@ -635,7 +637,7 @@ vg_config_parse_file(struct vg_config *cfg, const char *text,
     *errp = NULL;
     for (const char *p = text; *p;) {
         const char *nl = strchr(p, '\n');
-        size_t len = nl ? (size_t) (nl - p) : strlen(p);
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
         char *where;
 
         lineno++;
@@ -672,9 +674,10 @@ vg_config_parse_file(struct vg_config *cfg, const char *text,
             return EINVAL;
         }
         if (!def) {
-            error__(errp, "%s: unknown setting %Q (expected ovsdb, listen, "
-                          "ctl, default-mode, guest-ports, log-file, pidfile "
-                          "or verbose)",
+            error__(errp,
+                    "%s: unknown setting %Q (expected ovsdb, listen, "
+                    "ctl, default-mode, guest-ports, log-file, pidfile "
+                    "or verbose)",
                     where, key);
             free(where);
             return EINVAL;
@@ -684,7 +687,7 @@ vg_config_parse_file(struct vg_config *cfg, const char *text,
             free(where);
             return EINVAL;
         }
-        if (first_line[def->id] && !def->repeatable) {
+        if (first_line[def->id] && def->id != VG_SET_LISTEN) {
             *errp = ofp_xasprintf("%s: %s: given more than once (first on "
                                   "line %u)",
                                   where, key, first_line[def->id]);
@@ -739,7 +742,7 @@ read_file__(const char *path, char **textp, char **errp)
         if (n == 0) {
             break;
         }
-        b.size += (size_t) n;
+        b.size += (size_t)n;
         if (b.size > CONFIG_MAX_FILE) {
             *errp = ofp_xasprintf("%s: configuration file too large (more "
                                   "than %d bytes)",
@@ -783,8 +786,7 @@ absolutize__(char **pathp, size_t skip, bool check_socket, char **errp)
                               strerror(error));
         return error;
     }
-    char *abs = ofp_xasprintf("%.*s%s/%s", (int) skip, path, cwd,
-                              path + skip);
+    char *abs = ofp_xasprintf("%.*s%s/%s", (int)skip, path, cwd, path + skip);
     if (check_socket && strlen(abs + skip) > UNIX_PATH_MAX) {
         *errp = ofp_xasprintf("%s: socket path too long once made absolute "
                               "(%s, at most %zu bytes)",
@@ -832,7 +834,8 @@ vg_config_load(struct vg_config *cfg, int argc, char **argv, char **errp)
             return error;
         }
     }
-    if (cfg->pidfile && (error = absolutize__(&cfg->pidfile, 0, false, errp))) {
+    if (cfg->pidfile &&
+        (error = absolutize__(&cfg->pidfile, 0, false, errp))) {
         return error;
     }
     if (cfg->log_file &&

@@ -42,7 +42,7 @@ static const char *const command_names[CTL_N_COMMANDS] = {
 const char *
 ctl_command_name(enum ctl_command cmd)
 {
-    return (unsigned int) cmd < CTL_N_COMMANDS ? command_names[cmd] : "?";
+    return (unsigned int)cmd < CTL_N_COMMANDS ? command_names[cmd] : "?";
 }
 
 bool
@@ -50,7 +50,7 @@ ctl_command_from_name(const char *name, enum ctl_command *cmd)
 {
     for (int i = 0; i < CTL_N_COMMANDS; i++) {
         if (!strcmp(name, command_names[i])) {
-            *cmd = (enum ctl_command) i;
+            *cmd = (enum ctl_command)i;
             return true;
         }
     }
@@ -66,13 +66,13 @@ quote__(const char *s, size_t len)
     ofp_buf_init(&b);
     ofp_buf_put_char(&b, '"');
     for (size_t i = 0; i < len && i < 64; i++) {
-        unsigned char c = (unsigned char) s[i];
+        unsigned char c = (unsigned char)s[i];
         if (c == '"' || c == '\\') {
             ofp_buf_put_format(&b, "\\%c", c);
         } else if (c < 0x20 || c >= 0x7f) {
             ofp_buf_put_format(&b, "\\x%02x", c);
         } else {
-            ofp_buf_put_char(&b, (char) c);
+            ofp_buf_put_char(&b, (char)c);
         }
     }
     ofp_buf_put_cstr(&b, len > 64 ? "\"..." : "\"");
@@ -98,10 +98,17 @@ ctl_parse_request(const char *req, size_t len, enum ctl_command *cmd,
         return EINVAL;
     }
 
+    /* json-c needs the terminating NUL to finish a number at the end. */
+    char *copy = ofp_xmalloc(len + 1);
+    memcpy(copy, req, len);
+    copy[len] = '\0';
     tok = json_tokener_new_ex(CTL_MAX_DEPTH);
-    obj = json_tokener_parse_ex(tok, req, (int) len);
+    obj = json_tokener_parse_ex(tok, copy, (int)len + 1);
     enum json_tokener_error jerr = json_tokener_get_error(tok);
-    if (jerr == json_tokener_continue || (!obj && jerr == 0)) {
+    size_t end = json_tokener_get_parse_end(tok);
+    free(copy);
+    if (jerr == json_tokener_continue ||
+        jerr == json_tokener_error_parse_eof) {
         *errp = ofp_xstrdup("request is not JSON: incomplete value");
         goto out;
     } else if (jerr != json_tokener_success) {
@@ -109,7 +116,7 @@ ctl_parse_request(const char *req, size_t len, enum ctl_command *cmd,
                               json_tokener_error_desc(jerr));
         goto out;
     }
-    for (size_t i = json_tokener_get_parse_end(tok); i < len; i++) {
+    for (size_t i = end; i < len; i++) {
         if (req[i] != ' ' && req[i] != '\t' && req[i] != '\r') {
             *errp = ofp_xstrdup("request is not JSON: trailing garbage after "
                                 "the value");
@@ -131,7 +138,7 @@ ctl_parse_request(const char *req, size_t len, enum ctl_command *cmd,
         goto out;
     }
     const char *name = json_object_get_string(member);
-    size_t name_len = (size_t) json_object_get_string_len(member);
+    size_t name_len = (size_t)json_object_get_string_len(member);
     if (strlen(name) != name_len || !ctl_command_from_name(name, cmd)) {
         char *q = quote__(name, name_len);
         *errp = ofp_xasprintf("unknown command %s (expected show, vifs, "
@@ -154,7 +161,7 @@ ctl_parse_request(const char *req, size_t len, enum ctl_command *cmd,
     }
     json_object_object_foreach(obj, key, val)
     {
-        (void) val;
+        (void)val;
         if (strcmp(key, "command") && strcmp(key, "args")) {
             char *q = quote__(key, strlen(key));
             *errp = ofp_xasprintf("unknown request member %s (expected "
@@ -188,7 +195,7 @@ string_or_null__(const char *s)
 static struct json_object *
 strv_to_json__(char **v, size_t n)
 {
-    struct json_object *a = json_object_new_array_ext((int) n);
+    struct json_object *a = json_object_new_array_ext((int)n);
     for (size_t i = 0; i < n; i++) {
         json_object_array_add(a, json_object_new_string(v[i] ? v[i] : ""));
     }
@@ -238,7 +245,7 @@ show_to_json__(const struct vg_status *st)
         add__(bj, "fail_secure", json_object_new_boolean(b->fail_secure));
         add__(bj, "trusted", json_object_new_uint64(b->n_trusted));
         for (int s = 0; s < 3; s++) {
-            add__(guests, vg_port_state_name((enum vg_port_state) s),
+            add__(guests, vg_port_state_name((enum vg_port_state)s),
                   json_object_new_uint64(b->n_guests[s]));
         }
         add__(bj, "guests", guests);
@@ -264,8 +271,8 @@ vifs_to_json__(const struct vg_status *st)
         add__(vj, "mode", string_or_null__(v->mode));
         add__(vj, "ipv4", strv_to_json__(v->ipv4, v->n_ipv4));
         add__(vj, "ipv6", strv_to_json__(v->ipv6, v->n_ipv6));
-        add__(vj, "state", json_object_new_string(vg_port_state_name(
-                               v->state)));
+        add__(vj, "state",
+              json_object_new_string(vg_port_state_name(v->state)));
         add__(vj, "reason", string_or_null__(v->reason));
         add__(vj, "source", string_or_null__(v->source));
         json_object_array_add(vifs, vj);
@@ -381,8 +388,8 @@ ctl_execute(const char *req, size_t len, ctl_status_cb *cb, void *aux)
  * present and not null, converts it; a value of the wrong type sets
  * '*errp' (once) and leaves the destination alone. */
 struct from_json {
-    char *err;          /* First error, or NULL. */
-    const char *where;  /* Context for messages, e.g. "vifs[3]". */
+    char *err;         /* First error, or NULL. */
+    const char *where; /* Context for messages, e.g. "vifs[3]". */
 };
 
 static struct json_object *
@@ -394,12 +401,13 @@ get__(struct from_json *fj, const struct json_object *obj, const char *key,
         return NULL;
     }
     if (json_object_is_type(val, type) ||
-        (type == json_type_double && json_object_is_type(val, json_type_int))) {
+        (type == json_type_double &&
+         json_object_is_type(val, json_type_int))) {
         return val;
     }
     if (!fj->err) {
-        fj->err = ofp_xasprintf("%s: \"%s\" has the wrong type", fj->where,
-                                key);
+        fj->err =
+            ofp_xasprintf("%s: \"%s\" has the wrong type", fj->where, key);
     }
     return NULL;
 }
@@ -421,8 +429,7 @@ get_bool__(struct from_json *fj, const struct json_object *obj,
 }
 
 static uint64_t
-get_u64__(struct from_json *fj, const struct json_object *obj,
-          const char *key)
+get_u64__(struct from_json *fj, const struct json_object *obj, const char *key)
 {
     struct json_object *val = get__(fj, obj, key, json_type_int);
     return val ? json_object_get_uint64(val) : 0;
@@ -492,11 +499,10 @@ show_from_json__(struct from_json *fj, const struct json_object *json,
         b->fail_mode = get_string__(fj, bj, "fail_mode");
         b->fail_secure = get_bool__(fj, bj, "fail_secure");
         b->n_trusted = get_u64__(fj, bj, "trusted");
-        struct json_object *guests = get__(fj, bj, "guests",
-                                           json_type_object);
+        struct json_object *guests = get__(fj, bj, "guests", json_type_object);
         for (int s = 0; guests && s < 3; s++) {
             b->n_guests[s] = get_u64__(
-                fj, guests, vg_port_state_name((enum vg_port_state) s));
+                fj, guests, vg_port_state_name((enum vg_port_state)s));
         }
     }
 }
@@ -532,8 +538,8 @@ vifs_from_json__(struct from_json *fj, const struct json_object *json,
         char *state = get_string__(fj, vj, "state");
         v->state = VG_PORT_PENDING;
         for (int s = 0; state && s < 3; s++) {
-            if (!strcmp(state, vg_port_state_name((enum vg_port_state) s))) {
-                v->state = (enum vg_port_state) s;
+            if (!strcmp(state, vg_port_state_name((enum vg_port_state)s))) {
+                v->state = (enum vg_port_state)s;
             }
         }
         free(state);
@@ -558,8 +564,8 @@ stats_from_json__(struct from_json *fj, const struct json_object *json,
     s->ofp_errors = get_u64__(fj, json, "ofp_errors");
     s->loop_iterations = get_u64__(fj, json, "loop_iterations");
 
-    struct json_object *lat = get__(fj, json, "plug_latency",
-                                    json_type_object);
+    struct json_object *lat =
+        get__(fj, json, "plug_latency", json_type_object);
     if (!lat) {
         return;
     }
@@ -623,9 +629,9 @@ ctl_latency_percentile(const struct vg_stats *s, double p)
         p = 1;
     }
 
-    double want = p * (double) total;
-    uint64_t rank = (uint64_t) want;
-    if ((double) rank < want) {
+    double want = p * (double)total;
+    uint64_t rank = (uint64_t)want;
+    if ((double)rank < want) {
         rank++; /* ceil() without libm. */
     }
     uint64_t seen = 0;
@@ -635,7 +641,7 @@ ctl_latency_percentile(const struct vg_stats *s, double p)
             if (i == VG_LAT_BUCKETS - 1) {
                 return s->lat_max; /* The open-ended bucket. */
             }
-            double upper = (double) (UINT64_C(1) << (i + 1)) / 1e6;
+            double upper = (double)(UINT64_C(1) << (i + 1)) / 1e6;
             return s->lat_max > 0 && s->lat_max < upper ? s->lat_max : upper;
         }
     }

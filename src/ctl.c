@@ -28,28 +28,28 @@
 #define CTL_READ_SIZE 4096
 
 struct ctl_client {
-    struct ctl_server *server;
-    int fd;
-    unsigned int id;        /* For log messages. */
-    struct vg_io *io;
-    struct vg_timer *idle;  /* Fires after CTL_IDLE_TIMEOUT of no progress. */
-    struct ofp_buf in;      /* Received, not yet answered. */
-    struct ofp_buf out;     /* The response being sent. */
-    bool eof;               /* The client closed its side. */
-    bool closing;           /* Close as soon as 'out' is sent. */
+    struct ctl_server *server; /* Owner. */
+    int fd;                    /* Connected socket. */
+    unsigned int id;           /* For log messages. */
+    struct vg_io *io;          /* Watches 'fd'. */
+    struct vg_timer *idle;     /* Fires after CTL_IDLE_TIMEOUT idle. */
+    struct ofp_buf in;         /* Received, not yet answered. */
+    struct ofp_buf out;        /* The response being sent. */
+    bool eof;                  /* The client closed its side. */
+    bool closing;              /* Close as soon as 'out' is sent. */
 };
 
 struct ctl_server {
-    char *path;             /* Socket path, removed on destroy. */
-    dev_t dev;              /* The socket file we created, so that we never */
-    ino_t ino;              /* remove another daemon's socket. */
-    int fd;
-    struct vg_io *io;
-    ctl_status_cb *cb;
-    void *aux;
-    struct ctl_client *clients[CTL_MAX_CLIENTS];
-    size_t n_clients;
-    unsigned int next_id;
+    char *path;        /* Socket path, removed on destroy... */
+    dev_t dev;         /* ...if it is still the socket file */
+    ino_t ino;         /* we created. */
+    int fd;            /* Listening socket. */
+    struct vg_io *io;  /* Watches 'fd'. */
+    ctl_status_cb *cb; /* Status provider. */
+    void *aux;         /* Its argument. */
+    struct ctl_client *clients[CTL_MAX_CLIENTS]; /* Connected clients. */
+    size_t n_clients;                            /* Number of them. */
+    unsigned int next_id;                        /* For log messages. */
 };
 
 static struct vg_ratelimit rl = VG_RATELIMIT_INIT(5, 10);
@@ -80,7 +80,7 @@ static void
 client_idle_cb__(struct vg_timer *t, void *c_)
 {
     struct ctl_client *c = c_;
-    (void) t;
+    (void)t;
     VG_DBG(SUBSYS, "client %u: idle for %.0f s, disconnecting", c->id,
            CTL_IDLE_TIMEOUT);
     client_destroy__(c);
@@ -89,8 +89,8 @@ client_idle_cb__(struct vg_timer *t, void *c_)
 static void
 client_io_cb__(struct vg_io *io, int revents, void *c_)
 {
-    (void) io;
-    (void) revents;
+    (void)io;
+    (void)revents;
     client_run__(c_);
 }
 
@@ -100,7 +100,7 @@ client_answer__(struct ctl_client *c, const char *req, size_t len)
 {
     char *resp = ctl_execute(req, len, c->server->cb, c->server->aux);
     VG_DBG(SUBSYS, "client %u: request %.*s", c->id,
-           (int) (len > 200 ? 200 : len), req);
+           (int)(len > 200 ? 200 : len), req);
     ofp_buf_put_cstr(&c->out, resp);
     ofp_buf_put_char(&c->out, '\n');
     free(resp);
@@ -116,7 +116,7 @@ client_process__(struct ctl_client *c)
         size_t len;
 
         if (nl) {
-            len = (size_t) (nl - c->in.data);
+            len = (size_t)(nl - c->in.data);
         } else if (c->in.size > CTL_MAX_REQUEST || c->eof) {
             len = c->in.size; /* Too long, or the last line, unterminated. */
         } else {
@@ -125,7 +125,7 @@ client_process__(struct ctl_client *c)
         if (len > CTL_MAX_REQUEST) {
             /* ctl_execute() answers with an error; the rest of the line
              * cannot be resynchronized, so the client is dropped. */
-            client_answer__(c, (const char *) c->in.data, len);
+            client_answer__(c, (const char *)c->in.data, len);
             c->closing = true;
             ofp_buf_clear(&c->in);
             return true;
@@ -157,7 +157,7 @@ client_read__(struct ctl_client *c)
     ofp_buf_reserve(&c->in, CTL_READ_SIZE);
     ssize_t n = read(c->fd, c->in.data + c->in.size, CTL_READ_SIZE);
     if (n > 0) {
-        c->in.size += (size_t) n;
+        c->in.size += (size_t)n;
         vg_timer_start(c->idle, CTL_IDLE_TIMEOUT, 0);
     } else if (n == 0) {
         c->eof = true;
@@ -174,10 +174,10 @@ static bool
 client_write__(struct ctl_client *c)
 {
     while (c->out.size) {
-        ssize_t n = send(c->fd, c->out.data, c->out.size,
-                         MSG_NOSIGNAL | MSG_DONTWAIT);
+        ssize_t n =
+            send(c->fd, c->out.data, c->out.size, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n > 0) {
-            ofp_buf_try_pull(&c->out, (size_t) n);
+            ofp_buf_try_pull(&c->out, (size_t)n);
             vg_timer_start(c->idle, CTL_IDLE_TIMEOUT, 0);
         } else if (n < 0 && errno == EINTR) {
             continue;
@@ -206,7 +206,7 @@ client_run__(struct ctl_client *c)
             vg_io_set_events(c->io, VG_READ | VG_WRITE);
             return;
         }
-        client_process__(c);
+        bool answered = client_process__(c);
         if (c->out.size && !client_write__(c)) {
             client_destroy__(c);
             return;
@@ -218,6 +218,9 @@ client_run__(struct ctl_client *c)
         if (c->closing) {
             client_destroy__(c);
             return;
+        }
+        if (answered) {
+            continue; /* More requests may be buffered. */
         }
         if (c->eof) {
             if (!c->in.size) {
@@ -242,8 +245,8 @@ static void
 server_accept_cb__(struct vg_io *io, int revents, void *s_)
 {
     struct ctl_server *s = s_;
-    (void) io;
-    (void) revents;
+    (void)io;
+    (void)revents;
 
     for (int i = 0; i < 16; i++) {
         int fd = accept4(s->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -296,9 +299,11 @@ remove_stale__(const char *path, const struct sockaddr_un *sun, char **errp)
         *errp = ofp_xasprintf("%s: exists and is not a socket", path);
         return EEXIST;
     }
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd >= 0) {
-        bool live = !connect(fd, (const struct sockaddr *) sun, sizeof *sun);
+        /* EAGAIN: a live server with a full backlog. */
+        bool live = !connect(fd, (const struct sockaddr *)sun, sizeof *sun) ||
+                    errno == EAGAIN;
         close(fd);
         if (live) {
             *errp = ofp_xasprintf("%s: another process is listening on this "
@@ -345,7 +350,7 @@ ctl_server_create(const char *path, ctl_status_cb *cb, void *aux,
         return error;
     }
     mode_t old_umask = umask(0117);
-    int r = bind(fd, (struct sockaddr *) &sun, sizeof sun);
+    int r = bind(fd, (struct sockaddr *)&sun, sizeof sun);
     error = errno;
     umask(old_umask);
     if (r) {

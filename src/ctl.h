@@ -30,10 +30,10 @@ struct json_object;
 struct vg_stats;
 struct vg_status;
 
-#define CTL_MAX_REQUEST (64 * 1024)  /* Bytes in one request line. */
-#define CTL_MAX_RESPONSE (64 << 20)  /* Bytes in one response line. */
-#define CTL_MAX_CLIENTS 64           /* Connected at once. */
-#define CTL_IDLE_TIMEOUT 30.0        /* Seconds without progress. */
+#define CTL_MAX_REQUEST (64 * 1024) /* Bytes in one request line. */
+#define CTL_MAX_RESPONSE (64 << 20) /* Bytes in one response line. */
+#define CTL_MAX_CLIENTS 64          /* Connected at once. */
+#define CTL_IDLE_TIMEOUT 30.0       /* Seconds without progress. */
 
 enum ctl_command {
     CTL_SHOW,

@@ -136,7 +136,7 @@ lock_holder__(int fd)
     lk.l_type = F_WRLCK;
     lk.l_whence = SEEK_SET;
     if (!fcntl(fd, F_GETLK, &lk) && lk.l_type != F_UNLCK) {
-        return (long) lk.l_pid;
+        return (long)lk.l_pid;
     }
     return 0;
 }
@@ -184,9 +184,9 @@ vg_daemon_pidfile_create(const char *path, char **errp)
         }
 
         char text[32];
-        int len = snprintf(text, sizeof text, "%ld\n", (long) getpid());
+        int len = snprintf(text, sizeof text, "%ld\n", (long)getpid());
         errno = 0;
-        if (ftruncate(fd, 0) || pwrite(fd, text, (size_t) len, 0) != len) {
+        if (ftruncate(fd, 0) || pwrite(fd, text, (size_t)len, 0) != len) {
             error = errno ? errno : EIO;
             *errp = ofp_xasprintf("%s: cannot write pidfile: %s", path,
                                   strerror(error));
@@ -244,11 +244,11 @@ vg_daemon_sd_notify(const char *state)
     if (fd < 0) {
         return errno;
     }
-    socklen_t sunlen = (socklen_t) (offsetof(struct sockaddr_un, sun_path) +
-                                    len + (target[0] == '/'));
+    socklen_t sunlen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+                                   len + (target[0] == '/'));
     int error = 0;
-    if (sendto(fd, state, strlen(state), MSG_NOSIGNAL,
-               (struct sockaddr *) &sun, sunlen) < 0) {
+    if (sendto(fd, state, strlen(state), MSG_NOSIGNAL, (struct sockaddr *)&sun,
+               sunlen) < 0) {
         error = errno;
     }
     close(fd);
@@ -259,7 +259,7 @@ void
 vg_daemon_notify_ready(void)
 {
     if (detached) {
-        char *msg = ofp_xasprintf("READY=1\nMAINPID=%ld", (long) getpid());
+        char *msg = ofp_xasprintf("READY=1\nMAINPID=%ld", (long)getpid());
         vg_daemon_sd_notify(msg);
         free(msg);
     } else {

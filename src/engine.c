@@ -39,14 +39,14 @@
 
 struct eng_port {
     char *name;
-    uint32_t ofp_port;        /* OpenFlow port number, 0 if none valid. */
+    uint32_t ofp_port; /* OpenFlow port number, 0 if none valid. */
     bool guest;
-    struct vg_policy policy;  /* Guests only. */
-    char *error;              /* Policy or install error, or NULL. */
-    bool want;                /* Has a group to install. */
-    uint64_t want_fp;         /* Its fingerprint. */
-    uint64_t failed_fp;       /* A fingerprint whose install failed, or 0. */
-    double changed_at;        /* When 'want_fp' last changed. */
+    struct vg_policy policy; /* Guests only. */
+    char *error;             /* Policy or install error, or NULL. */
+    bool want;               /* Has a group to install. */
+    uint64_t want_fp;        /* Its fingerprint. */
+    uint64_t failed_fp;      /* A fingerprint whose install failed, or 0. */
+    double changed_at;       /* When 'want_fp' last changed. */
 };
 
 struct installed__ {
@@ -56,16 +56,16 @@ struct installed__ {
 
 struct txn_group__ {
     uint64_t cookie;
-    uint64_t fp;              /* What it will hold when acknowledged. */
-    bool deleted;             /* Group removed (fp meaningless). */
+    uint64_t fp;  /* What it will hold when acknowledged. */
+    bool deleted; /* Group removed (fp meaningless). */
 };
 
 struct eng_txn {
-    uint32_t xid;             /* Bundle messages. */
+    uint32_t xid; /* Bundle messages. */
     uint32_t barrier_xid;
     uint32_t bundle_id;
-    bool committed;           /* COMMIT_REPLY seen. */
-    int error;                /* First error seen, or 0. */
+    bool committed; /* COMMIT_REPLY seen. */
+    int error;      /* First error seen, or 0. */
     struct txn_group__ *groups;
     size_t n_groups;
 };
@@ -76,16 +76,17 @@ struct eng_bridge {
     uint64_t dpid;
     char *fail_mode;
     bool warned_fail_mode;
-    struct eng_port *ports;   /* Sorted by name. */
+    struct vg_timer *fail_mode_timer; /* Checks fail_mode after connect. */
+    struct eng_port *ports;           /* Sorted by name. */
     size_t n_ports;
-    uint64_t bridge_fp;       /* Fingerprint of the bridge group. */
+    uint64_t bridge_fp; /* Fingerprint of the bridge group. */
     struct ofconn *conn;
-    uint32_t readback_xid;    /* Read-back in progress, or 0. */
-    bool synced;              /* 'installed' reflects the switch. */
+    uint32_t readback_xid;         /* Read-back in progress, or 0. */
+    bool synced;                   /* 'installed' reflects the switch. */
     struct installed__ *installed; /* Sorted by cookie. */
     size_t n_installed;
-    struct eng_txn *txn;      /* In flight, or NULL. */
-    bool solo;                /* Retry failed batches one group at a time. */
+    struct eng_txn *txn; /* In flight, or NULL. */
+    bool solo;           /* Retry failed batches one group at a time. */
     uint32_t next_bundle_id;
 };
 
@@ -95,7 +96,7 @@ struct engine {
     void *aux;
     struct eng_bridge **bridges;
     size_t n_bridges;
-    struct ofconn **orphans;  /* Connected, datapath id not in OVSDB yet. */
+    struct ofconn **orphans; /* Connected, datapath id not in OVSDB yet. */
     size_t n_orphans;
     struct vg_stats stats;
     double started;
@@ -141,6 +142,7 @@ bridge_destroy__(struct eng_bridge *br)
     free(br->ports);
     free(br->installed);
     txn_destroy__(br->txn);
+    vg_timer_destroy(br->fail_mode_timer);
     free(br->name);
     free(br->fail_mode);
     free(br);
@@ -167,15 +169,15 @@ ofp_port_from_ovsdb__(int64_t ofport)
     if (ofport == OVSDB_OFPORT_LOCAL) {
         return OFPP_LOCAL;
     }
-    return ofport > 0 && ofport < OVSDB_OFPORT_MAX ? (uint32_t) ofport : 0;
+    return ofport > 0 && ofport < OVSDB_OFPORT_MAX ? (uint32_t)ofport : 0;
 }
 
 static bool
 is_guest__(const struct engine *e, const struct vg_iface *iface)
 {
     return (vg_kv_get(iface->external_ids, iface->n_external_ids,
-                      "attached-mac")
-            || (e->is_guest_name && e->is_guest_name(iface->name, e->aux)));
+                      "attached-mac") ||
+            (e->is_guest_name && e->is_guest_name(iface->name, e->aux)));
 }
 
 /* Compiles the flow group of 'p' into 'g' (initialized by the caller). */
@@ -258,9 +260,9 @@ build_port__(struct engine *e, const struct eng_bridge *br,
     if (!p->want) {
         return;
     }
-    if (old && old->want && old->ofp_port == p->ofp_port
-        && old->guest == p->guest
-        && (!p->guest || vg_policy_equal(&old->policy, &p->policy))) {
+    if (old && old->want && old->ofp_port == p->ofp_port &&
+        old->guest == p->guest &&
+        (!p->guest || vg_policy_equal(&old->policy, &p->policy))) {
         p->want_fp = old->want_fp;
         p->failed_fp = old->failed_fp;
         p->changed_at = old->changed_at;
@@ -288,8 +290,8 @@ static void
 update_bridge__(struct engine *e, struct eng_bridge *br,
                 const struct vg_bridge *sb, double now)
 {
-    struct eng_port *ports = ofp_xcalloc(sb->n_ifaces ? sb->n_ifaces : 1,
-                                         sizeof *ports);
+    struct eng_port *ports =
+        ofp_xcalloc(sb->n_ifaces ? sb->n_ifaces : 1, sizeof *ports);
     for (size_t i = 0; i < sb->n_ifaces; i++) {
         build_port__(e, br, &sb->ifaces[i],
                      find_port__(br, sb->ifaces[i].name), &ports[i], now);
@@ -303,10 +305,9 @@ update_bridge__(struct engine *e, struct eng_bridge *br,
                 for (size_t k = 0; k < 2; k++) {
                     struct eng_port *p = &ports[k ? j : i];
                     free(p->error);
-                    p->error = ofp_xasprintf("ofport %" PRIu32
-                                             " is claimed by %s and %s",
-                                             p->ofp_port, ports[i].name,
-                                             ports[j].name);
+                    p->error = ofp_xasprintf(
+                        "ofport %" PRIu32 " is claimed by %s and %s",
+                        p->ofp_port, ports[i].name, ports[j].name);
                     p->want = false;
                 }
             }
@@ -320,9 +321,14 @@ update_bridge__(struct engine *e, struct eng_bridge *br,
     br->ports = ports;
     br->n_ports = sb->n_ifaces;
 
-    br->dpid = sb->dpid;
-    if (!br->fail_mode || strcmp(br->fail_mode, sb->fail_mode ? sb->fail_mode
-                                                               : "")) {
+    /* Bridge.datapath_id is ephemeral in OVSDB: after an ovsdb-server
+     * restart it reads 0 until ovs-vswitchd writes it again.  Keep the one
+     * we know. */
+    if (sb->dpid) {
+        br->dpid = sb->dpid;
+    }
+    if (!br->fail_mode ||
+        strcmp(br->fail_mode, sb->fail_mode ? sb->fail_mode : "")) {
         free(br->fail_mode);
         br->fail_mode = ofp_xstrdup(sb->fail_mode ? sb->fail_mode : "");
         br->warned_fail_mode = false;
@@ -332,9 +338,9 @@ update_bridge__(struct engine *e, struct eng_bridge *br,
 static void
 warn_fail_mode__(struct eng_bridge *br)
 {
-    if (br->conn && strcmp(br->fail_mode, "secure")
-        && !br->warned_fail_mode) {
-        VG_ERR(SUBSYS, "bridge %s: fail_mode is \"%s\", not \"secure\": "
+    if (br->conn && strcmp(br->fail_mode, "secure") && !br->warned_fail_mode) {
+        VG_ERR(SUBSYS,
+               "bridge %s: fail_mode is \"%s\", not \"secure\": "
                "every guest is UNPROTECTED whenever vifguardd is "
                "disconnected (ovs-vsctl set bridge %s fail_mode=secure)",
                br->name, br->fail_mode[0] ? br->fail_mode : "standalone",
@@ -343,8 +349,14 @@ warn_fail_mode__(struct eng_bridge *br)
     }
 }
 
+static void attach_conn__(struct eng_bridge *br, struct ofconn *conn);
+
 static void
-attach_conn__(struct eng_bridge *br, struct ofconn *conn);
+fail_mode_timer_cb__(struct vg_timer *t, void *br)
+{
+    (void)t;
+    warn_fail_mode__(br);
+}
 
 void
 engine_set_host(struct engine *e, const struct vg_host *host)
@@ -380,12 +392,12 @@ engine_set_host(struct engine *e, const struct vg_host *host)
             vg_flows_bridge(&g);
             br->bridge_fp = vg_flow_group_fingerprint(&g);
             vg_flow_group_destroy(&g);
-            e->bridges = ofp_xrealloc(e->bridges, (e->n_bridges + 1)
-                                                      * sizeof *e->bridges);
+            e->bridges = ofp_xrealloc(e->bridges,
+                                      (e->n_bridges + 1) * sizeof *e->bridges);
             e->bridges[e->n_bridges++] = br;
         }
         update_bridge__(e, br, sb, now);
-        if (br->conn && ofconn_dpid(br->conn) != br->dpid) {
+        if (br->conn && sb->dpid && ofconn_dpid(br->conn) != sb->dpid) {
             ofconn_close(br->conn, "datapath id changed");
         }
     }
@@ -393,8 +405,8 @@ engine_set_host(struct engine *e, const struct vg_host *host)
     /* Connections waiting for their bridge to show up in OVSDB. */
     for (size_t i = 0; i < e->n_orphans;) {
         struct ofconn *conn = e->orphans[i];
-        const struct vg_bridge *sb = vg_host_find_dpid(host,
-                                                       ofconn_dpid(conn));
+        const struct vg_bridge *sb =
+            vg_host_find_dpid(host, ofconn_dpid(conn));
         if (sb) {
             e->orphans[i] = e->orphans[--e->n_orphans];
             attach_conn__(find_bridge__(e, sb->name), conn);
@@ -422,8 +434,8 @@ static struct installed__ *
 installed_find__(const struct eng_bridge *br, uint64_t cookie)
 {
     struct installed__ key = { cookie, 0 };
-    return bsearch(&key, br->installed, br->n_installed,
-                   sizeof *br->installed, installed_cmp__);
+    return bsearch(&key, br->installed, br->n_installed, sizeof *br->installed,
+                   installed_cmp__);
 }
 
 /* Records that the switch holds group 'cookie' with fingerprint 'fp' (or
@@ -444,8 +456,8 @@ installed_put__(struct eng_bridge *br, uint64_t cookie, uint64_t fp,
         }
     }
     if (present) {
-        br->installed = ofp_xrealloc(br->installed, (br->n_installed + 1)
-                                                        * sizeof *br->installed);
+        br->installed = ofp_xrealloc(br->installed, (br->n_installed + 1) *
+                                                        sizeof *br->installed);
         br->installed[br->n_installed].cookie = cookie;
         br->installed[br->n_installed].fp = fp;
         br->n_installed++;
@@ -469,7 +481,7 @@ record_latency__(struct engine *e, double seconds)
     struct vg_stats *s = &e->stats;
     double us = seconds * 1e6;
     int bucket = 0;
-    while (bucket < VG_LAT_BUCKETS - 1 && us >= (double) (2ull << bucket)) {
+    while (bucket < VG_LAT_BUCKETS - 1 && us >= (double)(2ull << bucket)) {
         bucket++;
     }
     s->lat_buckets[bucket]++;
@@ -497,7 +509,7 @@ txn_reply_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
 {
     struct eng_bridge *br = br_;
     struct eng_txn *txn = br->txn;
-    (void) conn;
+    (void)conn;
 
     if (!txn) {
         return;
@@ -509,16 +521,15 @@ txn_reply_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
         br->engine->stats.ofp_errors++;
     } else if (r->kind == OFPK_BUNDLE_CONTROL) {
         struct ofp_bundle_ctrl bc;
-        if (!ofp_bundle_ctrl_decode(r->msg, r->len, &bc)
-            && bc.type == OFPBCT_COMMIT_REPLY) {
+        if (!ofp_bundle_ctrl_decode(r->msg, r->len, &bc) &&
+            bc.type == OFPBCT_COMMIT_REPLY) {
             txn->committed = true;
         }
     }
 }
 
 static void
-txn_barrier_cb__(struct ofconn *conn, const struct ofconn_reply *r,
-                 void *br_)
+txn_barrier_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
 {
     struct eng_bridge *br = br_;
     struct engine *e = br->engine;
@@ -538,8 +549,8 @@ txn_barrier_cb__(struct ofconn *conn, const struct ofconn_reply *r,
             struct txn_group__ *g = &txn->groups[i];
             installed_put__(br, g->cookie, g->fp, !g->deleted);
             struct eng_port *p = port_by_cookie__(br, g->cookie);
-            if (p && !g->deleted && p->want && p->want_fp == g->fp
-                && p->changed_at) {
+            if (p && !g->deleted && p->want && p->want_fp == g->fp &&
+                p->changed_at) {
                 record_latency__(e, now - p->changed_at);
                 p->changed_at = 0;
             }
@@ -547,26 +558,30 @@ txn_barrier_cb__(struct ofconn *conn, const struct ofconn_reply *r,
         installed_sort__(br);
     } else {
         e->stats.bundles_failed++;
-        const char *why = txn->error ? ofp_strerror(txn->error)
-                                     : "bundle not committed";
+        const char *why =
+            txn->error ? ofp_strerror(txn->error) : "bundle not committed";
         if (txn->n_groups > 1) {
-            VG_WARN(SUBSYS, "bridge %s: bundle of %zu groups failed (%s); "
-                    "retrying one group at a time", br->name, txn->n_groups,
-                    why);
+            VG_WARN(SUBSYS,
+                    "bridge %s: bundle of %zu groups failed (%s); "
+                    "retrying one group at a time",
+                    br->name, txn->n_groups, why);
             br->solo = true;
         } else if (txn->n_groups == 1) {
             struct txn_group__ *g = &txn->groups[0];
             struct eng_port *p = port_by_cookie__(br, g->cookie);
             if (g->deleted || !p) {
-                VG_ERR(SUBSYS, "bridge %s: cannot remove flows of cookie "
-                       "%#" PRIx64 ": %s; reconnecting", br->name, g->cookie,
-                       why);
+                VG_ERR(SUBSYS,
+                       "bridge %s: cannot remove flows of cookie "
+                       "%#" PRIx64 ": %s; reconnecting",
+                       br->name, g->cookie, why);
                 txn_destroy__(txn);
                 ofconn_close(conn, "flow removal failed");
                 return;
             }
-            VG_ERR(SUBSYS, "bridge %s: port %s held closed: switch refused "
-                   "its flows: %s", br->name, p->name, why);
+            VG_ERR(SUBSYS,
+                   "bridge %s: port %s held closed: switch refused "
+                   "its flows: %s",
+                   br->name, p->name, why);
             p->failed_fp = p->want_fp;
             p->want = false;
             free(p->error);
@@ -598,8 +613,8 @@ bundle_add_flow__(struct eng_txn *txn, const struct ofp_flow_mod *fm,
 
 /* Appends the deletion of every flow with 'cookie' to the bundle. */
 static void
-bundle_delete_group__(struct eng_txn *txn, uint64_t cookie,
-                      struct ofp_buf *b, struct ofp_buf *scratch)
+bundle_delete_group__(struct eng_txn *txn, uint64_t cookie, struct ofp_buf *b,
+                      struct ofp_buf *scratch)
 {
     struct ofp_flow_mod fm;
     ofp_flow_mod_init(&fm);
@@ -615,8 +630,8 @@ static void
 txn_add_group__(struct eng_txn *txn, uint64_t cookie, uint64_t fp,
                 bool deleted)
 {
-    txn->groups = ofp_xrealloc(txn->groups, (txn->n_groups + 1)
-                                                * sizeof *txn->groups);
+    txn->groups =
+        ofp_xrealloc(txn->groups, (txn->n_groups + 1) * sizeof *txn->groups);
     struct txn_group__ *g = &txn->groups[txn->n_groups++];
     g->cookie = cookie;
     g->fp = fp;
@@ -705,8 +720,8 @@ reconcile__(struct eng_bridge *br)
         if (txn->n_groups >= limit || n_flows >= TXN_MAX_FLOWS) {
             break;
         }
-        if (cookie != vg_cookie(VG_COOKIE_BRIDGE, 0)
-            && !port_wanted__(br, cookie)) {
+        if (cookie != vg_cookie(VG_COOKIE_BRIDGE, 0) &&
+            !port_wanted__(br, cookie)) {
             bundle_delete_group__(txn, cookie, &b, &scratch);
             txn_add_group__(txn, cookie, 0, true);
             n_flows++;
@@ -764,8 +779,8 @@ readback_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
     /* Sum the flows' hashes per cookie: sort (cookie, hash) pairs, then
      * merge runs. */
     free(br->installed);
-    br->installed = ofp_xcalloc(r->mp->n ? r->mp->n : 1,
-                                sizeof *br->installed);
+    br->installed =
+        ofp_xcalloc(r->mp->n ? r->mp->n : 1, sizeof *br->installed);
     br->n_installed = 0;
     for (size_t i = 0; i < r->mp->n; i++) {
         const struct ofp_flow_stats *fs = &r->mp->flows[i];
@@ -787,8 +802,10 @@ readback_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
     }
     br->n_installed = n;
     br->synced = true;
-    VG_INFO(SUBSYS, "bridge %s: read back %zu vifguard flow groups (%zu "
-            "flows)", br->name, br->n_installed, r->mp->n);
+    VG_INFO(SUBSYS,
+            "bridge %s: read back %zu vifguard flow groups (%zu "
+            "flows)",
+            br->name, br->n_installed, r->mp->n);
     reconcile__(br);
 }
 
@@ -801,7 +818,12 @@ attach_conn__(struct eng_bridge *br, struct ofconn *conn)
     br->conn = conn;
     br->synced = false;
     br->solo = false;
-    warn_fail_mode__(br);
+    /* The OVSDB update that set fail_mode in the same transaction as the
+     * controller may still be on its way: judge fail_mode a little later. */
+    if (!br->fail_mode_timer) {
+        br->fail_mode_timer = vg_timer_create(fail_mode_timer_cb__, br);
+    }
+    vg_timer_start(br->fail_mode_timer, 2.0, 0);
 
     struct ofp_mp_request req;
     struct ofp_buf b;
@@ -842,8 +864,8 @@ conn_ready__(struct ofconn *conn, void *e_)
     }
     VG_INFO(SUBSYS, "%s: no bridge with this datapath id in OVSDB yet",
             ofconn_name(conn));
-    e->orphans = ofp_xrealloc(e->orphans, (e->n_orphans + 1)
-                                              * sizeof *e->orphans);
+    e->orphans =
+        ofp_xrealloc(e->orphans, (e->n_orphans + 1) * sizeof *e->orphans);
     e->orphans[e->n_orphans++] = conn;
 }
 
@@ -859,9 +881,10 @@ conn_closed__(struct ofconn *conn, void *e_)
     }
     struct eng_bridge *br = bridge_by_conn__(e, conn);
     if (br) {
-        VG_WARN(SUBSYS, "bridge %s: disconnected; installed protection "
-                "stays in place (fail_mode=%s)", br->name,
-                br->fail_mode[0] ? br->fail_mode : "standalone");
+        VG_WARN(SUBSYS,
+                "bridge %s: disconnected; installed protection "
+                "stays in place (fail_mode=%s)",
+                br->name, br->fail_mode[0] ? br->fail_mode : "standalone");
         br->conn = NULL;
         br->synced = false;
         br->readback_xid = 0;
@@ -916,10 +939,10 @@ port_state__(const struct eng_bridge *br, const struct eng_port *p,
         *reason = "bridge not connected to vifguardd";
         return VG_PORT_PENDING;
     }
-    const struct installed__ *in
-        = installed_find__(br, vg_cookie(VG_COOKIE_PORT, p->ofp_port));
-    const struct installed__ *bin
-        = installed_find__(br, vg_cookie(VG_COOKIE_BRIDGE, 0));
+    const struct installed__ *in =
+        installed_find__(br, vg_cookie(VG_COOKIE_PORT, p->ofp_port));
+    const struct installed__ *bin =
+        installed_find__(br, vg_cookie(VG_COOKIE_BRIDGE, 0));
     if (in && in->fp == p->want_fp && bin && bin->fp == br->bridge_fp) {
         return VG_PORT_PROTECTED;
     }
@@ -935,8 +958,8 @@ engine_get_status(struct engine *e, struct vg_status *st)
     st->stats.uptime = vg_now_exact() - e->started;
     st->stats.loop_iterations = vg_loop_iterations();
 
-    st->bridges = ofp_xcalloc(e->n_bridges ? e->n_bridges : 1,
-                              sizeof *st->bridges);
+    st->bridges =
+        ofp_xcalloc(e->n_bridges ? e->n_bridges : 1, sizeof *st->bridges);
     size_t n_vifs = 0;
     for (size_t i = 0; i < e->n_bridges; i++) {
         for (size_t j = 0; j < e->bridges[i]->n_ports; j++) {
@@ -966,12 +989,12 @@ engine_get_status(struct engine *e, struct vg_status *st)
             bs->n_guests[vs->state]++;
             vs->bridge = ofp_xstrdup(br->name);
             vs->name = ofp_xstrdup(p->name);
-            vs->ofport = p->ofp_port == OFPP_LOCAL ? OVSDB_OFPORT_LOCAL
-                                                   : p->ofp_port;
+            vs->ofport =
+                p->ofp_port == OFPP_LOCAL ? OVSDB_OFPORT_LOCAL : p->ofp_port;
             if (p->policy.has_mac) {
                 const uint8_t *m = p->policy.mac;
-                vs->mac = ofp_xasprintf("%02x:%02x:%02x:%02x:%02x:%02x",
-                                        m[0], m[1], m[2], m[3], m[4], m[5]);
+                vs->mac = ofp_xasprintf("%02x:%02x:%02x:%02x:%02x:%02x", m[0],
+                                        m[1], m[2], m[3], m[4], m[5]);
             }
             vs->mode = ofp_xstrdup(vg_mode_name(p->policy.mode));
             vs->ipv4 = format_prefixes__(&p->policy, false, &vs->n_ipv4);

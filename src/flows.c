@@ -31,10 +31,10 @@ enum {
 
 #define ETH_TYPE_IPV6 0x86dd
 #define IP_PROTO_ICMPV6 58
-#define ICMPV6_MLD_REPORT 131     /* MLDv1 Multicast Listener Report. */
-#define ICMPV6_NS 135             /* Neighbor Solicitation. */
-#define ICMPV6_NA 136             /* Neighbor Advertisement. */
-#define ICMPV6_MLD2_REPORT 143    /* MLDv2 Multicast Listener Report. */
+#define ICMPV6_MLD_REPORT 131  /* MLDv1 Multicast Listener Report. */
+#define ICMPV6_NS 135          /* Neighbor Solicitation. */
+#define ICMPV6_NA 136          /* Neighbor Advertisement. */
+#define ICMPV6_MLD2_REPORT 143 /* MLDv2 Multicast Listener Report. */
 #define DHCPV6_CLIENT_PORT 546
 #define DHCPV6_SERVER_PORT 547
 
@@ -160,9 +160,8 @@ bridge_ipv6_guest_in__(struct vg_flow_group *g)
 
     /* From '::': DAD probes to a solicited-node address (checked further
      * in table 13) and MLD reports sent before the guest has an address. */
-    static const uint8_t sol_node[16] = {
-        0xff, 0x02, [11] = 0x01, [12] = 0xff,
-    };
+    static const uint8_t sol_node[16] = { 0xff, 0x02, 0, 0, 0, 0,   0,
+                                          0,    0,    0, 0, 1, 0xff };
     static const uint8_t mld2_routers[16] = { 0xff, 0x02, [15] = 0x16 };
     static const uint8_t multicast[16] = { 0xff };
 
@@ -170,12 +169,12 @@ bridge_ipv6_guest_in__(struct vg_flow_group *g)
                      VG_TABLE_GUEST_DAD, ICMPV6_NS);
     set_ipv6__(&fm->match, OFPF_IPV6_SRC, ipv6_zero__, 128);
     set_ipv6__(&fm->match, OFPF_IPV6_DST, sol_node, 104);
-    fm = add_icmp6__(g, VG_TABLE_GUEST_IN, PRIO_BRIDGE_ALLOW,
-                     VG_TABLE_FORWARD, ICMPV6_MLD2_REPORT);
+    fm = add_icmp6__(g, VG_TABLE_GUEST_IN, PRIO_BRIDGE_ALLOW, VG_TABLE_FORWARD,
+                     ICMPV6_MLD2_REPORT);
     set_ipv6__(&fm->match, OFPF_IPV6_SRC, ipv6_zero__, 128);
     set_ipv6__(&fm->match, OFPF_IPV6_DST, mld2_routers, 128);
-    fm = add_icmp6__(g, VG_TABLE_GUEST_IN, PRIO_BRIDGE_ALLOW,
-                     VG_TABLE_FORWARD, ICMPV6_MLD_REPORT);
+    fm = add_icmp6__(g, VG_TABLE_GUEST_IN, PRIO_BRIDGE_ALLOW, VG_TABLE_FORWARD,
+                     ICMPV6_MLD_REPORT);
     set_ipv6__(&fm->match, OFPF_IPV6_SRC, ipv6_zero__, 128);
     set_ipv6__(&fm->match, OFPF_IPV6_DST, multicast, 8);
 }
@@ -265,7 +264,7 @@ cmp_prefix6__(const void *a_, const void *b_)
 {
     const struct vg_prefix6 *a = a_, *b = b_;
     int c = memcmp(a->addr, b->addr, 16);
-    return c ? c : (int) a->len - (int) b->len;
+    return c ? c : (int)a->len - (int)b->len;
 }
 
 /* Returns the allowed IPv6 set of locked guest 'p': its list plus the
@@ -324,8 +323,8 @@ flows_locked_ipv6__(uint32_t ofport, const struct vg_policy *p,
      * or the guest's MAC. */
     for (size_t i = 0; i < n; i++) {
         for (int absent = 0; absent < 2; absent++) {
-            fm = add_icmp6__(g, VG_TABLE_GUEST_ND, PRIO_PORT,
-                             VG_TABLE_FORWARD, ICMPV6_NA);
+            fm = add_icmp6__(g, VG_TABLE_GUEST_ND, PRIO_PORT, VG_TABLE_FORWARD,
+                             ICMPV6_NA);
             ofp_match_set_u32(&fm->match, OFPF_IN_PORT, ofport);
             set_ipv6__(&fm->match, OFPF_IPV6_ND_TARGET, v[i].addr, v[i].len);
             ofp_match_set(&fm->match, OFPF_IPV6_ND_TLL,

@@ -36,8 +36,8 @@
 static struct vg_ratelimit rl = VG_RATELIMIT_INIT(5, 20);
 
 /* Returns a malloc'd string formatted like printf(). */
-static char *
-xasprintf__(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *xasprintf__(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
 
 static char *
 xasprintf__(const char *fmt, ...)
@@ -67,12 +67,12 @@ parse_port__(const char *s, uint16_t *port)
         if (*p < '0' || *p > '9') {
             return false;
         }
-        v = v * 10 + (unsigned long) (*p - '0');
+        v = v * 10 + (unsigned long)(*p - '0');
     }
     if (v < 1 || v > 65535) {
         return false;
     }
-    *port = (uint16_t) v;
+    *port = (uint16_t)v;
     return true;
 }
 
@@ -89,44 +89,47 @@ parse_tcp__(const char *s, struct sockaddr_storage *ss, socklen_t *lenp,
 
     if (v6) {
         const char *rb = strchr(s, ']');
-        if (!rb || rb[1] != ':' || (size_t) (rb - s - 1) >= sizeof host) {
+        if (!rb || rb[1] != ':' || (size_t)(rb - s - 1) >= sizeof host) {
             goto bad;
         }
-        memcpy(host, s + 1, (size_t) (rb - s - 1));
+        memcpy(host, s + 1, (size_t)(rb - s - 1));
         host[rb - s - 1] = '\0';
         port_s = rb + 2;
     } else {
         colon = strrchr(s, ':');
-        if (!colon || (size_t) (colon - s) >= sizeof host) {
+        if (!colon || (size_t)(colon - s) >= sizeof host) {
             goto bad;
         }
-        memcpy(host, s, (size_t) (colon - s));
+        memcpy(host, s, (size_t)(colon - s));
         host[colon - s] = '\0';
         port_s = colon + 1;
     }
     if (!parse_port__(port_s, &port)) {
         *errorp = xasprintf__("bad remote \"%s\": \"%s\" is not a port "
-                              "number (1 to 65535)", remote, port_s);
+                              "number (1 to 65535)",
+                              remote, port_s);
         return EINVAL;
     }
 
     memset(ss, 0, sizeof *ss);
     if (v6) {
-        struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *) ss;
+        struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
         if (inet_pton(AF_INET6, host, &sin6->sin6_addr) != 1) {
             *errorp = xasprintf__("bad remote \"%s\": \"%s\" is not an IPv6 "
-                                  "address", remote, host);
+                                  "address",
+                                  remote, host);
             return EINVAL;
         }
         sin6->sin6_family = AF_INET6;
         sin6->sin6_port = htons(port);
         *lenp = sizeof *sin6;
     } else {
-        struct sockaddr_in *sin = (struct sockaddr_in *) ss;
+        struct sockaddr_in *sin = (struct sockaddr_in *)ss;
         if (inet_pton(AF_INET, host, &sin->sin_addr) != 1) {
             *errorp = xasprintf__("bad remote \"%s\": \"%s\" is not an IPv4 "
                                   "address (host names are not supported; "
-                                  "IPv6 goes in brackets)", remote, host);
+                                  "IPv6 goes in brackets)",
+                                  remote, host);
             return EINVAL;
         }
         sin->sin_family = AF_INET;
@@ -137,7 +140,8 @@ parse_tcp__(const char *s, struct sockaddr_storage *ss, socklen_t *lenp,
 
 bad:
     *errorp = xasprintf__("bad remote \"%s\": expected tcp:IP:PORT or "
-                          "tcp:[IPV6]:PORT", remote);
+                          "tcp:[IPV6]:PORT",
+                          remote);
     return EINVAL;
 }
 
@@ -148,30 +152,31 @@ jsonrpc_parse_remote(const char *remote, struct sockaddr_storage *ss,
     *errorp = NULL;
     if (!strncmp(remote, "unix:", 5)) {
         const char *path = remote + 5;
-        struct sockaddr_un *sun = (struct sockaddr_un *) ss;
+        struct sockaddr_un *sun = (struct sockaddr_un *)ss;
         size_t len = strlen(path);
 
         if (!len) {
-            *errorp = xasprintf__("bad remote \"%s\": empty socket path",
-                                  remote);
+            *errorp =
+                xasprintf__("bad remote \"%s\": empty socket path", remote);
             return EINVAL;
         }
         if (len >= sizeof sun->sun_path) {
             *errorp = xasprintf__("bad remote \"%s\": socket path longer "
-                                  "than %zu bytes", remote,
-                                  sizeof sun->sun_path - 1);
+                                  "than %zu bytes",
+                                  remote, sizeof sun->sun_path - 1);
             return EINVAL;
         }
         memset(ss, 0, sizeof *ss);
         sun->sun_family = AF_UNIX;
         memcpy(sun->sun_path, path, len + 1);
-        *lenp = (socklen_t) (offsetof(struct sockaddr_un, sun_path) + len + 1);
+        *lenp = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len + 1);
         return 0;
     } else if (!strncmp(remote, "tcp:", 4)) {
         return parse_tcp__(remote + 4, ss, lenp, remote, errorp);
     }
     *errorp = xasprintf__("bad remote \"%s\": expected unix:PATH or "
-                          "tcp:IP:PORT", remote);
+                          "tcp:IP:PORT",
+                          remote);
     return EINVAL;
 }
 
@@ -179,9 +184,9 @@ jsonrpc_parse_remote(const char *remote, struct sockaddr_storage *ss,
 
 struct jsonrpc_parser {
     struct json_tokener *tok;
-    size_t max;         /* Largest value accepted, in bytes. */
-    size_t n;           /* Bytes of the current value fed so far. */
-    bool failed;        /* An error was reported: unusable. */
+    size_t max;  /* Largest value accepted, in bytes. */
+    size_t n;    /* Bytes of the current value fed so far. */
+    bool failed; /* An error was reported: unusable. */
 };
 
 struct jsonrpc_parser *
@@ -196,8 +201,8 @@ jsonrpc_parser_create(size_t max_msg)
     /* Not JSON_TOKENER_VALIDATE_UTF8: json-c 0.16 loses its state when a
      * multibyte character straddles two chunks.  src/ovsdb.c checks the
      * strings it uses. */
-    json_tokener_set_flags(p->tok, JSON_TOKENER_STRICT
-                                       | JSON_TOKENER_ALLOW_TRAILING_CHARS);
+    json_tokener_set_flags(p->tok, JSON_TOKENER_STRICT |
+                                       JSON_TOKENER_ALLOW_TRAILING_CHARS);
     p->max = max_msg;
     return p;
 }
@@ -256,8 +261,8 @@ jsonrpc_parser_feed(struct jsonrpc_parser *p, const char *data, size_t n,
     if (len > INT_MAX) {
         len = INT_MAX;
     }
-    struct json_object *obj = json_tokener_parse_ex(p->tok, data + skip,
-                                                    (int) len);
+    struct json_object *obj =
+        json_tokener_parse_ex(p->tok, data + skip, (int)len);
     enum json_tokener_error err = json_tokener_get_error(p->tok);
 
     if (err == json_tokener_continue) {
@@ -301,13 +306,13 @@ struct rpc_pending {
 };
 
 struct jsonrpc {
-    char *name;                 /* The remote, for logs. */
+    char *name; /* The remote, for logs. */
     int fd;
     enum rpc_state state;
     struct vg_io *io;
-    struct vg_timer *timer;     /* Probes, and deferred errors. */
+    struct vg_timer *timer; /* Probes, and deferred errors. */
     struct jsonrpc_parser *parser;
-    struct ofp_buf out;         /* Bytes waiting to be written. */
+    struct ofp_buf out; /* Bytes waiting to be written. */
 
     const struct jsonrpc_class *class;
     void *aux;
@@ -316,14 +321,14 @@ struct jsonrpc {
     size_t n_pending, allocated_pending;
     long long next_id;
 
-    double probe_interval;      /* Seconds; 0: no probes. */
-    bool probing;               /* An echo is out, timer is its deadline. */
+    double probe_interval; /* Seconds; 0: no probes. */
+    bool probing;          /* An echo is out, timer is its deadline. */
 
-    int deferred_error;         /* Error to report from the timer. */
+    int deferred_error; /* Error to report from the timer. */
     char *deferred_reason;
 
-    unsigned int busy;          /* Entry points running on the stack. */
-    bool closing;               /* jsonrpc_close() called while busy. */
+    unsigned int busy; /* Entry points running on the stack. */
+    bool closing;      /* jsonrpc_close() called while busy. */
 };
 
 static void rpc_io_cb__(struct vg_io *, int revents, void *aux);
@@ -389,9 +394,8 @@ rpc_unref__(struct jsonrpc *rpc)
 }
 
 int
-jsonrpc_open(const char *remote, const struct jsonrpc_class *class,
-             void *aux, double probe_interval, struct jsonrpc **rpcp,
-             char **errorp)
+jsonrpc_open(const char *remote, const struct jsonrpc_class *class, void *aux,
+             double probe_interval, struct jsonrpc **rpcp, char **errorp)
 {
     struct sockaddr_storage ss;
     socklen_t len;
@@ -403,8 +407,8 @@ jsonrpc_open(const char *remote, const struct jsonrpc_class *class,
         return error;
     }
 
-    int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                    0);
+    int fd =
+        socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         error = errno;
         *errorp = xasprintf__("socket: %s", strerror(error));
@@ -414,8 +418,7 @@ jsonrpc_open(const char *remote, const struct jsonrpc_class *class,
         int on = 1;
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
     }
-    if (connect(fd, (struct sockaddr *) &ss, len) < 0
-        && errno != EINPROGRESS) {
+    if (connect(fd, (struct sockaddr *)&ss, len) < 0 && errno != EINPROGRESS) {
         /* EAGAIN on a unix socket means a full backlog: not in progress. */
         error = errno;
         close(fd);
@@ -509,11 +512,11 @@ rpc_flush__(struct jsonrpc *rpc)
             }
             return errno;
         }
-        ofp_buf_try_pull(&rpc->out, (size_t) n);
+        ofp_buf_try_pull(&rpc->out, (size_t)n);
     }
     if (!rpc->out.size) {
         ofp_buf_clear(&rpc->out);
-    } else if (rpc->out.data - rpc->out.base > (ptrdiff_t) rpc->out.size) {
+    } else if (rpc->out.data - rpc->out.base > (ptrdiff_t)rpc->out.size) {
         /* Keep the buffer from creeping forward forever. */
         memmove(rpc->out.base, rpc->out.data, rpc->out.size);
         rpc->out.data = rpc->out.base;
@@ -569,13 +572,12 @@ jsonrpc_send_request(struct jsonrpc *rpc, const char *method,
     json_object_object_add(msg, "id", json_object_new_int64(id));
 
     if (rpc->n_pending == rpc->allocated_pending) {
-        rpc->allocated_pending = rpc->allocated_pending
-                                     ? 2 * rpc->allocated_pending
-                                     : 8;
-        rpc->pending = ofp_xrealloc(rpc->pending, rpc->allocated_pending
-                                                      * sizeof *rpc->pending);
+        rpc->allocated_pending =
+            rpc->allocated_pending ? 2 * rpc->allocated_pending : 8;
+        rpc->pending = ofp_xrealloc(rpc->pending, rpc->allocated_pending *
+                                                      sizeof *rpc->pending);
     }
-    rpc->pending[rpc->n_pending++] = (struct rpc_pending) { id, cb, aux };
+    rpc->pending[rpc->n_pending++] = (struct rpc_pending){ id, cb, aux };
     rpc_send__(rpc, msg);
     return id;
 }
@@ -634,12 +636,13 @@ rpc_handle_msg__(struct jsonrpc *rpc, struct json_object *msg)
                json_object_to_json_string_ext(msg, JSON_C_TO_STRING_PLAIN));
     }
     if (!json_object_object_get_ex(msg, "method", &method)) {
-        if (json_object_object_get_ex(msg, "result", NULL)
-            || json_object_object_get_ex(msg, "error", NULL)) {
+        if (json_object_object_get_ex(msg, "result", NULL) ||
+            json_object_object_get_ex(msg, "error", NULL)) {
             rpc_handle_reply__(rpc, msg);
         } else {
-            rpc_fail__(rpc, EPROTO, "protocol error: message is neither a "
-                                    "request nor a reply");
+            rpc_fail__(rpc, EPROTO,
+                       "protocol error: message is neither a "
+                       "request nor a reply");
         }
         return;
     }
@@ -648,8 +651,8 @@ rpc_handle_msg__(struct jsonrpc *rpc, struct json_object *msg)
         rpc_fail__(rpc, EPROTO, "protocol error: method is not a string");
         return;
     }
-    if (!json_object_object_get_ex(msg, "params", &params)
-        || !json_object_is_type(params, json_type_array)) {
+    if (!json_object_object_get_ex(msg, "params", &params) ||
+        !json_object_is_type(params, json_type_array)) {
         rpc_fail__(rpc, EPROTO, "protocol error: params is not an array");
         return;
     }
@@ -676,8 +679,7 @@ rpc_read__(struct jsonrpc *rpc)
 {
     char buf[READ_CHUNK];
 
-    for (int i = 0; i < READS_PER_WAKEUP && rpc->state == RPC_CONNECTED;
-         i++) {
+    for (int i = 0; i < READS_PER_WAKEUP && rpc->state == RPC_CONNECTED; i++) {
         ssize_t n = recv(rpc->fd, buf, sizeof buf, MSG_DONTWAIT);
         if (n < 0) {
             if (errno == EINTR) {
@@ -689,8 +691,9 @@ rpc_read__(struct jsonrpc *rpc)
             return;
         } else if (!n) {
             if (jsonrpc_parser_busy(rpc->parser)) {
-                rpc_fail__(rpc, EPROTO, "connection closed in the middle of "
-                                        "a message");
+                rpc_fail__(rpc, EPROTO,
+                           "connection closed in the middle of "
+                           "a message");
             } else {
                 rpc_fail__(rpc, 0, "connection closed by peer");
             }
@@ -702,13 +705,12 @@ rpc_read__(struct jsonrpc *rpc)
         rpc_arm_probe__(rpc);
 
         size_t ofs = 0;
-        while (ofs < (size_t) n && rpc->state == RPC_CONNECTED) {
+        while (ofs < (size_t)n && rpc->state == RPC_CONNECTED) {
             struct json_object *msg;
             const char *what;
             size_t used;
-            int error = jsonrpc_parser_feed(rpc->parser, buf + ofs,
-                                            (size_t) n - ofs, &used, &msg,
-                                            &what);
+            int error = jsonrpc_parser_feed(
+                rpc->parser, buf + ofs, (size_t)n - ofs, &used, &msg, &what);
             if (error) {
                 char reason[128];
                 snprintf(reason, sizeof reason, "protocol error: %s", what);

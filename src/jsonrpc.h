@@ -25,7 +25,7 @@ struct json_object;
 struct jsonrpc;
 
 /* The largest single message accepted, in bytes. */
-#define JSONRPC_MAX_MSG ((size_t) 64 << 20)
+#define JSONRPC_MAX_MSG ((size_t)64 << 20)
 
 /* Parses 'remote' ("unix:PATH", "tcp:IPV4:PORT" or "tcp:[IPV6]:PORT") into
  * '*ss' and '*lenp'.  Returns 0, or EINVAL with a malloc'd message that names
@@ -69,8 +69,7 @@ struct jsonrpc_class {
      * value (0 for an orderly end of stream), 'reason' says what happened.
      * The connection is dead; the owner must jsonrpc_close() it (possibly
      * right here).  Pending reply callbacks are never called. */
-    void (*closed)(struct jsonrpc *, int error, const char *reason,
-                   void *aux);
+    void (*closed)(struct jsonrpc *, int error, const char *reason, void *aux);
 };
 
 /* Called with the reply to a request: exactly one of 'result' and 'error' is
@@ -85,8 +84,7 @@ typedef void jsonrpc_reply_cb(struct jsonrpc *, struct json_object *result,
  * message in '*errorp' if the remote is invalid or the connection failed at
  * once (e.g. ENOENT, ECONNREFUSED). */
 int jsonrpc_open(const char *remote, const struct jsonrpc_class *, void *aux,
-                 double probe_interval, struct jsonrpc **rpcp,
-                 char **errorp);
+                 double probe_interval, struct jsonrpc **rpcp, char **errorp);
 
 /* Closes 'rpc' without calling any callback and frees it.  Safe to call from
  * any of its callbacks.  Accepts NULL. */

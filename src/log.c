@@ -26,13 +26,13 @@
 /* The longest message kept; longer ones are cut and marked. */
 #define LOG_MAX_MSG 4096
 
-static bool log_stderr = true;  /* Write to stderr. */
-static bool log_syslog;         /* Write to syslog (opened lazily). */
-static bool syslog_open;        /* openlog() done. */
-static int log_fd = -1;         /* --log-file, or -1. */
-static char *log_path;          /* Its path, for vg_log_reopen(). */
-static bool debug_all;          /* -v: DBG for every subsystem. */
-static char **debug_subsys;     /* -vSUBSYS: DBG for these. */
+static bool log_stderr = true; /* Write to stderr. */
+static bool log_syslog;        /* Write to syslog (opened lazily). */
+static bool syslog_open;       /* openlog() done. */
+static int log_fd = -1;        /* --log-file, or -1. */
+static char *log_path;         /* Its path, for vg_log_reopen(). */
+static bool debug_all;         /* -v: DBG for every subsystem. */
+static char **debug_subsys;    /* -vSUBSYS: DBG for these. */
 static size_t n_debug_subsys;
 static unsigned long counts[VG_LOG_DBG + 1]; /* Messages logged per level. */
 
@@ -133,7 +133,7 @@ vg_log_reopen(void)
 unsigned long
 vg_log_count(enum vg_log_level level)
 {
-    return (unsigned int) level <= VG_LOG_DBG ? counts[level] : 0;
+    return (unsigned int)level <= VG_LOG_DBG ? counts[level] : 0;
 }
 
 static int
@@ -166,7 +166,7 @@ write_all__(int fd, const char *p, size_t n)
             return;
         }
         p += r;
-        n -= (size_t) r;
+        n -= (size_t)r;
     }
 }
 
@@ -181,12 +181,12 @@ format_time__(char *buf, size_t size)
     clock_gettime(CLOCK_REALTIME, &ts);
     gmtime_r(&ts.tv_sec, &tm);
     size_t n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(buf + n, size - n, ".%03dZ", (int) (ts.tv_nsec / 1000000));
+    snprintf(buf + n, size - n, ".%03dZ", (int)(ts.tv_nsec / 1000000));
 }
 
 /* Emits one message: the common path of vg_log() and vg_log_rl().
  * 'suffix' (may be NULL) is appended to the formatted message. */
-static void
+static void __attribute__((format(printf, 4, 0)))
 vlog__(const char *subsys, enum vg_log_level level, const char *suffix,
        const char *fmt, va_list args)
 {
@@ -194,7 +194,7 @@ vlog__(const char *subsys, enum vg_log_level level, const char *suffix,
     int n = vsnprintf(msg, sizeof msg, fmt, args);
     if (n < 0) {
         snprintf(msg, sizeof msg, "(unformattable message)");
-    } else if ((size_t) n >= sizeof msg) {
+    } else if ((size_t)n >= sizeof msg) {
         memcpy(msg + sizeof msg - 6, "[...]", 6);
     }
     /* Keep every message on one line. */
@@ -203,7 +203,7 @@ vlog__(const char *subsys, enum vg_log_level level, const char *suffix,
             *p = ' ';
         }
     }
-    if ((unsigned int) level > VG_LOG_DBG) {
+    if ((unsigned int)level > VG_LOG_DBG) {
         level = VG_LOG_DBG;
     }
     counts[level]++;
@@ -217,10 +217,10 @@ vlog__(const char *subsys, enum vg_log_level level, const char *suffix,
         ofp_buf_put_format(&line, "%s|%s|%s|%s%s\n", ts, subsys,
                            level_names[level], msg, suffix ? suffix : "");
         if (log_stderr) {
-            write_all__(STDERR_FILENO, (const char *) line.data, line.size);
+            write_all__(STDERR_FILENO, (const char *)line.data, line.size);
         }
         if (log_fd >= 0) {
-            write_all__(log_fd, (const char *) line.data, line.size);
+            write_all__(log_fd, (const char *)line.data, line.size);
         }
         ofp_buf_uninit(&line);
     }
@@ -269,8 +269,8 @@ ratelimit_allow__(struct vg_ratelimit *rl, double now)
             rl->tokens = burst;
             rl->last = now;
         } else if (gained >= 1) {
-            rl->tokens += (unsigned int) gained;
-            rl->last += (unsigned int) gained * rl->interval;
+            rl->tokens += (unsigned int)gained;
+            rl->last += (unsigned int)gained * rl->interval;
         }
     } else if (rl->interval <= 0) {
         rl->tokens = burst;
@@ -285,8 +285,8 @@ ratelimit_allow__(struct vg_ratelimit *rl, double now)
 /* Logs like vg_log(), unless 'rl' says too many messages went through it
  * lately; the next message that gets through says how many were dropped. */
 void
-vg_log_rl(struct vg_ratelimit *rl, const char *subsys,
-          enum vg_log_level level, const char *fmt, ...)
+vg_log_rl(struct vg_ratelimit *rl, const char *subsys, enum vg_log_level level,
+          const char *fmt, ...)
 {
     if (!vg_log_enabled(subsys, level)) {
         return;
@@ -298,8 +298,8 @@ vg_log_rl(struct vg_ratelimit *rl, const char *subsys,
 
     char suffix[80] = "";
     if (rl->suppressed) {
-        snprintf(suffix, sizeof suffix,
-                 " (%lu similar messages suppressed)", rl->suppressed);
+        snprintf(suffix, sizeof suffix, " (%lu similar messages suppressed)",
+                 rl->suppressed);
         rl->suppressed = 0;
     }
     va_list args;

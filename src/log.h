@@ -24,7 +24,10 @@ struct vg_ratelimit {
     unsigned long suppressed;
     bool init;
 };
-#define VG_RATELIMIT_INIT(INTERVAL, BURST) { (INTERVAL), (BURST), 0, 0, 0, false }
+#define VG_RATELIMIT_INIT(INTERVAL, BURST)  \
+    {                                       \
+        (INTERVAL), (BURST), 0, 0, 0, false \
+    }
 
 void vg_log(const char *subsys, enum vg_log_level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -37,18 +40,18 @@ void vg_log_set_debug(const char *subsys); /* NULL: every subsystem. */
 int vg_log_open_file(const char *path);    /* 0 or errno. */
 void vg_log_use_syslog(bool);
 void vg_log_use_stderr(bool);
-void vg_log_reopen(void);                  /* SIGHUP: reopen the log file. */
+void vg_log_reopen(void); /* SIGHUP: reopen the log file. */
 /* Number of ERR and WARN messages logged so far (for stats and benches). */
 unsigned long vg_log_count(enum vg_log_level);
 
 #define VG_ERR(SUBSYS, ...) vg_log(SUBSYS, VG_LOG_ERR, __VA_ARGS__)
 #define VG_WARN(SUBSYS, ...) vg_log(SUBSYS, VG_LOG_WARN, __VA_ARGS__)
 #define VG_INFO(SUBSYS, ...) vg_log(SUBSYS, VG_LOG_INFO, __VA_ARGS__)
-#define VG_DBG(SUBSYS, ...) \
-    do { \
-        if (vg_log_enabled(SUBSYS, VG_LOG_DBG)) { \
+#define VG_DBG(SUBSYS, ...)                          \
+    do {                                             \
+        if (vg_log_enabled(SUBSYS, VG_LOG_DBG)) {    \
             vg_log(SUBSYS, VG_LOG_DBG, __VA_ARGS__); \
-        } \
+        }                                            \
     } while (0)
 
 #endif /* src/log.h */

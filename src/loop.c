@@ -35,10 +35,10 @@ loop__(void)
 static void
 io_cb__(struct ev_loop *loop, ev_io *w, int revents)
 {
-    struct vg_io *io = (struct vg_io *) w;
+    struct vg_io *io = (struct vg_io *)w;
     int ev = (revents & EV_READ ? VG_READ : 0) |
              (revents & EV_WRITE ? VG_WRITE : 0);
-    (void) loop;
+    (void)loop;
     io->cb(io, ev, io->aux);
 }
 
@@ -94,9 +94,9 @@ vg_io_destroy(struct vg_io *io)
 static void
 timer_cb__(struct ev_loop *loop, ev_timer *w, int revents)
 {
-    struct vg_timer *t = (struct vg_timer *) w;
-    (void) loop;
-    (void) revents;
+    struct vg_timer *t = (struct vg_timer *)w;
+    (void)loop;
+    (void)revents;
     t->cb(t, t->aux);
 }
 
@@ -142,9 +142,9 @@ vg_timer_destroy(struct vg_timer *t)
 static void
 signal_cb__(struct ev_loop *loop, ev_signal *w, int revents)
 {
-    struct vg_signal *s = (struct vg_signal *) w;
-    (void) loop;
-    (void) revents;
+    struct vg_signal *s = (struct vg_signal *)w;
+    (void)loop;
+    (void)revents;
     s->cb(s, w->signum, s->aux);
 }
 

@@ -19,25 +19,25 @@ struct vg_kv {
 };
 
 struct vg_iface {
-    char uuid[37];          /* OVSDB Interface row UUID. */
-    char *name;             /* Interface.name, e.g. "vif5.0". */
-    char *type;             /* Interface.type: "", "internal", "patch"... */
-    int64_t ofport;         /* Interface.ofport; <= 0 when unassigned/failed. */
-    char *mac_in_use;       /* Interface.mac_in_use, or NULL. */
-    char *port_name;        /* Name of the Port row holding it. */
-    char port_uuid[37];     /* UUID of that Port row. */
-    int tag;                /* Port.tag (access VLAN), or -1 if none. */
-    size_t n_port_ifaces;   /* Interfaces in that Port (> 1: a bond). */
+    char uuid[37];        /* OVSDB Interface row UUID. */
+    char *name;           /* Interface.name, e.g. "vif5.0". */
+    char *type;           /* Interface.type: "", "internal", "patch"... */
+    int64_t ofport;       /* Interface.ofport; <= 0 when unassigned/failed. */
+    char *mac_in_use;     /* Interface.mac_in_use, or NULL. */
+    char *port_name;      /* Name of the Port row holding it. */
+    char port_uuid[37];   /* UUID of that Port row. */
+    int tag;              /* Port.tag (access VLAN), or -1 if none. */
+    size_t n_port_ifaces; /* Interfaces in that Port (> 1: a bond). */
     struct vg_kv *external_ids; /* Interface.external_ids, sorted by key. */
     size_t n_external_ids;
 };
 
 struct vg_bridge {
-    char uuid[37];          /* OVSDB Bridge row UUID. */
-    char *name;             /* Bridge.name, e.g. "xenbr0". */
-    uint64_t dpid;          /* Bridge.datapath_id, 0 if not known yet. */
-    char *fail_mode;        /* Bridge.fail_mode: "", "secure", "standalone". */
-    char **controllers;     /* Bridge.controller targets, e.g. "unix:..". */
+    char uuid[37];      /* OVSDB Bridge row UUID. */
+    char *name;         /* Bridge.name, e.g. "xenbr0". */
+    uint64_t dpid;      /* Bridge.datapath_id, 0 if not known yet. */
+    char *fail_mode;    /* Bridge.fail_mode: "", "secure", "standalone". */
+    char **controllers; /* Bridge.controller targets, e.g. "unix:..". */
     size_t n_controllers;
     struct vg_iface *ifaces; /* Every Interface of every Port, by name. */
     size_t n_ifaces;

@@ -43,12 +43,15 @@ struct ofconn_listener {
     const struct ofconn_handler *handler;
     void *aux;
     unsigned long n_accepted;
+    struct ofconn **conns; /* Open connections accepted here. */
+    size_t n_conns;
 };
 
 struct ofconn {
+    struct ofconn_listener *listener;
     int fd;
     struct vg_io *io;
-    char *name;                /* "ofp.sock#3", then "br0(dpid)" for logs. */
+    char *name; /* "ofp.sock#3", then "br0(dpid)" for logs. */
     enum conn_state state;
     uint64_t dpid;
     uint32_t next_xid;
@@ -61,9 +64,9 @@ struct ofconn {
     struct ofp_mp_assembler mp;
     const struct ofconn_handler *handler;
     void *aux;
-    bool closing;              /* Inside ofconn_close(). */
-    int busy;                  /* Nesting of message dispatch. */
-    bool close_pending;        /* Close requested while dispatching. */
+    bool closing;       /* Inside ofconn_close(). */
+    int busy;           /* Nesting of message dispatch. */
+    bool close_pending; /* Close requested while dispatching. */
 };
 
 static struct vg_ratelimit rl = VG_RATELIMIT_INIT(5, 20);
@@ -112,11 +115,10 @@ ofconn_expect(struct ofconn *conn, uint32_t xid, ofconn_reply_cb *cb,
               void *aux)
 {
     if (conn->n_pending >= conn->allocated_pending) {
-        conn->allocated_pending = conn->allocated_pending
-                                      ? 2 * conn->allocated_pending
-                                      : 8;
-        conn->pending = ofp_xrealloc(conn->pending, conn->allocated_pending
-                                                        * sizeof *conn->pending);
+        conn->allocated_pending =
+            conn->allocated_pending ? 2 * conn->allocated_pending : 8;
+        conn->pending = ofp_xrealloc(conn->pending, conn->allocated_pending *
+                                                        sizeof *conn->pending);
     }
     struct pending__ *p = &conn->pending[conn->n_pending++];
     p->xid = xid;
@@ -174,6 +176,13 @@ ofconn_close(struct ofconn *conn, const char *why)
 static void
 conn_destroy__(struct ofconn *conn)
 {
+    struct ofconn_listener *l = conn->listener;
+    for (size_t i = 0; i < l->n_conns; i++) {
+        if (l->conns[i] == conn) {
+            l->conns[i] = l->conns[--l->n_conns];
+            break;
+        }
+    }
     vg_io_destroy(conn->io);
     close(conn->fd);
     ofp_buf_uninit(&conn->rx);
@@ -189,10 +198,9 @@ static void
 conn_flush__(struct ofconn *conn)
 {
     while (conn->tx.size) {
-        ssize_t n = send(conn->fd, conn->tx.data, conn->tx.size,
-                         MSG_NOSIGNAL);
+        ssize_t n = send(conn->fd, conn->tx.data, conn->tx.size, MSG_NOSIGNAL);
         if (n > 0) {
-            ofp_buf_try_pull(&conn->tx, (size_t) n);
+            ofp_buf_try_pull(&conn->tx, (size_t)n);
         } else if (n < 0 && errno == EINTR) {
             continue;
         } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -236,8 +244,8 @@ handle_hello__(struct ofconn *conn, const void *msg, size_t len)
 {
     struct ofp_hello hello;
     int error = ofp_hello_decode(msg, len, &hello);
-    uint8_t version = error ? 0 : ofp_hello_negotiate(1u << OFP13_VERSION,
-                                                      &hello);
+    uint8_t version =
+        error ? 0 : ofp_hello_negotiate(1u << OFP13_VERSION, &hello);
     if (version != OFP13_VERSION) {
         send_error__(conn, OFPERR_OFPHFC_INCOMPATIBLE, msg, len);
         ofconn_close(conn, "peer does not speak OpenFlow 1.3");
@@ -267,7 +275,8 @@ handle_features__(struct ofconn *conn, const void *msg, size_t len)
     }
     conn->dpid = f.datapath_id;
     conn->state = CONN_READY;
-    char *name = ofp_xasprintf("dpid %016llx", (unsigned long long) f.datapath_id);
+    char *name =
+        ofp_xasprintf("dpid %016llx", (unsigned long long)f.datapath_id);
     free(conn->name);
     conn->name = name;
     VG_INFO(SUBSYS, "%s: connected (OpenFlow 1.3)", conn->name);
@@ -381,8 +390,7 @@ conn_read__(struct ofconn *conn)
             conn->rx.data = conn->rx.base;
         }
         ofp_buf_reserve(&conn->rx, RX_CHUNK);
-        ssize_t n = recv(conn->fd, conn->rx.data + conn->rx.size, RX_CHUNK,
-                         0);
+        ssize_t n = recv(conn->fd, conn->rx.data + conn->rx.size, RX_CHUNK, 0);
         if (n < 0 && errno == EINTR) {
             continue;
         }
@@ -393,7 +401,7 @@ conn_read__(struct ofconn *conn)
             ofconn_close(conn, n < 0 ? strerror(errno) : "peer closed");
             return;
         }
-        conn->rx.size += (size_t) n;
+        conn->rx.size += (size_t)n;
 
         conn->busy++;
         while (!conn->close_pending) {
@@ -420,7 +428,7 @@ static void
 conn_io_cb__(struct vg_io *io, int revents, void *conn_)
 {
     struct ofconn *conn = conn_;
-    (void) io;
+    (void)io;
     if (revents & VG_WRITE) {
         conn->busy++;
         conn_flush__(conn);
@@ -439,8 +447,8 @@ static void
 listener_cb__(struct vg_io *io, int revents, void *l_)
 {
     struct ofconn_listener *l = l_;
-    (void) io;
-    (void) revents;
+    (void)io;
+    (void)revents;
 
     for (;;) {
         int fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -452,6 +460,9 @@ listener_cb__(struct vg_io *io, int revents, void *l_)
             return;
         }
         struct ofconn *conn = ofp_xcalloc(1, sizeof *conn);
+        conn->listener = l;
+        l->conns = ofp_xrealloc(l->conns, (l->n_conns + 1) * sizeof *l->conns);
+        l->conns[l->n_conns++] = conn;
         conn->fd = fd;
         conn->name = ofp_xasprintf("%s#%lu", l->target, ++l->n_accepted);
         conn->state = CONN_HELLO;
@@ -482,23 +493,23 @@ parse_ptcp__(const char *spec, struct sockaddr_storage *ss, socklen_t *len)
     }
     const char *ip = *end ? end + 1 : "0.0.0.0";
     memset(ss, 0, sizeof *ss);
-    struct sockaddr_in *sin = (struct sockaddr_in *) ss;
-    struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *) ss;
+    struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
     char ip6[INET6_ADDRSTRLEN + 2];
     size_t iplen = strlen(ip);
-    if (ip[0] == '[' && iplen >= 2 && ip[iplen - 1] == ']'
-        && iplen - 2 < sizeof ip6) {
+    if (ip[0] == '[' && iplen >= 2 && ip[iplen - 1] == ']' &&
+        iplen - 2 < sizeof ip6) {
         memcpy(ip6, ip + 1, iplen - 2);
         ip6[iplen - 2] = '\0';
         ip = ip6;
     }
     if (inet_pton(AF_INET, ip, &sin->sin_addr) == 1) {
         sin->sin_family = AF_INET;
-        sin->sin_port = htons((uint16_t) port);
+        sin->sin_port = htons((uint16_t)port);
         *len = sizeof *sin;
     } else if (inet_pton(AF_INET6, ip, &sin6->sin6_addr) == 1) {
         sin6->sin6_family = AF_INET6;
-        sin6->sin6_port = htons((uint16_t) port);
+        sin6->sin6_port = htons((uint16_t)port);
         *len = sizeof *sin6;
     } else {
         return EINVAL;
@@ -518,7 +529,7 @@ ofconn_listen(const char *target, const struct ofconn_handler *handler,
     *lp = NULL;
     if (!strncmp(target, "punix:", 6)) {
         const char *path = target + 6;
-        struct sockaddr_un *sun = (struct sockaddr_un *) &ss;
+        struct sockaddr_un *sun = (struct sockaddr_un *)&ss;
         if (!*path || strlen(path) >= sizeof sun->sun_path) {
             *errp = ofp_xasprintf("%s: bad socket path", target);
             return EINVAL;
@@ -540,7 +551,8 @@ ofconn_listen(const char *target, const struct ofconn_handler *handler,
         }
     } else {
         *errp = ofp_xasprintf("%s: unknown listen target (expected "
-                              "punix:PATH or ptcp:PORT[:IP])", target);
+                              "punix:PATH or ptcp:PORT[:IP])",
+                              target);
         return EINVAL;
     }
 
@@ -552,7 +564,7 @@ ofconn_listen(const char *target, const struct ofconn_handler *handler,
         int one = 1;
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     }
-    if (bind(fd, (struct sockaddr *) &ss, sslen) || listen(fd, 64)) {
+    if (bind(fd, (struct sockaddr *)&ss, sslen) || listen(fd, 64)) {
         goto error;
     }
     if (unlink_path) {
@@ -580,10 +592,16 @@ error:;
     return error;
 }
 
+/* Closes the listener and every connection accepted on it (their closed
+ * handlers run). */
 void
 ofconn_listener_destroy(struct ofconn_listener *l)
 {
     if (l) {
+        while (l->n_conns) {
+            ofconn_close(l->conns[0], "shutting down");
+        }
+        free(l->conns);
         vg_io_destroy(l->io);
         close(l->fd);
         if (l->unlink_path) {

@@ -32,19 +32,19 @@ struct ofconn_handler {
 
 /* What arrived for a registered xid. */
 struct ofconn_reply {
-    enum ofp_msg_kind kind;    /* ERROR, BARRIER_REPLY, BUNDLE_CONTROL, ... */
-    const void *msg;           /* The raw message (last part of a multipart). */
+    enum ofp_msg_kind kind; /* ERROR, BARRIER_REPLY, BUNDLE_CONTROL, ... */
+    const void *msg;        /* The raw message (last part of a multipart). */
     size_t len;
-    int error;                 /* For ERROR: its ofperr (0 if unknown). */
-    struct ofp_mp_reply *mp;   /* A complete, reassembled multipart reply. */
+    int error;               /* For ERROR: its ofperr (0 if unknown). */
+    struct ofp_mp_reply *mp; /* A complete, reassembled multipart reply. */
 };
 typedef void ofconn_reply_cb(struct ofconn *, const struct ofconn_reply *,
                              void *aux);
 
 /* Opens a listener on 'target'.  Returns 0 or an errno with a message in
  * '*errp'. */
-int ofconn_listen(const char *target, const struct ofconn_handler *,
-                  void *aux, struct ofconn_listener **, char **errp);
+int ofconn_listen(const char *target, const struct ofconn_handler *, void *aux,
+                  struct ofconn_listener **, char **errp);
 void ofconn_listener_destroy(struct ofconn_listener *);
 
 uint64_t ofconn_dpid(const struct ofconn *);

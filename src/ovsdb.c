@@ -67,7 +67,7 @@ xasprintf__(const char *fmt, ...)
 static const char *
 json_text__(const struct json_object *json)
 {
-    return json ? json_object_to_json_string_ext((struct json_object *) json,
+    return json ? json_object_to_json_string_ext((struct json_object *)json,
                                                  JSON_C_TO_STRING_PLAIN)
                 : "null";
 }
@@ -101,12 +101,12 @@ ovsdb_uuid_is_valid(const char *s)
     size_t d = 0;
 
     for (size_t i = 0; i < 36; i++) {
-        if (d < 4 && (size_t) dashes[d] == i) {
+        if (d < 4 && (size_t)dashes[d] == i) {
             if (s[i] != '-') {
                 return false;
             }
             d++;
-        } else if (!isxdigit((unsigned char) s[i])) {
+        } else if (!isxdigit((unsigned char)s[i])) {
             return false;
         }
     }
@@ -123,12 +123,12 @@ ovsdb_parse_dpid(const char *s, uint64_t *dpid)
         return false;
     }
     for (size_t i = 0; i < n; i++) {
-        int c = (unsigned char) s[i];
+        int c = (unsigned char)s[i];
         if (!isxdigit(c)) {
             return false;
         }
-        v = (v << 4) | (uint64_t) (isdigit(c) ? c - '0'
-                                              : tolower(c) - 'a' + 10);
+        v = (v << 4) |
+            (uint64_t)(isdigit(c) ? c - '0' : tolower(c) - 'a' + 10);
     }
     *dpid = v;
     return true;
@@ -139,7 +139,7 @@ ovsdb_parse_dpid(const char *s, uint64_t *dpid)
 static bool
 utf8_is_valid__(const char *s_, size_t n)
 {
-    const unsigned char *s = (const unsigned char *) s_;
+    const unsigned char *s = (const unsigned char *)s_;
 
     for (size_t i = 0; i < n;) {
         unsigned char c = s[i];
@@ -170,8 +170,8 @@ utf8_is_valid__(const char *s_, size_t n)
             }
             cp = (cp << 6) | (s[i + k] & 0x3f);
         }
-        if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)))
-            || (len == 4 && (cp < 0x10000 || cp > 0x10ffff))) {
+        if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+            (len == 4 && (cp < 0x10000 || cp > 0x10ffff))) {
             return false;
         }
         i += len;
@@ -199,8 +199,8 @@ atom_from_json__(union ovsdb_atom *atom, enum ovsdb_atype type,
     case OVSDB_T_INTEGER:
         if (json_object_is_type(json, json_type_int)) {
             int64_t v = json_object_get_int64(json);
-            if (v == INT64_MAX
-                && json_object_get_uint64(json) > (uint64_t) INT64_MAX) {
+            if (v == INT64_MAX &&
+                json_object_get_uint64(json) > (uint64_t)INT64_MAX) {
                 break;
             }
             atom->integer = v;
@@ -208,8 +208,8 @@ atom_from_json__(union ovsdb_atom *atom, enum ovsdb_atype type,
         }
         break;
     case OVSDB_T_REAL:
-        if (json_object_is_type(json, json_type_int)
-            || json_object_is_type(json, json_type_double)) {
+        if (json_object_is_type(json, json_type_int) ||
+            json_object_is_type(json, json_type_double)) {
             atom->real = json_object_get_double(json);
             return NULL;
         }
@@ -222,8 +222,8 @@ atom_from_json__(union ovsdb_atom *atom, enum ovsdb_atype type,
         break;
     case OVSDB_T_STRING:
         if (json_object_is_type(json, json_type_string)) {
-            const char *s = json_object_get_string((struct json_object *) json);
-            size_t len = (size_t) json_object_get_string_len(json);
+            const char *s = json_object_get_string((struct json_object *)json);
+            size_t len = (size_t)json_object_get_string_len(json);
             if (strlen(s) != len) {
                 return xasprintf__("string contains a NUL character");
             }
@@ -235,22 +235,22 @@ atom_from_json__(union ovsdb_atom *atom, enum ovsdb_atype type,
         }
         break;
     case OVSDB_T_UUID:
-        if (json_object_is_type(json, json_type_array)
-            && json_object_array_length(json) == 2) {
+        if (json_object_is_type(json, json_type_array) &&
+            json_object_array_length(json) == 2) {
             const struct json_object *tag, *val;
             tag = json_object_array_get_idx(json, 0);
             val = json_object_array_get_idx(json, 1);
-            if (json_object_is_type(tag, json_type_string)
-                && !strcmp(json_object_get_string((struct json_object *) tag),
-                           "uuid")
-                && json_object_is_type(val, json_type_string)) {
-                const char *s = json_object_get_string(
-                    (struct json_object *) val);
+            if (json_object_is_type(tag, json_type_string) &&
+                !strcmp(json_object_get_string((struct json_object *)tag),
+                        "uuid") &&
+                json_object_is_type(val, json_type_string)) {
+                const char *s =
+                    json_object_get_string((struct json_object *)val);
                 if (!ovsdb_uuid_is_valid(s)) {
                     return xasprintf__("bad uuid \"%.40s\"", s);
                 }
                 for (size_t i = 0; i < 36; i++) {
-                    atom->uuid[i] = (char) tolower((unsigned char) s[i]);
+                    atom->uuid[i] = (char)tolower((unsigned char)s[i]);
                 }
                 atom->uuid[36] = '\0';
                 return NULL;
@@ -275,7 +275,7 @@ atom_cmp__(const union ovsdb_atom *a, const union ovsdb_atom *b,
     case OVSDB_T_REAL:
         return a->real < b->real ? -1 : a->real > b->real;
     case OVSDB_T_BOOLEAN:
-        return (int) a->boolean - (int) b->boolean;
+        return (int)a->boolean - (int)b->boolean;
     case OVSDB_T_STRING:
         return strcmp(a->string, b->string);
     case OVSDB_T_UUID:
@@ -296,7 +296,7 @@ static int
 pair_cmp__(const void *a_, const void *b_, void *type_)
 {
     const struct atom_pair__ *a = a_, *b = b_;
-    return atom_cmp__(&a->key, &b->key, *(const enum ovsdb_atype *) type_);
+    return atom_cmp__(&a->key, &b->key, *(const enum ovsdb_atype *)type_);
 }
 
 /* Sorts 'datum' by key and checks that keys are unique.  Returns NULL or a
@@ -321,9 +321,10 @@ datum_sort__(struct ovsdb_datum *datum, enum ovsdb_atype key)
         if (datum->values) {
             datum->values[i] = pairs[i].value;
         }
-        if (i && !error && !atom_cmp__(&pairs[i - 1].key, &pairs[i].key, key)) {
-            error = xasprintf__("duplicate %s", datum->values ? "map key"
-                                                              : "set element");
+        if (i && !error &&
+            !atom_cmp__(&pairs[i - 1].key, &pairs[i].key, key)) {
+            error = xasprintf__("duplicate %s",
+                                datum->values ? "map key" : "set element");
         }
     }
     free(pairs);
@@ -353,8 +354,8 @@ ovsdb_datum_destroy(struct ovsdb_datum *datum, enum ovsdb_atype key,
 static const char *
 datum_tag__(const struct json_object *json)
 {
-    if (json_object_is_type(json, json_type_array)
-        && json_object_array_length(json) == 2) {
+    if (json_object_is_type(json, json_type_array) &&
+        json_object_array_length(json) == 2) {
         struct json_object *tag = json_object_array_get_idx(json, 0);
         if (json_object_is_type(tag, json_type_string)) {
             return json_object_get_string(tag);
@@ -395,17 +396,18 @@ ovsdb_datum_from_json(struct ovsdb_datum *datum,
             struct json_object *elem = json_object_array_get_idx(elems, i);
             if (!is_map) {
                 error = atom_from_json__(&datum->keys[i], key, elem);
-            } else if (!json_object_is_type(elem, json_type_array)
-                       || json_object_array_length(elem) != 2) {
+            } else if (!json_object_is_type(elem, json_type_array) ||
+                       json_object_array_length(elem) != 2) {
                 error = xasprintf__("map element is not a [key, value] "
-                                    "pair: %.80s", json_text__(elem));
+                                    "pair: %.80s",
+                                    json_text__(elem));
             } else {
                 error = atom_from_json__(&datum->keys[i], key,
                                          json_object_array_get_idx(elem, 0));
                 if (!error) {
-                    error = atom_from_json__(
-                        &datum->values[i], value,
-                        json_object_array_get_idx(elem, 1));
+                    error =
+                        atom_from_json__(&datum->values[i], value,
+                                         json_object_array_get_idx(elem, 1));
                     if (error) {
                         atom_destroy__(&datum->keys[i], key);
                     }
@@ -447,25 +449,25 @@ struct uuid_set {
 };
 
 struct row {
-    char uuid[37];              /* Hash key; must stay first-class. */
+    char uuid[37]; /* Hash key; must stay first-class. */
     enum table_id table;
-    char *name;                 /* name (Controller: target); NULL: bad. */
+    char *name; /* name (Controller: target); NULL: bad. */
     union {
         struct {
             uint64_t dpid;
-            char *fail_mode;    /* Never NULL once set; "" if empty. */
+            char *fail_mode; /* Never NULL once set; "" if empty. */
             struct uuid_set controllers;
             struct uuid_set ports;
         } br;
         struct {
             struct uuid_set ifaces;
-            int tag;            /* -1: none. */
+            int tag; /* -1: none. */
         } port;
         struct {
             char *type;
-            int64_t ofport;     /* 0: [] (not assigned yet). */
-            char *mac_in_use;   /* NULL if empty. */
-            struct vg_kv *ext;  /* external_ids, sorted by key. */
+            int64_t ofport;    /* 0: [] (not assigned yet). */
+            char *mac_in_use;  /* NULL if empty. */
+            struct vg_kv *ext; /* external_ids, sorted by key. */
             size_t n_ext;
         } iface;
     } u;
@@ -480,8 +482,8 @@ typedef char *column_set_fn(struct row *, struct ovsdb_datum *d);
 struct column {
     const char *name;
     enum ovsdb_atype key, value;
-    size_t max;                 /* At most this many elements. */
-    bool required;              /* Exactly one element, else row is bad. */
+    size_t max;    /* At most this many elements. */
+    bool required; /* Exactly one element, else row is bad. */
     column_set_fn *set;
 };
 
@@ -591,7 +593,7 @@ set_port_tag__(struct row *row, struct ovsdb_datum *d)
         if (v < 0 || v > 4095) {
             return xasprintf__("VLAN %" PRId64 " out of range 0..4095", v);
         }
-        row->u.port.tag = (int) v;
+        row->u.port.tag = (int)v;
     }
     return NULL;
 }
@@ -694,7 +696,10 @@ static const struct column controller_columns[] = {
 };
 #undef T_
 
-#define TABLE_(NAME, COLUMNS) { NAME, COLUMNS, sizeof COLUMNS / sizeof *COLUMNS }
+#define TABLE_(NAME, COLUMNS)                           \
+    {                                                   \
+        NAME, COLUMNS, sizeof COLUMNS / sizeof *COLUMNS \
+    }
 static const struct table tables[N_TABLES] = {
     [T_BRIDGE] = TABLE_("Bridge", bridge_columns),
     [T_PORT] = TABLE_("Port", port_columns),
@@ -799,7 +804,7 @@ size_t
 ovsdb_db_n_rows(const struct ovsdb_db *db, const char *table)
 {
     int t = table_by_name__(table);
-    return t < 0 ? 0 : (size_t) lh_table_length(db->rows[t]);
+    return t < 0 ? 0 : (size_t)lh_table_length(db->rows[t]);
 }
 
 static struct row *
@@ -811,8 +816,8 @@ db_find__(const struct ovsdb_db *db, enum table_id table, const char *uuid)
 
 /* Logs a malformed value in 'column' of 'row' (rate-limited). */
 static void
-log_bad_column__(const struct row *row, const char *column,
-                 const char *error, bool drops_row)
+log_bad_column__(const struct row *row, const char *column, const char *error,
+                 bool drops_row)
 {
     vg_log_rl(&bad_rl, SUBSYS, VG_LOG_WARN,
               "%s row %s%s%s%s: column %s: %s; %s", tables[row->table].name,
@@ -846,7 +851,8 @@ row_update__(struct row *row, const struct json_object *new, bool inserted)
         if (!ovsdb_datum_from_json(&d, json, c->key, c->value, &error)) {
             if (d.n > c->max) {
                 error = xasprintf__("%zu values where at most %zu are "
-                                    "allowed", d.n, c->max);
+                                    "allowed",
+                                    d.n, c->max);
             } else if (c->required && d.n != 1) {
                 error = xasprintf__("value missing");
             } else {
@@ -878,7 +884,7 @@ apply_table__(struct ovsdb_db *db, enum table_id t,
                   json_text__(tu));
         return 1;
     }
-    json_object_object_foreach((struct json_object *) tu, key, ru)
+    json_object_object_foreach((struct json_object *)tu, key, ru)
     {
         struct json_object *new = NULL;
         char uuid[37];
@@ -891,12 +897,13 @@ apply_table__(struct ovsdb_db *db, enum table_id t,
             continue;
         }
         for (size_t i = 0; i < 37; i++) {
-            uuid[i] = (char) tolower((unsigned char) key[i]);
+            uuid[i] = (char)tolower((unsigned char)key[i]);
         }
         if (!json_object_is_type(ru, json_type_object)) {
             vg_log_rl(&bad_rl, SUBSYS, VG_LOG_WARN,
                       "%s row %s: row update is not an object: %.80s; "
-                      "ignored", tname, uuid, json_text__(ru));
+                      "ignored",
+                      tname, uuid, json_text__(ru));
             n_bad++;
             continue;
         }
@@ -938,7 +945,7 @@ ovsdb_db_apply(struct ovsdb_db *db, const struct json_object *updates)
                   json_text__(updates));
         return 1;
     }
-    json_object_object_foreach((struct json_object *) updates, tname, tu)
+    json_object_object_foreach((struct json_object *)updates, tname, tu)
     {
         int t = table_by_name__(tname);
         if (t < 0) {
@@ -946,7 +953,7 @@ ovsdb_db_apply(struct ovsdb_db *db, const struct json_object *updates)
                    tname);
             continue;
         }
-        n_bad += apply_table__(db, (enum table_id) t, tu);
+        n_bad += apply_table__(db, (enum table_id)t, tu);
     }
     return n_bad;
 }
@@ -964,8 +971,9 @@ deref__(const struct ovsdb_db *db, const struct row *from, const char *column,
     if (!row) {
         vg_log_rl(&bad_rl, SUBSYS, VG_LOG_WARN,
                   "%s row %s (\"%s\"): column %s: unknown %s row %s; "
-                  "ignored", tables[from->table].name, from->uuid,
-                  from->name, column, tables[table].name, uuid);
+                  "ignored",
+                  tables[from->table].name, from->uuid, from->name, column,
+                  tables[table].name, uuid);
         (*n_bad)++;
         return NULL;
     }
@@ -996,8 +1004,8 @@ build_port__(const struct ovsdb_db *db, const struct row *port,
         }
         if (br->n_ifaces == *allocated) {
             *allocated = *allocated ? 2 * *allocated : 16;
-            br->ifaces = ofp_xrealloc(br->ifaces,
-                                      *allocated * sizeof *br->ifaces);
+            br->ifaces =
+                ofp_xrealloc(br->ifaces, *allocated * sizeof *br->ifaces);
         }
         struct vg_iface *iface = &br->ifaces[br->n_ifaces++];
         memset(iface, 0, sizeof *iface);
@@ -1005,21 +1013,21 @@ build_port__(const struct ovsdb_db *db, const struct row *port,
         iface->name = ofp_xstrdup(ir->name);
         iface->type = ofp_xstrdup(ir->u.iface.type);
         iface->ofport = ir->u.iface.ofport;
-        iface->mac_in_use = (ir->u.iface.mac_in_use
-                                 ? ofp_xstrdup(ir->u.iface.mac_in_use)
-                                 : NULL);
+        iface->mac_in_use =
+            (ir->u.iface.mac_in_use ? ofp_xstrdup(ir->u.iface.mac_in_use)
+                                    : NULL);
         iface->port_name = ofp_xstrdup(port->name);
         memcpy(iface->port_uuid, port->uuid, 37);
         iface->tag = port->u.port.tag;
         iface->n_external_ids = ir->u.iface.n_ext;
         if (ir->u.iface.n_ext) {
-            iface->external_ids = ofp_xcalloc(ir->u.iface.n_ext,
-                                              sizeof *iface->external_ids);
+            iface->external_ids =
+                ofp_xcalloc(ir->u.iface.n_ext, sizeof *iface->external_ids);
             for (size_t k = 0; k < ir->u.iface.n_ext; k++) {
-                iface->external_ids[k].key = ofp_xstrdup(
-                    ir->u.iface.ext[k].key);
-                iface->external_ids[k].value = ofp_xstrdup(
-                    ir->u.iface.ext[k].value);
+                iface->external_ids[k].key =
+                    ofp_xstrdup(ir->u.iface.ext[k].key);
+                iface->external_ids[k].value =
+                    ofp_xstrdup(ir->u.iface.ext[k].value);
             }
         }
     }
@@ -1059,8 +1067,8 @@ build_bridge__(const struct ovsdb_db *db, const struct row *row,
 
     const struct uuid_set *ports = &row->u.br.ports;
     for (size_t i = 0; i < ports->n; i++) {
-        const struct row *port = deref__(db, row, "ports", T_PORT,
-                                         ports->uuids[i], n_bad);
+        const struct row *port =
+            deref__(db, row, "ports", T_PORT, ports->uuids[i], n_bad);
         if (port) {
             build_port__(db, port, br, &allocated, n_bad);
         }
@@ -1087,7 +1095,8 @@ dedup_bridges__(struct vg_bridge *bridges, size_t *n)
             if (k != keep) {
                 vg_log_rl(&bad_rl, SUBSYS, VG_LOG_WARN,
                           "Bridge row %s: duplicate name \"%s\" (also %s); "
-                          "row left out", bridges[k].uuid, bridges[k].name,
+                          "row left out",
+                          bridges[k].uuid, bridges[k].name,
                           bridges[keep].uuid);
                 vg_bridge_destroy(&bridges[k]);
                 removed++;
@@ -1109,8 +1118,8 @@ dedup_ifaces__(struct vg_bridge *br)
 
     for (size_t i = 0; i < br->n_ifaces;) {
         size_t j = i + 1, keep = i;
-        while (j < br->n_ifaces
-               && !strcmp(br->ifaces[j].name, br->ifaces[i].name)) {
+        while (j < br->n_ifaces &&
+               !strcmp(br->ifaces[j].name, br->ifaces[i].name)) {
             if (strcmp(br->ifaces[j].uuid, br->ifaces[keep].uuid) < 0) {
                 keep = j;
             }
@@ -1122,8 +1131,8 @@ dedup_ifaces__(struct vg_bridge *br)
                     vg_log_rl(&bad_rl, SUBSYS, VG_LOG_WARN,
                               "Interface row %s: duplicate name \"%s\" on "
                               "bridge %s (also %s); left out",
-                              br->ifaces[k].uuid, br->ifaces[k].name,
-                              br->name, br->ifaces[keep].uuid);
+                              br->ifaces[k].uuid, br->ifaces[k].name, br->name,
+                              br->ifaces[keep].uuid);
                 } else {
                     vg_log_rl(&bad_rl, SUBSYS, VG_LOG_WARN,
                               "Interface row %s (\"%s\"): in more than one "
@@ -1165,8 +1174,7 @@ ovsdb_db_build(const struct ovsdb_db *db, struct vg_host *host)
     {
         const struct row *row = lh_entry_v(e);
         if (row->name) {
-            build_bridge__(db, row, &host->bridges[host->n_bridges++],
-                           &n_bad);
+            build_bridge__(db, row, &host->bridges[host->n_bridges++], &n_bad);
         }
     }
     vg_host_sort(host);
@@ -1186,14 +1194,14 @@ put_quoted__(struct ofp_buf *out, const char *s)
         return;
     }
     ofp_buf_put_char(out, '"');
-    for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p == '"' || *p == '\\') {
             ofp_buf_put_char(out, '\\');
-            ofp_buf_put_char(out, (char) *p);
+            ofp_buf_put_char(out, (char)*p);
         } else if (*p < 0x20 || *p == 0x7f) {
             ofp_buf_put_format(out, "\\u%04x", *p);
         } else {
-            ofp_buf_put_char(out, (char) *p);
+            ofp_buf_put_char(out, (char)*p);
         }
     }
     ofp_buf_put_char(out, '"');
@@ -1225,8 +1233,8 @@ ovsdb_format_host(const struct vg_host *host, struct ofp_buf *out)
             put_quoted__(out, br->name);
             ofp_buf_put_char(out, ' ');
             put_quoted__(out, iface->name);
-            ofp_buf_put_format(out, " ofport=%" PRId64 " type=",
-                               iface->ofport);
+            ofp_buf_put_format(out,
+                               " ofport=%" PRId64 " type=", iface->ofport);
             put_quoted__(out, iface->type);
             ofp_buf_put_cstr(out, " port=");
             put_quoted__(out, iface->port_name);
@@ -1274,10 +1282,10 @@ ovsdb_monitor_params(void)
 /* The client. */
 
 enum client_state {
-    S_BACKOFF,      /* Waiting to reconnect. */
-    S_LIST_DBS,     /* Connecting; "list_dbs" sent. */
-    S_MONITOR,      /* "monitor" sent, waiting for the initial contents. */
-    S_ACTIVE,       /* Monitoring: applying updates. */
+    S_BACKOFF,  /* Waiting to reconnect. */
+    S_LIST_DBS, /* Connecting; "list_dbs" sent. */
+    S_MONITOR,  /* "monitor" sent, waiting for the initial contents. */
+    S_ACTIVE,   /* Monitoring: applying updates. */
 };
 
 struct ovsdb_client {
@@ -1286,16 +1294,16 @@ struct ovsdb_client {
     void *aux;
 
     enum client_state state;
-    struct jsonrpc *rpc;        /* NULL in S_BACKOFF. */
-    struct vg_timer *retry;     /* Reconnect timer. */
-    double backoff;             /* Next reconnect delay, seconds. */
-    double active_since;        /* vg_now() on entering S_ACTIVE. */
-    bool was_active;            /* Reached S_ACTIVE on this connection. */
-    char *last_failure;         /* Last failure logged at INFO. */
+    struct jsonrpc *rpc;    /* NULL in S_BACKOFF. */
+    struct vg_timer *retry; /* Reconnect timer. */
+    double backoff;         /* Next reconnect delay, seconds. */
+    double active_since;    /* vg_now() on entering S_ACTIVE. */
+    bool was_active;        /* Reached S_ACTIVE on this connection. */
+    char *last_failure;     /* Last failure logged at INFO. */
     double probe_interval;
 
     struct ovsdb_db *db;
-    struct vg_host host;        /* Last snapshot delivered. */
+    struct vg_host host; /* Last snapshot delivered. */
     struct ovsdb_client_stats stats;
 };
 
@@ -1376,9 +1384,11 @@ monitor_reply__(struct jsonrpc *rpc, struct json_object *result,
     c->stats.connects++;
     free(c->last_failure);
     c->last_failure = NULL;
-    VG_INFO(SUBSYS, "%s: monitoring %s (%zu bridges, %zu ports, %zu "
-            "interfaces)", c->remote, DB_NAME,
-            ovsdb_db_n_rows(c->db, "Bridge"), ovsdb_db_n_rows(c->db, "Port"),
+    VG_INFO(SUBSYS,
+            "%s: monitoring %s (%zu bridges, %zu ports, %zu "
+            "interfaces)",
+            c->remote, DB_NAME, ovsdb_db_n_rows(c->db, "Bridge"),
+            ovsdb_db_n_rows(c->db, "Port"),
             ovsdb_db_n_rows(c->db, "Interface"));
     client_deliver__(c);
 }
@@ -1393,16 +1403,17 @@ list_dbs_reply__(struct jsonrpc *rpc, struct json_object *result,
     if (!error && json_object_is_type(result, json_type_array)) {
         for (size_t i = 0; i < json_object_array_length(result); i++) {
             struct json_object *db = json_object_array_get_idx(result, i);
-            if (json_object_is_type(db, json_type_string)
-                && !strcmp(json_object_get_string(db), DB_NAME)) {
+            if (json_object_is_type(db, json_type_string) &&
+                !strcmp(json_object_get_string(db), DB_NAME)) {
                 found = true;
             }
         }
     }
     if (!found) {
-        char *reason = xasprintf__("server has no %s database (list_dbs: "
-                                   "%.200s)", DB_NAME,
-                                   json_text__(error ? error : result));
+        char *reason =
+            xasprintf__("server has no %s database (list_dbs: "
+                        "%.200s)",
+                        DB_NAME, json_text__(error ? error : result));
         VG_ERR(SUBSYS, "%s: %s", c->remote, reason);
         client_disconnect__(c, reason);
         free(reason);
@@ -1439,13 +1450,13 @@ client_notify__(struct jsonrpc *rpc, const char *method,
 
     struct json_object *id = json_object_array_get_idx(params, 0);
     struct json_object *updates = json_object_array_get_idx(params, 1);
-    if (json_object_array_length(params) != 2
-        || !json_object_is_type(id, json_type_string)
-        || strcmp(json_object_get_string(id), MONITOR_ID)
-        || !json_object_is_type(updates, json_type_object)) {
+    if (json_object_array_length(params) != 2 ||
+        !json_object_is_type(id, json_type_string) ||
+        strcmp(json_object_get_string(id), MONITOR_ID) ||
+        !json_object_is_type(updates, json_type_object)) {
         /* We cannot tell what we missed: start over. */
-        char *reason = xasprintf__("malformed update: %.200s",
-                                   json_text__(params));
+        char *reason =
+            xasprintf__("malformed update: %.200s", json_text__(params));
         vg_log_rl(&bad_rl, SUBSYS, VG_LOG_WARN, "%s: %s", c->remote, reason);
         c->stats.malformed++;
         client_disconnect__(c, reason);
@@ -1458,8 +1469,7 @@ client_notify__(struct jsonrpc *rpc, const char *method,
 }
 
 static void
-client_closed__(struct jsonrpc *rpc, int error, const char *reason,
-                void *c_)
+client_closed__(struct jsonrpc *rpc, int error, const char *reason, void *c_)
 {
     struct ovsdb_client *c = c_;
     if (error == EPROTO || error == EMSGSIZE) {
@@ -1522,7 +1532,8 @@ ovsdb_client_create(const char *remote, ovsdb_changed_cb *changed, void *aux)
     c->db = ovsdb_db_create();
     vg_host_init(&c->host);
     VG_INFO(SUBSYS, "%s: connecting", remote);
-    client_connect__(c);
+    /* Connect from the loop, so that the owner can still configure us. */
+    vg_timer_start(c->retry, 0, 0);
     return c;
 }
 

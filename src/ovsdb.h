@@ -39,12 +39,12 @@ struct ovsdb_client;
  * not destroy the client. */
 typedef void ovsdb_changed_cb(void *aux, const struct vg_host *host);
 
-/* Creates a client for 'remote' ("unix:PATH" or "tcp:IP:PORT") and starts
- * connecting.  Returns NULL, after logging why, if 'remote' is invalid
- * (jsonrpc_parse_remote() checks a remote without side effects). */
+/* Creates a client for 'remote' ("unix:PATH" or "tcp:IP:PORT"), which
+ * starts connecting as soon as the event loop runs.  Returns NULL, after
+ * logging why, if 'remote' is invalid (jsonrpc_parse_remote() checks a
+ * remote without side effects). */
 struct ovsdb_client *ovsdb_client_create(const char *remote,
-                                         ovsdb_changed_cb *changed,
-                                         void *aux);
+                                         ovsdb_changed_cb *changed, void *aux);
 void ovsdb_client_destroy(struct ovsdb_client *);
 
 /* True while the client is connected and monitoring (it has received the
@@ -52,19 +52,19 @@ void ovsdb_client_destroy(struct ovsdb_client *);
 bool ovsdb_client_is_connected(const struct ovsdb_client *);
 
 /* Sets the keepalive: an "echo" after 'seconds' of silence, and as long
- * again for an answer (default 10; 0 disables).  Applies from the next
- * connection on. */
+ * again for an answer (default 10; 0 disables).  Applies to connections
+ * made after the call (call it right after ovsdb_client_create()). */
 void ovsdb_client_set_probe_interval(struct ovsdb_client *, double seconds);
 
 /* The last snapshot delivered (empty before the first one). */
 const struct vg_host *ovsdb_client_host(const struct ovsdb_client *);
 
 struct ovsdb_client_stats {
-    uint64_t updates;       /* "update" notifications received. */
-    uint64_t snapshots;     /* Snapshots delivered (calls to 'changed'). */
-    uint64_t connects;      /* Successful monitor setups. */
-    uint64_t disconnects;   /* Connections lost or failed. */
-    uint64_t malformed;     /* Malformed values, rows or messages seen. */
+    uint64_t updates;     /* "update" notifications received. */
+    uint64_t snapshots;   /* Snapshots delivered (calls to 'changed'). */
+    uint64_t connects;    /* Successful monitor setups. */
+    uint64_t disconnects; /* Connections lost or failed. */
+    uint64_t malformed;   /* Malformed values, rows or messages seen. */
 };
 void ovsdb_client_get_stats(const struct ovsdb_client *,
                             struct ovsdb_client_stats *);
@@ -74,7 +74,7 @@ void ovsdb_client_get_stats(const struct ovsdb_client *,
 
 /* Types of OVSDB atoms (RFC 7047 section 5.1). */
 enum ovsdb_atype {
-    OVSDB_T_VOID,           /* No values: the datum is a set. */
+    OVSDB_T_VOID, /* No values: the datum is a set. */
     OVSDB_T_INTEGER,
     OVSDB_T_REAL,
     OVSDB_T_BOOLEAN,
@@ -86,8 +86,8 @@ union ovsdb_atom {
     int64_t integer;
     double real;
     bool boolean;
-    char *string;           /* Owned, NUL-terminated, no NULs inside. */
-    char uuid[37];          /* Lowercase 8-4-4-4-12 hex. */
+    char *string;  /* Owned, NUL-terminated, no NULs inside. */
+    char uuid[37]; /* Lowercase 8-4-4-4-12 hex. */
 };
 
 /* A set (values == NULL) or a map of 'n' atoms.  Keys are unique. */
@@ -102,9 +102,8 @@ struct ovsdb_datum {
  * ["set", [ATOM...]] or ["map", [[KEY, VALUE]...]].  Returns 0, or EINVAL
  * with a malloc'd description in '*errorp' and an empty '*datum'. */
 int ovsdb_datum_from_json(struct ovsdb_datum *datum,
-                          const struct json_object *json,
-                          enum ovsdb_atype key, enum ovsdb_atype value,
-                          char **errorp);
+                          const struct json_object *json, enum ovsdb_atype key,
+                          enum ovsdb_atype value, char **errorp);
 void ovsdb_datum_destroy(struct ovsdb_datum *, enum ovsdb_atype key,
                          enum ovsdb_atype value);
 

@@ -19,23 +19,23 @@ struct vg_vif_status {
     char *bridge;
     char *name;
     int64_t ofport;
-    char *mac;          /* "02:00:00:00:00:01" or NULL if none. */
-    char *mode;         /* "locked", "unlocked", "disabled". */
-    char **ipv4;        /* Allowed addresses/prefixes as text. */
+    char *mac;   /* "02:00:00:00:00:01" or NULL if none. */
+    char *mode;  /* "locked", "unlocked", "disabled". */
+    char **ipv4; /* Allowed addresses/prefixes as text. */
     size_t n_ipv4;
     char **ipv6;
     size_t n_ipv6;
     enum vg_port_state state;
-    char *reason;       /* For VG_PORT_ERROR (and a pending reason), or NULL. */
-    char *source;       /* Where the policy came from: "ovsdb", "xenstore". */
+    char *reason; /* For VG_PORT_ERROR (and a pending reason), or NULL. */
+    char *source; /* Where the policy came from: "ovsdb", "xenstore". */
 };
 
 struct vg_bridge_status {
     char *name;
     uint64_t dpid;
-    bool connected;     /* An OpenFlow connection is up and read back. */
-    char *fail_mode;    /* As configured in OVSDB. */
-    bool fail_secure;   /* fail_mode == "secure"; loud warning otherwise. */
+    bool connected;   /* An OpenFlow connection is up and read back. */
+    char *fail_mode;  /* As configured in OVSDB. */
+    bool fail_secure; /* fail_mode == "secure"; loud warning otherwise. */
     size_t n_trusted;
     size_t n_guests[3]; /* Indexed by enum vg_port_state. */
 };
@@ -45,18 +45,18 @@ struct vg_bridge_status {
 #define VG_LAT_BUCKETS 24
 
 struct vg_stats {
-    double uptime;               /* Seconds. */
+    double uptime; /* Seconds. */
     bool ovsdb_connected;
-    uint64_t ovsdb_updates;      /* OVSDB update notifications received. */
-    uint64_t ofp_connections;    /* OpenFlow connections accepted. */
-    uint64_t flow_mods_sent;     /* FLOW_MODs sent (adds and deletes). */
+    uint64_t ovsdb_updates;   /* OVSDB update notifications received. */
+    uint64_t ofp_connections; /* OpenFlow connections accepted. */
+    uint64_t flow_mods_sent;  /* FLOW_MODs sent (adds and deletes). */
     uint64_t bundles_committed;
     uint64_t bundles_failed;
-    uint64_t ofp_errors;         /* ERROR messages received. */
+    uint64_t ofp_errors; /* ERROR messages received. */
     uint64_t lat_count;
     uint64_t lat_buckets[VG_LAT_BUCKETS];
-    double lat_max;              /* Seconds. */
-    double lat_sum;              /* Seconds. */
+    double lat_max; /* Seconds. */
+    double lat_sum; /* Seconds. */
     unsigned long loop_iterations;
 };
 

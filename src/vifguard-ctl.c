@@ -35,9 +35,9 @@
 #define CTL_DEFAULT_TIMEOUT 10.0
 
 struct options {
-    const char *ctl;       /* Control socket path. */
-    bool json;             /* --format=json. */
-    double timeout;        /* Seconds for the whole exchange. */
+    const char *ctl; /* Control socket path. */
+    bool json;       /* --format=json. */
+    double timeout;  /* Seconds for the whole exchange. */
     enum ctl_command command;
 };
 
@@ -150,15 +150,15 @@ parse_options__(int argc, char **argv, struct options *o)
             exit(0);
         case ':':
             usage_error__("option \"%.*s\" needs a value",
-                          (int) strcspn(arg, "="), arg);
+                          (int)strcspn(arg, "="), arg);
         case '?':
         default:
             if (!strncmp(arg, "--", 2) && optopt) {
                 usage_error__("option \"%.*s\" does not take a value",
-                              (int) strcspn(arg, "="), arg);
+                              (int)strcspn(arg, "="), arg);
             } else if (!strncmp(arg, "--", 2) || !optopt) {
                 usage_error__("unknown option \"%.*s\"",
-                              (int) strcspn(arg, "="), arg);
+                              (int)strcspn(arg, "="), arg);
             }
             usage_error__("unknown option \"-%c\"", optopt);
         }
@@ -197,7 +197,7 @@ wait_fd__(int fd, short events, double deadline, const struct options *o,
                    doing, o->ctl);
         }
         struct pollfd pfd = { .fd = fd, .events = events };
-        int n = poll(&pfd, 1, (int) (left * 1000) + 1);
+        int n = poll(&pfd, 1, (int)(left * 1000) + 1);
         if (n > 0) {
             return;
         }
@@ -225,7 +225,7 @@ connect__(const struct options *o, double deadline)
     if (fd < 0) {
         fail__("socket: %s", strerror(errno));
     }
-    while (connect(fd, (struct sockaddr *) &sun, sizeof sun)) {
+    while (connect(fd, (struct sockaddr *)&sun, sizeof sun)) {
         if (errno == EINTR) {
             continue;
         }
@@ -271,7 +271,7 @@ exchange__(const struct options *o)
         wait_fd__(fd, POLLOUT, deadline, o, "sending to");
         ssize_t n = send(fd, out.data, out.size, MSG_NOSIGNAL);
         if (n > 0) {
-            ofp_buf_try_pull(&out, (size_t) n);
+            ofp_buf_try_pull(&out, (size_t)n);
         } else if (n < 0 && errno != EAGAIN && errno != EINTR) {
             fail__("sending to vifguardd at %s: %s", o->ctl, strerror(errno));
         }
@@ -296,18 +296,18 @@ exchange__(const struct options *o)
                    o->ctl);
         }
         size_t old = in.size;
-        in.size += (size_t) n;
-        uint8_t *nl = memchr(in.data + old, '\n', (size_t) n);
+        in.size += (size_t)n;
+        uint8_t *nl = memchr(in.data + old, '\n', (size_t)n);
         if (nl) {
             *nl = '\0';
             break;
         }
-        if (in.size > (size_t) CTL_MAX_RESPONSE) {
+        if (in.size > (size_t)CTL_MAX_RESPONSE) {
             fail__("response from vifguardd at %s is too long", o->ctl);
         }
     }
     close(fd);
-    char *resp = ofp_xstrdup((const char *) in.data);
+    char *resp = ofp_xstrdup((const char *)in.data);
     ofp_buf_uninit(&in);
     return resp;
 }
@@ -322,13 +322,12 @@ str_or_dash__(const char *s)
 static void
 format_duration__(double seconds, char *buf, size_t size)
 {
-    unsigned long s = seconds > 0 ? (unsigned long) seconds : 0;
+    unsigned long s = seconds > 0 ? (unsigned long)seconds : 0;
     if (s >= 86400) {
         snprintf(buf, size, "%lud%02luh%02lum", s / 86400, s / 3600 % 24,
                  s / 60 % 60);
     } else if (s >= 3600) {
-        snprintf(buf, size, "%luh%02lum%02lus", s / 3600, s / 60 % 60,
-                 s % 60);
+        snprintf(buf, size, "%luh%02lum%02lus", s / 3600, s / 60 % 60, s % 60);
     } else if (s >= 60) {
         snprintf(buf, size, "%lum%02lus", s / 60, s % 60);
     } else {
@@ -366,8 +365,8 @@ print_show__(const struct vg_status *st, const struct json_object *json)
     }
     for (size_t i = 0; i < st->n_bridges; i++) {
         const struct vg_bridge_status *b = &st->bridges[i];
-        const char *fm = b->fail_mode && *b->fail_mode ? b->fail_mode
-                                                       : "(unset)";
+        const char *fm =
+            b->fail_mode && *b->fail_mode ? b->fail_mode : "(unset)";
         printf("bridge %s (dpid %016" PRIx64 "): %s, fail_mode %s\n",
                str_or_dash__(b->name), b->dpid,
                b->connected ? "connected" : "disconnected", fm);
@@ -395,14 +394,24 @@ join__(struct ofp_buf *b, char **v, size_t n)
     }
 }
 
-enum { COL_BRIDGE, COL_NAME, COL_OFPORT, COL_MAC, COL_MODE, COL_IPV4,
-       COL_IPV6, COL_STATE, COL_REASON, N_COLS };
+enum {
+    COL_BRIDGE,
+    COL_NAME,
+    COL_OFPORT,
+    COL_MAC,
+    COL_MODE,
+    COL_IPV4,
+    COL_IPV6,
+    COL_STATE,
+    COL_REASON,
+    N_COLS
+};
 
 static void
 print_vifs__(const struct vg_status *st)
 {
     static const char *const headers[N_COLS] = {
-        "BRIDGE", "NAME", "OFPORT", "MAC", "MODE",
+        "BRIDGE", "NAME", "OFPORT", "MAC",    "MODE",
         "IPV4",   "IPV6", "STATE",  "REASON",
     };
     size_t n_rows = st->n_vifs + 1;
@@ -441,7 +450,7 @@ print_vifs__(const struct vg_status *st)
             if (c == N_COLS - 1) {
                 printf("%s\n", cell);
             } else {
-                printf("%-*s  ", (int) width[c], cell);
+                printf("%-*s  ", (int)width[c], cell);
             }
         }
     }
@@ -469,8 +478,7 @@ print_stats__(const struct vg_status *st, const struct json_object *json)
            s->ovsdb_updates);
     printf("openflow connections: %" PRIu64 "\n", s->ofp_connections);
     printf("flow mods sent:       %" PRIu64 "\n", s->flow_mods_sent);
-    printf("bundles:              %" PRIu64 " committed, %" PRIu64
-           " failed\n",
+    printf("bundles:              %" PRIu64 " committed, %" PRIu64 " failed\n",
            s->bundles_committed, s->bundles_failed);
     printf("openflow errors:      %" PRIu64 "\n", s->ofp_errors);
     if (s->lat_count) {
@@ -486,10 +494,9 @@ print_stats__(const struct vg_status *st, const struct json_object *json)
     if (json_object_object_get_ex(json, "log", &log) &&
         json_object_object_get_ex(log, "errors", &errors) &&
         json_object_object_get_ex(log, "warnings", &warnings)) {
-        printf("log:                  %" PRIu64 " errors, %" PRIu64
-               " warnings\n",
-               json_object_get_uint64(errors),
-               json_object_get_uint64(warnings));
+        printf(
+            "log:                  %" PRIu64 " errors, %" PRIu64 " warnings\n",
+            json_object_get_uint64(errors), json_object_get_uint64(warnings));
     }
     printf("loop iterations:      %lu\n", s->loop_iterations);
 }
@@ -521,10 +528,10 @@ main(int argc, char **argv)
     }
 
     if (o.json) {
-        printf("%s\n", json_object_to_json_string_ext(
-                           result, JSON_C_TO_STRING_PRETTY |
-                                       JSON_C_TO_STRING_SPACED |
-                                       JSON_C_TO_STRING_NOSLASHESCAPE));
+        printf("%s\n",
+               json_object_to_json_string_ext(
+                   result, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                               JSON_C_TO_STRING_NOSLASHESCAPE));
         json_object_put(resp);
         return 0;
     }

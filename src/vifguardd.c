@@ -21,41 +21,65 @@
 #include "src/config.h"
 #include "src/ctl.h"
 #include "src/daemon.h"
+#include "src/engine.h"
 #include "src/log.h"
 #include "src/loop.h"
+#include "src/ofconn.h"
+#include "src/ovsdb.h"
 #include "src/status.h"
 
 #define SUBSYS "main"
 
-/* Everything the daemon runs.  The OVSDB client, the engine and the
- * OpenFlow listeners join here as they are wired in: each gets a member,
- * a creation step in daemon_start__() and a destruction step in
- * daemon_stop__(). */
+/* Everything the daemon runs: each module has a member, a creation step in
+ * daemon_start__() and a destruction step in daemon_stop__(). */
 struct vg_daemon {
     struct vg_config cfg;       /* Settings. */
     double start_time;          /* vg_now() at startup, for uptime. */
-    struct ctl_server *ctl;     /* Control socket for vifguard-ctl. */
-    struct vg_signal *sigterm;  /* Shut down. */
-    struct vg_signal *sigint;   /* Shut down. */
-    struct vg_signal *sighup;   /* Reopen the log file. */
-    int exit_signal;            /* Signal that stopped the loop, or 0. */
+    struct engine *engine;      /* Policy -> flows, per bridge. */
+    struct ovsdb_client *ovsdb; /* Source of bridges, ports and policy. */
+    struct ofconn_listener **listeners; /* One per --listen target. */
+    size_t n_listeners;
+    struct ctl_server *ctl;    /* Control socket for vifguard-ctl. */
+    struct vg_signal *sigterm; /* Shut down. */
+    struct vg_signal *sigint;  /* Shut down. */
+    struct vg_signal *sighup;  /* Reopen the log file. */
+    int exit_signal;           /* Signal that stopped the loop, or 0. */
 };
 
-/* Status provider of the control socket.  Until the engine provides
- * bridges and ports, only the daemon's own counters are filled in. */
+/* Status provider of the control socket: the engine's view plus the OVSDB
+ * client's state. */
 static void
 daemon_get_status__(void *d_, struct vg_status *st)
 {
     struct vg_daemon *d = d_;
+    struct ovsdb_client_stats os;
+
+    engine_get_status(d->engine, st);
+    ovsdb_client_get_stats(d->ovsdb, &os);
+    st->stats.ovsdb_connected = ovsdb_client_is_connected(d->ovsdb);
+    st->stats.ovsdb_updates = os.updates;
     st->stats.uptime = vg_now_exact() - d->start_time;
-    st->stats.loop_iterations = vg_loop_iterations();
+}
+
+static bool
+daemon_is_guest_name__(const char *name, void *d_)
+{
+    struct vg_daemon *d = d_;
+    return vg_config_is_guest_name(&d->cfg, name);
+}
+
+static void
+daemon_ovsdb_changed__(void *d_, const struct vg_host *host)
+{
+    struct vg_daemon *d = d_;
+    engine_set_host(d->engine, host);
 }
 
 static void
 daemon_signal_cb__(struct vg_signal *sig, int signum, void *d_)
 {
     struct vg_daemon *d = d_;
-    (void) sig;
+    (void)sig;
     if (signum == SIGHUP) {
         VG_INFO(SUBSYS, "SIGHUP: reopening the log file");
         vg_log_reopen();
@@ -91,8 +115,23 @@ daemon_start__(struct vg_daemon *d, char **errp)
     if ((error = daemon_make_dirs__(&d->cfg, errp))) {
         return error;
     }
-    error = ctl_server_create(d->cfg.ctl, daemon_get_status__, d, &d->ctl,
-                              errp);
+    d->engine = engine_create(d->cfg.default_mode, daemon_is_guest_name__, d);
+    d->listeners = ofp_xcalloc(d->cfg.n_listen, sizeof *d->listeners);
+    for (size_t i = 0; i < d->cfg.n_listen; i++) {
+        error = ofconn_listen(d->cfg.listen[i], engine_ofconn_handler(),
+                              d->engine, &d->listeners[i], errp);
+        if (error) {
+            return error;
+        }
+        d->n_listeners++;
+    }
+    d->ovsdb = ovsdb_client_create(d->cfg.ovsdb, daemon_ovsdb_changed__, d);
+    if (!d->ovsdb) {
+        *errp = ofp_xasprintf("%s: bad OVSDB remote", d->cfg.ovsdb);
+        return EINVAL;
+    }
+    error =
+        ctl_server_create(d->cfg.ctl, daemon_get_status__, d, &d->ctl, errp);
     if (error) {
         return error;
     }
@@ -111,6 +150,16 @@ daemon_stop__(struct vg_daemon *d)
     vg_signal_destroy(d->sigterm);
     ctl_server_destroy(d->ctl);
     d->ctl = NULL;
+    ovsdb_client_destroy(d->ovsdb);
+    d->ovsdb = NULL;
+    for (size_t i = 0; i < d->n_listeners; i++) {
+        ofconn_listener_destroy(d->listeners[i]);
+    }
+    free(d->listeners);
+    d->listeners = NULL;
+    d->n_listeners = 0;
+    engine_destroy(d->engine);
+    d->engine = NULL;
 }
 
 static void
@@ -159,12 +208,21 @@ main(int argc, char **argv)
         return 1;
     }
     signal(SIGPIPE, SIG_IGN);
+    if (d.cfg.detach) {
+        /* The terminal gets only a startup failure (below); the rest goes
+         * to syslog and the log file. */
+        vg_log_use_stderr(false);
+        vg_log_use_syslog(true);
+    }
 
     if ((d.cfg.detach && (error = vg_daemon_detach(&err))) ||
         (d.cfg.pidfile &&
          (error = vg_daemon_pidfile_create(d.cfg.pidfile, &err))) ||
         (error = daemon_start__(&d, &err))) {
         VG_ERR(SUBSYS, "%s", err);
+        if (d.cfg.detach) {
+            fprintf(stderr, "vifguardd: %s\n", err);
+        }
         free(err);
         daemon_stop__(&d);
         vg_daemon_pidfile_remove();
@@ -172,15 +230,12 @@ main(int argc, char **argv)
         return 1;
     }
 
-    VG_INFO(SUBSYS, "vifguardd %s started (pid %ld, ovsdb %s, default mode "
-                    "%s)",
-            PACKAGE_VERSION, (long) getpid(), d.cfg.ovsdb,
+    VG_INFO(SUBSYS,
+            "vifguardd %s started (pid %ld, ovsdb %s, default mode "
+            "%s)",
+            PACKAGE_VERSION, (long)getpid(), d.cfg.ovsdb,
             vg_mode_name(d.cfg.default_mode));
     vg_daemon_notify_ready();
-    if (vg_daemon_is_detached()) {
-        vg_log_use_stderr(false);
-        vg_log_use_syslog(true);
-    }
 
     vg_loop_run();
 

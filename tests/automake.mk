@@ -99,7 +99,7 @@ tests_unit_test_ovsdb_LDADD = $(VG_LDADD)
 check_PROGRAMS += tests/ovsdb-watch
 tests_ovsdb_watch_SOURCES = tests/ovsdb-watch.c
 tests_ovsdb_watch_LDADD = $(VG_LDADD)
-EXTRA_DIST += tests/test_ovsdb.py tests/fuzz/corpus/fuzz-ovsdb
+EXTRA_DIST += tests/test_ovsdb.py
 if FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz-ovsdb
 tests_fuzz_fuzz_ovsdb_SOURCES = tests/fuzz/fuzz-ovsdb.c
@@ -112,3 +112,28 @@ endif
 UNIT_TESTS += tests/unit/test-flow
 tests_unit_test_flow_SOURCES = tests/unit/test-flow.c tests/unit/check.h
 tests_unit_test_flow_LDADD = ofp/libofp.a
+
+# h7's block: logging, settings, control protocol (src/log.c, src/config.c,
+# src/ctl*.c), the CLI tests of vifguardd and vifguard-ctl, a fuzz target.
+UNIT_TESTS += tests/unit/test-log
+tests_unit_test_log_SOURCES = tests/unit/test-log.c tests/unit/check.h
+tests_unit_test_log_LDADD = $(VG_LDADD)
+UNIT_TESTS += tests/unit/test-config
+tests_unit_test_config_SOURCES = tests/unit/test-config.c tests/unit/check.h
+tests_unit_test_config_LDADD = $(VG_LDADD)
+UNIT_TESTS += tests/unit/test-ctl
+tests_unit_test_ctl_SOURCES = tests/unit/test-ctl.c tests/unit/check.h
+tests_unit_test_ctl_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_test_ctl_LDADD = $(VG_LDADD)
+EXTRA_DIST += tests/test_cli.py tests/fuzz/corpus/fuzz-config
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-config
+tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz-config.c
+tests_fuzz_fuzz_config_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+tests_fuzz_fuzz_config_LDADD = $(VG_LDADD)
+tests_fuzz_fuzz_config_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+endif
+
+# h11's block: packaging (deb, rpm, the installed service) and
+# vifguard-attach (tests/test_packaging.py, tests/test_attach.py).
+EXTRA_DIST += tests/test_packaging.py tests/test_attach.py

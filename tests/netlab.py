@@ -40,10 +40,18 @@ class Capture:
         return self
 
     def text(self):
-        """The capture as 'tcpdump -e -n -v -x' text."""
+        """The capture as 'tcpdump -e -n -vv -A' text: headers, then each
+        payload as one run of ASCII, so that markers can be searched."""
         return subprocess.run(["tcpdump", "-r", self.path, "-e", "-n", "-vv",
-                               "-X"], capture_output=True, text=True,
-                              timeout=30).stdout
+                               "-A"], capture_output=True, text=True,
+                              errors="replace", timeout=30).stdout
+
+    def packets(self):
+        """The capture as a list of scapy packets, for checks on parsed
+        fields (addresses, VLAN tags, DHCP options).  scapy is imported on
+        first use only."""
+        from scapy.all import rdpcap
+        return list(rdpcap(self.path))
 
     def __enter__(self):
         return self

@@ -14,9 +14,14 @@ bridge.  TX checksum offload is turned off on both ends: on a netdev bridge
 the kernel would otherwise leave TCP/UDP checksums unfilled and receivers
 drop the frames (docs: ovs-facts.md).
 
-Names of bridges, namespaces and veth devices carry a short per-sandbox tag
-so that several sandboxes (other test runs, other developers) can coexist on
-one machine.  Kernel interface names are limited to 15 characters.
+ovs-vswitchd runs in a network namespace of its own (OvsSandbox.netns), so
+that the devices it creates (the userspace datapath's "ovs-netdev" tap, the
+bridges' internal ports) and the switch-side veth ends never meet those of
+another sandbox: several sandboxes (other test runs, other developers) can
+run at once on one machine.  Commands about switch-side devices go through
+OvsSandbox.host_run().  Names of bridges, namespaces and veth devices also
+carry a short per-sandbox tag.  Kernel interface names are limited to 15
+characters.
 
 The module is used by tests/conftest.py (fixtures) and by
 tests/captures/capture.py (which runs it standalone).
@@ -58,6 +63,16 @@ def run(args, check=True, env=None, timeout=60, input=None):
     return p
 
 
+def _kill_netns_pids(ns):
+    """Kills every process left in network namespace 'ns'."""
+    pids = run(["ip", "netns", "pids", ns], check=False).stdout
+    for pid in pids.split():
+        try:
+            os.kill(int(pid), signal.SIGKILL)
+        except (ProcessLookupError, ValueError):
+            pass
+
+
 def _tag():
     """A short tag, unique enough among live sandboxes on this machine."""
     return "%04x" % ((os.getpid() * 2654435761 + time.monotonic_ns()) & 0xffff)
@@ -95,6 +110,8 @@ class OvsSandbox:
         self.dir = tempfile.mkdtemp(prefix="vg-ovs-", dir=basedir)
         self.db_sock = os.path.join(self.dir, "db.sock")
         self.db = "unix:" + self.db_sock
+        # ovs-vswitchd's own network namespace (see the module comment).
+        self.netns = "vgovs" + self.tag
         self.env = dict(os.environ,
                         OVS_RUNDIR=self.dir, OVS_LOGDIR=self.dir,
                         OVS_DBDIR=self.dir, OVS_SYSCONFDIR=self.dir)
@@ -122,6 +139,8 @@ class OvsSandbox:
              "--log-file=" + os.path.join(d, "ovsdb-server.log"),
              "--detach", "--no-chdir"], env=self.env)
         self.started = True
+        run(["ip", "netns", "add", self.netns])
+        self.host_run(["ip", "link", "set", "lo", "up"])
         self.vsctl("--no-wait", "init")
         self.start_vswitchd()
         return self
@@ -138,7 +157,7 @@ class OvsSandbox:
                 "--detach", "--no-chdir"]
         if self.dummy:
             args.append("--enable-dummy=override")
-        run(args, env=self.env)
+        self.host_run(args, env=self.env)
         # ovs-vswitchd has applied the database once this returns.
         probe = "vgprobe" + self.tag
         self.vsctl("--timeout=30", "add-br", probe, "--", "set", "bridge",
@@ -178,6 +197,8 @@ class OvsSandbox:
         if self.started:
             for daemon in ("ovs-vswitchd", "ovsdb-server"):
                 self._stop_daemon(daemon)
+            _kill_netns_pids(self.netns)
+            run(["ip", "netns", "del", self.netns], check=False)
             self.started = False
         if not self.keep:
             shutil.rmtree(self.dir, ignore_errors=True)
@@ -204,6 +225,12 @@ class OvsSandbox:
                 time.sleep(0.05)
             if not _pid_alive(pid):
                 return
+
+    def host_run(self, args, check=True, env=None, timeout=60):
+        """Runs 'args' in ovs-vswitchd's network namespace, where the
+        switch-side ends of the veth pairs live."""
+        return run(["ip", "netns", "exec", self.netns] + list(args),
+                   check=check, env=env, timeout=timeout)
 
     def __enter__(self):
         return self.start()
@@ -328,7 +355,8 @@ class OvsSandbox:
 class Netns:
     """A namespace 'name' whose interface 'eth0' (MAC 'mac', addresses
     'addrs' like "10.0.0.1/24") is one end of a veth pair; the other end is
-    port 'port' of 'bridge' (with 'ofport' and access VLAN 'tag' if given).
+    port 'port' of 'bridge' (with 'ofport' and access VLAN 'tag' if given),
+    in the sandbox's switch namespace (use sandbox.host_run() on it).
     exec()/run() run commands inside."""
 
     def __init__(self, sandbox, bridge, name, mac, addrs=(), ofport=None,
@@ -338,7 +366,7 @@ class Netns:
         self.name = name
         self.mac = mac
         self.ns = "vg%s-%s" % (sandbox.tag, name)
-        # Root-side veth: the OVS port name.  15 characters at most.
+        # Switch-side veth: the OVS port name.  15 characters at most.
         self.port = ("v%s%s" % (sandbox.tag, name))[:15]
         self.dev = "eth0"
         self.created = []
@@ -356,23 +384,25 @@ class Netns:
              tmp])
         self.created.append("veth")
         run(["ip", "link", "set", tmp, "netns", self.ns])
+        run(["ip", "link", "set", self.port, "netns", self.sb.netns])
+        host = self.sb.host_run
         self.exec("ip", "link", "set", tmp, "name", self.dev)
         self.exec("ip", "link", "set", self.dev, "address", self.mac)
         if mtu:
             self.exec("ip", "link", "set", self.dev, "mtu", str(mtu))
-            run(["ip", "link", "set", self.port, "mtu", str(mtu)])
+            host(["ip", "link", "set", self.port, "mtu", str(mtu)])
         # ethtool may be missing some features on old kernels; tx off is the
         # one that matters and must succeed.
-        run(["ethtool", "-K", self.port, "tx", "off"])
+        host(["ethtool", "-K", self.port, "tx", "off"])
         self.exec("ethtool", "-K", self.dev, "tx", "off")
         # No IPv6 DAD delays or router solicitations unless a test asks.
         self.exec("sysctl", "-qw", "net.ipv6.conf.%s.accept_dad=0" % self.dev)
         self.exec("sysctl", "-qw", "net.ipv6.conf.all.accept_dad=0")
-        run(["sysctl", "-qw", "net.ipv6.conf.%s.disable_ipv6=1" % self.port],
-            check=False)
+        host(["sysctl", "-qw", "net.ipv6.conf.%s.disable_ipv6=1" % self.port],
+             check=False)
         self.exec("ip", "link", "set", "lo", "up")
         self.exec("ip", "link", "set", self.dev, "up")
-        run(["ip", "link", "set", self.port, "up"])
+        host(["ip", "link", "set", self.port, "up"])
         for a in addrs:
             self.exec("ip", "addr", "add", a, "dev", self.dev)
         args = ["add-port", self.bridge, self.port]
@@ -412,15 +442,12 @@ class Netns:
             self.sb.vsctl("--if-exists", "del-port", self.bridge, self.port,
                           check=False)
         if "veth" in self.created:
+            # Still in the root namespace if the move failed.
+            self.sb.host_run(["ip", "link", "del", self.port], check=False)
             run(["ip", "link", "del", self.port], check=False)
         if "ns" in self.created:
             # Processes left in the namespace (dnsmasq, tcpdump...) die
             # with it.
-            pids = run(["ip", "netns", "pids", self.ns], check=False).stdout
-            for pid in pids.split():
-                try:
-                    os.kill(int(pid), signal.SIGKILL)
-                except (ProcessLookupError, ValueError):
-                    pass
+            _kill_netns_pids(self.ns)
             run(["ip", "netns", "del", self.ns], check=False)
         self.created = []

@@ -27,8 +27,8 @@
 #include "src/ovsdb.h"
 
 struct watch {
-    long count;         /* Snapshots to print before exiting; 0: no limit. */
-    long seen;          /* Snapshots printed. */
+    long count; /* Snapshots to print before exiting; 0: no limit. */
+    long seen;  /* Snapshots printed. */
     bool timed_out;
 };
 
@@ -103,7 +103,7 @@ main(int argc, char *argv[])
     while ((opt = getopt_long(argc, argv, "vh", options, NULL)) != -1) {
         switch (opt) {
         case 'c':
-            w.count = (long) parse_number__("count", optarg);
+            w.count = (long)parse_number__("count", optarg);
             break;
         case 't':
             timeout = parse_number__("timeout", optarg);
@@ -123,8 +123,8 @@ main(int argc, char *argv[])
         usage__();
     }
 
-    struct ovsdb_client *client = ovsdb_client_create(argv[optind], changed__,
-                                                      &w);
+    struct ovsdb_client *client =
+        ovsdb_client_create(argv[optind], changed__, &w);
     if (!client) {
         return 2;
     }

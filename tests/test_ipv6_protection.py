@@ -31,7 +31,7 @@ import time
 
 import pytest
 
-from netlab import PYTHON, Capture, neigh, scapy, sendp
+from netlab import PYTHON, Capture, neigh, sendp
 from vifguard_daemon import VifguardDaemon
 
 BASELINE = os.environ.get("VG_IPV6_BASELINE") == "1"
@@ -67,7 +67,6 @@ interface eth0 {
     AdvSendAdvert on;
     MinRtrAdvInterval 3;
     MaxRtrAdvInterval 4;
-    MinDelayBetweenRAs 1;
     AdvDefaultLifetime 600;
     prefix %s/64 {
         AdvOnLink on;
@@ -160,7 +159,11 @@ class Lan6:
         """Changes guest 'g''s policy and waits until vifguard applied
         it."""
         port = self.ns[g].port
-        self.sb.vsctl("set", "interface", port, *guest_ids(g, ipv6, mode))
+        args = ["set", "interface", port] + guest_ids(g, ipv6, mode)
+        if not mode:
+            args += ["--", "remove", "interface", port, "external_ids",
+                     "vifguard-mode"]
+        self.sb.vsctl(*args)
         if self.vg is None:
             return None
         want = (ipv6 or POLICY[g]).split()
@@ -169,8 +172,9 @@ class Lan6:
             v = self.vg.vifs().get(port, {})
             if v.get("state") != state:
                 return None
-            if state == "protected" and (mode or "locked") == "locked" \
-                    and sorted(v.get("ipv6", [])) != sorted(want):
+            if state == "protected" and (
+                    v.get("mode") != (mode or "locked")
+                    or sorted(v.get("ipv6", [])) != sorted(want)):
                 return None
             return v
         return wait_for(applied, 15, "policy of %s: %s" % (
@@ -266,7 +270,7 @@ def test_slaac_dad_and_router(lan6):
     for a in (LL["g2"], SLAAC["g2"]):
         assert re.search(r":: > ff02::1:ff[0-9a-f:]+: .*neighbor "
                          r"solicitation, length \d+, who has %s" % a, text), a
-    wait_for(lambda: "default via %s" % ROUTER_LL in routes6(g2), 10,
+    wait_for(lambda: "default via %s " % ROUTER_LL in routes6(g2), 10,
              "default route")
     assert "%s/64 " % PREFIX in routes6(g2)
     assert g2.ping(ROUTER_IP, count=2)
@@ -292,7 +296,7 @@ def test_guest_to_guest(lan6):
 
 
 def test_dhcpv6_lease(lan6):
-    g3, router = lan6.ns["g3"], lan6.ns["router"]
+    g3 = lan6.ns["g3"]
     lease = os.path.join(lan6.sb.dir, "g3.lease6")
     wait_addr(g3, LL["g3"])
     r = g3.run("dhclient", "-6", "-1", "-v", "-sf", "/bin/true", "-lf",
@@ -460,7 +464,9 @@ def test_ns_forged_source_lla(lan6, variant):
         # Control: an honest solicitation.
         sendp(g1, ns_msg(ROUTER_IP, MAC["g1"]))
         text = cap.stop().text()
-    assert "who has %s" % ROUTER_IP in text
+    control = "who has %s source link-address option (1), length 8 (1): %s" \
+        % (ROUTER_IP, MAC["g1"])
+    assert any(control in f for f in captured_frames(text))
     attack(FORGED_MAC not in entries)
     attack(FORGED_MAC not in text)
 
@@ -469,7 +475,7 @@ def ra(src_ip, prefix="2001:db8:bad::", lifetime=1800, src_mac=None,
        frag=False):
     """Scapy expression of a Router Advertisement from g1 (a list of
     fragments with 'frag')."""
-    pkt = ("IPv6(src='%s', dst='ff02::1')/%sICMPv6ND_RA(routerlifetime=%d, "
+    pkt = ("IPv6(src='%s', dst='ff02::1', hlim=255)/%sICMPv6ND_RA(routerlifetime=%d, "
            "prf='High')/ICMPv6NDOptSrcLLAddr(lladdr='%s')/"
            "ICMPv6NDOptPrefixInfo(prefix='%s', prefixlen=64, "
            "validlifetime=3600, preferredlifetime=1800)"
@@ -488,9 +494,9 @@ def ra(src_ip, prefix="2001:db8:bad::", lifetime=1800, src_mac=None,
 
 def test_rogue_router_advertisement(lan6):
     g1, g2 = lan6.ns["g1"], lan6.ns["g2"]
-    wait_for(lambda: "default via %s" % ROUTER_LL in routes6(g2), 15,
+    wait_for(lambda: "default via %s " % ROUTER_LL in routes6(g2), 15,
              "default route from the real router")
-    with Capture(g2, "icmp6") as cap:
+    with Capture(g2, "ip6") as cap:
         # Default route and prefix hijack, from g1's own link-local address
         # and from the router's.
         sendp(g1, ra(LL["g1"]))
@@ -505,31 +511,31 @@ def test_rogue_router_advertisement(lan6):
         routes, addrs = routes6(g2), addrs6(g2)
         text = cap.stop().text()
     assert "CONTROL" in text
-    attack("via %s" % LL["g1"] not in routes and "2001:db8:bad" not in routes
+    attack("via %s " % LL["g1"] not in routes and "2001:db8:bad" not in routes
            and not any(a.startswith("2001:db8:bad") for a in addrs))
-    assert "default via %s" % ROUTER_LL in routes
+    assert "default via %s " % ROUTER_LL in routes
     # Nothing of the advertisements arrived, not even a first fragment.
     from_g1 = "\n".join(l for l in captured_frames(text)
                         if l.startswith(MAC["g1"] + " >"))
-    attack(not re.search(r"router advertisement|frag \(0\|", from_g1))
+    attack(not re.search(r"router advertisement|frag \(0x[0-9a-f]+:0\|", from_g1))
 
 
 def test_redirect(lan6):
     g1, g2 = lan6.ns["g1"], lan6.ns["g2"]
     far = "2001:db8:99::1"
-    wait_for(lambda: "default via %s" % ROUTER_LL in routes6(g2), 15,
+    wait_for(lambda: "default via %s " % ROUTER_LL in routes6(g2), 15,
              "default route from the real router")
-    assert "via " + ROUTER_LL in g2.exec("ip", "-6", "route", "get", far)
+    assert "via %s " % ROUTER_LL in g2.exec("ip", "-6", "route", "get", far)
     with Capture(g2, "icmp6") as cap:
         # "For 2001:db8:99::1, use g1", as the router (whose address a
-        # redirect must come from) and as g1 itself.
+        # redirect must come from) and as g1 itself.  (Without a redirected
+        # header, which would have to match a socket of g2's.)
         for src in (ROUTER_LL, LL["g1"]):
             sendp(g1, "Ether(src='%s', dst='%s')/IPv6(src='%s', dst='%s')/"
                   "ICMPv6ND_Redirect(tgt='%s', dst='%s')/"
-                  "ICMPv6NDOptDstLLAddr(lladdr='%s')/"
-                  "ICMPv6NDOptRedirectedHdr(pkt=IPv6(src='%s', dst='%s')/"
-                  "UDP())" % (MAC["g1"], MAC["g2"], src, STATIC["g2"],
-                              LL["g1"], far, MAC["g1"], STATIC["g2"], far))
+                  "ICMPv6NDOptDstLLAddr(lladdr='%s')"
+                  % (MAC["g1"], MAC["g2"], src, STATIC["g2"], LL["g1"], far,
+                     MAC["g1"]))
         sendp(g1, "Ether(src='%s', dst='%s')/IPv6(src='%s', dst='%s')/"
               "ICMPv6EchoRequest(data=b'CONTROL')"
               % (MAC["g1"], MAC["g2"], LL["g1"], LL["g2"]))
@@ -537,7 +543,7 @@ def test_redirect(lan6):
         route = g2.exec("ip", "-6", "route", "get", far)
         text = cap.stop().text()
     assert "CONTROL" in text
-    attack("via " + ROUTER_LL in route)
+    attack("via %s " % ROUTER_LL in route)
     attack("redirect" not in text)
 
 
@@ -574,8 +580,10 @@ def test_rogue_dhcpv6_server(lan6):
     with open(lease) as f:
         leased = f.read()
     assert re.search(r"iaaddr %s1[0-9a-f]{2} " % PREFIX, leased), leased
-    assert PREFIX + "1" in text  # The real server's answers arrived.
-    attack(MAC["g1"] + " >" not in text and "2aa" not in leased
+    frames = captured_frames(text)
+    # The real server's answers arrived, the rogue's did not.
+    assert any(f.startswith(ROUTER_MAC + " >") for f in frames)
+    attack(not any(f.startswith(MAC["g1"] + " >") for f in frames)
            and not re.search(r"iaaddr %s2" % PREFIX, leased))
 
 
@@ -638,9 +646,8 @@ def test_dad_denial(lan6):
     assert addr in out, out
     assert ok
     attack("dadfailed" not in flags)
-    attack("tgt is %s" % addr not in text.replace("who has", "")
-           or MAC["g1"] + " >" not in text)
-    assert not BASELINE or "dadfailed" in flags
+    attack(not any(addr in f for f in captured_frames(text)
+                   if f.startswith(MAC["g1"] + " >")))
 
 
 # Modes.

@@ -178,13 +178,13 @@ enum ofp_oxm_class {
     OFPXMC_EXPERIMENTER = 0xffff,
 };
 
-#define OXM_HEADER(CLASS, FIELD, HASMASK, LEN) \
+#define OXM_HEADER(CLASS, FIELD, HASMASK, LEN)              \
     (((uint32_t)(CLASS) << 16) | ((uint32_t)(FIELD) << 9) | \
      ((uint32_t)(HASMASK) << 8) | (uint32_t)(LEN))
 #define OXM_CLASS(H) ((H) >> 16)
 #define OXM_FIELD(H) (((H) >> 9) & 0x7f)
 #define OXM_HASMASK(H) (((H) >> 8) & 1)
-#define OXM_LENGTH(H) ((H) & 0xff)
+#define OXM_LENGTH(H) ((H)&0xff)
 
 enum { OFPVID_PRESENT = 0x1000, OFPVID_NONE = 0x0000 };
 
@@ -366,7 +366,11 @@ struct ofp13_flow_removed {
 _Static_assert(sizeof(struct ofp13_flow_removed) == 40, "flow_removed");
 
 /* GROUP_MOD. */
-enum ofp_group_mod_command { OFPGC_ADD = 0, OFPGC_MODIFY = 1, OFPGC_DELETE = 2 };
+enum ofp_group_mod_command {
+    OFPGC_ADD = 0,
+    OFPGC_MODIFY = 1,
+    OFPGC_DELETE = 2
+};
 enum ofp_group_type {
     OFPGT_ALL = 0,
     OFPGT_SELECT = 1,
@@ -395,7 +399,11 @@ struct ofp13_bucket {
 _Static_assert(sizeof(struct ofp13_bucket) == 16, "bucket");
 
 /* METER_MOD. */
-enum ofp_meter_mod_command { OFPMC_ADD = 0, OFPMC_MODIFY = 1, OFPMC_DELETE = 2 };
+enum ofp_meter_mod_command {
+    OFPMC_ADD = 0,
+    OFPMC_MODIFY = 1,
+    OFPMC_DELETE = 2
+};
 enum ofp_meter_flags {
     OFPMF_KBPS = 1 << 0,
     OFPMF_PKTPS = 1 << 1,

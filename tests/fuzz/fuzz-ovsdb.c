@@ -60,8 +60,8 @@ fuzz_message__(struct ovsdb_db *db, struct json_object *msg)
     if (json_object_object_get_ex(msg, "result", &member)) {
         ovsdb_db_apply(db, member);
     }
-    if (json_object_object_get_ex(msg, "params", &member)
-        && json_object_is_type(member, json_type_array)) {
+    if (json_object_object_get_ex(msg, "params", &member) &&
+        json_object_is_type(member, json_type_array)) {
         for (size_t i = 0; i < json_object_array_length(member); i++) {
             struct json_object *p = json_object_array_get_idx(member, i);
             ovsdb_db_apply(db, p);
@@ -70,7 +70,7 @@ fuzz_message__(struct ovsdb_db *db, struct json_object *msg)
     }
     json_object_object_foreach(msg, key, val)
     {
-        (void) key;
+        (void)key;
         fuzz_datums__(val);
     }
 
@@ -107,8 +107,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
 
-    size_t chunk = (size_t) (data[0] % 64) + 1;
-    const char *s = (const char *) data + 1;
+    size_t chunk = (size_t)(data[0] % 64) + 1;
+    const char *s = (const char *)data + 1;
     size_t n = size - 1;
     struct jsonrpc_parser *p = jsonrpc_parser_create(4096);
     struct ovsdb_db *db = ovsdb_db_create();

@@ -12,40 +12,42 @@
 static int check_passed__;
 static int check_failed__;
 
-#define CHECK(COND) \
-    do { \
-        if (COND) { \
-            check_passed__++; \
-        } else { \
-            check_failed__++; \
+#define CHECK(COND)                                                          \
+    do {                                                                     \
+        if (COND) {                                                          \
+            check_passed__++;                                                \
+        } else {                                                             \
+            check_failed__++;                                                \
             fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, \
-                    #COND); \
-        } \
+                    #COND);                                                  \
+        }                                                                    \
     } while (0)
 
-#define CHECK_EQ(A, B) \
-    do { \
-        long long a__ = (long long) (A), b__ = (long long) (B); \
-        if (a__ == b__) { \
-            check_passed__++; \
-        } else { \
-            check_failed__++; \
+#define CHECK_EQ(A, B)                                                        \
+    do {                                                                      \
+        long long a__ = (long long)(A), b__ = (long long)(B);                 \
+        if (a__ == b__) {                                                     \
+            check_passed__++;                                                 \
+        } else {                                                              \
+            check_failed__++;                                                 \
             fprintf(stderr, "%s:%d: CHECK failed: %s == %s (%lld != %lld)\n", \
-                    __FILE__, __LINE__, #A, #B, a__, b__); \
-        } \
+                    __FILE__, __LINE__, #A, #B, a__, b__);                    \
+        }                                                                     \
     } while (0)
 
-#define CHECK_STREQ(A, B) \
-    do { \
-        const char *a__ = (A), *b__ = (B); \
-        if (a__ && b__ && !strcmp(a__, b__)) { \
-            check_passed__++; \
-        } else { \
-            check_failed__++; \
-            fprintf(stderr, "%s:%d: CHECK failed: %s == %s\n  got:  %s\n" \
-                    "  want: %s\n", __FILE__, __LINE__, #A, #B, \
-                    a__ ? a__ : "(null)", b__ ? b__ : "(null)"); \
-        } \
+#define CHECK_STREQ(A, B)                                             \
+    do {                                                              \
+        const char *a__ = (A), *b__ = (B);                            \
+        if (a__ && b__ && !strcmp(a__, b__)) {                        \
+            check_passed__++;                                         \
+        } else {                                                      \
+            check_failed__++;                                         \
+            fprintf(stderr,                                           \
+                    "%s:%d: CHECK failed: %s == %s\n  got:  %s\n"     \
+                    "  want: %s\n",                                   \
+                    __FILE__, __LINE__, #A, #B, a__ ? a__ : "(null)", \
+                    b__ ? b__ : "(null)");                            \
+        }                                                             \
     } while (0)
 
 static inline int

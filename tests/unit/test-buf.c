@@ -12,7 +12,7 @@ test_put_and_grow(void)
     struct ofp_buf b;
     ofp_buf_init(&b);
     for (int i = 0; i < 1000; i++) {
-        ofp_buf_put_be32(&b, (uint32_t) i);
+        ofp_buf_put_be32(&b, (uint32_t)i);
     }
     CHECK_EQ(b.size, 4000);
     CHECK_EQ(ofp_get_be32(b.data + 4 * 999), 999);

@@ -18,11 +18,73 @@
 #include "src/ovsdb.h"
 #include "tests/unit/check.h"
 
-/* Parses JSON text 's' written with single quotes for readability. */
+/* Canned JSON and expected text name rows by placeholders: @NAME stands
+ * for the UUID of row NAME, #NAME for ['uuid','<that UUID>']. */
+
+static const struct {
+    const char *name;
+    const char *uuid;
+} uuids[] = {
+    { "BR0", "b0000000-0000-0000-0000-000000000000" },
+    { "BR1", "b1000000-0000-0000-0000-000000000000" },
+    { "BR2", "b2000000-0000-0000-0000-000000000000" },
+    { "PBR0", "a0000000-0000-0000-0000-000000000000" },
+    { "PVIF", "a1000000-0000-0000-0000-000000000000" },
+    { "PBOND", "a2000000-0000-0000-0000-000000000000" },
+    { "PBR1", "a3000000-0000-0000-0000-000000000000" },
+    { "PX", "a4000000-0000-0000-0000-000000000000" },
+    { "IBR0", "10000000-0000-0000-0000-000000000000" },
+    { "IVIF", "11000000-0000-0000-0000-000000000000" },
+    { "IETH0", "12000000-0000-0000-0000-000000000000" },
+    { "IETH1", "13000000-0000-0000-0000-000000000000" },
+    { "IBR1", "14000000-0000-0000-0000-000000000000" },
+    { "IX", "15000000-0000-0000-0000-000000000000" },
+    { "IY", "16000000-0000-0000-0000-000000000000" },
+    { "IGONE", "17000000-0000-0000-0000-000000000000" },
+    { "C1", "c1000000-0000-0000-0000-000000000000" },
+    { "C2", "c2000000-0000-0000-0000-000000000000" },
+    { "OVS", "99000000-0000-0000-0000-000000000000" },
+};
+
+/* Returns the UUID of placeholder 'name' ('len' bytes). */
+static const char *
+uuid__(const char *name, size_t len)
+{
+    for (size_t i = 0; i < sizeof uuids / sizeof *uuids; i++) {
+        if (strlen(uuids[i].name) == len &&
+            !memcmp(uuids[i].name, name, len)) {
+            return uuids[i].uuid;
+        }
+    }
+    fprintf(stderr, "unknown placeholder %.*s\n", (int)len, name);
+    abort();
+}
+
+/* Returns a malloc'd copy of 's' with placeholders expanded. */
+static char *
+expand__(const char *s)
+{
+    struct ofp_buf b;
+
+    ofp_buf_init(&b);
+    while (*s) {
+        if (*s == '@' || *s == '#') {
+            size_t n = strspn(s + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+            const char *uuid = uuid__(s + 1, n);
+            ofp_buf_put_format(&b, *s == '@' ? "%s" : "['uuid','%s']", uuid);
+            s += n + 1;
+        } else {
+            ofp_buf_put_char(&b, *s++);
+        }
+    }
+    return ofp_buf_steal_cstr(&b);
+}
+
+/* Parses JSON text 's' written with single quotes and placeholders. */
 static struct json_object *
 j__(const char *s)
 {
-    char *copy = ofp_xstrdup(s);
+    char *copy = expand__(s);
     for (char *p = copy; *p; p++) {
         if (*p == '\'') {
             *p = '"';
@@ -83,13 +145,11 @@ test_remote(void)
     check_remote_ok__("tcp:[::1]:6640", AF_INET6);
     check_remote_ok__("tcp:[fe80::1]:1", AF_INET6);
 
-    CHECK_EQ(jsonrpc_parse_remote("tcp:10.1.2.3:65535", &ss, &len, &error),
-             0);
-    CHECK_EQ(ntohs(((struct sockaddr_in *) &ss)->sin_port), 65535);
-    CHECK_EQ(ntohl(((struct sockaddr_in *) &ss)->sin_addr.s_addr),
-             0x0a010203);
+    CHECK_EQ(jsonrpc_parse_remote("tcp:10.1.2.3:65535", &ss, &len, &error), 0);
+    CHECK_EQ(ntohs(((struct sockaddr_in *)&ss)->sin_port), 65535);
+    CHECK_EQ(ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr), 0x0a010203);
     CHECK_EQ(jsonrpc_parse_remote("unix:/x/y", &ss, &len, &error), 0);
-    CHECK_STREQ(((struct sockaddr_un *) &ss)->sun_path, "/x/y");
+    CHECK_STREQ(((struct sockaddr_un *)&ss)->sun_path, "/x/y");
 
     check_remote_bad__("", "expected unix:PATH or tcp:IP:PORT");
     check_remote_bad__("db.sock", "expected unix:PATH");
@@ -301,25 +361,25 @@ test_datum(void)
     CHECK_EQ(d.n, 1);
     CHECK_STREQ(d.keys[0].uuid, "0d1c3b22-53a8-4c91-97a3-2a4b1b1e9f01");
     ovsdb_datum_destroy(&d, U, V);
-    CHECK_EQ(datum__("['uuid','0D1C3B22-53A8-4C91-97A3-2A4B1B1E9F01']", U,
-                     V, &d),
-             0);
+    CHECK_EQ(
+        datum__("['uuid','0D1C3B22-53A8-4C91-97A3-2A4B1B1E9F01']", U, V, &d),
+        0);
     CHECK_STREQ(d.keys[0].uuid, "0d1c3b22-53a8-4c91-97a3-2a4b1b1e9f01");
     ovsdb_datum_destroy(&d, U, V);
 
     /* Bad UUIDs. */
-    CHECK_EQ(datum__("['uuid','0d1c3b22-53a8-4c91-97a3-2a4b1b1e9f0']", U, V,
-                     &d),
-             EINVAL);
-    CHECK_EQ(datum__("['uuid','0d1c3b22-53a8-4c91-97a3-2a4b1b1e9f012']", U,
-                     V, &d),
-             EINVAL);
-    CHECK_EQ(datum__("['uuid','0d1c3b22053a8-4c91-97a3-2a4b1b1e9f01']", U, V,
-                     &d),
-             EINVAL);
-    CHECK_EQ(datum__("['uuid','0d1c3b22-53a8-4c91-97a3-2a4b1b1e9fg1']", U, V,
-                     &d),
-             EINVAL);
+    CHECK_EQ(
+        datum__("['uuid','0d1c3b22-53a8-4c91-97a3-2a4b1b1e9f0']", U, V, &d),
+        EINVAL);
+    CHECK_EQ(
+        datum__("['uuid','0d1c3b22-53a8-4c91-97a3-2a4b1b1e9f012']", U, V, &d),
+        EINVAL);
+    CHECK_EQ(
+        datum__("['uuid','0d1c3b22053a8-4c91-97a3-2a4b1b1e9f01']", U, V, &d),
+        EINVAL);
+    CHECK_EQ(
+        datum__("['uuid','0d1c3b22-53a8-4c91-97a3-2a4b1b1e9fg1']", U, V, &d),
+        EINVAL);
     CHECK_EQ(datum__("['named-uuid','row1']", U, V, &d), EINVAL);
     CHECK_EQ(datum__("['uuid',5]", U, V, &d), EINVAL);
     CHECK_EQ(datum__("['uuid']", U, V, &d), EINVAL);
@@ -372,8 +432,8 @@ test_datum(void)
     CHECK_EQ(datum__("'a\\u0000b'", S, V, &d), EINVAL);
     CHECK_EQ(datum__("'\xff'", S, V, &d), EINVAL);
     CHECK_EQ(datum__("'caf\xc3'", S, V, &d), EINVAL);
-    CHECK_EQ(datum__("'\xc0\xaf'", S, V, &d), EINVAL);       /* overlong */
-    CHECK_EQ(datum__("'\xed\xa0\x80'", S, V, &d), EINVAL);  /* surrogate */
+    CHECK_EQ(datum__("'\xc0\xaf'", S, V, &d), EINVAL);     /* overlong */
+    CHECK_EQ(datum__("'\xed\xa0\x80'", S, V, &d), EINVAL); /* surrogate */
     CHECK_EQ(datum__("'\xf4\x90\x80\x80'", S, V, &d), EINVAL);
     CHECK_EQ(datum__("'\xf0\x9f\x98\x80 \xe2\x82\xac'", S, V, &d), 0);
     ovsdb_datum_destroy(&d, S, V);
@@ -420,83 +480,62 @@ test_datum(void)
     CHECK(!ovsdb_parse_dpid("12 ", &dpid));
 }
 
-/* The replica and snapshots. */
-
-#define BR0 "b0000000-0000-0000-0000-000000000000"
-#define BR1 "b1000000-0000-0000-0000-000000000000"
-#define BR2 "b2000000-0000-0000-0000-000000000000"
-#define PBR0 "a0000000-0000-0000-0000-000000000000"
-#define PVIF "a1000000-0000-0000-0000-000000000000"
-#define PBOND "a2000000-0000-0000-0000-000000000000"
-#define PBR1 "a3000000-0000-0000-0000-000000000000"
-#define PX "a4000000-0000-0000-0000-000000000000"
-#define IBR0 "10000000-0000-0000-0000-000000000000"
-#define IVIF "11000000-0000-0000-0000-000000000000"
-#define IETH0 "12000000-0000-0000-0000-000000000000"
-#define IETH1 "13000000-0000-0000-0000-000000000000"
-#define IBR1 "14000000-0000-0000-0000-000000000000"
-#define IX "15000000-0000-0000-0000-000000000000"
-#define IY "16000000-0000-0000-0000-000000000000"
-#define IGONE "17000000-0000-0000-0000-000000000000"
-#define C1 "c1000000-0000-0000-0000-000000000000"
-#define C2 "c2000000-0000-0000-0000-000000000000"
-#define U_(X) "['uuid','" X "']"
+/* The replica and snapshots: canned updates. */
 
 static const char initial[] =
     "{'Bridge':{"
-    "'" BR1 "':{'new':{'name':'xenbr1','datapath_id':'00000000000000a1',"
-    "  'fail_mode':'secure','controller':" U_(C1) ",'ports':" U_(PBR1) "}},"
-    "'" BR0 "':{'new':{'name':'xenbr0','datapath_id':'0000000000000001',"
+    "'@BR1':{'new':{'name':'xenbr1','datapath_id':'00000000000000a1',"
+    "  'fail_mode':'secure','controller':#C1,'ports':#PBR1}},"
+    "'@BR0':{'new':{'name':'xenbr0','datapath_id':'0000000000000001',"
     "  'fail_mode':['set',[]],'controller':['set',[]],"
-    "  'ports':['set',[" U_(PBR0) "," U_(PVIF) "," U_(PBOND) "]]}}},"
+    "  'ports':['set',[#PBR0,#PVIF,#PBOND]]}}},"
     "'Port':{"
-    "'" PBR0 "':{'new':{'name':'xenbr0','interfaces':" U_(IBR0) ","
+    "'@PBR0':{'new':{'name':'xenbr0','interfaces':#IBR0,"
     "  'tag':['set',[]],'bond_active_slave':['set',[]]}},"
-    "'" PVIF "':{'new':{'name':'vif1.0','interfaces':['set',[" U_(IVIF) "]],"
+    "'@PVIF':{'new':{'name':'vif1.0','interfaces':['set',[#IVIF]],"
     "  'tag':10,'bond_active_slave':['set',[]]}},"
-    "'" PBOND "':{'new':{'name':'bond0',"
-    "  'interfaces':['set',[" U_(IETH1) "," U_(IETH0) "]],"
+    "'@PBOND':{'new':{'name':'bond0','interfaces':['set',[#IETH1,#IETH0]],"
     "  'tag':['set',[]],'bond_active_slave':'02:00:00:00:00:e0'}},"
-    "'" PBR1 "':{'new':{'name':'xenbr1','interfaces':" U_(IBR1) ","
+    "'@PBR1':{'new':{'name':'xenbr1','interfaces':#IBR1,"
     "  'tag':['set',[]],'bond_active_slave':['set',[]]}}},"
     "'Interface':{"
-    "'" IBR0 "':{'new':{'name':'xenbr0','type':'internal','ofport':65534,"
+    "'@IBR0':{'new':{'name':'xenbr0','type':'internal','ofport':65534,"
     "  'external_ids':['map',[]],'mac_in_use':'02:00:00:00:00:b0'}},"
-    "'" IVIF "':{'new':{'name':'vif1.0','type':'','ofport':3,"
+    "'@IVIF':{'new':{'name':'vif1.0','type':'','ofport':3,"
     "  'external_ids':['map',[['xs-vif-uuid','v1'],"
     "    ['attached-mac','02:00:00:00:00:01']]],"
     "  'mac_in_use':['set',[]]}},"
-    "'" IETH0 "':{'new':{'name':'eth0','type':'','ofport':1,"
+    "'@IETH0':{'new':{'name':'eth0','type':'','ofport':1,"
     "  'external_ids':['map',[]],'mac_in_use':'02:00:00:00:00:e0'}},"
-    "'" IETH1 "':{'new':{'name':'eth1','type':'','ofport':['set',[]],"
+    "'@IETH1':{'new':{'name':'eth1','type':'','ofport':['set',[]],"
     "  'external_ids':['map',[]],'mac_in_use':['set',[]]}},"
-    "'" IBR1 "':{'new':{'name':'xenbr1','type':'internal','ofport':-1,"
+    "'@IBR1':{'new':{'name':'xenbr1','type':'internal','ofport':-1,"
     "  'external_ids':['map',[]],'mac_in_use':['set',[]]}}},"
     "'Controller':{"
-    "'" C1 "':{'new':{'target':'unix:/run/vg.sock'}}},"
-    "'Open_vSwitch':{'99000000-0000-0000-0000-000000000000':{'new':{}}}}";
+    "'@C1':{'new':{'target':'unix:/run/vg.sock'}}},"
+    "'Open_vSwitch':{'@OVS':{'new':{}}}}";
 
 static const char initial_text[] =
     "bridge \"xenbr0\" dpid=0000000000000001 fail_mode=\"\" controllers=[] "
-    "uuid=" BR0 "\n"
+    "uuid=@BR0\n"
     "iface \"xenbr0\" \"eth0\" ofport=1 type=\"\" port=\"bond0\" tag=-1 "
     "port_ifaces=2 mac_in_use=\"02:00:00:00:00:e0\" external_ids={} "
-    "uuid=" IETH0 " port_uuid=" PBOND "\n"
+    "uuid=@IETH0 port_uuid=@PBOND\n"
     "iface \"xenbr0\" \"eth1\" ofport=0 type=\"\" port=\"bond0\" tag=-1 "
     "port_ifaces=2 mac_in_use=null external_ids={} "
-    "uuid=" IETH1 " port_uuid=" PBOND "\n"
+    "uuid=@IETH1 port_uuid=@PBOND\n"
     "iface \"xenbr0\" \"vif1.0\" ofport=3 type=\"\" port=\"vif1.0\" tag=10 "
     "port_ifaces=1 mac_in_use=null external_ids={\"attached-mac\"="
     "\"02:00:00:00:00:01\",\"xs-vif-uuid\"=\"v1\"} "
-    "uuid=" IVIF " port_uuid=" PVIF "\n"
+    "uuid=@IVIF port_uuid=@PVIF\n"
     "iface \"xenbr0\" \"xenbr0\" ofport=65534 type=\"internal\" "
     "port=\"xenbr0\" tag=-1 port_ifaces=1 mac_in_use=\"02:00:00:00:00:b0\" "
-    "external_ids={} uuid=" IBR0 " port_uuid=" PBR0 "\n"
+    "external_ids={} uuid=@IBR0 port_uuid=@PBR0\n"
     "bridge \"xenbr1\" dpid=00000000000000a1 fail_mode=\"secure\" "
-    "controllers=[\"unix:/run/vg.sock\"] uuid=" BR1 "\n"
+    "controllers=[\"unix:/run/vg.sock\"] uuid=@BR1\n"
     "iface \"xenbr1\" \"xenbr1\" ofport=-1 type=\"internal\" "
     "port=\"xenbr1\" tag=-1 port_ifaces=1 mac_in_use=null external_ids={} "
-    "uuid=" IBR1 " port_uuid=" PBR1 "\n";
+    "uuid=@IBR1 port_uuid=@PBR1\n";
 
 /* Applies 'json' to 'db'; returns the number of malformed items. */
 static unsigned int
@@ -525,16 +564,35 @@ build__(const struct ovsdb_db *db, char **out)
     return n;
 }
 
+/* True if 'text' has the line 'line' (with placeholders). */
 static bool
-has_line__(const char *text, const char *line)
+has_line__(const char *text, const char *line_)
 {
+    char *line = expand__(line_);
     size_t n = strlen(line);
-    for (const char *p = text; (p = strstr(p, line)); p++) {
-        if ((p == text || p[-1] == '\n') && p[n] == '\n') {
-            return true;
-        }
+    bool found = false;
+
+    for (const char *p = text; !found && (p = strstr(p, line)); p++) {
+        found = (p == text || p[-1] == '\n') && p[n] == '\n';
     }
-    return false;
+    if (!found) {
+        fprintf(stderr, "line not found: %s\nin:\n%s", line, text);
+    }
+    free(line);
+    return found;
+}
+
+/* True if 'text' equals 'expected' (with placeholders). */
+static bool
+text_eq__(const char *text, const char *expected_)
+{
+    char *expected = expand__(expected_);
+    bool eq = !strcmp(text, expected);
+    if (!eq) {
+        fprintf(stderr, "got:\n%swant:\n%s", text, expected);
+    }
+    free(expected);
+    return eq;
 }
 
 static void
@@ -557,7 +615,7 @@ test_snapshot(void)
     CHECK_EQ(ovsdb_db_n_rows(db, "Controller"), 1);
     CHECK_EQ(ovsdb_db_n_rows(db, "Open_vSwitch"), 0);
     CHECK_EQ(build__(db, &text), 0);
-    CHECK_STREQ(text, initial_text);
+    CHECK(text_eq__(text, initial_text));
     free(text);
 
     /* The snapshot structure itself. */
@@ -574,19 +632,19 @@ test_snapshot(void)
     CHECK(vif != NULL);
     CHECK_EQ(vif->ofport, 3);
     CHECK_EQ(vif->tag, 10);
-    CHECK_STREQ(vg_kv_get(vif->external_ids, vif->n_external_ids,
-                          "attached-mac"),
-                "02:00:00:00:00:01");
+    CHECK_STREQ(
+        vg_kv_get(vif->external_ids, vif->n_external_ids, "attached-mac"),
+        "02:00:00:00:00:01");
     vg_host_destroy(&host);
 
     /* Reapplying the same contents changes nothing. */
     CHECK_EQ(apply__(db, initial), 0);
     CHECK_EQ(build__(db, &text), 0);
-    CHECK_STREQ(text, initial_text);
+    CHECK(text_eq__(text, initial_text));
     free(text);
 
     /* A partial "new" keeps the other columns; "old" is ignored. */
-    CHECK_EQ(apply__(db, "{'Interface':{'" IVIF "':{'old':{'ofport':3},"
+    CHECK_EQ(apply__(db, "{'Interface':{'@IVIF':{'old':{'ofport':3},"
                          "'new':{'ofport':4}}}}"),
              0);
     CHECK_EQ(build__(db, &text), 0);
@@ -594,11 +652,11 @@ test_snapshot(void)
                            "port=\"vif1.0\" tag=10 port_ifaces=1 "
                            "mac_in_use=null external_ids={\"attached-mac\"="
                            "\"02:00:00:00:00:01\",\"xs-vif-uuid\"=\"v1\"} "
-                           "uuid=" IVIF " port_uuid=" PVIF));
+                           "uuid=@IVIF port_uuid=@PVIF"));
     free(text);
 
     /* A full modify, as ovsdb-server sends it: external_ids change. */
-    CHECK_EQ(apply__(db, "{'Interface':{'" IVIF "':{'old':{'external_ids':"
+    CHECK_EQ(apply__(db, "{'Interface':{'@IVIF':{'old':{'external_ids':"
                          "['map',[]]},'new':{'name':'vif1.0','type':'',"
                          "'ofport':4,'external_ids':['map',[['z','1'],"
                          "['a','2']]],'mac_in_use':'fe:ff:ff:ff:ff:ff'}}}}"),
@@ -609,13 +667,13 @@ test_snapshot(void)
     free(text);
 
     /* Deleting the bond: the bridge's ports change in the same update. */
-    CHECK_EQ(apply__(db, "{'Bridge':{'" BR0 "':{'new':{'name':'xenbr0',"
+    CHECK_EQ(apply__(db, "{'Bridge':{'@BR0':{'new':{'name':'xenbr0',"
                          "'datapath_id':'0000000000000001',"
                          "'fail_mode':'standalone','controller':['set',[]],"
-                         "'ports':['set',[" U_(PBR0) "," U_(PVIF) "]]}}},"
-                         "'Port':{'" PBOND "':{'old':{'name':'bond0'}}},"
-                         "'Interface':{'" IETH0 "':{'old':{}},"
-                         "'" IETH1 "':{'old':{},'new':null}}}"),
+                         "'ports':['set',[#PBR0,#PVIF]]}}},"
+                         "'Port':{'@PBOND':{'old':{'name':'bond0'}}},"
+                         "'Interface':{'@IETH0':{'old':{}},"
+                         "'@IETH1':{'old':{},'new':null}}}"),
              0);
     CHECK_EQ(ovsdb_db_n_rows(db, "Port"), 3);
     CHECK_EQ(ovsdb_db_n_rows(db, "Interface"), 3);
@@ -626,25 +684,22 @@ test_snapshot(void)
     free(text);
 
     /* Deleting unknown rows and unknown tables are harmless. */
-    CHECK_EQ(apply__(db, "{'Port':{'" PX "':{'old':{}}},"
-                         "'Mirror':{'" PX "':{'new':{'name':5}}}}"),
+    CHECK_EQ(apply__(db, "{'Port':{'@PX':{'old':{}}},"
+                         "'Mirror':{'@PX':{'new':{'name':5}}}}"),
              0);
 
     /* Adding a bridge with a new controller, upper-case UUIDs. */
     CHECK_EQ(apply__(db, "{'Bridge':{'B2000000-0000-0000-0000-000000000000':"
                          "{'new':{'name':'a-br','ports':['set',[]],"
-                         "'controller':['set',[" U_(C2) "," U_(C1) "]]}}},"
-                         "'Controller':{'" C2 "':{'new':{'target':"
+                         "'controller':['set',[#C2,#C1]]}}},"
+                         "'Controller':{'@C2':{'new':{'target':"
                          "'tcp:127.0.0.1:6653'}}}}"),
              0);
     CHECK_EQ(build__(db, &text), 0);
-    CHECK(!strncmp(text, "bridge \"a-br\" dpid=0000000000000000 "
-                         "fail_mode=\"\" controllers=[\"tcp:127.0.0.1:6653\","
-                         "\"unix:/run/vg.sock\"] uuid=" BR2 "\n",
-                   strlen("bridge \"a-br\"")));
+    CHECK(!strncmp(text, "bridge \"a-br\"", strlen("bridge \"a-br\"")));
     CHECK(has_line__(text, "bridge \"a-br\" dpid=0000000000000000 "
-                           "fail_mode=\"\" controllers=[\"tcp:127.0.0.1:6653\","
-                           "\"unix:/run/vg.sock\"] uuid=" BR2));
+                           "fail_mode=\"\" controllers=[\"tcp:127.0.0.1:6653\""
+                           ",\"unix:/run/vg.sock\"] uuid=@BR2"));
     free(text);
 
     ovsdb_db_clear(db);
@@ -661,30 +716,30 @@ static void
 test_malformed(void)
 {
     struct ovsdb_db *db = ovsdb_db_create();
+    unsigned long warnings = vg_log_count(VG_LOG_WARN);
     char *text;
 
     CHECK_EQ(apply__(db, initial), 0);
+    CHECK_EQ(vg_log_count(VG_LOG_WARN), warnings);
 
     /* Top-level shapes. */
     CHECK_EQ(apply__(db, "[]"), 1);
     CHECK_EQ(apply__(db, "{'Port':[]}"), 1);
     CHECK_EQ(apply__(db, "{'Port':{'not-a-uuid':{'new':{'name':'x'}},"
-                         "'" PX "':5,"
-                         "'" IX "':{'new':[1]}}}"),
+                         "'@PX':5,'@IX':{'new':[1]}}}"),
              3);
     CHECK_EQ(ovsdb_db_n_rows(db, "Port"), 4);
+    CHECK(vg_log_count(VG_LOG_WARN) >= warnings + 5);
 
     /* A new port whose interface has a bad name; a second good one. */
-    CHECK_EQ(apply__(db, "{'Bridge':{'" BR0 "':{'new':{'name':'xenbr0',"
+    CHECK_EQ(apply__(db, "{'Bridge':{'@BR0':{'new':{'name':'xenbr0',"
                          "'datapath_id':'0000000000000001',"
-                         "'ports':['set',[" U_(PBR0) "," U_(PVIF) ","
-                         U_(PBOND) "," U_(PX) "]]}}},"
-                         "'Port':{'" PX "':{'new':{'name':'px','interfaces':"
-                         "['set',[" U_(IX) "," U_(IY) "," U_(IGONE) "]],"
-                         "'tag':['set',[]]}}},"
+                         "'ports':['set',[#PBR0,#PVIF,#PBOND,#PX]]}}},"
+                         "'Port':{'@PX':{'new':{'name':'px','interfaces':"
+                         "['set',[#IX,#IY,#IGONE]],'tag':['set',[]]}}},"
                          "'Interface':{"
-                         "'" IX "':{'new':{'name':5,'type':'','ofport':7}},"
-                         "'" IY "':{'new':{'name':'py','type':7,'ofport':'x',"
+                         "'@IX':{'new':{'name':5,'type':'','ofport':7}},"
+                         "'@IY':{'new':{'name':'py','type':7,'ofport':'x',"
                          "'external_ids':['map',[['k']]],"
                          "'mac_in_use':['set',['a','b']]}}}}"),
              5);
@@ -692,31 +747,30 @@ test_malformed(void)
     /* IX is left out; IGONE is unknown (one problem); IY keeps its name with
      * every other column empty; other rows are untouched. */
     CHECK_EQ(build__(db, &text), 1);
-    CHECK(!strstr(text, IX));
+    CHECK(!strstr(text, uuid__("IX", 2)));
     CHECK(has_line__(text, "iface \"xenbr0\" \"py\" ofport=0 type=\"\" "
                            "port=\"px\" tag=-1 port_ifaces=1 mac_in_use=null "
-                           "external_ids={} uuid=" IY " port_uuid=" PX));
+                           "external_ids={} uuid=@IY port_uuid=@PX"));
     CHECK(strstr(text, "\"vif1.0\" ofport=3"));
     CHECK(strstr(text, "\"eth0\" ofport=1"));
     CHECK(strstr(text, "\"xenbr1\" ofport=-1"));
     free(text);
 
     /* Fixing the bad row brings it back. */
-    CHECK_EQ(apply__(db, "{'Interface':{'" IX "':{'new':{'name':'px0'}}}}"),
-             0);
+    CHECK_EQ(apply__(db, "{'Interface':{'@IX':{'new':{'name':'px0'}}}}"), 0);
     CHECK_EQ(build__(db, &text), 1);
     CHECK(has_line__(text, "iface \"xenbr0\" \"px0\" ofport=7 type=\"\" "
                            "port=\"px\" tag=-1 port_ifaces=2 mac_in_use=null "
-                           "external_ids={} uuid=" IX " port_uuid=" PX));
+                           "external_ids={} uuid=@IX port_uuid=@PX"));
     free(text);
 
     /* Out-of-range values and bad datapath ids are taken as empty. */
-    CHECK_EQ(apply__(db, "{'Port':{'" PVIF "':{'new':{'tag':4096}}},"
-                         "'Interface':{'" IVIF "':{'new':{'ofport':65536}},"
-                         "'" IETH0 "':{'new':{'ofport':-2}}},"
-                         "'Bridge':{'" BR1 "':{'new':{'datapath_id':'xyz',"
+    CHECK_EQ(apply__(db, "{'Port':{'@PVIF':{'new':{'tag':4096}}},"
+                         "'Interface':{'@IVIF':{'new':{'ofport':65536}},"
+                         "'@IETH0':{'new':{'ofport':-2}}},"
+                         "'Bridge':{'@BR1':{'new':{'datapath_id':'xyz',"
                          "'fail_mode':['set',['secure','standalone']],"
-                         "'controller':['set',[" U_(C2) "]]}}}}"),
+                         "'controller':['set',[#C2]]}}}}"),
              5);
     CHECK_EQ(build__(db, &text), 2); /* C2 and IGONE are unknown. */
     CHECK(strstr(text, "\"vif1.0\" ofport=0 type=\"\" port=\"vif1.0\" "
@@ -728,31 +782,31 @@ test_malformed(void)
 
     /* A bridge with a bad name is left out with its interfaces; a
      * required column missing from an insert as well. */
-    CHECK_EQ(apply__(db, "{'Bridge':{'" BR1 "':{'new':{'name':['set',[]]}},"
-                         "'" BR2 "':{'new':{'ports':['set',[]]}}}}"),
+    CHECK_EQ(apply__(db, "{'Bridge':{'@BR1':{'new':{'name':['set',[]]}},"
+                         "'@BR2':{'new':{'ports':['set',[]]}}}}"),
              2);
     CHECK_EQ(build__(db, &text), 1);
     CHECK(!strstr(text, "xenbr1"));
-    CHECK(!strstr(text, BR2));
+    CHECK(!strstr(text, uuid__("BR2", 3)));
     CHECK(strstr(text, "bridge \"xenbr0\""));
     free(text);
 
     /* Duplicate bridge names: the lowest UUID wins. */
-    CHECK_EQ(apply__(db, "{'Bridge':{'" BR1 "':{'new':{'name':'xenbr0'}},"
-                         "'" BR2 "':{'new':{'name':''}}}}"),
+    CHECK_EQ(apply__(db, "{'Bridge':{'@BR1':{'new':{'name':'xenbr0'}},"
+                         "'@BR2':{'new':{'name':''}}}}"),
              1);
     struct vg_host host;
     vg_host_init(&host);
     CHECK_EQ(ovsdb_db_build(db, &host), 3); /* C2, IGONE, duplicate. */
     CHECK_EQ(host.n_bridges, 1);
-    CHECK_STREQ(host.bridges[0].uuid, BR0);
+    CHECK_STREQ(host.bridges[0].uuid, uuid__("BR0", 3));
     CHECK_EQ(host.bridges[0].n_ifaces, 6);
     vg_host_destroy(&host);
 
     /* The same interface in two ports of one bridge is listed once. */
-    CHECK_EQ(apply__(db, "{'Bridge':{'" BR1 "':{'old':{}}},"
-                         "'Port':{'" PVIF "':{'new':{'interfaces':['set',["
-                         U_(IVIF) "," U_(IETH0) "]]}}}}"),
+    CHECK_EQ(apply__(db, "{'Bridge':{'@BR1':{'old':{}}},"
+                         "'Port':{'@PVIF':{'new':{'interfaces':"
+                         "['set',[#IVIF,#IETH0]]}}}}"),
              0);
     vg_host_init(&host);
     CHECK_EQ(ovsdb_db_build(db, &host), 2); /* IGONE, eth0 twice. */
@@ -767,8 +821,8 @@ static void
 test_monitor_params(void)
 {
     struct json_object *params = ovsdb_monitor_params();
-    const char *s = json_object_to_json_string_ext(params,
-                                                   JSON_C_TO_STRING_PLAIN);
+    const char *s =
+        json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN);
     CHECK_STREQ(s, "[\"Open_vSwitch\",\"vifguard\",{"
                    "\"Bridge\":{\"columns\":[\"name\",\"datapath_id\","
                    "\"fail_mode\",\"controller\",\"ports\"]},"
@@ -788,8 +842,8 @@ test_format_quoting(void)
     struct ofp_buf b;
 
     memset(&br, 0, sizeof br);
-    br.name = (char *) "a\"b\\c\nd";
-    br.fail_mode = (char *) "";
+    br.name = (char *)"a\"b\\c\nd";
+    br.fail_mode = (char *)"";
     host.bridges = &br;
     host.n_bridges = 1;
     ofp_buf_init(&b);

@@ -1,0 +1,516 @@
+/* Unit tests for the control protocol (src/ctl-json.c, src/status.c):
+ * request parsing and its errors, the JSON of every command's result,
+ * the round trip JSON -> struct vg_status used by vifguard-ctl, and the
+ * latency percentiles. */
+#include <config.h>
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ofp/buf.h"
+#include "src/ctl.h"
+#include "src/status.h"
+#include "tests/unit/check.h"
+
+static char **
+strv__(const char *a, const char *b)
+{
+    char **v = ofp_xcalloc(2, sizeof *v);
+    v[0] = ofp_xstrdup(a);
+    v[1] = b ? ofp_xstrdup(b) : NULL;
+    return v;
+}
+
+/* A status with two bridges and three guests (status provider for
+ * ctl_execute()). */
+static void
+fake_status__(void *aux, struct vg_status *st)
+{
+    int *calls = aux;
+    if (calls) {
+        (*calls)++;
+    }
+
+    st->n_bridges = 2;
+    st->bridges = ofp_xcalloc(2, sizeof *st->bridges);
+    st->bridges[0].name = ofp_xstrdup("xenbr0");
+    st->bridges[0].dpid = UINT64_C(0xfedcba9876543210);
+    st->bridges[0].connected = true;
+    st->bridges[0].fail_mode = ofp_xstrdup("secure");
+    st->bridges[0].fail_secure = true;
+    st->bridges[0].n_trusted = 1;
+    st->bridges[0].n_guests[VG_PORT_PENDING] = 0;
+    st->bridges[0].n_guests[VG_PORT_PROTECTED] = 2;
+    st->bridges[0].n_guests[VG_PORT_ERROR] = 1;
+    st->bridges[1].name = ofp_xstrdup("xenbr1");
+    st->bridges[1].dpid = 0x2a;
+    st->bridges[1].fail_mode = ofp_xstrdup("");
+
+    st->n_vifs = 3;
+    st->vifs = ofp_xcalloc(3, sizeof *st->vifs);
+    struct vg_vif_status *v = &st->vifs[0];
+    v->bridge = ofp_xstrdup("xenbr0");
+    v->name = ofp_xstrdup("vif1.0");
+    v->ofport = 5;
+    v->mac = ofp_xstrdup("02:00:00:00:00:01");
+    v->mode = ofp_xstrdup("locked");
+    v->ipv4 = strv__("10.0.0.1", "10.0.1.0/24");
+    v->n_ipv4 = 2;
+    v->ipv6 = strv__("2001:db8::1", NULL);
+    v->n_ipv6 = 1;
+    v->state = VG_PORT_PROTECTED;
+    v->source = ofp_xstrdup("ovsdb");
+    v = &st->vifs[1];
+    v->bridge = ofp_xstrdup("xenbr0");
+    v->name = ofp_xstrdup("vif2.0");
+    v->ofport = 6;
+    v->mode = ofp_xstrdup("locked");
+    v->state = VG_PORT_ERROR;
+    v->reason = ofp_xstrdup("vifguard-ipv4: \"10.0.0.300\": not an IPv4 "
+                            "address");
+    v->source = ofp_xstrdup("ovsdb");
+    v = &st->vifs[2];
+    v->bridge = ofp_xstrdup("xenbr0");
+    v->name = ofp_xstrdup("tap3.0");
+    v->ofport = -1;
+    v->state = VG_PORT_PENDING;
+
+    struct vg_stats *s = &st->stats;
+    s->uptime = 3723.25;
+    s->ovsdb_connected = true;
+    s->ovsdb_updates = 17;
+    s->ofp_connections = 2;
+    s->flow_mods_sent = UINT64_C(10000000000);
+    s->bundles_committed = 4;
+    s->bundles_failed = 1;
+    s->ofp_errors = 3;
+    s->lat_count = 100;
+    s->lat_buckets[0] = 50;  /* < 2 us */
+    s->lat_buckets[10] = 49; /* [1024, 2048) us */
+    s->lat_buckets[20] = 1;  /* [1.048576, 2.097152) s */
+    s->lat_max = 1.5;
+    s->lat_sum = 2.25;
+    s->loop_iterations = 99;
+}
+
+static void
+test_state_names(void)
+{
+    CHECK_STREQ(vg_port_state_name(VG_PORT_PENDING), "pending");
+    CHECK_STREQ(vg_port_state_name(VG_PORT_PROTECTED), "protected");
+    CHECK_STREQ(vg_port_state_name(VG_PORT_ERROR), "error");
+    CHECK_STREQ(vg_port_state_name((enum vg_port_state)7), "unknown");
+    vg_status_destroy(NULL);
+
+    struct vg_status st;
+    memset(&st, 0, sizeof st);
+    vg_status_destroy(&st);
+    fake_status__(NULL, &st);
+    vg_status_destroy(&st);
+    CHECK(st.bridges == NULL && st.n_vifs == 0);
+
+    enum ctl_command cmd;
+    CHECK(ctl_command_from_name("show", &cmd) && cmd == CTL_SHOW);
+    CHECK(ctl_command_from_name("vifs", &cmd) && cmd == CTL_VIFS);
+    CHECK(ctl_command_from_name("stats", &cmd) && cmd == CTL_STATS);
+    CHECK(ctl_command_from_name("version", &cmd) && cmd == CTL_VERSION);
+    CHECK(!ctl_command_from_name("Show", &cmd));
+    CHECK(!ctl_command_from_name("", &cmd));
+    CHECK_STREQ(ctl_command_name(CTL_STATS), "stats");
+    CHECK_STREQ(ctl_command_name((enum ctl_command)99), "?");
+}
+
+static void
+parse_ok__(const char *req, enum ctl_command want)
+{
+    enum ctl_command cmd = (enum ctl_command) - 1;
+    char *err = NULL;
+    CHECK_EQ(ctl_parse_request(req, strlen(req), &cmd, &err), 0);
+    CHECK(err == NULL);
+    CHECK_EQ(cmd, want);
+    free(err);
+}
+
+static void
+parse_error__(const char *req, size_t len, const char *want)
+{
+    enum ctl_command cmd;
+    char *err = NULL;
+    CHECK_EQ(ctl_parse_request(req, len, &cmd, &err), EINVAL);
+    CHECK_STREQ(err, want);
+    free(err);
+}
+
+#define PARSE_ERROR(REQ, WANT) parse_error__(REQ, sizeof REQ - 1, WANT)
+
+static void
+test_parse_request(void)
+{
+    parse_ok__("{\"command\":\"show\",\"args\":[]}", CTL_SHOW);
+    parse_ok__("{\"command\":\"vifs\"}", CTL_VIFS);
+    parse_ok__(" { \"args\" : null , \"command\" : \"stats\" } \r", CTL_STATS);
+    parse_ok__("{\"command\":\"version\",\"args\":[]}\t", CTL_VERSION);
+
+    char *req = ctl_format_request(CTL_VIFS);
+    CHECK_STREQ(req, "{\"command\":\"vifs\",\"args\":[]}");
+    parse_ok__(req, CTL_VIFS);
+    free(req);
+
+    PARSE_ERROR("", "request is not JSON: incomplete value");
+    PARSE_ERROR("{\"command\":", "request is not JSON: incomplete value");
+    PARSE_ERROR("show", "request is not JSON: unexpected character");
+    PARSE_ERROR("{\"command\":\"show\"} x",
+                "request is not JSON: trailing garbage after the value");
+    PARSE_ERROR("{\"command\":\"show\"}{}",
+                "request is not JSON: trailing garbage after the value");
+    PARSE_ERROR("{\"command\":\"show\"}\0", "request is not JSON: NUL byte");
+    PARSE_ERROR("[\"show\"]", "request is not a JSON object (expected "
+                              "{\"command\": NAME, \"args\": []})");
+    PARSE_ERROR("42", "request is not a JSON object (expected {\"command\": "
+                      "NAME, \"args\": []})");
+    PARSE_ERROR("null", "request is not a JSON object (expected "
+                        "{\"command\": NAME, \"args\": []})");
+    PARSE_ERROR("{}", "request has no \"command\"");
+    PARSE_ERROR("{\"args\":[]}", "request has no \"command\"");
+    PARSE_ERROR("{\"command\":1}", "\"command\" is not a string");
+    PARSE_ERROR("{\"command\":null}", "\"command\" is not a string");
+    PARSE_ERROR("{\"command\":\"bogus\"}",
+                "unknown command \"bogus\" (expected show, vifs, stats or "
+                "version)");
+    PARSE_ERROR("{\"command\":\"SHOW\"}",
+                "unknown command \"SHOW\" (expected show, vifs, stats or "
+                "version)");
+    PARSE_ERROR("{\"command\":\"show\\u0000x\"}",
+                "unknown command \"show\\x00x\" (expected show, vifs, stats "
+                "or version)");
+    PARSE_ERROR("{\"command\":\"\\u0001\\\"\"}",
+                "unknown command \"\\x01\\\"\" (expected show, vifs, stats "
+                "or version)");
+    PARSE_ERROR("{\"command\":\"show\",\"args\":[\"x\"]}",
+                "command \"show\" takes no arguments");
+    PARSE_ERROR("{\"command\":\"show\",\"args\":{}}",
+                "\"args\" is not an array");
+    PARSE_ERROR("{\"command\":\"show\",\"args\":\"x\"}",
+                "\"args\" is not an array");
+    PARSE_ERROR("{\"command\":\"show\",\"verbose\":true}",
+                "unknown request member \"verbose\" (expected \"command\" "
+                "and \"args\")");
+
+    /* A very long command name is cut in the message. */
+    struct ofp_buf b;
+    ofp_buf_init(&b);
+    ofp_buf_put_cstr(&b, "{\"command\":\"");
+    for (int i = 0; i < 100; i++) {
+        ofp_buf_put_char(&b, 'a');
+    }
+    ofp_buf_put_cstr(&b, "\"}");
+    char *want = ofp_xasprintf("unknown command \"%.64s\"... (expected show, "
+                               "vifs, stats or version)",
+                               "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                               "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    parse_error__((const char *)b.data, b.size, want);
+    free(want);
+    ofp_buf_uninit(&b);
+
+    /* Deep nesting. */
+    ofp_buf_init(&b);
+    for (int i = 0; i < 1000; i++) {
+        ofp_buf_put_char(&b, '[');
+    }
+    parse_error__((const char *)b.data, b.size,
+                  "request is not JSON: nesting too deep");
+    ofp_buf_uninit(&b);
+
+    /* Too long. */
+    size_t len = CTL_MAX_REQUEST + 1;
+    char *big = ofp_xmalloc(len);
+    memset(big, ' ', len);
+    want = ofp_xasprintf("request too long (%zu bytes, at most %d)", len,
+                         CTL_MAX_REQUEST);
+    parse_error__(big, len, want);
+    free(want);
+    /* Exactly the maximum is fine. */
+    static const char show[] = "{\"command\":\"show\"}";
+    memcpy(big, show, sizeof show - 1);
+    enum ctl_command cmd;
+    char *err = NULL;
+    CHECK_EQ(ctl_parse_request(big, CTL_MAX_REQUEST, &cmd, &err), 0);
+    CHECK(err == NULL);
+    free(big);
+}
+
+static char *
+to_json__(enum ctl_command cmd, const struct vg_status *st)
+{
+    struct json_object *j = ctl_status_to_json(cmd, st);
+    char *s = ofp_xstrdup(json_object_to_json_string_ext(
+        j, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(j);
+    return s;
+}
+
+static void
+test_to_json(void)
+{
+    struct vg_status st;
+    char *s;
+
+    memset(&st, 0, sizeof st);
+    s = to_json__(CTL_SHOW, &st);
+    CHECK_STREQ(s, "{\"version\":\"" PACKAGE_VERSION "\",\"uptime\":0.000,"
+                   "\"ovsdb_connected\":false,\"bridges\":[]}");
+    free(s);
+    s = to_json__(CTL_VIFS, &st);
+    CHECK_STREQ(s, "[]");
+    free(s);
+    s = to_json__(CTL_VERSION, &st);
+    CHECK_STREQ(s, "{\"version\":\"" PACKAGE_VERSION "\"}");
+    free(s);
+
+    fake_status__(NULL, &st);
+    s = to_json__(CTL_SHOW, &st);
+    CHECK_STREQ(s, "{\"version\":\"" PACKAGE_VERSION "\",\"uptime\":3723.250,"
+                   "\"ovsdb_connected\":true,\"bridges\":["
+                   "{\"name\":\"xenbr0\",\"dpid\":\"fedcba9876543210\","
+                   "\"connected\":true,\"fail_mode\":\"secure\","
+                   "\"fail_secure\":true,\"trusted\":1,\"guests\":"
+                   "{\"pending\":0,\"protected\":2,\"error\":1}},"
+                   "{\"name\":\"xenbr1\",\"dpid\":\"000000000000002a\","
+                   "\"connected\":false,\"fail_mode\":\"\","
+                   "\"fail_secure\":false,\"trusted\":0,\"guests\":"
+                   "{\"pending\":0,\"protected\":0,\"error\":0}}]}");
+    free(s);
+
+    s = to_json__(CTL_VIFS, &st);
+    CHECK_STREQ(s, "[{\"bridge\":\"xenbr0\",\"name\":\"vif1.0\",\"ofport\":5,"
+                   "\"mac\":\"02:00:00:00:00:01\",\"mode\":\"locked\","
+                   "\"ipv4\":[\"10.0.0.1\",\"10.0.1.0/24\"],"
+                   "\"ipv6\":[\"2001:db8::1\"],\"state\":\"protected\","
+                   "\"reason\":null,\"source\":\"ovsdb\"},"
+                   "{\"bridge\":\"xenbr0\",\"name\":\"vif2.0\",\"ofport\":6,"
+                   "\"mac\":null,\"mode\":\"locked\",\"ipv4\":[],"
+                   "\"ipv6\":[],\"state\":\"error\",\"reason\":"
+                   "\"vifguard-ipv4: \\\"10.0.0.300\\\": not an IPv4 "
+                   "address\",\"source\":\"ovsdb\"},"
+                   "{\"bridge\":\"xenbr0\",\"name\":\"tap3.0\",\"ofport\":-1,"
+                   "\"mac\":null,\"mode\":null,\"ipv4\":[],\"ipv6\":[],"
+                   "\"state\":\"pending\",\"reason\":null,\"source\":null}]");
+    free(s);
+
+    s = to_json__(CTL_STATS, &st);
+    CHECK_STREQ(s, "{\"uptime\":3723.250,\"ovsdb_connected\":true,"
+                   "\"ovsdb_updates\":17,\"ofp_connections\":2,"
+                   "\"flow_mods_sent\":10000000000,\"bundles_committed\":4,"
+                   "\"bundles_failed\":1,\"ofp_errors\":3,"
+                   "\"loop_iterations\":99,\"plug_latency\":{\"count\":100,"
+                   "\"sum\":2.250000,\"max\":1.500000,\"p50\":0.000002,"
+                   "\"p99\":0.002048,\"buckets\":[50,0,0,0,0,0,0,0,0,0,49,0,"
+                   "0,0,0,0,0,0,0,0,1,0,0,0]}}");
+    free(s);
+    vg_status_destroy(&st);
+}
+
+static void
+test_execute(void)
+{
+    static const char show[] = "{\"command\":\"show\",\"args\":[]}";
+    static const char stats[] = "{\"command\":\"stats\"}";
+    static const char version[] = "{\"command\":\"version\"}";
+    int calls = 0;
+    char *resp;
+
+    resp = ctl_execute(show, sizeof show - 1, fake_status__, &calls);
+    CHECK_EQ(calls, 1);
+    CHECK(!strncmp(resp, "{\"ok\":true,\"result\":{\"version\":", 31));
+    CHECK(strstr(resp, "\"dpid\":\"fedcba9876543210\"") != NULL);
+    CHECK(!strchr(resp, '\n'));
+    free(resp);
+
+    resp = ctl_execute(stats, sizeof stats - 1, fake_status__, &calls);
+    CHECK_EQ(calls, 2);
+    CHECK(strstr(resp, "\"log\":{\"errors\":") != NULL);
+    free(resp);
+
+    resp = ctl_execute(version, sizeof version - 1, fake_status__, &calls);
+    CHECK_EQ(calls, 2); /* No status needed. */
+    CHECK_STREQ(resp, "{\"ok\":true,\"result\":{\"version\":\"" PACKAGE_VERSION
+                      "\"}}");
+    free(resp);
+
+    resp = ctl_execute(show, sizeof show - 1, NULL, NULL);
+    CHECK(!strncmp(resp, "{\"ok\":true,", 11));
+    free(resp);
+
+    resp = ctl_execute("show", 4, fake_status__, &calls);
+    CHECK_STREQ(resp, "{\"ok\":false,\"error\":\"request is not JSON: "
+                      "unexpected character\"}");
+    free(resp);
+    resp = ctl_execute("{\"command\":\"x/y\"}", 17, fake_status__, &calls);
+    CHECK_STREQ(resp, "{\"ok\":false,\"error\":\"unknown command \\\"x/y\\\" "
+                      "(expected show, vifs, stats or version)\"}");
+    free(resp);
+    CHECK_EQ(calls, 2);
+}
+
+/* Converts 'st' to JSON for 'cmd' and back. */
+static void
+round_trip__(enum ctl_command cmd, const struct vg_status *st,
+             struct vg_status *out)
+{
+    struct json_object *j = ctl_status_to_json(cmd, st);
+    char *err = NULL;
+    memset(out, 0, sizeof *out);
+    CHECK_EQ(ctl_status_from_json(cmd, j, out, &err), 0);
+    CHECK(err == NULL);
+    free(err);
+    json_object_put(j);
+}
+
+static void
+test_from_json(void)
+{
+    struct vg_status st, back;
+
+    memset(&st, 0, sizeof st);
+    fake_status__(NULL, &st);
+
+    round_trip__(CTL_SHOW, &st, &back);
+    CHECK_EQ(back.n_bridges, 2);
+    CHECK_STREQ(back.bridges[0].name, "xenbr0");
+    CHECK(back.bridges[0].dpid == UINT64_C(0xfedcba9876543210));
+    CHECK(back.bridges[0].connected);
+    CHECK_STREQ(back.bridges[0].fail_mode, "secure");
+    CHECK(back.bridges[0].fail_secure);
+    CHECK_EQ(back.bridges[0].n_trusted, 1);
+    CHECK_EQ(back.bridges[0].n_guests[VG_PORT_PROTECTED], 2);
+    CHECK_EQ(back.bridges[0].n_guests[VG_PORT_ERROR], 1);
+    CHECK_EQ(back.bridges[1].dpid, 0x2a);
+    CHECK(!back.bridges[1].fail_secure);
+    CHECK(back.stats.uptime == 3723.25);
+    CHECK(back.stats.ovsdb_connected);
+    vg_status_destroy(&back);
+
+    round_trip__(CTL_VIFS, &st, &back);
+    CHECK_EQ(back.n_vifs, 3);
+    for (size_t i = 0; i < 3 && i < back.n_vifs; i++) {
+        const struct vg_vif_status *a = &st.vifs[i], *b = &back.vifs[i];
+        CHECK_STREQ(b->name, a->name);
+        CHECK_STREQ(b->bridge, a->bridge);
+        CHECK_EQ(b->ofport, a->ofport);
+        CHECK((a->mac == NULL) == (b->mac == NULL));
+        CHECK((a->reason == NULL) == (b->reason == NULL));
+        CHECK_EQ(b->state, a->state);
+        CHECK_EQ(b->n_ipv4, a->n_ipv4);
+        CHECK_EQ(b->n_ipv6, a->n_ipv6);
+    }
+    CHECK_STREQ(back.vifs[0].ipv4[1], "10.0.1.0/24");
+    CHECK_STREQ(back.vifs[0].ipv6[0], "2001:db8::1");
+    CHECK_STREQ(back.vifs[1].reason, st.vifs[1].reason);
+    vg_status_destroy(&back);
+
+    round_trip__(CTL_STATS, &st, &back);
+    CHECK(back.stats.flow_mods_sent == UINT64_C(10000000000));
+    CHECK_EQ(back.stats.bundles_failed, 1);
+    CHECK_EQ(back.stats.lat_count, 100);
+    CHECK_EQ(back.stats.lat_buckets[10], 49);
+    CHECK(back.stats.lat_max == 1.5);
+    CHECK_EQ(back.stats.loop_iterations, 99);
+    CHECK(ctl_latency_percentile(&back.stats, .99) ==
+          ctl_latency_percentile(&st.stats, .99));
+    vg_status_destroy(&back);
+
+    round_trip__(CTL_VERSION, &st, &back);
+    vg_status_destroy(&back);
+    vg_status_destroy(&st);
+
+    /* Wrong types. */
+    static const struct {
+        enum ctl_command cmd;
+        const char *json;
+        const char *err;
+    } bad[] = {
+        { CTL_SHOW, "[]", "show: result is not an object" },
+        { CTL_STATS, "1", "stats: result is not an object" },
+        { CTL_VIFS, "{}", "vifs: not an array" },
+        { CTL_VIFS, "[{\"name\":5}]", "vifs: \"name\" has the wrong type" },
+        { CTL_VIFS, "[{\"ipv4\":[1]}]", "vifs: \"ipv4\" holds a non-string" },
+        { CTL_VIFS, "[{\"ipv4\":\"x\"}]",
+          "vifs: \"ipv4\" has the wrong type" },
+        { CTL_SHOW, "{\"bridges\":{}}",
+          "show: \"bridges\" has the wrong type" },
+        { CTL_SHOW, "{\"bridges\":[{\"connected\":\"yes\"}]}",
+          "show: \"connected\" has the wrong type" },
+        { CTL_STATS, "{\"uptime\":\"long\"}",
+          "stats: \"uptime\" has the wrong type" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct json_object *j = json_tokener_parse(bad[i].json);
+        char *err = NULL;
+        memset(&back, 0, sizeof back);
+        CHECK_EQ(ctl_status_from_json(bad[i].cmd, j, &back, &err), EINVAL);
+        CHECK_STREQ(err, bad[i].err);
+        free(err);
+        vg_status_destroy(&back);
+        json_object_put(j);
+    }
+
+    /* Missing members and nulls are zeros; other entries are skipped. */
+    struct json_object *j = json_tokener_parse(
+        "[{\"name\":\"vif1.0\",\"mac\":null,\"state\":\"weird\"},3]");
+    char *err = NULL;
+    memset(&back, 0, sizeof back);
+    CHECK_EQ(ctl_status_from_json(CTL_VIFS, j, &back, &err), 0);
+    CHECK_EQ(back.n_vifs, 1);
+    CHECK(back.vifs[0].mac == NULL && back.vifs[0].bridge == NULL);
+    CHECK_EQ(back.vifs[0].state, VG_PORT_PENDING);
+    vg_status_destroy(&back);
+    json_object_put(j);
+}
+
+static void
+test_percentiles(void)
+{
+    struct vg_stats s;
+
+    memset(&s, 0, sizeof s);
+    CHECK(ctl_latency_percentile(&s, .5) == 0);
+
+    s.lat_buckets[3] = 10; /* [8, 16) us */
+    s.lat_max = 12e-6;
+    CHECK(ctl_latency_percentile(&s, .5) == 12e-6); /* Capped at max. */
+    s.lat_max = 0;
+    CHECK(ctl_latency_percentile(&s, .5) == 16e-6); /* No max known. */
+
+    memset(&s, 0, sizeof s);
+    s.lat_buckets[0] = 50;
+    s.lat_buckets[10] = 49;
+    s.lat_buckets[20] = 1;
+    s.lat_max = 1.5;
+    CHECK(ctl_latency_percentile(&s, .5) == 2e-6);
+    CHECK(ctl_latency_percentile(&s, .51) == 2048e-6);
+    CHECK(ctl_latency_percentile(&s, .99) == 2048e-6);
+    CHECK(ctl_latency_percentile(&s, .995) == 1.5);
+    CHECK(ctl_latency_percentile(&s, 1) == 1.5);
+    CHECK(ctl_latency_percentile(&s, 7) == 1.5);
+    CHECK(ctl_latency_percentile(&s, 0) == 0);
+
+    /* The open-ended last bucket reports the maximum. */
+    memset(&s, 0, sizeof s);
+    s.lat_buckets[VG_LAT_BUCKETS - 1] = 1;
+    s.lat_max = 3600;
+    CHECK(ctl_latency_percentile(&s, .5) == 3600);
+}
+
+int
+main(void)
+{
+    test_state_names();
+    test_parse_request();
+    test_to_json();
+    test_execute();
+    test_from_json();
+    test_percentiles();
+    return check_summary();
+}
