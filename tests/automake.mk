@@ -137,3 +137,10 @@ endif
 # h11's block: packaging (deb, rpm, the installed service) and
 # vifguard-attach (tests/test_packaging.py, tests/test_attach.py).
 EXTRA_DIST += tests/test_packaging.py tests/test_attach.py
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-policy
+tests_fuzz_fuzz_policy_SOURCES = tests/fuzz/fuzz-policy.c
+tests_fuzz_fuzz_policy_LDADD = $(VG_LDADD)
+tests_fuzz_fuzz_policy_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+endif
+EXTRA_DIST += tests/fuzz/corpus/fuzz-policy

@@ -132,18 +132,29 @@ class OvsSandbox:
         d = self.dir
         run(["ovsdb-tool", "create", os.path.join(d, "conf.db"), SCHEMA],
             env=self.env)
-        run(["ovsdb-server", os.path.join(d, "conf.db"),
-             "--remote=punix:" + self.db_sock,
-             "--pidfile=" + os.path.join(d, "ovsdb-server.pid"),
-             "--unixctl=" + os.path.join(d, "ovsdb-server.ctl"),
-             "--log-file=" + os.path.join(d, "ovsdb-server.log"),
-             "--detach", "--no-chdir"], env=self.env)
+        self.start_ovsdb()
         self.started = True
         run(["ip", "netns", "add", self.netns])
         self.host_run(["ip", "link", "set", "lo", "up"])
         self.vsctl("--no-wait", "init")
         self.start_vswitchd()
         return self
+
+    def start_ovsdb(self):
+        """Starts ovsdb-server (again) on the sandbox's database."""
+        d = self.dir
+        run(["ovsdb-server", os.path.join(d, "conf.db"),
+             "--remote=punix:" + self.db_sock,
+             "--pidfile=" + os.path.join(d, "ovsdb-server.pid"),
+             "--unixctl=" + os.path.join(d, "ovsdb-server.ctl"),
+             "--log-file=" + os.path.join(d, "ovsdb-server.log"),
+             "--detach", "--no-chdir"], env=self.env)
+
+    def restart_ovsdb(self):
+        """Stops ovsdb-server and starts it again: its clients (ovs-vswitchd,
+        vifguardd) lose their connection and must reconnect."""
+        self._stop_daemon("ovsdb-server")
+        self.start_ovsdb()
 
     def start_vswitchd(self):
         """Starts ovs-vswitchd (again) and waits until it has read the
@@ -301,7 +312,7 @@ class OvsSandbox:
             self.vsctl("--timeout=120", *args[1:])
         return names
 
-    def ofport(self, iface, timeout=10):
+    def ofport(self, iface, timeout=30):
         """Waits for and returns the OpenFlow port number of 'iface'."""
         deadline = time.monotonic() + timeout
         while True:

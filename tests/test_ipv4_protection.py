@@ -79,12 +79,14 @@ def lan(ovs, build_dirs):
                  "--pid-file=" + os.path.join(sb.dir, "dnsmasq.pid"),
                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     lan.leases = leases
-    vg.start()
-    vg.attach(br)
-    vg.wait_state(lan.guest_ports())
-    yield lan
-    problems = vg.log_problems(getattr(lan, "log_allow", ()))
-    vg.stop()
+    try:
+        vg.start()
+        vg.attach(br)
+        vg.wait_state(lan.guest_ports())
+        yield lan
+        problems = vg.log_problems(getattr(lan, "log_allow", ()))
+    finally:
+        vg.stop()
     assert not problems, "unexpected ERR/WARN in vifguardd log:\n" + \
         "\n".join(problems)
 
@@ -460,3 +462,93 @@ def test_fail_mode_not_secure_is_reported(lan):
         time.sleep(0.05)
     show = lan.vg.ctl_run("show").stdout
     assert "WARNING" in show and br2 in show
+
+
+@pytest.mark.ovs_log_allow(r"vif99\.0", r"nonexistent")
+def test_failed_ofport_touches_nothing(lan):
+    """An interface whose ofport is -1 gets no install and no delete."""
+    sb, br = lan.sb, lan.br
+
+    def flow_set():
+        return set(flow_durations(lan))
+
+    before = flow_set()
+    sb.vsctl("add-port", br, "vif99.0", "--", "set", "interface", "vif99.0",
+             "type=nonexistent", "external_ids:attached-mac=02:00:00:00:00:99",
+             "external_ids:vifguard-ipv4=10.0.0.99")
+    deadline = time.monotonic() + 10
+    while sb.vsctl("get", "interface", "vif99.0", "ofport").strip() != "-1":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    vifs = lan.vg.wait_state(["vif99.0"], "pending")
+    assert "ofport" in vifs["vif99.0"]["reason"]
+    time.sleep(0.5)
+    assert flow_set() == before
+    assert "0x76670200ffffffff" not in lan.flows()
+    assert "in_port=-1" not in lan.flows()
+    sb.vsctl("del-port", br, "vif99.0")
+    lan.vg.wait_gone(["vif99.0"])
+    assert flow_set() == before
+    assert lan.ns["g1"].ping(IP["router"])
+
+
+@pytest.mark.ovs_log_allow(r"db\.sock: (receive error|connection dropped)")
+def test_ovsdb_server_restart(lan):
+    """Protection stays while ovsdb-server is down; after it comes back the
+    daemon reconnects by itself and applies changes again."""
+    lan.log_allow = [r"ovsdb"]
+    sb, g1, g2 = lan.sb, lan.ns["g1"], lan.ns["g2"]
+    sb.restart_ovsdb()
+    assert g1.ping(IP["router"])
+    with Capture(lan.ns["router"], "udp port 9999") as cap:
+        lan.udp("g1", "router", "SPOOFED", src_ip=IP["g2"])
+        lan.udp("g1", "router", "CONTROL")
+        text = cap.stop().text()
+    assert "CONTROL" in text and "SPOOFED" not in text
+    # A change made after the restart takes effect.
+    sb.vsctl("set", "interface", g2.port,
+             "external_ids:vifguard-mode=disabled")
+    deadline = time.monotonic() + 20
+    while lan.vg.vifs()[g2.port]["mode"] != "disabled":
+        assert time.monotonic() < deadline, lan.vg.log_tail()
+        time.sleep(0.1)
+    lan.vg.wait_state([g2.port])
+    assert not g2.ping(IP["router"], count=2, timeout=1)
+    assert lan.vg.stats()["ovsdb_connected"]
+
+
+def test_misbehaving_openflow_peer(lan):
+    """Garbage on the OpenFlow socket is logged and dropped; the daemon and
+    every port's protection carry on."""
+    import socket
+    lan.log_allow = [r"ofconn"]
+    junk = [
+        b"\x04",                                    # short, then EOF
+        b"\x04\x00\x00\x04\x00\x00\x00\x01",        # length below 8
+        b"\x04\x00\xff\xff\x00\x00\x00\x01" + b"\0" * 100,  # truncated
+        bytes(range(256)) * 40,                     # noise
+        b"\x04\x0e\x00\x08\x00\x00\x00\x07",        # FLOW_MOD before HELLO
+    ]
+    for payload in junk:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.connect(lan.vg.ofp_sock)
+        s.sendall(payload)
+        s.close()
+    # An OpenFlow 1.0-only switch gets HELLO, then HELLO_FAILED, then EOF.
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(5)
+    s.connect(lan.vg.ofp_sock)
+    s.sendall(b"\x01\x00\x00\x08\x00\x00\x00\x09")
+    got = b""
+    while True:
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        got += chunk
+    s.close()
+    assert got[:2] == b"\x04\x00"               # Our HELLO.
+    err = got[got[2] << 8 | got[3]:]
+    assert err[1] == 1 and err[8:12] == b"\x00\x00\x00\x00", got.hex()
+    assert lan.vg.proc.poll() is None
+    lan.vg.wait_state(lan.guest_ports())
+    assert lan.ns["g1"].ping(IP["router"])

@@ -217,7 +217,8 @@ def test_rpm_contents(packages):
         assert p.returncode == 0, (name, p.stderr)
         assert "%systemd" not in body
     assert "systemctl enable vifguardd.service" in post
-    assert "vifguard-attach" not in post
+    code = [l for l in post.splitlines() if not l.strip().startswith("#")]
+    assert not [l for l in code if "vifguard-attach" in l]
     # On erase ($1 == 0): stop, then give the bridges back.
     assert '"$1" -eq 0' in preun
     assert preun.index("systemctl stop vifguardd.service") < \
@@ -254,13 +255,16 @@ def test_unit_file(packages):
         assert path in rw or "-" + path in rw, rw
     assert "PrivateNetwork" not in settings
     assert "PrivateDevices" not in settings  # /dev/xen/xenbus on XenServer
+    # XenServer's systemd 219 knows no syscall groups: only a deny list
+    # degrades safely there (see the unit).
+    assert all(f.startswith("~") for f in settings["SystemCallFilter"])
     caps = settings["CapabilityBoundingSet"][0].split()
-    assert caps and "CAP_SYS_ADMIN" not in caps and "CAP_NET_ADMIN" not in caps
+    assert caps and not {"CAP_SYS_ADMIN", "CAP_NET_ADMIN"} & set(caps)
     after = " ".join(settings["After"]).split()
     for unit_name in ("openvswitch-switch.service", "ovsdb-server.service",
                       "openvswitch.service"):
         assert unit_name in after
-    assert "@" not in unit.replace("$MAINPID", "").split("[Unit]")[1]
+    assert not re.search(r"@[a-z]+@", unit), "unsubstituted placeholder"
 
 
 # The installed package.
