@@ -492,7 +492,7 @@ def test_failed_ofport_touches_nothing(lan):
     assert lan.ns["g1"].ping(IP["router"])
 
 
-@pytest.mark.ovs_log_allow(r"db\.sock: (receive error|connection dropped)")
+@pytest.mark.ovs_log_allow(r"db\.sock: (receive error|send error|connection dropped)")
 def test_ovsdb_server_restart(lan):
     """Protection stays while ovsdb-server is down; after it comes back the
     daemon reconnects by itself and applies changes again."""
