@@ -19,6 +19,9 @@ vg_iface_destroy(struct vg_iface *iface)
         free(iface->type);
         free(iface->mac_in_use);
         free(iface->port_name);
+        free(iface->vlan_mode);
+        free(iface->bond_mode);
+        free(iface->bond_active_mac);
         for (size_t i = 0; i < iface->n_external_ids; i++) {
             free(iface->external_ids[i].key);
             free(iface->external_ids[i].value);

@@ -461,7 +461,12 @@ struct row {
         } br;
         struct {
             struct uuid_set ifaces;
-            int tag; /* -1: none. */
+            int tag;            /* -1: none. */
+            char *vlan_mode;    /* NULL if empty. */
+            bool trunks;        /* Non-empty trunks. */
+            char *bond_mode;    /* NULL if empty. */
+            bool lacp;          /* "active" or "passive". */
+            char *bond_active;  /* bond_active_slave, NULL if empty. */
         } port;
         struct {
             char *type;
@@ -599,9 +604,42 @@ set_port_tag__(struct row *row, struct ovsdb_datum *d)
 }
 
 static char *
-set_ignore__(struct row *row, struct ovsdb_datum *d)
+set_port_vlan_mode__(struct row *row, struct ovsdb_datum *d)
 {
-    /* Monitored and type-checked, not used in snapshots yet. */
+    free(row->u.port.vlan_mode);
+    row->u.port.vlan_mode = steal_string__(d);
+    return NULL;
+}
+
+static char *
+set_port_trunks__(struct row *row, struct ovsdb_datum *d)
+{
+    row->u.port.trunks = d && d->n;
+    return NULL;
+}
+
+static char *
+set_port_bond_mode__(struct row *row, struct ovsdb_datum *d)
+{
+    free(row->u.port.bond_mode);
+    row->u.port.bond_mode = steal_string__(d);
+    return NULL;
+}
+
+static char *
+set_port_lacp__(struct row *row, struct ovsdb_datum *d)
+{
+    char *s = steal_string__(d);
+    row->u.port.lacp = s && (!strcmp(s, "active") || !strcmp(s, "passive"));
+    free(s);
+    return NULL;
+}
+
+static char *
+set_port_bond_active__(struct row *row, struct ovsdb_datum *d)
+{
+    free(row->u.port.bond_active);
+    row->u.port.bond_active = steal_string__(d);
     return NULL;
 }
 
@@ -679,7 +717,12 @@ static const struct column port_columns[] = {
     { "name", T_(STRING), T_(VOID), 1, true, set_name__ },
     { "interfaces", T_(UUID), T_(VOID), SIZE_MAX, false, set_port_ifaces__ },
     { "tag", T_(INTEGER), T_(VOID), 1, false, set_port_tag__ },
-    { "bond_active_slave", T_(STRING), T_(VOID), 1, false, set_ignore__ },
+    { "vlan_mode", T_(STRING), T_(VOID), 1, false, set_port_vlan_mode__ },
+    { "trunks", T_(INTEGER), T_(VOID), 4096, false, set_port_trunks__ },
+    { "bond_mode", T_(STRING), T_(VOID), 1, false, set_port_bond_mode__ },
+    { "lacp", T_(STRING), T_(VOID), 1, false, set_port_lacp__ },
+    { "bond_active_slave", T_(STRING), T_(VOID), 1, false,
+      set_port_bond_active__ },
 };
 
 static const struct column iface_columns[] = {
@@ -731,6 +774,9 @@ row_free__(struct row *row)
         break;
     case T_PORT:
         uuid_set_clear__(&row->u.port.ifaces);
+        free(row->u.port.vlan_mode);
+        free(row->u.port.bond_mode);
+        free(row->u.port.bond_active);
         break;
     case T_INTERFACE:
         free(row->u.iface.type);
@@ -1019,6 +1065,15 @@ build_port__(const struct ovsdb_db *db, const struct row *port,
         iface->port_name = ofp_xstrdup(port->name);
         memcpy(iface->port_uuid, port->uuid, 37);
         iface->tag = port->u.port.tag;
+        iface->vlan_mode = ofp_xstrdup(
+            port->u.port.vlan_mode ? port->u.port.vlan_mode : "");
+        iface->trunks = port->u.port.trunks;
+        iface->bond_mode = ofp_xstrdup(
+            port->u.port.bond_mode ? port->u.port.bond_mode : "");
+        iface->lacp = port->u.port.lacp;
+        iface->bond_active_mac =
+            (port->u.port.bond_active ? ofp_xstrdup(port->u.port.bond_active)
+                                      : NULL);
         iface->n_external_ids = ir->u.iface.n_ext;
         if (ir->u.iface.n_ext) {
             iface->external_ids =

@@ -395,16 +395,29 @@ vg_policy_destroy(struct vg_policy *policy)
     }
 }
 
+/* Compares field by field: the prefix structs have padding, which memcmp()
+ * would read uninitialized. */
 bool
 vg_policy_equal(const struct vg_policy *a, const struct vg_policy *b)
 {
-    return (a->mode == b->mode && a->has_mac == b->has_mac &&
-            (!a->has_mac || !memcmp(a->mac, b->mac, 6)) &&
-            a->n_ipv4 == b->n_ipv4 && a->n_ipv6 == b->n_ipv6 &&
-            (!a->n_ipv4 ||
-             !memcmp(a->ipv4, b->ipv4, a->n_ipv4 * sizeof *a->ipv4)) &&
-            (!a->n_ipv6 ||
-             !memcmp(a->ipv6, b->ipv6, a->n_ipv6 * sizeof *a->ipv6)));
+    if (a->mode != b->mode || a->has_mac != b->has_mac
+        || (a->has_mac && memcmp(a->mac, b->mac, 6))
+        || a->n_ipv4 != b->n_ipv4 || a->n_ipv6 != b->n_ipv6) {
+        return false;
+    }
+    for (size_t i = 0; i < a->n_ipv4; i++) {
+        if (a->ipv4[i].addr != b->ipv4[i].addr
+            || a->ipv4[i].len != b->ipv4[i].len) {
+            return false;
+        }
+    }
+    for (size_t i = 0; i < a->n_ipv6; i++) {
+        if (memcmp(a->ipv6[i].addr, b->ipv6[i].addr, 16)
+            || a->ipv6[i].len != b->ipv6[i].len) {
+            return false;
+        }
+    }
+    return true;
 }
 
 /* Prefixes the message in '*errp' with 'key' and returns 'error'. */

@@ -183,12 +183,26 @@ class OvsSandbox:
         pid = _read_pid(os.path.join(self.dir, "ovs-vswitchd.pid"))
         if pid is None:
             raise SandboxError("ovs-vswitchd has no pidfile")
+        sessions = self._db_sessions()
         os.kill(pid, sig)
         deadline = time.monotonic() + 10
         while _pid_alive(pid):
             if time.monotonic() > deadline:
                 raise SandboxError("ovs-vswitchd (pid %d) did not die" % pid)
             time.sleep(0.02)
+        # Until ovsdb-server notices the dead session, it holds the dead
+        # process's database lock, and a new ovs-vswitchd would log "another
+        # ovs-vswitchd process is running".
+        while self._db_sessions() >= sessions > 0:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.02)
+
+    def _db_sessions(self):
+        """The number of sessions ovsdb-server has open."""
+        out = self.appctl("memory/show", target="ovsdb-server", check=False)
+        m = re.search(r"sessions:(\d+)", out)
+        return int(m.group(1)) if m else 0
 
     def restart_vswitchd(self, crash=True):
         """Restarts ovs-vswitchd: killed with SIGKILL if 'crash', else asked

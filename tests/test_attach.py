@@ -392,9 +392,15 @@ def test_errors_are_clear(env):
     env.run("--target=" + missing, "detach", br, check=0)
     assert env.state(br) == ([], "", "[OpenFlow13]", {})
 
-    p = env.run("--db=unix:" + os.path.join(env.sb.dir, "nodb.sock"),
-                "attach", br, check=1)
+    nodb = "--db=unix:" + os.path.join(env.sb.dir, "nodb.sock")
+    p = env.run(nodb, "attach", br, check=1)
     assert "cannot reach the Open vSwitch database" in p.stderr
+    # Listing commands fail too, instead of finding nothing to do (the
+    # package's prerm must be able to tell).
+    for args in (["detach", "--all"], ["attach", "--all-guest-bridges"],
+                 ["status"]):
+        p = env.run(nodb, *args, check=1)
+        assert "cannot read the Open vSwitch database" in p.stderr, args
 
     p = env.run("--version", check=0)
     assert p.stdout.startswith("vifguard-attach (vifguard) ")

@@ -362,6 +362,36 @@ def exec_start(unit_path):
     return argv
 
 
+def start_daemon(argv, notify, stderr_path):
+    """Starts 'argv' in the foreground as systemd would, with
+    NOTIFY_SOCKET set to 'notify' and its output in 'stderr_path'."""
+    with open(stderr_path, "w") as err:
+        return subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=err, stderr=err,
+            env=dict(os.environ, NOTIFY_SOCKET=notify.path))
+
+
+def stop_daemon(proc):
+    """SIGTERM (as "systemctl stop"), then SIGKILL after 10 s; returns the
+    exit status."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return proc.returncode
+
+
+def read_file(path):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except OSError as e:
+        return "(%s)" % e
+
+
 def test_installed_service_protects_and_purge_restores(installed, ovs):
     sb = ovs
     version = installed["version"]
@@ -377,6 +407,26 @@ def test_installed_service_protects_and_purge_restores(installed, ovs):
     problems = [l for l in (p.stdout + p.stderr).splitlines()
                 if "vifguardd" in l]
     assert p.returncode == 0 and not problems, p.stdout + p.stderr
+
+    # The shipped configuration file is valid and is the daemon's default:
+    # the installed daemon starts with it (only its sockets moved into the
+    # sandbox from the command line).
+    with open("/etc/vifguard/vifguard.conf") as f:
+        shipped = f.read()
+    assert re.search(r"^listen = punix:/var/run/openvswitch/", shipped,
+                     re.M), "ovs-vswitchd connects only inside its rundir"
+    notify = NotifySocket(os.path.join(sb.dir, "notify0.sock"))
+    err0 = os.path.join(sb.dir, "vifguardd-shipped.stderr")
+    proc = start_daemon(
+        ["/usr/sbin/vifguardd", "--ovsdb=" + sb.db,
+         "--listen=punix:" + os.path.join(sb.dir, "shipped.ofp.sock"),
+         "--ctl=" + os.path.join(sb.dir, "shipped.ctl.sock")], notify, err0)
+    try:
+        ready = notify.wait_for("READY=1", proc)
+    finally:
+        rc = stop_daemon(proc)
+        notify.close()
+    assert ready and rc == 0, "exit %s\n%s" % (rc, read_file(err0))
 
     # The installed daemon, pointed at the sandbox by the installed
     # configuration file (the conffile; dpkg --purge removes it).
@@ -403,20 +453,11 @@ def test_installed_service_protects_and_purge_restores(installed, ovs):
 
     notify = NotifySocket(os.path.join(sb.dir, "notify.sock"))
     stderr_path = os.path.join(sb.dir, "vifguardd.stderr")
-    with open(stderr_path, "w") as err:
-        proc = subprocess.Popen(
-            argv, stdin=subprocess.DEVNULL, stdout=err, stderr=err,
-            env=dict(os.environ, NOTIFY_SOCKET=notify.path))
+    proc = start_daemon(argv, notify, stderr_path)
 
     def daemon_output():
-        out = []
-        for path in (stderr_path, log_file):
-            try:
-                with open(path, errors="replace") as f:
-                    out.append("--- %s\n%s" % (path, f.read()[-6000:]))
-            except OSError:
-                pass
-        return "\n".join(out)
+        return "\n".join("--- %s\n%s" % (path, read_file(path)[-6000:])
+                         for path in (stderr_path, log_file))
 
     try:
         assert notify.wait_for("READY=1", proc), (
@@ -475,13 +516,7 @@ def test_installed_service_protects_and_purge_restores(installed, ovs):
                 ["/usr/share/man/man8/%s.gz" % m for m in MAN_PAGES]:
             assert not os.path.lexists(path), "%s left behind" % path
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop_daemon(proc)
         notify.drain()
         notify.close()
 
@@ -489,3 +524,42 @@ def test_installed_service_protects_and_purge_restores(installed, ovs):
     assert proc.returncode == 0, daemon_output()
     assert any("STOPPING=1" in m.split("\n") for m in notify.messages), \
         notify.messages
+
+
+def test_bash_completion(build_dirs):
+    """The completion file works in plain bash (no bash-completion helpers
+    needed): commands and options of both programs."""
+    path = os.path.join(build_dirs["srcdir"], "etc",
+                        "vifguard.bash-completion")
+    script = r'''
+source "$1"
+t() {
+    local fn=$1; shift
+    COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+    COMP_LINE="${COMP_WORDS[*]}"; COMPREPLY=()
+    $fn
+    echo "${COMPREPLY[*]}"
+}
+t _vifguard_ctl vifguard-ctl ""
+t _vifguard_ctl vifguard-ctl s
+t _vifguard_ctl vifguard-ctl --format = j
+t _vifguard_ctl vifguard-ctl show ""
+t _vifguard_attach vifguard-attach ""
+t _vifguard_attach vifguard-attach attach --all-g
+t _vifguard_attach vifguard-attach detach --a
+complete -p vifguard-ctl vifguard-attach
+'''
+    p = subprocess.run(["bash", "-c", script, "bash", path],
+                       capture_output=True, text=True, timeout=30)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines() == [
+        "show vifs stats version",
+        "show stats",
+        "json",
+        "",
+        "attach detach status",
+        "--all-guest-bridges",
+        "--all",
+        "complete -F _vifguard_ctl vifguard-ctl",
+        "complete -F _vifguard_attach vifguard-attach",
+    ], p.stdout

@@ -75,13 +75,13 @@ def test_sandbox_cleans_up(request):
     with ovs_sandbox.OvsSandbox() as sb:
         br = sb.add_bridge()
         ns = sb.add_netns(br, "c", "02:00:00:00:02:0c", ["10.99.2.1/24"])
-        d, nsname, port = sb.dir, ns.ns, ns.port
+        d, nsname, port, swns = sb.dir, ns.ns, ns.port, sb.netns
         pids = [int(open(os.path.join(d, n + ".pid")).read())
                 for n in ("ovsdb-server", "ovs-vswitchd")]
     assert not os.path.exists(d)
     netns = subprocess.run(["ip", "netns", "list"], capture_output=True,
                            text=True).stdout
-    assert nsname not in netns
+    assert nsname not in netns and swns not in netns
     links = subprocess.run(["ip", "-o", "link"], capture_output=True,
                            text=True).stdout
     assert port not in links and br not in links
