@@ -19,20 +19,20 @@ struct vg_kv {
 };
 
 struct vg_iface {
-    char uuid[37];        /* OVSDB Interface row UUID. */
-    char *name;           /* Interface.name, e.g. "vif5.0". */
-    char *type;           /* Interface.type: "", "internal", "patch"... */
-    int64_t ofport;       /* Interface.ofport; <= 0 when unassigned/failed. */
-    char *mac_in_use;     /* Interface.mac_in_use, or NULL. */
-    char *port_name;      /* Name of the Port row holding it. */
-    char port_uuid[37];   /* UUID of that Port row. */
-    int tag;                /* Port.tag (access VLAN), or -1 if none. */
-    char *vlan_mode;        /* Port.vlan_mode, "" if unset. */
-    bool trunks;            /* Port.trunks is non-empty. */
-    size_t n_port_ifaces;   /* Interfaces in that Port (> 1: a bond). */
-    char *bond_mode;        /* Port.bond_mode, "" if unset. */
-    bool lacp;              /* Port.lacp is "active" or "passive". */
-    char *bond_active_mac;  /* Port.bond_active_slave (a MAC), or NULL. */
+    char uuid[37];         /* OVSDB Interface row UUID. */
+    char *name;            /* Interface.name, e.g. "vif5.0". */
+    char *type;            /* Interface.type: "", "internal", "patch"... */
+    int64_t ofport;        /* Interface.ofport; <= 0 when unassigned/failed. */
+    char *mac_in_use;      /* Interface.mac_in_use, or NULL. */
+    char *port_name;       /* Name of the Port row holding it. */
+    char port_uuid[37];    /* UUID of that Port row. */
+    int tag;               /* Port.tag (access VLAN), or -1 if none. */
+    char *vlan_mode;       /* Port.vlan_mode, "" if unset. */
+    bool trunks;           /* Port.trunks is non-empty. */
+    size_t n_port_ifaces;  /* Interfaces in that Port (> 1: a bond). */
+    char *bond_mode;       /* Port.bond_mode, "" if unset. */
+    bool lacp;             /* Port.lacp is "active" or "passive". */
+    char *bond_active_mac; /* Port.bond_active_slave (a MAC), or NULL. */
     struct vg_kv *external_ids; /* Interface.external_ids, sorted by key. */
     size_t n_external_ids;
 };

@@ -461,12 +461,12 @@ struct row {
         } br;
         struct {
             struct uuid_set ifaces;
-            int tag;            /* -1: none. */
-            char *vlan_mode;    /* NULL if empty. */
-            bool trunks;        /* Non-empty trunks. */
-            char *bond_mode;    /* NULL if empty. */
-            bool lacp;          /* "active" or "passive". */
-            char *bond_active;  /* bond_active_slave, NULL if empty. */
+            int tag;           /* -1: none. */
+            char *vlan_mode;   /* NULL if empty. */
+            bool trunks;       /* Non-empty trunks. */
+            char *bond_mode;   /* NULL if empty. */
+            bool lacp;         /* "active" or "passive". */
+            char *bond_active; /* bond_active_slave, NULL if empty. */
         } port;
         struct {
             char *type;
@@ -1065,11 +1065,11 @@ build_port__(const struct ovsdb_db *db, const struct row *port,
         iface->port_name = ofp_xstrdup(port->name);
         memcpy(iface->port_uuid, port->uuid, 37);
         iface->tag = port->u.port.tag;
-        iface->vlan_mode = ofp_xstrdup(
-            port->u.port.vlan_mode ? port->u.port.vlan_mode : "");
+        iface->vlan_mode =
+            ofp_xstrdup(port->u.port.vlan_mode ? port->u.port.vlan_mode : "");
         iface->trunks = port->u.port.trunks;
-        iface->bond_mode = ofp_xstrdup(
-            port->u.port.bond_mode ? port->u.port.bond_mode : "");
+        iface->bond_mode =
+            ofp_xstrdup(port->u.port.bond_mode ? port->u.port.bond_mode : "");
         iface->lacp = port->u.port.lacp;
         iface->bond_active_mac =
             (port->u.port.bond_active ? ofp_xstrdup(port->u.port.bond_active)

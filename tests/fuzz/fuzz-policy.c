@@ -37,7 +37,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             char *s = ofp_xmalloc(i - start + 1);
             memcpy(s, data + start, i - start);
             s[i - start] = '\0';
-            kv[n].key = (char *) keys[n];
+            kv[n].key = (char *)keys[n];
             kv[n].value = s;
             n++;
             start = i + 1;
@@ -66,12 +66,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             struct ofp_flow_mod fm;
 
             ofp_buf_init(&b);
-            if (ofp_flow_mod_encode(&g.flows[i], 1, &b)
-                || ofp_flow_mod_decode(b.data, b.size, &fm)) {
+            if (ofp_flow_mod_encode(&g.flows[i], 1, &b) ||
+                ofp_flow_mod_decode(b.data, b.size, &fm)) {
                 abort();
             }
-            wire += vg_flow_hash(fm.table_id, fm.priority, &fm.match,
-                                 &fm.insts);
+            wire +=
+                vg_flow_hash(fm.table_id, fm.priority, &fm.match, &fm.insts);
             ofp_flow_mod_uninit(&fm);
             ofp_buf_uninit(&b);
         }
