@@ -118,9 +118,9 @@ ofp_buf_reserve(struct ofp_buf *b, size_t n)
     b->data = b->base + head;
 }
 
-/* Appends 'n' uninitialized bytes to 'b' and returns a pointer to them. */
+/* The slow path of ofp_buf_put_uninit(): grows 'b' first. */
 void *
-ofp_buf_put_uninit(struct ofp_buf *b, size_t n)
+ofp_buf_put_uninit__(struct ofp_buf *b, size_t n)
 {
     ofp_buf_reserve(b, n);
     void *p = b->data + b->size;

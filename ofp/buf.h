@@ -32,7 +32,20 @@ void ofp_buf_clear(struct ofp_buf *);
 void ofp_buf_use_const(struct ofp_buf *, const void *, size_t);
 void ofp_buf_reserve(struct ofp_buf *, size_t);
 
-void *ofp_buf_put_uninit(struct ofp_buf *, size_t);
+void *ofp_buf_put_uninit__(struct ofp_buf *, size_t);
+
+/* Appends 'n' uninitialized bytes to owned buffer 'b' and returns a pointer
+ * to them.  Inline for the common case where they fit already. */
+static inline void *
+ofp_buf_put_uninit(struct ofp_buf *b, size_t n)
+{
+    if (b->base && b->size + n < b->allocated - (size_t) (b->data - b->base)) {
+        void *p = b->data + b->size;
+        b->size += n;
+        return p;
+    }
+    return ofp_buf_put_uninit__(b, n);
+}
 void *ofp_buf_put_zeros(struct ofp_buf *, size_t);
 void *ofp_buf_put(struct ofp_buf *, const void *, size_t);
 void ofp_buf_put_u8(struct ofp_buf *, uint8_t);

@@ -203,6 +203,29 @@ ofp_field_by_name(const char *name)
 const struct ofp_field_info *
 ofp_field_by_oxm(uint16_t oxm_class, uint8_t oxm_field)
 {
+    /* OpenFlow basic field number -> 1 + enum ofp_field_id (0: unknown).
+     * The decoder's hot path; test-match checks it against fields__. */
+    static const uint8_t basic__[34] = {
+        [0] = 1 + OFPF_IN_PORT,          [2] = 1 + OFPF_METADATA,
+        [3] = 1 + OFPF_ETH_DST,          [4] = 1 + OFPF_ETH_SRC,
+        [5] = 1 + OFPF_ETH_TYPE,         [6] = 1 + OFPF_VLAN_VID,
+        [7] = 1 + OFPF_VLAN_PCP,         [10] = 1 + OFPF_IP_PROTO,
+        [11] = 1 + OFPF_IPV4_SRC,        [12] = 1 + OFPF_IPV4_DST,
+        [13] = 1 + OFPF_TCP_SRC,         [14] = 1 + OFPF_TCP_DST,
+        [15] = 1 + OFPF_UDP_SRC,         [16] = 1 + OFPF_UDP_DST,
+        [19] = 1 + OFPF_ICMPV4_TYPE,     [20] = 1 + OFPF_ICMPV4_CODE,
+        [21] = 1 + OFPF_ARP_OP,          [22] = 1 + OFPF_ARP_SPA,
+        [23] = 1 + OFPF_ARP_TPA,         [24] = 1 + OFPF_ARP_SHA,
+        [25] = 1 + OFPF_ARP_THA,         [26] = 1 + OFPF_IPV6_SRC,
+        [27] = 1 + OFPF_IPV6_DST,        [29] = 1 + OFPF_ICMPV6_TYPE,
+        [30] = 1 + OFPF_ICMPV6_CODE,     [31] = 1 + OFPF_IPV6_ND_TARGET,
+        [32] = 1 + OFPF_IPV6_ND_SLL,     [33] = 1 + OFPF_IPV6_ND_TLL,
+    };
+    if (oxm_class == OFPXMC_OPENFLOW_BASIC) {
+        return (oxm_field < sizeof basic__ && basic__[oxm_field]
+                    ? &fields__[basic__[oxm_field] - 1]
+                    : NULL);
+    }
     for (int i = 0; i < OFPF_N_FIELDS; i++) {
         if (fields__[i].oxm_class == oxm_class &&
             fields__[i].oxm_field == oxm_field) {
@@ -526,28 +549,34 @@ check_field__(const struct ofp_field_info *f, const uint8_t *value,
 
 /* Checks 'match' against the rules of the OpenFlow 1.3 spec (see the
  * header).  Returns 0 or an ofperr. */
-int
-ofp_match_validate(const struct ofp_match *match)
+/* Returns OFPBMC_BAD_PREREQ if a field of 'match' lacks its prerequisite,
+ * else 0. */
+static int
+check_prereqs__(const struct ofp_match *match)
 {
-    for (int i = 0; i < OFPF_N_FIELDS; i++) {
-        const struct ofp_field_info *f = &fields__[i];
-        if (match->present & field_bit__(i)) {
-            bool masked = (match->masked & field_bit__(i)) != 0;
-            int error =
-                check_field__(f, &match->values[f->offset],
-                              masked ? &match->masks[f->offset] : NULL);
-            if (error) {
-                return error;
-            }
-        }
-    }
-    for (int i = 0; i < OFPF_N_FIELDS; i++) {
-        if (match->present & field_bit__(i) &&
-            !prereq_ok__(match, fields__[i].prereq)) {
+    for (uint64_t bits = match->present; bits; bits &= bits - 1) {
+        if (!prereq_ok__(match, fields__[__builtin_ctzll(bits)].prereq)) {
             return OFPERR_OFPBMC_BAD_PREREQ;
         }
     }
     return 0;
+}
+
+int
+ofp_match_validate(const struct ofp_match *match)
+{
+    /* Values and masks of every field first, then prerequisites, so that a
+     * bad value is reported as such even when a prerequisite is missing. */
+    for (uint64_t bits = match->present; bits; bits &= bits - 1) {
+        const struct ofp_field_info *f = &fields__[__builtin_ctzll(bits)];
+        bool masked = (match->masked & (bits & -bits)) != 0;
+        int error = check_field__(f, &match->values[f->offset],
+                                  masked ? &match->masks[f->offset] : NULL);
+        if (error) {
+            return error;
+        }
+    }
+    return check_prereqs__(match);
 }
 
 /* Appends field 'f' as one OXM TLV. */
@@ -576,13 +605,11 @@ ofp_match_encode(const struct ofp_match *match, struct ofp_buf *b)
     size_t start = b->size;
     ofp_buf_put_be16(b, OFPMT_OXM);
     ofp_buf_put_be16(b, 0);
-    for (int i = 0; i < OFPF_N_FIELDS; i++) {
-        const struct ofp_field_info *f = &fields__[i];
-        if (match->present & field_bit__(i)) {
-            bool masked = (match->masked & field_bit__(i)) != 0;
-            put_tlv__(b, f, &match->values[f->offset],
-                      masked ? &match->masks[f->offset] : NULL);
-        }
+    for (uint64_t bits = match->present; bits; bits &= bits - 1) {
+        const struct ofp_field_info *f = &fields__[__builtin_ctzll(bits)];
+        bool masked = (match->masked & (bits & -bits)) != 0;
+        put_tlv__(b, f, &match->values[f->offset],
+                  masked ? &match->masks[f->offset] : NULL);
     }
     ofp_set_be16(b->data + start + 2, (uint16_t)(b->size - start));
     ofp_buf_pad_to(b, start, 8);
@@ -640,7 +667,8 @@ ofp_match_decode(struct ofp_buf *b, struct ofp_match *match)
         }
     }
 
-    int error = ofp_match_validate(match);
+    /* ofp_oxm_pull() checked every value and mask already. */
+    int error = check_prereqs__(match);
     if (error) {
         return error;
     }

@@ -827,6 +827,7 @@ test_monitor_params(void)
                    "\"Bridge\":{\"columns\":[\"name\",\"datapath_id\","
                    "\"fail_mode\",\"controller\",\"ports\"]},"
                    "\"Port\":{\"columns\":[\"name\",\"interfaces\",\"tag\","
+                   "\"vlan_mode\",\"trunks\",\"bond_mode\",\"lacp\","
                    "\"bond_active_slave\"]},"
                    "\"Interface\":{\"columns\":[\"name\",\"type\",\"ofport\","
                    "\"external_ids\",\"mac_in_use\"]},"
