@@ -16,6 +16,7 @@ src_libvifguard_a_SOURCES += \
 	src/status.h \
 	src/policy.c src/policy.h \
 	src/flows.c src/flows.h \
+	src/deliver.c src/deliver.h \
 	src/ofconn.c src/ofconn.h \
 	src/engine.c src/engine.h
 
@@ -39,3 +40,7 @@ bin_PROGRAMS += vifguard-ctl
 vifguard_ctl_SOURCES = src/vifguard-ctl.c
 vifguard_ctl_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 vifguard_ctl_LDADD = $(VG_LDADD)
+
+# h12's block: NO_FLOOD through short OpenFlow 1.0 sessions.
+src_libvifguard_a_SOURCES += \
+	src/noflood.c src/noflood.h

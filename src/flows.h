@@ -21,7 +21,10 @@ struct vg_policy;
 
 enum vg_cookie_kind {
     VG_COOKIE_BRIDGE = 0x01, /* The static pipeline of a bridge. */
-    VG_COOKIE_PORT = 0x02,   /* Everything specific to one ofport. */
+    VG_COOKIE_PORT = 0x02,   /* Ingress of one ofport. */
+    VG_COOKIE_VLAN = 0x03,   /* Fan-out to the locked guests of one VLAN. */
+    VG_COOKIE_MAC = 0x04,    /* Delivery to one guest MAC (id: its lowest
+                              * ofport). */
 };
 
 static inline uint64_t
@@ -38,11 +41,25 @@ vg_cookie_is_ours(uint64_t cookie)
 
 enum vg_table {
     VG_TABLE_CLASSIFY = 0,   /* Per-port dispatch; default drop. */
+    VG_TABLE_TRUNK = 1,      /* VLAN context of frames from trunk ports. */
     VG_TABLE_GUEST_IN = 10,  /* Locked guests' source checks. */
     VG_TABLE_GUEST_ARP = 11, /* Locked guests' ARP sender checks. */
     VG_TABLE_GUEST_ND = 12,  /* Proven IPv6 source: NS/NA checks. */
     VG_TABLE_GUEST_DAD = 13, /* DAD probes (IPv6 source ::). */
-    VG_TABLE_FORWARD = 40,   /* Forwarding (NORMAL). */
+    VG_TABLE_FORWARD = 40,   /* Forwarding: delivery to guests, NORMAL. */
+    VG_TABLE_EGRESS = 50,    /* Per-guest destination checks, output. */
+};
+
+/* Registers (docs/DESIGN.md, "Forwarding to guests"). */
+#define VG_REG_VLAN OFPF_REG(0)   /* VLAN context, VG_VLAN_CTX(V) or 0. */
+#define VG_REG_SOURCE OFPF_REG(1) /* Source class, enum vg_source. */
+#define VG_VLAN_CTX(V) (0x10000u | (V))
+
+enum vg_source {
+    VG_SOURCE_TRUSTED = 1,        /* Uplink, host, active bond member. */
+    VG_SOURCE_LOCKED = 2,         /* A locked guest (source proven). */
+    VG_SOURCE_UNLOCKED = 3,       /* An unlocked guest. */
+    VG_SOURCE_TRUSTED_UNICAST = 4 /* Inactive balance-slb bond member. */
 };
 
 struct vg_flow_group {

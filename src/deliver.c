@@ -1,0 +1,256 @@
+/* The delivery compiler.  See deliver.h and docs/DESIGN.md.
+ *
+ * Priorities in the forward table (40): 300 frames addressed to a locked or
+ * disabled guest's MAC, 250 ARP requests and Neighbor Solicitations for a
+ * locked guest's addresses, 200 the VLAN fan-out from trusted ports, 0
+ * NORMAL (bridge group).  The egress table (50) holds per-guest allows at 100
+ * and the bridge group's drop at 0.
+ *
+ * A frame that arrived tagged from a trunk still carries its 802.1Q header in
+ * the pipeline, and an explicit output sends a frame as it is, so every
+ * delivery comes in two flavours: untagged (vlan_vid=0x0000), and tagged
+ * (vlan_vid=0x1000/0x1000), which pops the tag before its outputs. */
+#include <config.h>
+#include "src/deliver.h"
+
+#include <string.h>
+
+#include "src/policy.h"
+
+enum {
+    PRIO_MAC = 300,
+    PRIO_TARGET = 250,
+    PRIO_FANOUT = 200,
+    PRIO_EGRESS = 100,
+};
+
+#define ETH_TYPE_IPV4 0x0800
+#define ETH_TYPE_ARP 0x0806
+#define ETH_TYPE_IPV6 0x86dd
+#define IP_PROTO_UDP 17
+#define IP_PROTO_ICMPV6 58
+#define ICMPV6_NS 135
+
+static const uint8_t eth_broadcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const uint8_t eth_all_nodes[6] = { 0x33, 0x33, 0, 0, 0, 1 };
+
+/* Matches untagged frames, or any tagged frame if 'tagged'. */
+static void
+match_tag__(struct ofp_match *m, bool tagged)
+{
+    if (tagged) {
+        uint8_t v[2] = { OFPVID_PRESENT >> 8, 0 };
+        ofp_match_set(m, OFPF_VLAN_VID, v, v);
+    } else {
+        ofp_match_set_u16(m, OFPF_VLAN_VID, OFPVID_NONE);
+    }
+}
+
+/* Appends to 'acts' (after a pop_vlan if 'tagged') an output to each of the
+ * 'n' ports. */
+static void
+outputs__(struct ofp_actions *acts, bool tagged, const uint32_t *ports,
+          size_t n)
+{
+    if (tagged) {
+        ofp_actions_add_pop_vlan(acts);
+    }
+    for (size_t i = 0; i < n; i++) {
+        ofp_actions_add_output(acts, ports[i], 0);
+    }
+}
+
+static void
+prefix_mask__(uint8_t len, size_t width, uint8_t *mask)
+{
+    memset(mask, 0, width);
+    for (size_t i = 0; i < len; i++) {
+        mask[i / 8] |= 0x80 >> (i % 8);
+    }
+}
+
+static void
+set_prefix4__(struct ofp_match *m, enum ofp_field_id f,
+              const struct vg_prefix4 *a)
+{
+    uint8_t v[4], mask[4];
+    ofp_set_be32(v, a->addr);
+    prefix_mask__(a->len, 4, mask);
+    if (a->len) {
+        ofp_match_set(m, f, v, a->len == 32 ? NULL : mask);
+    }
+}
+
+static void
+set_prefix6__(struct ofp_match *m, enum ofp_field_id f,
+              const struct vg_prefix6 *a)
+{
+    uint8_t mask[16];
+    prefix_mask__(a->len, 16, mask);
+    if (a->len) {
+        ofp_match_set(m, f, a->addr, a->len == 128 ? NULL : mask);
+    }
+}
+
+/* The guest's IPv6 addresses: its list plus its EUI-64 link-local address.
+ * Returns the count; 'v' must hold VG_POLICY_MAX_ADDRS + 1 entries. */
+static size_t
+ipv6_addrs__(const struct vg_policy *p, struct vg_prefix6 *v)
+{
+    size_t n = 0;
+    vg_ipv6_eui64_link_local(p->mac, &v[n++]);
+    for (size_t i = 0; i < p->n_ipv6; i++) {
+        if (memcmp(&p->ipv6[i].addr, &v[0].addr, 16) ||
+            p->ipv6[i].len != v[0].len) {
+            v[n++] = p->ipv6[i];
+        }
+    }
+    return n;
+}
+
+/* Adds an egress allow: 'reg0' = the guest's VLAN context, its MAC, and
+ * whatever the caller adds to the returned flow's match. */
+static struct ofp_flow_mod *
+add_egress__(const struct vg_delivery *d, struct vg_flow_group *g)
+{
+    struct ofp_flow_mod *fm =
+        vg_flow_group_add(g, VG_TABLE_EGRESS, PRIO_EGRESS);
+    ofp_match_set_u32(&fm->match, VG_REG_VLAN, VG_VLAN_CTX(d->vlan));
+    ofp_match_set(&fm->match, OFPF_ETH_DST, d->policy->mac, NULL);
+    outputs__(ofp_instructions_apply(&fm->insts), false, d->ports, d->n_ports);
+    return fm;
+}
+
+void
+vg_deliver_guest(const struct vg_delivery *d, struct vg_flow_group *g)
+{
+    const struct vg_policy *p = d->policy;
+    struct vg_prefix6 v6[VG_POLICY_MAX_ADDRS + 1];
+    size_t n6 = ipv6_addrs__(p, v6);
+    struct ofp_flow_mod *fm;
+
+    for (int tagged = 0; tagged < 2; tagged++) {
+        /* Everything addressed to its MAC, whatever the VLAN context: the
+         * egress table decides.  Never NORMAL. */
+        fm = vg_flow_group_add(g, VG_TABLE_FORWARD, PRIO_MAC);
+        ofp_match_set(&fm->match, OFPF_ETH_DST, p->mac, NULL);
+        match_tag__(&fm->match, tagged);
+        if (tagged) {
+            ofp_actions_add_pop_vlan(ofp_instructions_apply(&fm->insts));
+        }
+        ofp_instructions_goto(&fm->insts, VG_TABLE_EGRESS);
+
+        /* ARP requests for its addresses: to it alone. */
+        for (size_t i = 0; i < p->n_ipv4; i++) {
+            fm = vg_flow_group_add(g, VG_TABLE_FORWARD, PRIO_TARGET);
+            ofp_match_set_u32(&fm->match, VG_REG_VLAN, VG_VLAN_CTX(d->vlan));
+            match_tag__(&fm->match, tagged);
+            ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, ETH_TYPE_ARP);
+            ofp_match_set_u16(&fm->match, OFPF_ARP_OP, 1);
+            set_prefix4__(&fm->match, OFPF_ARP_TPA, &p->ipv4[i]);
+            outputs__(ofp_instructions_apply(&fm->insts), tagged, d->ports,
+                      d->n_ports);
+        }
+
+        /* Neighbor Solicitations (DAD probes included) for its addresses:
+         * to it alone. */
+        for (size_t i = 0; i < n6; i++) {
+            fm = vg_flow_group_add(g, VG_TABLE_FORWARD, PRIO_TARGET);
+            ofp_match_set_u32(&fm->match, VG_REG_VLAN, VG_VLAN_CTX(d->vlan));
+            match_tag__(&fm->match, tagged);
+            ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, ETH_TYPE_IPV6);
+            ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, IP_PROTO_ICMPV6);
+            ofp_match_set_u8(&fm->match, OFPF_ICMPV6_TYPE, ICMPV6_NS);
+            set_prefix6__(&fm->match, OFPF_IPV6_ND_TARGET, &v6[i]);
+            outputs__(ofp_instructions_apply(&fm->insts), tagged, d->ports,
+                      d->n_ports);
+        }
+    }
+
+    /* Egress: frames for its MAC (untagged by now) on its VLAN, to its
+     * addresses only. */
+    for (size_t i = 0; i < p->n_ipv4; i++) {
+        fm = add_egress__(d, g);
+        ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, ETH_TYPE_IPV4);
+        set_prefix4__(&fm->match, OFPF_IPV4_DST, &p->ipv4[i]);
+
+        fm = add_egress__(d, g);
+        ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, ETH_TYPE_ARP);
+        set_prefix4__(&fm->match, OFPF_ARP_TPA, &p->ipv4[i]);
+    }
+    /* DHCP server replies, before the guest has its address. */
+    fm = add_egress__(d, g);
+    ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, ETH_TYPE_IPV4);
+    ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, IP_PROTO_UDP);
+    ofp_match_set_u16(&fm->match, OFPF_UDP_SRC, 67);
+    ofp_match_set_u16(&fm->match, OFPF_UDP_DST, 68);
+    for (size_t i = 0; i < n6; i++) {
+        fm = add_egress__(d, g);
+        ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, ETH_TYPE_IPV6);
+        set_prefix6__(&fm->match, OFPF_IPV6_DST, &v6[i]);
+    }
+}
+
+void
+vg_deliver_disabled(const uint8_t mac[6], struct vg_flow_group *g)
+{
+    struct ofp_flow_mod *fm = vg_flow_group_add(g, VG_TABLE_FORWARD, PRIO_MAC);
+    ofp_match_set(&fm->match, OFPF_ETH_DST, mac, NULL);
+}
+
+void
+vg_deliver_vlan(uint16_t vlan, const uint32_t *ports, size_t n,
+                struct vg_flow_group *g)
+{
+    struct ofp_flow_mod *fm;
+
+    /* Trunk frames of this VLAN get its context. */
+    fm = vg_flow_group_add(g, VG_TABLE_TRUNK, 100);
+    if (vlan) {
+        ofp_match_set_u16(&fm->match, OFPF_VLAN_VID, OFPVID_PRESENT | vlan);
+    } else {
+        ofp_match_set_u16(&fm->match, OFPF_VLAN_VID, OFPVID_NONE);
+    }
+    uint8_t ctx[4];
+    ofp_set_be32(ctx, VG_VLAN_CTX(vlan));
+    ofp_actions_add_set_field(ofp_instructions_apply(&fm->insts), VG_REG_VLAN,
+                              ctx);
+    ofp_instructions_goto(&fm->insts, VG_TABLE_FORWARD);
+
+    /* What every locked guest needs from trusted ports: NORMAL for the
+     * rest of the network, plus an output to each guest. */
+    for (int tagged = 0; tagged < 2; tagged++) {
+        for (int kind = 0; kind < 4; kind++) {
+            fm = vg_flow_group_add(g, VG_TABLE_FORWARD, PRIO_FANOUT);
+            struct ofp_match *m = &fm->match;
+            ofp_match_set_u32(m, VG_REG_VLAN, VG_VLAN_CTX(vlan));
+            ofp_match_set_u32(m, VG_REG_SOURCE, VG_SOURCE_TRUSTED);
+            match_tag__(m, tagged);
+            switch (kind) {
+            case 0: /* ARP requests (router failover: gratuitous ARP). */
+                ofp_match_set_u16(m, OFPF_ETH_TYPE, ETH_TYPE_ARP);
+                ofp_match_set_u16(m, OFPF_ARP_OP, 1);
+                break;
+            case 1: /* Broadcast ARP replies (gratuitous ARP). */
+                ofp_match_set(m, OFPF_ETH_DST, eth_broadcast, NULL);
+                ofp_match_set_u16(m, OFPF_ETH_TYPE, ETH_TYPE_ARP);
+                ofp_match_set_u16(m, OFPF_ARP_OP, 2);
+                break;
+            case 2: /* DHCP server broadcasts. */
+                ofp_match_set(m, OFPF_ETH_DST, eth_broadcast, NULL);
+                ofp_match_set_u16(m, OFPF_ETH_TYPE, ETH_TYPE_IPV4);
+                ofp_match_set_u8(m, OFPF_IP_PROTO, IP_PROTO_UDP);
+                ofp_match_set_u16(m, OFPF_UDP_SRC, 67);
+                ofp_match_set_u16(m, OFPF_UDP_DST, 68);
+                break;
+            case 3: /* IPv6 all-nodes: RA, MLD queries. */
+                ofp_match_set(m, OFPF_ETH_DST, eth_all_nodes, NULL);
+                ofp_match_set_u16(m, OFPF_ETH_TYPE, ETH_TYPE_IPV6);
+                break;
+            }
+            struct ofp_actions *acts = ofp_instructions_apply(&fm->insts);
+            ofp_actions_add_output(acts, OFPP_NORMAL, 0);
+            outputs__(acts, tagged, ports, n);
+        }
+    }
+}
