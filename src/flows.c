@@ -211,15 +211,19 @@ vg_flows_bridge(struct vg_flow_group *g)
     /* Fail closed: whatever is not classified is dropped. */
     add_goto__(g, VG_TABLE_CLASSIFY, PRIO_DEFAULT, 0);
 
-    /* Guest ingress: a locked guest never acts as a DHCP server. */
+    /* Guest ingress: a locked guest never acts as a DHCP server or relay,
+     * whatever source port it answers from. */
     fm = add_goto__(g, VG_TABLE_GUEST_IN, PRIO_GUARD, 0);
     ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, ETH_TYPE_IPV4);
     ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, IP_PROTO_UDP);
     ofp_match_set_u16(&fm->match, OFPF_UDP_SRC, DHCP_SERVER_PORT);
+    fm = add_goto__(g, VG_TABLE_GUEST_IN, PRIO_GUARD, 0);
+    ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, ETH_TYPE_IPV4);
+    ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, IP_PROTO_UDP);
+    ofp_match_set_u16(&fm->match, OFPF_UDP_DST, DHCP_CLIENT_PORT);
 
     /* DHCP client discovery from 0.0.0.0 (its source MAC was checked). */
-    fm = add_goto__(g, VG_TABLE_GUEST_IN, PRIO_BRIDGE_ALLOW,
-                    VG_TABLE_FORWARD);
+    fm = add_goto__(g, VG_TABLE_GUEST_IN, PRIO_BRIDGE_ALLOW, VG_TABLE_FORWARD);
     ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, ETH_TYPE_IPV4);
     ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, IP_PROTO_UDP);
     ofp_match_set_u32(&fm->match, OFPF_IPV4_SRC, 0);
@@ -241,15 +245,14 @@ vg_flows_bridge(struct vg_flow_group *g)
 
     /* Forwarding. */
     fm = vg_flow_group_add(g, VG_TABLE_FORWARD, PRIO_DEFAULT);
-    ofp_actions_add_output(ofp_instructions_apply(&fm->insts), OFPP_NORMAL,
-                           0);
+    ofp_actions_add_output(ofp_instructions_apply(&fm->insts), OFPP_NORMAL, 0);
 }
 
 void
 vg_flows_trusted(uint32_t ofport, struct vg_flow_group *g)
 {
-    struct ofp_flow_mod *fm = add_goto__(g, VG_TABLE_CLASSIFY, PRIO_PORT,
-                                         VG_TABLE_FORWARD);
+    struct ofp_flow_mod *fm =
+        add_goto__(g, VG_TABLE_CLASSIFY, PRIO_PORT, VG_TABLE_FORWARD);
     ofp_match_set_u32(&fm->match, OFPF_IN_PORT, ofport);
 }
 
@@ -452,8 +455,8 @@ vg_flow_group_fingerprint(const struct vg_flow_group *g)
     uint64_t sum = 0;
     for (size_t i = 0; i < g->n; i++) {
         const struct ofp_flow_mod *fm = &g->flows[i];
-        sum += vg_flow_hash(fm->table_id, fm->priority, &fm->match,
-                            &fm->insts);
+        sum +=
+            vg_flow_hash(fm->table_id, fm->priority, &fm->match, &fm->insts);
     }
     return sum;
 }

@@ -30,7 +30,7 @@ enum vg_cookie_kind {
 static inline uint64_t
 vg_cookie(enum vg_cookie_kind kind, uint32_t ofport)
 {
-    return VG_COOKIE_MAGIC | (uint64_t) kind << 40 | ofport;
+    return VG_COOKIE_MAGIC | (uint64_t)kind << 40 | ofport;
 }
 
 static inline bool
@@ -87,7 +87,8 @@ void vg_flows_guest(uint32_t ofport, const struct vg_policy *,
 /* Order-independent fingerprint of a group: identical for the flows compiled
  * here and for the same flows read back from the switch. */
 uint64_t vg_flow_hash(uint8_t table, uint16_t priority,
-                      const struct ofp_match *, const struct ofp_instructions *);
+                      const struct ofp_match *,
+                      const struct ofp_instructions *);
 uint64_t vg_flow_group_fingerprint(const struct vg_flow_group *);
 
 #endif /* src/flows.h */

@@ -46,7 +46,8 @@ vg_parse_mode(const char *s, enum vg_mode *mode, char **errp)
         *mode = VG_MODE_DISABLED;
     } else {
         *errp = ofp_xasprintf("\"%s\": unknown mode (expected locked, "
-                              "unlocked or disabled)", s);
+                              "unlocked or disabled)",
+                              s);
         return EINVAL;
     }
     return 0;
@@ -73,16 +74,17 @@ vg_parse_mac(const char *s, uint8_t mac[6], char **errp)
         goto bad;
     }
     for (int i = 0; i < 6; i++) {
-        int hi = hexval__((unsigned char) s[3 * i]);
-        int lo = hexval__((unsigned char) s[3 * i + 1]);
+        int hi = hexval__((unsigned char)s[3 * i]);
+        int lo = hexval__((unsigned char)s[3 * i + 1]);
         if (hi < 0 || lo < 0 || (i < 5 && s[3 * i + 2] != ':')) {
             goto bad;
         }
-        mac[i] = (uint8_t) (hi << 4 | lo);
+        mac[i] = (uint8_t)(hi << 4 | lo);
     }
     if (mac[0] & 1) {
         *errp = ofp_xasprintf("\"%s\": multicast address cannot be a "
-                              "guest's MAC", s);
+                              "guest's MAC",
+                              s);
         return EINVAL;
     }
     static const uint8_t zero[6];
@@ -95,7 +97,7 @@ vg_parse_mac(const char *s, uint8_t mac[6], char **errp)
 bad:
     *errp = ofp_xasprintf("\"%.*s\": not a MAC address "
                           "(expected xx:xx:xx:xx:xx:xx)",
-                          len > TOKEN_MAX ? TOKEN_MAX : (int) len, s);
+                          len > TOKEN_MAX ? TOKEN_MAX : (int)len, s);
     return EINVAL;
 }
 
@@ -118,8 +120,8 @@ for_each_token__(const char *list, const char *(*cb)(const char *, void *),
         }
         size_t n = strcspn(p, " ,\t");
         if (n > TOKEN_MAX) {
-            *errp = ofp_xasprintf("\"%.*s...\": address too long",
-                                  TOKEN_MAX, p);
+            *errp =
+                ofp_xasprintf("\"%.*s...\": address too long", TOKEN_MAX, p);
             return EINVAL;
         }
         char token[TOKEN_MAX + 1];
@@ -153,10 +155,10 @@ split_prefix__(char *token, unsigned int max, unsigned int *len)
     }
     unsigned int v = 0;
     for (; *s; s++) {
-        if (!isdigit((unsigned char) *s)) {
+        if (!isdigit((unsigned char)*s)) {
             return "bad prefix length";
         }
-        v = v * 10 + (unsigned int) (*s - '0');
+        v = v * 10 + (unsigned int)(*s - '0');
     }
     if (v > max || (slash[1] == '0' && slash[2])) {
         return "bad prefix length";
@@ -210,7 +212,7 @@ add4__(const char *token_, void *aux)
     }
     l->v = ofp_xrealloc(l->v, (l->n + 1) * sizeof *l->v);
     l->v[l->n].addr = addr;
-    l->v[l->n].len = (uint8_t) len;
+    l->v[l->n].len = (uint8_t)len;
     l->n++;
     return NULL;
 }
@@ -222,7 +224,7 @@ cmp4__(const void *a_, const void *b_)
     if (a->addr != b->addr) {
         return a->addr < b->addr ? -1 : 1;
     }
-    return (int) a->len - (int) b->len;
+    return (int)a->len - (int)b->len;
 }
 
 /* Parses a space- or comma-separated list of IPv4 addresses and prefixes.
@@ -255,8 +257,8 @@ overlaps_link_local__(const uint8_t addr[16], unsigned int len)
 {
     /* Two prefixes overlap iff they agree on the shorter one's bits. */
     unsigned int n = len < 10 ? len : 10;
-    uint16_t first = (uint16_t) (addr[0] << 8 | addr[1]);
-    uint16_t mask = n ? (uint16_t) (0xffff << (16 - n)) : 0;
+    uint16_t first = (uint16_t)(addr[0] << 8 | addr[1]);
+    uint16_t mask = n ? (uint16_t)(0xffff << (16 - n)) : 0;
     return ((first ^ 0xfe80) & mask) == 0;
 }
 
@@ -295,7 +297,7 @@ add6__(const char *token_, void *aux)
         return "a prefix covering the unspecified address :: is not a "
                "guest's address";
     }
-    p.len = (uint8_t) len;
+    p.len = (uint8_t)len;
     for (size_t i = 0; i < l->n; i++) {
         if (!memcmp(l->v[i].addr, p.addr, 16) && l->v[i].len == p.len) {
             return NULL;
@@ -314,7 +316,7 @@ cmp6__(const void *a_, const void *b_)
 {
     const struct vg_prefix6 *a = a_, *b = b_;
     int c = memcmp(a->addr, b->addr, 16);
-    return c ? c : (int) a->len - (int) b->len;
+    return c ? c : (int)a->len - (int)b->len;
 }
 
 /* Parses a list of IPv6 addresses and prefixes, like vg_parse_ipv4_list(). */
@@ -400,20 +402,20 @@ vg_policy_destroy(struct vg_policy *policy)
 bool
 vg_policy_equal(const struct vg_policy *a, const struct vg_policy *b)
 {
-    if (a->mode != b->mode || a->has_mac != b->has_mac
-        || (a->has_mac && memcmp(a->mac, b->mac, 6))
-        || a->n_ipv4 != b->n_ipv4 || a->n_ipv6 != b->n_ipv6) {
+    if (a->mode != b->mode || a->has_mac != b->has_mac ||
+        (a->has_mac && memcmp(a->mac, b->mac, 6)) || a->n_ipv4 != b->n_ipv4 ||
+        a->n_ipv6 != b->n_ipv6) {
         return false;
     }
     for (size_t i = 0; i < a->n_ipv4; i++) {
-        if (a->ipv4[i].addr != b->ipv4[i].addr
-            || a->ipv4[i].len != b->ipv4[i].len) {
+        if (a->ipv4[i].addr != b->ipv4[i].addr ||
+            a->ipv4[i].len != b->ipv4[i].len) {
             return false;
         }
     }
     for (size_t i = 0; i < a->n_ipv6; i++) {
-        if (memcmp(a->ipv6[i].addr, b->ipv6[i].addr, 16)
-            || a->ipv6[i].len != b->ipv6[i].len) {
+        if (memcmp(a->ipv6[i].addr, b->ipv6[i].addr, 16) ||
+            a->ipv6[i].len != b->ipv6[i].len) {
             return false;
         }
     }

@@ -245,6 +245,13 @@ def test_rogue_dhcp_server(lan):
         r = g3.run("dhclient", "-1", "-sf", "/bin/true", "-lf", lease,
                    "-pf", os.path.join(lan.sb.dir, "g3.dhclient.pid"),
                    "eth0", timeout=60)
+        # A forged offer from a port other than 67.
+        sendp(g1, "Ether(src='%s', dst='%s')/IP(src='%s', dst='%s')/"
+              "UDP(sport=6767, dport=68)/BOOTP(op=2, yiaddr='10.0.0.202', "
+              "chaddr=bytes.fromhex('%s'))/DHCP(options=[('message-type', "
+              "'offer'), 'end'])"
+              % (MAC["g1"], MAC["g3"], IP["g1"], "255.255.255.255",
+                 MAC["g3"].replace(":", "")))
         # The rogue also answers a direct, forged offer.
         sendp(g1, "Ether(src='%s', dst='%s')/IP(src='%s', dst='%s')/"
               "UDP(sport=67, dport=68)/BOOTP(op=2, yiaddr='10.0.0.201', "

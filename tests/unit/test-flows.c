@@ -55,23 +55,25 @@ make_policy(struct vg_policy *p, enum vg_mode mode, const char *ipv4)
 
 /* The IPv6 flows of port 5 (MAC5) for one allowed address or prefix A,
  * in the three places where each allowed entry appears. */
-#define V6_SRC(A)                                                  \
+#define V6_SRC(A)                                                 \
     "ADD table:10 priority=100,ipv6,in_port=5,ipv6_src=" A " " P5 \
     "actions=goto_table:12"
-#define V6_NA(A)                                                         \
-    "ADD table:12 priority=100,icmp6,in_port=5,icmp_type=136,nd_target=" \
-    A ",nd_tll=" MAC5 " " P5 "actions=goto_table:40",                   \
-    "ADD table:12 priority=100,icmp6,in_port=5,icmp_type=136,nd_target=" \
-    A ",nd_tll=" NO_LLA " " P5 "actions=goto_table:40"
-#define V6_DAD(A)                                                        \
-    "ADD table:13 priority=100,icmp6,in_port=5,icmp_type=135,nd_target=" \
-    A ",nd_sll=" NO_LLA " " P5 "actions=goto_table:40"
+#define V6_NA(A)                                                           \
+    "ADD table:12 priority=100,icmp6,in_port=5,icmp_type=136,nd_target=" A \
+    ",nd_tll=" MAC5 " " P5 "actions=goto_table:40",                        \
+        "ADD table:12 "                                                    \
+        "priority=100,icmp6,in_port=5,icmp_type=136,nd_target=" A          \
+        ",nd_tll=" NO_LLA " " P5 "actions=goto_table:40"
+#define V6_DAD(A)                                                          \
+    "ADD table:13 priority=100,icmp6,in_port=5,icmp_type=135,nd_target=" A \
+    ",nd_sll=" NO_LLA " " P5 "actions=goto_table:40"
 /* NS from a proven source: SLL option absent or MAC5. */
-#define V6_NS                                                           \
-    "ADD table:12 priority=100,icmp6,in_port=5,icmp_type=135,nd_sll="   \
-    MAC5 " " P5 "actions=goto_table:40",                                \
-    "ADD table:12 priority=100,icmp6,in_port=5,icmp_type=135,nd_sll="   \
-    NO_LLA " " P5 "actions=goto_table:40"
+#define V6_NS                                                              \
+    "ADD table:12 priority=100,icmp6,in_port=5,icmp_type=135,nd_sll=" MAC5 \
+    " " P5 "actions=goto_table:40",                                        \
+        "ADD table:12 "                                                    \
+        "priority=100,icmp6,in_port=5,icmp_type=135,nd_sll=" NO_LLA " " P5 \
+        "actions=goto_table:40"
 /* MAC5's EUI-64 link-local address. */
 #define LL5 "fe80::ff:fe00:5"
 /* Every IPv6 flow of a guest whose only IPv6 address is LL5. */
@@ -83,6 +85,7 @@ test_bridge(void)
     static const char *const want[] = {
         "ADD priority=0 " BR "actions=drop",
         "ADD table:10 priority=300,udp,tp_src=67 " BR "actions=drop",
+        "ADD table:10 priority=300,udp,tp_dst=68 " BR "actions=drop",
         "ADD table:10 priority=200,udp,nw_src=0.0.0.0,nw_dst=255.255.255.255,"
         "tp_src=68,tp_dst=67 " BR "actions=goto_table:40",
         "ADD table:10 priority=100,arp,arp_op=1 " BR "actions=goto_table:11",
@@ -181,8 +184,8 @@ test_locked(void)
         "ADD priority=100,in_port=5,vlan_tci=0x0000/0x1fff,"
         "dl_src=02:00:00:00:00:05 " P5 "actions=goto_table:10",
         "ADD table:10 priority=100,ip,in_port=5 " P5 "actions=goto_table:40",
-        "ADD table:11 priority=100,arp,in_port=5,arp_sha=02:00:00:00:00:05 "
-        P5 "actions=goto_table:40",
+        "ADD table:11 priority=100,arp,in_port=5,arp_sha=02:00:00:00:00:05 " P5
+        "actions=goto_table:40",
         "ADD table:11 priority=100,arp,in_port=5,arp_spa=0.0.0.0,"
         "arp_sha=02:00:00:00:00:05 " P5 "actions=goto_table:40",
         V6_LL5_ONLY,
@@ -215,12 +218,12 @@ check_locked6(const char *ipv4, const char *ipv6, const char *const *want)
     vg_policy_destroy(&p);
 }
 
-#define CLASSIFY5                                                 \
-    "ADD priority=100,in_port=5,vlan_tci=0x0000/0x1fff,dl_src=" MAC5 \
-    " " P5 "actions=goto_table:10"
-#define ARP_PROBE5                                                     \
-    "ADD table:11 priority=100,arp,in_port=5,arp_spa=0.0.0.0,arp_sha=" \
-    MAC5 " " P5 "actions=goto_table:40"
+#define CLASSIFY5                                                           \
+    "ADD priority=100,in_port=5,vlan_tci=0x0000/0x1fff,dl_src=" MAC5 " " P5 \
+    "actions=goto_table:10"
+#define ARP_PROBE5                                                          \
+    "ADD table:11 priority=100,arp,in_port=5,arp_spa=0.0.0.0,arp_sha=" MAC5 \
+    " " P5 "actions=goto_table:40"
 
 static void
 test_locked_ipv6(void)
@@ -297,16 +300,17 @@ test_no_loose_nd(void)
     char *err = NULL;
 
     make_policy(&p, VG_MODE_LOCKED, "10.0.0.5");
-    CHECK_EQ(vg_parse_ipv6_list("2001:db8:1::/64 fe80::1 2001:db8::7",
-                                &p.ipv6, &p.n_ipv6, &err), 0);
+    CHECK_EQ(vg_parse_ipv6_list("2001:db8:1::/64 fe80::1 2001:db8::7", &p.ipv6,
+                                &p.n_ipv6, &err),
+             0);
     vg_flow_group_init(&g, vg_cookie(VG_COOKIE_PORT, 5));
     vg_flows_guest(5, &p, &g);
     size_t n_nd = 0;
     for (size_t i = 0; i < g.n; i++) {
         const struct ofp_flow_mod *fm = &g.flows[i];
         const struct ofp_match *m = &fm->match;
-        bool v6 = (ofp_match_has(m, OFPF_ETH_TYPE)
-                   && ofp_match_get_uint(m, OFPF_ETH_TYPE) == 0x86dd);
+        bool v6 = (ofp_match_has(m, OFPF_ETH_TYPE) &&
+                   ofp_match_get_uint(m, OFPF_ETH_TYPE) == 0x86dd);
 
         if (fm->table_id == VG_TABLE_GUEST_IN && v6) {
             CHECK(ofp_match_has(m, OFPF_IPV6_SRC));
@@ -316,8 +320,8 @@ test_no_loose_nd(void)
             uint64_t type = ofp_match_get_uint(m, OFPF_ICMPV6_TYPE);
             CHECK(type == 135 || type == 136);
             CHECK(type != 135 || ofp_match_has(m, OFPF_IPV6_ND_SLL));
-            CHECK(type != 136 || (ofp_match_has(m, OFPF_IPV6_ND_TARGET)
-                                  && ofp_match_has(m, OFPF_IPV6_ND_TLL)));
+            CHECK(type != 136 || (ofp_match_has(m, OFPF_IPV6_ND_TARGET) &&
+                                  ofp_match_has(m, OFPF_IPV6_ND_TLL)));
             n_nd++;
         } else if (fm->table_id == VG_TABLE_GUEST_DAD) {
             CHECK_EQ(ofp_match_get_uint(m, OFPF_ICMPV6_TYPE), 135);

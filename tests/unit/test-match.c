@@ -752,7 +752,8 @@ test_malformed_tlvs(void)
               OFPERR_OFPBMC_BAD_MASK);
     CHECK_ERR(decode_tlvs("80000a0286dd 800014013a 80003a0188 "
                           "80003f20 20010db8000000000000000000000000 "
-                          "ffffffffffffffff0000000000000000"), 0);
+                          "ffffffffffffffff0000000000000000"),
+              0);
     /* ... with value bits outside its mask. */
     CHECK_ERR(decode_tlvs("80000a0286dd 800014013a 80003a0188 "
                           "80003f20 20010db8000000000000000000000001 "

@@ -12,17 +12,17 @@
 #include "tests/unit/check.h"
 
 /* Checks that 'err' exists and contains 'needle', then frees it. */
-#define CHECK_ERR(ERR, NEEDLE) \
-    do { \
-        CHECK((ERR) != NULL); \
-        if (ERR) { \
-            if (!strstr((ERR), (NEEDLE))) { \
+#define CHECK_ERR(ERR, NEEDLE)                             \
+    do {                                                   \
+        CHECK((ERR) != NULL);                              \
+        if (ERR) {                                         \
+            if (!strstr((ERR), (NEEDLE))) {                \
                 fprintf(stderr, "  message: %s\n", (ERR)); \
-            } \
-            CHECK(strstr((ERR), (NEEDLE)) != NULL); \
-            free(ERR); \
-            (ERR) = NULL; \
-        } \
+            }                                              \
+            CHECK(strstr((ERR), (NEEDLE)) != NULL);        \
+            free(ERR);                                     \
+            (ERR) = NULL;                                  \
+        }                                                  \
     } while (0)
 
 static void
@@ -38,8 +38,8 @@ test_mode(void)
     CHECK_EQ(vg_parse_mode("disabled", &m, &err), 0);
     CHECK_EQ(m, VG_MODE_DISABLED);
     CHECK(err == NULL);
-    static const char *bad[] = { "", "Locked", "lock", "locked ",
-                                 "network_default", "yes" };
+    static const char *bad[] = { "",        "Locked",          "lock",
+                                 "locked ", "network_default", "yes" };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         CHECK(vg_parse_mode(bad[i], &m, &err) != 0);
         CHECK_ERR(err, "unknown mode");
@@ -55,10 +55,15 @@ test_mac(void)
 
     CHECK_EQ(vg_parse_mac("02:00:0a:0B:ff:01", mac, &err), 0);
     CHECK(!memcmp(mac, "\x02\x00\x0a\x0b\xff\x01", 6));
-    static const char *bad[] = { "", "02:00:00:00:00", "02:00:00:00:00:01:",
-                                 "02-00-00-00-00-01", "2:0:0:0:0:1",
-                                 "02:00:00:00:00:0g", "020000000001",
-                                 "02:00:00:00:00:001", " 02:00:00:00:00:01" };
+    static const char *bad[] = { "",
+                                 "02:00:00:00:00",
+                                 "02:00:00:00:00:01:",
+                                 "02-00-00-00-00-01",
+                                 "2:0:0:0:0:1",
+                                 "02:00:00:00:00:0g",
+                                 "020000000001",
+                                 "02:00:00:00:00:001",
+                                 " 02:00:00:00:00:01" };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         CHECK(vg_parse_mac(bad[i], mac, &err) != 0);
         CHECK_ERR(err, "not a MAC address");
@@ -86,8 +91,9 @@ test_ipv4(void)
     CHECK_EQ(n, 0);
     free(v);
 
-    CHECK_EQ(vg_parse_ipv4_list("10.0.0.6, 10.0.0.5 10.0.1.0/24,10.0.0.5",
-                                &v, &n, &err), 0);
+    CHECK_EQ(vg_parse_ipv4_list("10.0.0.6, 10.0.0.5 10.0.1.0/24,10.0.0.5", &v,
+                                &n, &err),
+             0);
     CHECK_EQ(n, 3);
     if (n == 3) {
         CHECK_STREQ(vg_prefix4_format(&v[0], buf), "10.0.0.5");
@@ -149,8 +155,9 @@ test_ipv6(void)
     char *err = NULL;
     char buf[VG_PREFIX_STRLEN];
 
-    CHECK_EQ(vg_parse_ipv6_list("2001:db8::1 fe80::1234,2001:db8:1::/64",
-                                &v, &n, &err), 0);
+    CHECK_EQ(vg_parse_ipv6_list("2001:db8::1 fe80::1234,2001:db8:1::/64", &v,
+                                &n, &err),
+             0);
     CHECK_EQ(n, 3);
     if (n == 3) {
         CHECK_STREQ(vg_prefix6_format(&v[0], buf), "2001:db8::1");
@@ -209,7 +216,8 @@ test_ipv6(void)
      * that do not reach fe80::/10, are fine. */
     CHECK_EQ(vg_parse_ipv6_list("fe80::1/128 fe80:: febf:ffff::1 fec0::/10 "
                                 "fc00::/7 ::1:0:0/96 fe80::1",
-                                &v, &n, &err), 0);
+                                &v, &n, &err),
+             0);
     CHECK(err == NULL);
     CHECK_EQ(n, 6);
     if (n == 6) {
@@ -278,9 +286,9 @@ make_iface(struct vg_iface *iface, const char *name, ...)
             break;
         }
         const char *v = va_arg(args, const char *);
-        iface->external_ids = realloc(iface->external_ids,
-                                      (iface->n_external_ids + 1)
-                                          * sizeof *iface->external_ids);
+        iface->external_ids =
+            realloc(iface->external_ids,
+                    (iface->n_external_ids + 1) * sizeof *iface->external_ids);
         iface->external_ids[iface->n_external_ids].key = strdup(k);
         iface->external_ids[iface->n_external_ids].value = strdup(v);
         iface->n_external_ids++;
