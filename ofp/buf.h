@@ -39,7 +39,7 @@ void *ofp_buf_put_uninit__(struct ofp_buf *, size_t);
 static inline void *
 ofp_buf_put_uninit(struct ofp_buf *b, size_t n)
 {
-    if (b->base && b->size + n < b->allocated - (size_t) (b->data - b->base)) {
+    if (b->base && b->size + n < b->allocated - (size_t)(b->data - b->base)) {
         void *p = b->data + b->size;
         b->size += n;
         return p;

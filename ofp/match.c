@@ -206,20 +206,20 @@ ofp_field_by_oxm(uint16_t oxm_class, uint8_t oxm_field)
     /* OpenFlow basic field number -> 1 + enum ofp_field_id (0: unknown).
      * The decoder's hot path; test-match checks it against fields__. */
     static const uint8_t basic__[34] = {
-        [0] = 1 + OFPF_IN_PORT,          [2] = 1 + OFPF_METADATA,
-        [3] = 1 + OFPF_ETH_DST,          [4] = 1 + OFPF_ETH_SRC,
-        [5] = 1 + OFPF_ETH_TYPE,         [6] = 1 + OFPF_VLAN_VID,
-        [7] = 1 + OFPF_VLAN_PCP,         [10] = 1 + OFPF_IP_PROTO,
-        [11] = 1 + OFPF_IPV4_SRC,        [12] = 1 + OFPF_IPV4_DST,
-        [13] = 1 + OFPF_TCP_SRC,         [14] = 1 + OFPF_TCP_DST,
-        [15] = 1 + OFPF_UDP_SRC,         [16] = 1 + OFPF_UDP_DST,
-        [19] = 1 + OFPF_ICMPV4_TYPE,     [20] = 1 + OFPF_ICMPV4_CODE,
-        [21] = 1 + OFPF_ARP_OP,          [22] = 1 + OFPF_ARP_SPA,
-        [23] = 1 + OFPF_ARP_TPA,         [24] = 1 + OFPF_ARP_SHA,
-        [25] = 1 + OFPF_ARP_THA,         [26] = 1 + OFPF_IPV6_SRC,
-        [27] = 1 + OFPF_IPV6_DST,        [29] = 1 + OFPF_ICMPV6_TYPE,
-        [30] = 1 + OFPF_ICMPV6_CODE,     [31] = 1 + OFPF_IPV6_ND_TARGET,
-        [32] = 1 + OFPF_IPV6_ND_SLL,     [33] = 1 + OFPF_IPV6_ND_TLL,
+        [0] = 1 + OFPF_IN_PORT,      [2] = 1 + OFPF_METADATA,
+        [3] = 1 + OFPF_ETH_DST,      [4] = 1 + OFPF_ETH_SRC,
+        [5] = 1 + OFPF_ETH_TYPE,     [6] = 1 + OFPF_VLAN_VID,
+        [7] = 1 + OFPF_VLAN_PCP,     [10] = 1 + OFPF_IP_PROTO,
+        [11] = 1 + OFPF_IPV4_SRC,    [12] = 1 + OFPF_IPV4_DST,
+        [13] = 1 + OFPF_TCP_SRC,     [14] = 1 + OFPF_TCP_DST,
+        [15] = 1 + OFPF_UDP_SRC,     [16] = 1 + OFPF_UDP_DST,
+        [19] = 1 + OFPF_ICMPV4_TYPE, [20] = 1 + OFPF_ICMPV4_CODE,
+        [21] = 1 + OFPF_ARP_OP,      [22] = 1 + OFPF_ARP_SPA,
+        [23] = 1 + OFPF_ARP_TPA,     [24] = 1 + OFPF_ARP_SHA,
+        [25] = 1 + OFPF_ARP_THA,     [26] = 1 + OFPF_IPV6_SRC,
+        [27] = 1 + OFPF_IPV6_DST,    [29] = 1 + OFPF_ICMPV6_TYPE,
+        [30] = 1 + OFPF_ICMPV6_CODE, [31] = 1 + OFPF_IPV6_ND_TARGET,
+        [32] = 1 + OFPF_IPV6_ND_SLL, [33] = 1 + OFPF_IPV6_ND_TLL,
     };
     if (oxm_class == OFPXMC_OPENFLOW_BASIC) {
         return (oxm_field < sizeof basic__ && basic__[oxm_field]
