@@ -16,3 +16,8 @@ ofp_libofp_a_SOURCES = \
 	ofp/bundle.c \
 	ofp/print.c ofp/print.h \
 	ofp/parse.c
+
+# h12's block: the OpenFlow 1.0 subset for NO_FLOOD (src/noflood.c).
+ofp_libofp_a_SOURCES += \
+	ofp/of10.c ofp/of10.h \
+	include/openflow/of10.h

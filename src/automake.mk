@@ -41,3 +41,6 @@ vifguard_ctl_SOURCES = src/vifguard-ctl.c
 vifguard_ctl_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 vifguard_ctl_LDADD = $(VG_LDADD)
 
+# h12's block: NO_FLOOD through short OpenFlow 1.0 sessions.
+src_libvifguard_a_SOURCES += \
+	src/noflood.c src/noflood.h

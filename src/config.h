@@ -22,7 +22,9 @@
 #include "src/policy.h"
 
 #define VG_CONFIG_FILE_DEFAULT "/etc/vifguard/vifguard.conf"
-#define VG_LISTEN_DEFAULT "punix:" VG_RUNDIR "/ofp.sock"
+/* ovs-vswitchd connects to a unix: controller only inside its own run
+ * directory, so the default listener lives there. */
+#define VG_LISTEN_DEFAULT "punix:/var/run/openvswitch/vifguard.ofp.sock"
 #define VG_CTL_DEFAULT VG_RUNDIR "/ctl.sock"
 #define VG_GUEST_PORTS_DEFAULT "vif*,tap*"
 

@@ -1,10 +1,13 @@
 /* The delivery compiler.  See deliver.h and docs/DESIGN.md.
  *
- * Priorities in the forward table (40): 300 frames addressed to a locked or
- * disabled guest's MAC, 250 ARP requests and Neighbor Solicitations for a
- * locked guest's addresses, 200 the VLAN fan-out from trusted ports, 0
- * NORMAL (bridge group).  The egress table (50) holds per-guest allows at 100
- * and the bridge group's drop at 0.
+ * Priorities in the forward table (40): 400 a guest's own ARP requests and
+ * Neighbor Solicitations for its own addresses (gratuitous ARP, DAD: to
+ * NORMAL; MAC group), 300 frames addressed to a locked or disabled guest's
+ * MAC (MAC group), 200 + prefix length ARP requests and solicitations for a
+ * guest's addresses from anyone else (VLAN group; the longest prefix wins),
+ * 150 the VLAN fan-out from trusted ports, 0 NORMAL (bridge group).  The
+ * egress table (50) holds per-guest allows at 100 and the bridge group's
+ * drop at 0.
  *
  * A frame that arrived tagged from a trunk still carries its 802.1Q header in
  * the pipeline, and an explicit output sends a frame as it is, so every
@@ -13,14 +16,16 @@
 #include <config.h>
 #include "src/deliver.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "src/policy.h"
 
 enum {
+    PRIO_OWN = 400,
     PRIO_MAC = 300,
-    PRIO_TARGET = 250,
-    PRIO_FANOUT = 200,
+    PRIO_TARGET = 200, /* Plus the prefix length: the longest wins. */
+    PRIO_FANOUT = 150,
     PRIO_EGRESS = 100,
 };
 
@@ -139,31 +144,29 @@ vg_deliver_guest(const struct vg_delivery *d, struct vg_flow_group *g)
             ofp_actions_add_pop_vlan(ofp_instructions_apply(&fm->insts));
         }
         ofp_instructions_goto(&fm->insts, VG_TABLE_EGRESS);
+    }
 
-        /* ARP requests for its addresses: to it alone. */
+    /* Its own announcements (gratuitous ARP, DAD probes) are for the
+     * others: they go to NORMAL, not back to itself. */
+    for (size_t k = 0; k < d->n_ports; k++) {
         for (size_t i = 0; i < p->n_ipv4; i++) {
-            fm = vg_flow_group_add(g, VG_TABLE_FORWARD, PRIO_TARGET);
-            ofp_match_set_u32(&fm->match, VG_REG_VLAN, VG_VLAN_CTX(d->vlan));
-            match_tag__(&fm->match, tagged);
+            fm = vg_flow_group_add(g, VG_TABLE_FORWARD, PRIO_OWN);
+            ofp_match_set_u32(&fm->match, OFPF_IN_PORT, d->ports[k]);
             ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, ETH_TYPE_ARP);
             ofp_match_set_u16(&fm->match, OFPF_ARP_OP, 1);
             set_prefix4__(&fm->match, OFPF_ARP_TPA, &p->ipv4[i]);
-            outputs__(ofp_instructions_apply(&fm->insts), tagged, d->ports,
-                      d->n_ports);
+            ofp_actions_add_output(ofp_instructions_apply(&fm->insts),
+                                   OFPP_NORMAL, 0);
         }
-
-        /* Neighbor Solicitations (DAD probes included) for its addresses:
-         * to it alone. */
         for (size_t i = 0; i < n6; i++) {
-            fm = vg_flow_group_add(g, VG_TABLE_FORWARD, PRIO_TARGET);
-            ofp_match_set_u32(&fm->match, VG_REG_VLAN, VG_VLAN_CTX(d->vlan));
-            match_tag__(&fm->match, tagged);
+            fm = vg_flow_group_add(g, VG_TABLE_FORWARD, PRIO_OWN);
+            ofp_match_set_u32(&fm->match, OFPF_IN_PORT, d->ports[k]);
             ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, ETH_TYPE_IPV6);
             ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, IP_PROTO_ICMPV6);
             ofp_match_set_u8(&fm->match, OFPF_ICMPV6_TYPE, ICMPV6_NS);
             set_prefix6__(&fm->match, OFPF_IPV6_ND_TARGET, &v6[i]);
-            outputs__(ofp_instructions_apply(&fm->insts), tagged, d->ports,
-                      d->n_ports);
+            ofp_actions_add_output(ofp_instructions_apply(&fm->insts),
+                                   OFPP_NORMAL, 0);
         }
     }
 
@@ -198,8 +201,72 @@ vg_deliver_disabled(const uint8_t mac[6], struct vg_flow_group *g)
     ofp_match_set(&fm->match, OFPF_ETH_DST, mac, NULL);
 }
 
+/* One ARP or NS target of one guest port, for merging. */
+struct target__ {
+    bool v6;
+    uint8_t addr[16]; /* IPv4 in the first 4 bytes, network order. */
+    uint8_t len;
+    uint32_t port;
+};
+
+static int
+target_cmp__(const void *a_, const void *b_)
+{
+    const struct target__ *a = a_, *b = b_;
+    int c = (int)a->v6 - (int)b->v6;
+    if (!c) {
+        c = memcmp(a->addr, b->addr, 16);
+    }
+    if (!c) {
+        c = (int)a->len - (int)b->len;
+    }
+    return c ? c : (a->port > b->port) - (a->port < b->port);
+}
+
+/* Adds, for the 'n' sorted 'targets' with the same address, the flows that
+ * deliver ARP requests or Neighbor Solicitations for it to their ports. */
+static void
+add_target__(uint16_t vlan, const struct target__ *t, size_t n,
+             struct vg_flow_group *g)
+{
+    uint32_t *ports = ofp_xcalloc(n, sizeof *ports);
+    for (size_t i = 0; i < n; i++) {
+        ports[i] = t[i].port;
+    }
+    /* An exact address belongs to its guest alone.  A prefix may hold
+     * addresses of hosts beyond the guests (the router's, for one), so its
+     * requests also go to NORMAL. */
+    bool prefix = t->len < (t->v6 ? 128 : 32);
+    for (int tagged = 0; tagged < 2; tagged++) {
+        struct ofp_flow_mod *fm =
+            vg_flow_group_add(g, VG_TABLE_FORWARD, PRIO_TARGET + t->len);
+        ofp_match_set_u32(&fm->match, VG_REG_VLAN, VG_VLAN_CTX(vlan));
+        match_tag__(&fm->match, tagged);
+        if (t->v6) {
+            struct vg_prefix6 a;
+            memcpy(a.addr, t->addr, 16);
+            a.len = t->len;
+            ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, ETH_TYPE_IPV6);
+            ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, IP_PROTO_ICMPV6);
+            ofp_match_set_u8(&fm->match, OFPF_ICMPV6_TYPE, ICMPV6_NS);
+            set_prefix6__(&fm->match, OFPF_IPV6_ND_TARGET, &a);
+        } else {
+            struct vg_prefix4 a = { ofp_get_be32(t->addr), t->len };
+            ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, ETH_TYPE_ARP);
+            ofp_match_set_u16(&fm->match, OFPF_ARP_OP, 1);
+            set_prefix4__(&fm->match, OFPF_ARP_TPA, &a);
+        }
+        struct ofp_actions *acts = ofp_instructions_apply(&fm->insts);
+        if (prefix) {
+            ofp_actions_add_output(acts, OFPP_NORMAL, 0);
+        }
+        outputs__(acts, tagged, ports, n);
+    }
+    free(ports);
+}
+
 void
-vg_deliver_vlan(uint16_t vlan, const uint32_t *ports, size_t n,
+vg_deliver_vlan(uint16_t vlan, const struct vg_delivery *members, size_t n,
                 struct vg_flow_group *g)
 {
     struct ofp_flow_mod *fm;
@@ -216,6 +283,54 @@ vg_deliver_vlan(uint16_t vlan, const uint32_t *ports, size_t n,
     ofp_actions_add_set_field(ofp_instructions_apply(&fm->insts), VG_REG_VLAN,
                               ctx);
     ofp_instructions_goto(&fm->insts, VG_TABLE_FORWARD);
+
+    /* ARP requests and Neighbor Solicitations (DAD probes included) for an
+     * address: to the guests allowed that address, and to no one else.  A
+     * prefix that several guests are allowed (SLAAC guests of one network)
+     * is delivered to all of them: each may own any address in it. */
+    size_t max = 0, n_ports = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct vg_policy *p = members[i].policy;
+        max += (p->n_ipv4 + p->n_ipv6 + 1) * members[i].n_ports;
+        n_ports += members[i].n_ports;
+    }
+    struct target__ *t = ofp_xcalloc(max ? max : 1, sizeof *t);
+    uint32_t *ports = ofp_xcalloc(n_ports ? n_ports : 1, sizeof *ports);
+    size_t nt = 0;
+    n_ports = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct vg_delivery *d = &members[i];
+        struct vg_prefix6 v6[VG_POLICY_MAX_ADDRS + 1];
+        size_t n6 = ipv6_addrs__(d->policy, v6);
+        for (size_t k = 0; k < d->n_ports; k++) {
+            ports[n_ports++] = d->ports[k];
+            for (size_t j = 0; j < d->policy->n_ipv4; j++) {
+                struct target__ *x = &t[nt++];
+                ofp_set_be32(x->addr, d->policy->ipv4[j].addr);
+                x->len = d->policy->ipv4[j].len;
+                x->port = d->ports[k];
+            }
+            for (size_t j = 0; j < n6; j++) {
+                struct target__ *x = &t[nt++];
+                x->v6 = true;
+                memcpy(x->addr, v6[j].addr, 16);
+                x->len = v6[j].len;
+                x->port = d->ports[k];
+            }
+        }
+    }
+    qsort(t, nt, sizeof *t, target_cmp__);
+    for (size_t i = 0; i < nt;) {
+        size_t run = 1;
+        while (i + run < nt && t[i + run].v6 == t[i].v6 &&
+               t[i + run].len == t[i].len &&
+               !memcmp(t[i + run].addr, t[i].addr, 16)) {
+            run++;
+        }
+        add_target__(vlan, &t[i], run, g);
+        i += run;
+    }
+    free(t);
 
     /* What every locked guest needs from trusted ports: NORMAL for the
      * rest of the network, plus an output to each guest. */
@@ -250,7 +365,8 @@ vg_deliver_vlan(uint16_t vlan, const uint32_t *ports, size_t n,
             }
             struct ofp_actions *acts = ofp_instructions_apply(&fm->insts);
             ofp_actions_add_output(acts, OFPP_NORMAL, 0);
-            outputs__(acts, tagged, ports, n);
+            outputs__(acts, tagged, ports, n_ports);
         }
     }
+    free(ports);
 }

@@ -4,10 +4,11 @@
  * frames reach locked guests without NORMAL (docs/DESIGN.md, "Forwarding to
  * guests: anti-sniffing"):
  *   - a MAC group per locked guest: every frame addressed to its MAC is
- *     caught in the forward table and checked in the egress table, ARP
- *     requests and Neighbor Solicitations for its addresses go to it alone;
+ *     caught in the forward table and checked in the egress table;
  *   - a VLAN group per VLAN with locked guests: the trunk classification of
- *     that VLAN and the fan-out of what guests need from trusted ports.
+ *     that VLAN, ARP requests and Neighbor Solicitations to the guests
+ *     allowed their targets (and to no one else), and the fan-out of what
+ *     guests need from trusted ports.
  * Both are flow groups like the others (flows.h), with their own cookie
  * kinds, so that the engine installs, replaces and deletes them the same
  * way. */
@@ -35,9 +36,11 @@ struct vg_delivery {
 void vg_deliver_guest(const struct vg_delivery *, struct vg_flow_group *);
 /* The MAC group of a disabled guest: its MAC receives nothing. */
 void vg_deliver_disabled(const uint8_t mac[6], struct vg_flow_group *);
-/* The VLAN group of 'vlan' (0: untagged network), whose locked guests have
- * the 'n' ports in 'ports'. */
-void vg_deliver_vlan(uint16_t vlan, const uint32_t *ports, size_t n,
-                     struct vg_flow_group *);
+/* The VLAN group of 'vlan' (0: untagged network) with its 'n' locked guests
+ * 'members': the trunk classification, the delivery of ARP requests and
+ * Neighbor Solicitations to the guests allowed their targets, and the
+ * fan-out of what every guest needs from trusted ports. */
+void vg_deliver_vlan(uint16_t vlan, const struct vg_delivery *members,
+                     size_t n, struct vg_flow_group *);
 
 #endif /* src/deliver.h */

@@ -19,10 +19,12 @@
 #include <string.h>
 
 #include "ofp/msgs.h"
+#include "src/deliver.h"
 #include "src/flows.h"
 #include "src/log.h"
 #include "src/loop.h"
 #include "src/model.h"
+#include "src/noflood.h"
 #include "src/ofconn.h"
 #include "src/status.h"
 
@@ -39,8 +41,10 @@
 
 struct eng_port {
     char *name;
+    char uuid[37];     /* OVSDB Interface row. */
     uint32_t ofp_port; /* OpenFlow port number, 0 if none valid. */
     bool guest;
+    struct vg_port_ctx ctx;  /* VLAN context and source class. */
     struct vg_policy policy; /* Guests only. */
     char *error;             /* Policy or install error, or NULL. */
     bool want;               /* Has a group to install. */
@@ -48,6 +52,33 @@ struct eng_port {
     uint64_t failed_fp;      /* A fingerprint whose install failed, or 0. */
     double changed_at;       /* When 'want_fp' last changed. */
 };
+
+/* A MAC group (a locked or disabled guest's delivery) or a VLAN group (the
+ * fan-out to one VLAN's locked guests).  See deliver.h. */
+struct eng_group {
+    uint64_t cookie;
+    uint64_t key;  /* Hash of the inputs: same key, same flows. */
+    uint64_t fp;   /* Fingerprint of the flows. */
+    bool disabled; /* MAC group of a disabled guest. */
+    size_t port;   /* MAC group: index in the bridge's ports of the
+                       * guest's first port (valid until the next update). */
+    uint16_t vlan;
+    uint32_t ports[2]; /* MAC group: the ports carrying the MAC. */
+    size_t n_ports;
+    size_t *members; /* VLAN group: its guests, as indexes into the
+                       * bridge's MAC groups. */
+    size_t n_members;
+};
+
+/* NO_FLOOD state of an OVSDB port number on a bridge (DESIGN.md). */
+enum nf_state {
+    NF_UNKNOWN,
+    NF_SET,
+    NF_CLEAR,
+    NF_FAILED, /* The switch has no such port or refused: retried when the
+                * port comes back or the bridge reconnects. */
+};
+#define NF_PORTS 65536
 
 struct installed__ {
     uint64_t cookie;
@@ -88,10 +119,20 @@ struct eng_bridge {
     struct eng_txn *txn; /* In flight, or NULL. */
     bool solo;           /* Retry failed batches one group at a time. */
     uint32_t next_bundle_id;
+    struct eng_group *macs; /* MAC groups, from the ports. */
+    size_t n_macs;
+    struct eng_group *vlans; /* VLAN groups, rebuilt by reconcile__(). */
+    size_t n_vlans;
+    uint8_t *nf;               /* NF_PORTS enum nf_state, or NULL. */
+    struct noflood *nf_op;     /* NO_FLOOD operation in flight, or NULL. */
+    char *nf_error;            /* Why NO_FLOOD failed last, or NULL. */
+    struct vg_timer *nf_retry; /* Retries a failed NO_FLOOD operation. */
+    double nf_backoff;         /* Seconds before the next retry. */
 };
 
 struct engine {
     enum vg_mode default_mode;
+    char *ovsdb_remote; /* Locates the bridges' management sockets. */
     bool (*is_guest_name)(const char *, void *);
     void *aux;
     struct eng_bridge **bridges;
@@ -102,14 +143,17 @@ struct engine {
     double started;
 };
 
+static struct vg_ratelimit rl = VG_RATELIMIT_INIT(5, 20);
+
 static void reconcile__(struct eng_bridge *);
 
 struct engine *
-engine_create(enum vg_mode default_mode,
+engine_create(enum vg_mode default_mode, const char *ovsdb_remote,
               bool (*is_guest_name)(const char *, void *), void *aux)
 {
     struct engine *e = ofp_xcalloc(1, sizeof *e);
     e->default_mode = default_mode;
+    e->ovsdb_remote = ofp_xstrdup(ovsdb_remote);
     e->is_guest_name = is_guest_name;
     e->aux = aux;
     e->started = vg_now_exact();
@@ -134,8 +178,23 @@ txn_destroy__(struct eng_txn *txn)
 }
 
 static void
+groups_destroy__(struct eng_group *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].members);
+    }
+    free(v);
+}
+
+static void
 bridge_destroy__(struct eng_bridge *br)
 {
+    noflood_cancel(br->nf_op);
+    vg_timer_destroy(br->nf_retry);
+    free(br->nf);
+    free(br->nf_error);
+    groups_destroy__(br->macs, br->n_macs);
+    groups_destroy__(br->vlans, br->n_vlans);
     for (size_t i = 0; i < br->n_ports; i++) {
         port_destroy__(&br->ports[i]);
     }
@@ -157,6 +216,7 @@ engine_destroy(struct engine *e)
         }
         free(e->bridges);
         free(e->orphans);
+        free(e->ovsdb_remote);
         free(e);
     }
 }
@@ -172,6 +232,38 @@ ofp_port_from_ovsdb__(int64_t ofport)
     return ofport > 0 && ofport < OVSDB_OFPORT_MAX ? (uint32_t)ofport : 0;
 }
 
+/* Works out where the frames of 'iface' come from (flows.h: vg_port_ctx):
+ * its access VLAN, or trunk; and for a trusted bond member, whether it is the
+ * bond's active member (DESIGN.md, "Bonds"). */
+static void
+port_ctx__(const struct vg_iface *iface, bool guest, struct vg_port_ctx *ctx)
+{
+    bool access = (iface->tag >= 0 && !iface->trunks &&
+                   (!iface->vlan_mode || !iface->vlan_mode[0] ||
+                    !strcmp(iface->vlan_mode, "access")));
+
+    ctx->vlan = access ? iface->tag : guest ? 0 : -1;
+    ctx->source = VG_SOURCE_TRUSTED;
+    if (guest || iface->n_port_ifaces < 2) {
+        return;
+    }
+    const char *mode = iface->bond_mode && iface->bond_mode[0]
+                           ? iface->bond_mode
+                           : "active-backup";
+    if (!strcmp(mode, "balance-tcp")) {
+        return; /* LACP: every member is active. */
+    }
+    bool active = (iface->bond_active_mac && iface->mac_in_use &&
+                   !strcasecmp(iface->bond_active_mac, iface->mac_in_use));
+    if (!active) {
+        /* Unknown active member: unicast only, until OVSDB says. */
+        ctx->source =
+            (!strcmp(mode, "active-backup") && iface->bond_active_mac)
+                ? VG_SOURCE_NONE
+                : VG_SOURCE_TRUSTED_UNICAST;
+    }
+}
+
 static bool
 is_guest__(const struct engine *e, const struct vg_iface *iface)
 {
@@ -185,9 +277,9 @@ static void
 compile_port__(const struct eng_port *p, struct vg_flow_group *g)
 {
     if (p->guest) {
-        vg_flows_guest(p->ofp_port, &p->policy, g);
+        vg_flows_guest(p->ofp_port, &p->policy, &p->ctx, g);
     } else {
-        vg_flows_trusted(p->ofp_port, g);
+        vg_flows_trusted(p->ofp_port, &p->ctx, g);
     }
 }
 
@@ -242,9 +334,11 @@ build_port__(struct engine *e, const struct eng_bridge *br,
 {
     memset(p, 0, sizeof *p);
     p->name = ofp_xstrdup(iface->name);
+    memcpy(p->uuid, iface->uuid, sizeof p->uuid);
     p->ofp_port = ofp_port_from_ovsdb__(iface->ofport);
     p->guest = is_guest__(e, iface);
     vg_policy_init(&p->policy);
+    port_ctx__(iface, p->guest, &p->ctx);
 
     if (p->guest) {
         char *err = NULL;
@@ -261,7 +355,8 @@ build_port__(struct engine *e, const struct eng_bridge *br,
         return;
     }
     if (old && old->want && old->ofp_port == p->ofp_port &&
-        old->guest == p->guest &&
+        old->guest == p->guest && old->ctx.vlan == p->ctx.vlan &&
+        old->ctx.source == p->ctx.source &&
         (!p->guest || vg_policy_equal(&old->policy, &p->policy))) {
         p->want_fp = old->want_fp;
         p->failed_fp = old->failed_fp;
@@ -283,6 +378,129 @@ port_cmp__(const void *a_, const void *b_)
 {
     const struct eng_port *a = a_, *b = b_;
     return strcmp(a->name, b->name);
+}
+
+/* 64-bit mixing of 'v' into 'h', for group keys. */
+static uint64_t
+mix__(uint64_t h, uint64_t v)
+{
+    h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    h *= 0xbf58476d1ce4e5b9ULL;
+    return h ^ (h >> 31);
+}
+
+/* The OVSDB port number of OpenFlow port 'ofp_port' (index into nf). */
+static uint32_t
+nf_index__(uint32_t ofp_port)
+{
+    return ofp_port == OFPP_LOCAL ? OVSDB_OFPORT_LOCAL : ofp_port;
+}
+
+static bool
+wants_noflood__(const struct eng_port *p)
+{
+    return p->guest && p->want && p->policy.mode != VG_MODE_UNLOCKED;
+}
+
+/* True if ports named 'a' and 'b' are the tapD.N and vifD.N of one HVM
+ * guest (in either order). */
+static bool
+hvm_pair__(const char *a, const char *b)
+{
+    if (!strncmp(a, "vif", 3)) {
+        const char *t = a;
+        a = b;
+        b = t;
+    }
+    return (!strncmp(a, "tap", 3) && !strncmp(b, "vif", 3) &&
+            !strcmp(a + 3, b + 3));
+}
+
+static int
+mac_order__(const void *a_, const void *b_, void *ports_)
+{
+    const struct eng_port *ports = ports_;
+    const struct eng_port *a = &ports[*(const size_t *)a_];
+    const struct eng_port *b = &ports[*(const size_t *)b_];
+    int c = memcmp(a->policy.mac, b->policy.mac, 6);
+    return c ? c : (a->ofp_port > b->ofp_port) - (a->ofp_port < b->ofp_port);
+}
+
+static uint64_t group_fp__(const struct eng_bridge *br,
+                           const struct eng_group *grp, bool mac);
+
+/* Builds the MAC groups of 'br' from its ports: one per locked or disabled
+ * guest MAC, carried by one port or by the tapD.N/vifD.N pair of an HVM
+ * guest.  Any other sharing of a MAC is a conflict that holds every port
+ * involved closed.  Fingerprints are reused from the previous groups when
+ * the inputs are the same. */
+static void
+build_macs__(struct eng_bridge *br)
+{
+    size_t *idx = ofp_xcalloc(br->n_ports ? br->n_ports : 1, sizeof *idx);
+    size_t n = 0;
+
+    for (size_t i = 0; i < br->n_ports; i++) {
+        if (wants_noflood__(&br->ports[i])) {
+            idx[n++] = i;
+        }
+    }
+    qsort_r(idx, n, sizeof *idx, mac_order__, br->ports);
+
+    struct eng_group *old = br->macs;
+    size_t n_old = br->n_macs;
+    br->macs = ofp_xcalloc(n ? n : 1, sizeof *br->macs);
+    br->n_macs = 0;
+    for (size_t i = 0; i < n;) {
+        struct eng_port *first = &br->ports[idx[i]];
+        size_t run = 1;
+        while (i + run < n && !memcmp(br->ports[idx[i + run]].policy.mac,
+                                      first->policy.mac, 6)) {
+            run++;
+        }
+        struct eng_port *second = run == 2 ? &br->ports[idx[i + 1]] : NULL;
+        if (run > 2 ||
+            (second && (!hvm_pair__(first->name, second->name) ||
+                        !vg_policy_equal(&first->policy, &second->policy)))) {
+            for (size_t k = 0; k < run; k++) {
+                struct eng_port *p = &br->ports[idx[i + k]];
+                free(p->error);
+                p->error = ofp_xasprintf(
+                    "MAC %02x:%02x:%02x:%02x:%02x:%02x "
+                    "is on %zu ports that are not one "
+                    "HVM guest's tap and vif",
+                    p->policy.mac[0], p->policy.mac[1], p->policy.mac[2],
+                    p->policy.mac[3], p->policy.mac[4], p->policy.mac[5], run);
+                p->want = false;
+            }
+            i += run;
+            continue;
+        }
+        struct eng_group *grp = &br->macs[br->n_macs++];
+        grp->cookie = vg_cookie(VG_COOKIE_MAC, first->ofp_port);
+        grp->disabled = first->policy.mode == VG_MODE_DISABLED;
+        grp->port = idx[i];
+        grp->vlan = (uint16_t)(first->ctx.vlan > 0 ? first->ctx.vlan : 0);
+        grp->n_ports = run;
+        grp->key = mix__(first->want_fp, grp->vlan);
+        for (size_t k = 0; k < run; k++) {
+            grp->ports[k] = br->ports[idx[i + k]].ofp_port;
+            grp->key = mix__(grp->key, grp->ports[k]);
+        }
+        grp->fp = 0;
+        for (size_t k = 0; k < n_old; k++) {
+            if (old[k].cookie == grp->cookie && old[k].key == grp->key) {
+                grp->fp = old[k].fp;
+                break;
+            }
+        }
+        if (!grp->fp) {
+            grp->fp = group_fp__(br, grp, true);
+        }
+        i += run;
+    }
+    groups_destroy__(old, n_old);
+    free(idx);
 }
 
 /* Replaces the ports of 'br' by those of snapshot bridge 'sb'. */
@@ -314,12 +532,29 @@ update_bridge__(struct engine *e, struct eng_bridge *br,
         }
     }
 
+    /* A port number that is gone, or now belongs to another interface, has
+     * lost its NO_FLOOD bit in ovs-vswitchd. */
+    if (br->nf) {
+        for (size_t i = 0; i < br->n_ports; i++) {
+            const struct eng_port *o = &br->ports[i];
+            bool same = false;
+            for (size_t j = 0; j < sb->n_ifaces && o->ofp_port && !same; j++) {
+                same = (ports[j].ofp_port == o->ofp_port &&
+                        !strcmp(ports[j].uuid, o->uuid));
+            }
+            if (o->ofp_port && !same) {
+                br->nf[nf_index__(o->ofp_port)] = NF_UNKNOWN;
+            }
+        }
+    }
+
     for (size_t i = 0; i < br->n_ports; i++) {
         port_destroy__(&br->ports[i]);
     }
     free(br->ports);
     br->ports = ports;
     br->n_ports = sb->n_ifaces;
+    build_macs__(br);
 
     /* Bridge.datapath_id is ephemeral in OVSDB: after an ovsdb-server
      * restart it reads 0 until ovs-vswitchd writes it again.  Keep the one
@@ -651,27 +886,227 @@ txn_replace__(struct eng_txn *txn, struct vg_flow_group *g, uint64_t fp,
     return g->n + 1;
 }
 
+/* Compiles MAC group (if 'mac') or VLAN group 'grp' of 'br' into 'g'. */
+static void
+compile_group__(const struct eng_bridge *br, const struct eng_group *grp,
+                bool mac, struct vg_flow_group *g)
+{
+    if (!mac) {
+        struct vg_delivery *d =
+            ofp_xcalloc(grp->n_members ? grp->n_members : 1, sizeof *d);
+        for (size_t i = 0; i < grp->n_members; i++) {
+            const struct eng_group *m = &br->macs[grp->members[i]];
+            d[i] = (struct vg_delivery){ &br->ports[m->port].policy, m->vlan,
+                                         m->ports, m->n_ports };
+        }
+        vg_deliver_vlan(grp->vlan, d, grp->n_members, g);
+        free(d);
+    } else if (grp->disabled) {
+        vg_deliver_disabled(br->ports[grp->port].policy.mac, g);
+    } else {
+        struct vg_delivery d = { &br->ports[grp->port].policy, grp->vlan,
+                                 grp->ports, grp->n_ports };
+        vg_deliver_guest(&d, g);
+    }
+}
+
+static uint64_t
+group_fp__(const struct eng_bridge *br, const struct eng_group *grp, bool mac)
+{
+    struct vg_flow_group g;
+    vg_flow_group_init(&g, grp->cookie);
+    compile_group__(br, grp, mac, &g);
+    uint64_t fp = vg_flow_group_fingerprint(&g);
+    vg_flow_group_destroy(&g);
+    return fp;
+}
+
+/* True if port 'p' may have its flows: a locked or disabled guest only once
+ * its NO_FLOOD bit is acknowledged. */
 static bool
-port_wanted__(const struct eng_bridge *br, uint64_t cookie)
+port_ready__(const struct eng_bridge *br, const struct eng_port *p)
+{
+    return (!wants_noflood__(p) ||
+            (br->nf && br->nf[nf_index__(p->ofp_port)] == NF_SET));
+}
+
+static bool
+mac_ready__(const struct eng_bridge *br, const struct eng_group *grp)
+{
+    for (size_t i = 0; i < grp->n_ports; i++) {
+        if (!br->nf || br->nf[nf_index__(grp->ports[i])] != NF_SET) {
+            return false;
+        }
+    }
+    return br->ports[grp->port].want;
+}
+
+static int
+u64_pair_cmp__(const void *a_, const void *b_)
+{
+    const uint64_t *a = a_, *b = b_;
+    return a[0] != b[0] ? (a[0] > b[0]) - (a[0] < b[0])
+                        : (a[1] > b[1]) - (a[1] < b[1]);
+}
+
+/* Rebuilds the VLAN groups of 'br': one per VLAN with a ready locked guest,
+ * whose members are those guests' MAC groups. */
+static void
+build_vlans__(struct eng_bridge *br)
+{
+    size_t n = 0;
+    uint64_t *pairs = ofp_xcalloc(2 * br->n_macs + 2, sizeof *pairs);
+
+    for (size_t i = 0; i < br->n_macs; i++) {
+        const struct eng_group *m = &br->macs[i];
+        if (!m->disabled && mac_ready__(br, m)) {
+            pairs[2 * n] = m->vlan;
+            pairs[2 * n + 1] = i;
+            n++;
+        }
+    }
+    qsort(pairs, n, 2 * sizeof *pairs, u64_pair_cmp__);
+
+    struct eng_group *old = br->vlans;
+    size_t n_old = br->n_vlans;
+    br->vlans = ofp_xcalloc(n ? n : 1, sizeof *br->vlans);
+    br->n_vlans = 0;
+    for (size_t i = 0; i < n;) {
+        struct eng_group *grp = &br->vlans[br->n_vlans++];
+        grp->vlan = (uint16_t)pairs[2 * i];
+        grp->cookie = vg_cookie(VG_COOKIE_VLAN, VG_VLAN_CTX(grp->vlan));
+        grp->key = grp->vlan;
+        grp->members = ofp_xcalloc(n - i, sizeof *grp->members);
+        while (i < n && pairs[2 * i] == grp->vlan) {
+            size_t m = (size_t)pairs[2 * i + 1];
+            grp->members[grp->n_members++] = m;
+            grp->key = mix__(grp->key, br->macs[m].key);
+            i++;
+        }
+        grp->fp = 0;
+        for (size_t k = 0; k < n_old; k++) {
+            if (old[k].cookie == grp->cookie && old[k].key == grp->key) {
+                grp->fp = old[k].fp;
+                break;
+            }
+        }
+        if (!grp->fp) {
+            grp->fp = group_fp__(br, grp, false);
+        }
+    }
+    groups_destroy__(old, n_old);
+    free(pairs);
+}
+
+/* A flow group the switch should hold. */
+struct want__ {
+    uint64_t cookie;
+    uint64_t fp;
+    enum { W_BRIDGE, W_PORT, W_MAC, W_VLAN } kind;
+    size_t index; /* Into the bridge's ports, macs or vlans. */
+    bool ready;   /* May be installed now (NO_FLOOD acknowledged).  A group
+                   * that is not ready is neither installed nor deleted:
+                   * what the switch holds for it stays as it is. */
+};
+
+static int
+want_cmp__(const void *a_, const void *b_)
+{
+    const struct want__ *a = a_, *b = b_;
+    return (a->cookie > b->cookie) - (a->cookie < b->cookie);
+}
+
+static void
+compile_want__(const struct eng_bridge *br, const struct want__ *w,
+               struct vg_flow_group *g)
+{
+    switch (w->kind) {
+    case W_BRIDGE:
+        vg_flows_bridge(g);
+        break;
+    case W_PORT:
+        compile_port__(&br->ports[w->index], g);
+        break;
+    case W_MAC:
+        compile_group__(br, &br->macs[w->index], true, g);
+        break;
+    case W_VLAN:
+        compile_group__(br, &br->vlans[w->index], false, g);
+        break;
+    }
+}
+
+/* True while some port of 'br' waits for its NO_FLOOD bit: the VLAN
+ * fan-outs then stay as they are, so that they neither lose a guest whose
+ * bit is merely being re-checked (after a restart) nor gain one whose bit is
+ * not set yet (a new port). */
+static bool
+nf_pending__(const struct eng_bridge *br)
 {
     for (size_t i = 0; i < br->n_ports; i++) {
         const struct eng_port *p = &br->ports[i];
-        if (p->want && vg_cookie(VG_COOKIE_PORT, p->ofp_port) == cookie) {
+        if (wants_noflood__(p) &&
+            (!br->nf || br->nf[nf_index__(p->ofp_port)] == NF_UNKNOWN)) {
             return true;
         }
     }
     return false;
 }
 
+/* Lists every group 'br' should hold, sorted by cookie, and whether each
+ * may be installed now. */
+static struct want__ *
+collect_wants__(struct eng_bridge *br, size_t *np)
+{
+    size_t max = 1 + br->n_ports + br->n_macs + br->n_vlans;
+    struct want__ *w = ofp_xcalloc(max, sizeof *w);
+    bool vlans_ready = !nf_pending__(br);
+    size_t n = 0;
+
+    w[n++] = (struct want__){ vg_cookie(VG_COOKIE_BRIDGE, 0), br->bridge_fp,
+                              W_BRIDGE, 0, true };
+    for (size_t i = 0; i < br->n_ports; i++) {
+        const struct eng_port *p = &br->ports[i];
+        if (p->want) {
+            w[n++] =
+                (struct want__){ vg_cookie(VG_COOKIE_PORT, p->ofp_port),
+                                 p->want_fp, W_PORT, i, port_ready__(br, p) };
+        }
+    }
+    for (size_t i = 0; i < br->n_macs; i++) {
+        if (br->ports[br->macs[i].port].want) {
+            w[n++] =
+                (struct want__){ br->macs[i].cookie, br->macs[i].fp, W_MAC, i,
+                                 mac_ready__(br, &br->macs[i]) };
+        }
+    }
+    for (size_t i = 0; i < br->n_vlans; i++) {
+        w[n++] = (struct want__){ br->vlans[i].cookie, br->vlans[i].fp, W_VLAN,
+                                  i, vlans_ready };
+    }
+    qsort(w, n, sizeof *w, want_cmp__);
+    *np = n;
+    return w;
+}
+
+static void nf_kick__(struct eng_bridge *);
+
 /* Sends whatever 'br' needs to make the switch match its policy, if it is
  * connected, read back and idle. */
 static void
 reconcile__(struct eng_bridge *br)
 {
-    if (!br->conn || !br->synced || br->txn) {
+    if (!br->conn || !br->synced) {
+        return;
+    }
+    nf_kick__(br);
+    if (br->txn) {
         return;
     }
 
+    build_vlans__(br);
+    size_t n_wants;
+    struct want__ *wants = collect_wants__(br, &n_wants);
     struct eng_txn *txn = ofp_xcalloc(1, sizeof *txn);
     struct ofp_buf b, scratch;
     size_t n_flows = 0;
@@ -682,51 +1117,47 @@ reconcile__(struct eng_bridge *br)
     ofp_buf_init(&b);
     ofp_buf_init(&scratch);
 
-    /* The bridge group first: nothing works without it. */
-    uint64_t cookie = vg_cookie(VG_COOKIE_BRIDGE, 0);
-    struct installed__ *in = installed_find__(br, cookie);
-    if (!in || in->fp != br->bridge_fp) {
+    for (size_t i = 0; i < n_wants; i++) {
+        const struct want__ *w = &wants[i];
+        struct installed__ *in = installed_find__(br, w->cookie);
+        if (in && in->fp == w->fp) {
+            if (w->kind == W_PORT) {
+                br->ports[w->index].changed_at = 0; /* Nothing to time. */
+            }
+            continue;
+        }
+        if (!w->ready || txn->n_groups >= limit || n_flows >= TXN_MAX_FLOWS) {
+            continue;
+        }
+        VG_DBG(SUBSYS,
+               "bridge %s: group %#" PRIx64 ": installed %#" PRIx64
+               ", wanted %#" PRIx64,
+               br->name, w->cookie, in ? in->fp : 0, w->fp);
         struct vg_flow_group g;
-        vg_flow_group_init(&g, cookie);
-        vg_flows_bridge(&g);
-        n_flows += txn_replace__(txn, &g, br->bridge_fp, &b, &scratch);
+        vg_flow_group_init(&g, w->cookie);
+        compile_want__(br, w, &g);
+        n_flows += txn_replace__(txn, &g, w->fp, &b, &scratch);
         vg_flow_group_destroy(&g);
     }
 
-    for (size_t i = 0; i < br->n_ports; i++) {
-        struct eng_port *p = &br->ports[i];
-        if (txn->n_groups >= limit || n_flows >= TXN_MAX_FLOWS) {
-            break;
-        }
-        if (!p->want) {
-            continue;
-        }
-        cookie = vg_cookie(VG_COOKIE_PORT, p->ofp_port);
-        in = installed_find__(br, cookie);
-        if (in && in->fp == p->want_fp) {
-            p->changed_at = 0; /* Already in place: nothing to time. */
-        } else {
-            struct vg_flow_group g;
-            vg_flow_group_init(&g, cookie);
-            compile_port__(p, &g);
-            n_flows += txn_replace__(txn, &g, p->want_fp, &b, &scratch);
-            vg_flow_group_destroy(&g);
-        }
-    }
-
-    /* Groups on the switch that nobody wants any more. */
+    /* Groups on the switch that nobody wants any more (VLAN groups stay
+     * while NO_FLOOD is pending: see nf_pending__()). */
+    bool vlans_frozen = nf_pending__(br);
     for (size_t i = 0; i < br->n_installed; i++) {
-        cookie = br->installed[i].cookie;
+        uint64_t cookie = br->installed[i].cookie;
+        struct want__ key = { .cookie = cookie };
+        bool vlan = (cookie >> 40 & 0xff) == VG_COOKIE_VLAN;
         if (txn->n_groups >= limit || n_flows >= TXN_MAX_FLOWS) {
             break;
         }
-        if (cookie != vg_cookie(VG_COOKIE_BRIDGE, 0) &&
-            !port_wanted__(br, cookie)) {
+        if (!bsearch(&key, wants, n_wants, sizeof *wants, want_cmp__) &&
+            !(vlan && vlans_frozen)) {
             bundle_delete_group__(txn, cookie, &b, &scratch);
             txn_add_group__(txn, cookie, 0, true);
             n_flows++;
         }
     }
+    free(wants);
 
     if (!txn->n_groups) {
         br->solo = false;
@@ -760,6 +1191,91 @@ reconcile__(struct eng_bridge *br)
     ofp_buf_uninit(&msgs);
     ofp_buf_uninit(&b);
     ofp_buf_uninit(&scratch);
+}
+
+/* NO_FLOOD (DESIGN.md, "Forwarding to guests", item 1). */
+
+static void
+nf_retry_cb__(struct vg_timer *t, void *br)
+{
+    (void)t;
+    reconcile__(br);
+}
+
+static void
+nf_done__(void *br_, int error, const struct noflood_result *res, size_t n)
+{
+    struct eng_bridge *br = br_;
+    bool op_failed = false;
+
+    br->nf_op = NULL;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t *st = &br->nf[res[i].ofport]; /* An nf_index__(). */
+        if (!res[i].error) {
+            *st = res[i].no_flood ? NF_SET : NF_CLEAR;
+        } else if (!res[i].settled) {
+            op_failed = true; /* The session failed: retry it later. */
+        } else {
+            *st = NF_FAILED;
+            vg_log_rl(&rl, SUBSYS, VG_LOG_WARN,
+                      "bridge %s: NO_FLOOD on port %" PRIu32 " failed: %s",
+                      br->name, res[i].ofport, ofp_strerror(res[i].error));
+        }
+    }
+    free(br->nf_error);
+    br->nf_error = NULL;
+    if (op_failed) {
+        br->nf_error = ofp_xasprintf("NO_FLOOD could not be set: %s",
+                                     ofp_strerror(error));
+        br->nf_backoff = br->nf_backoff ? 2 * br->nf_backoff : 1;
+        if (br->nf_backoff > 30) {
+            br->nf_backoff = 30;
+        }
+        vg_log_rl(&rl, SUBSYS, VG_LOG_WARN, "bridge %s: %s; retrying in %g s",
+                  br->name, br->nf_error, br->nf_backoff);
+        if (!br->nf_retry) {
+            br->nf_retry = vg_timer_create(nf_retry_cb__, br);
+        }
+        vg_timer_start(br->nf_retry, br->nf_backoff, 0);
+    } else {
+        br->nf_backoff = 0;
+    }
+    reconcile__(br);
+}
+
+/* Starts a NO_FLOOD operation for every port of 'br' whose bit is not known
+ * to be what it should be, unless one is in flight or waiting to retry. */
+static void
+nf_kick__(struct eng_bridge *br)
+{
+    if (br->nf_op || (br->nf_retry && vg_timer_active(br->nf_retry))) {
+        return;
+    }
+    if (!br->nf) {
+        br->nf = ofp_xcalloc(NF_PORTS, 1);
+    }
+    struct noflood_port *v = ofp_xcalloc(br->n_ports + 1, sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; i < br->n_ports; i++) {
+        const struct eng_port *p = &br->ports[i];
+        uint8_t st = p->ofp_port ? br->nf[nf_index__(p->ofp_port)] : 0;
+        if (!p->ofp_port || st == NF_FAILED) {
+            continue;
+        }
+        if (wants_noflood__(p) && st != NF_SET) {
+            v[n++] = (struct noflood_port){ nf_index__(p->ofp_port), true };
+        } else if (p->guest && p->want && !wants_noflood__(p) &&
+                   st != NF_CLEAR) {
+            v[n++] = (struct noflood_port){ nf_index__(p->ofp_port), false };
+        }
+    }
+    if (n) {
+        char *path =
+            noflood_mgmt_path(br->engine->ovsdb_remote, NULL, br->name);
+        br->nf_op = noflood_apply(path, v, n, nf_done__, br);
+        free(path);
+    }
+    free(v);
 }
 
 /* Connections. */
@@ -893,6 +1409,16 @@ conn_closed__(struct ofconn *conn, void *e_)
         free(br->installed);
         br->installed = NULL;
         br->n_installed = 0;
+        /* ovs-vswitchd may have restarted: NO_FLOOD bits are unknown. */
+        noflood_cancel(br->nf_op);
+        br->nf_op = NULL;
+        if (br->nf) {
+            memset(br->nf, NF_UNKNOWN, NF_PORTS);
+        }
+        if (br->nf_retry) {
+            vg_timer_stop(br->nf_retry);
+        }
+        br->nf_backoff = 0;
     }
 }
 
@@ -938,6 +1464,23 @@ port_state__(const struct eng_bridge *br, const struct eng_port *p,
     if (!br->conn || !br->synced) {
         *reason = "bridge not connected to vifguardd";
         return VG_PORT_PENDING;
+    }
+    if (!port_ready__(br, p)) {
+        *reason = br->nf_error ? br->nf_error : "waiting for NO_FLOOD";
+        return VG_PORT_PENDING;
+    }
+    for (size_t i = 0; i < br->n_macs; i++) {
+        const struct eng_group *m = &br->macs[i];
+        for (size_t k = 0; k < m->n_ports; k++) {
+            if (m->ports[k] == p->ofp_port) {
+                const struct installed__ *min =
+                    installed_find__(br, m->cookie);
+                if (!mac_ready__(br, m) || !min || min->fp != m->fp) {
+                    *reason = "installing delivery";
+                    return VG_PORT_PENDING;
+                }
+            }
+        }
     }
     const struct installed__ *in =
         installed_find__(br, vg_cookie(VG_COOKIE_PORT, p->ofp_port));

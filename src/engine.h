@@ -19,7 +19,9 @@ struct vg_status;
 
 /* 'is_guest_name' decides, from its name, whether an interface without
  * external_ids:attached-mac is a guest port. */
+/* 'ovsdb_remote' locates the bridges' management sockets (noflood.h). */
 struct engine *engine_create(enum vg_mode default_mode,
+                             const char *ovsdb_remote,
                              bool (*is_guest_name)(const char *, void *),
                              void *aux);
 void engine_destroy(struct engine *);

@@ -243,16 +243,50 @@ vg_flows_bridge(struct vg_flow_group *g)
     add_goto__(g, VG_TABLE_GUEST_ARP, PRIO_DEFAULT, 0);
     bridge_ipv6_nd__(g);
 
+    /* Trunk frames of a VLAN without locked guests: no VLAN context, so no
+     * delivery flow matches them; NORMAL forwards them. */
+    add_goto__(g, VG_TABLE_TRUNK, PRIO_DEFAULT, VG_TABLE_FORWARD);
+    /* Frames for a guest's MAC that failed its egress checks. */
+    add_goto__(g, VG_TABLE_EGRESS, PRIO_DEFAULT, 0);
+
     /* Forwarding. */
     fm = vg_flow_group_add(g, VG_TABLE_FORWARD, PRIO_DEFAULT);
     ofp_actions_add_output(ofp_instructions_apply(&fm->insts), OFPP_NORMAL, 0);
 }
 
-void
-vg_flows_trusted(uint32_t ofport, struct vg_flow_group *g)
+/* Makes 'fm' record, in registers, the VLAN context of 'ctx' (unless it is a
+ * trunk: table 1 does that) and source class 'source'. */
+static void
+set_ctx__(struct ofp_flow_mod *fm, const struct vg_port_ctx *ctx,
+          enum vg_source source)
 {
-    struct ofp_flow_mod *fm =
-        add_goto__(g, VG_TABLE_CLASSIFY, PRIO_PORT, VG_TABLE_FORWARD);
+    struct ofp_actions *acts = ofp_instructions_apply(&fm->insts);
+    uint8_t v[4];
+
+    if (ctx->vlan >= 0) {
+        ofp_set_be32(v, VG_VLAN_CTX((uint32_t)ctx->vlan));
+        ofp_actions_add_set_field(acts, VG_REG_VLAN, v);
+    }
+    ofp_set_be32(v, source);
+    ofp_actions_add_set_field(acts, VG_REG_SOURCE, v);
+}
+
+void
+vg_flows_trusted(uint32_t ofport, const struct vg_port_ctx *ctx,
+                 struct vg_flow_group *g)
+{
+    struct ofp_flow_mod *fm;
+
+    if (ctx->source == VG_SOURCE_NONE) {
+        /* A backup member of an active-backup bond: NORMAL would drop all
+         * it receives, so vifguard does too, before any explicit delivery
+         * could bypass that. */
+        fm = add_goto__(g, VG_TABLE_CLASSIFY, PRIO_PORT, 0);
+    } else {
+        fm = add_goto__(g, VG_TABLE_CLASSIFY, PRIO_PORT,
+                        ctx->vlan < 0 ? VG_TABLE_TRUNK : VG_TABLE_FORWARD);
+        set_ctx__(fm, ctx, ctx->source);
+    }
     ofp_match_set_u32(&fm->match, OFPF_IN_PORT, ofport);
 }
 
@@ -350,12 +384,13 @@ flows_locked_ipv6__(uint32_t ofport, const struct vg_policy *p,
 /* The flows of a locked guest: see "Table pipeline" in docs/DESIGN.md. */
 static void
 flows_locked__(uint32_t ofport, const struct vg_policy *p,
-               struct vg_flow_group *g)
+               const struct vg_port_ctx *ctx, struct vg_flow_group *g)
 {
     struct ofp_flow_mod *fm;
 
     /* Own source MAC, no VLAN tag. */
     fm = add_goto__(g, VG_TABLE_CLASSIFY, PRIO_PORT, VG_TABLE_GUEST_IN);
+    set_ctx__(fm, ctx, VG_SOURCE_LOCKED);
     ofp_match_set_u32(&fm->match, OFPF_IN_PORT, ofport);
     ofp_match_set(&fm->match, OFPF_ETH_SRC, p->mac, NULL);
     ofp_match_set_u16(&fm->match, OFPF_VLAN_VID, OFPVID_NONE);
@@ -396,16 +431,17 @@ flows_locked__(uint32_t ofport, const struct vg_policy *p,
 
 void
 vg_flows_guest(uint32_t ofport, const struct vg_policy *p,
-               struct vg_flow_group *g)
+               const struct vg_port_ctx *ctx, struct vg_flow_group *g)
 {
     struct ofp_flow_mod *fm;
 
     switch (p->mode) {
     case VG_MODE_LOCKED:
-        flows_locked__(ofport, p, g);
+        flows_locked__(ofport, p, ctx, g);
         break;
     case VG_MODE_UNLOCKED:
         fm = add_goto__(g, VG_TABLE_CLASSIFY, PRIO_PORT, VG_TABLE_FORWARD);
+        set_ctx__(fm, ctx, VG_SOURCE_UNLOCKED);
         ofp_match_set_u32(&fm->match, OFPF_IN_PORT, ofport);
         break;
     case VG_MODE_DISABLED:

@@ -56,6 +56,7 @@ enum vg_table {
 #define VG_VLAN_CTX(V) (0x10000u | (V))
 
 enum vg_source {
+    VG_SOURCE_NONE = 0,           /* Dropped (backup bond member). */
     VG_SOURCE_TRUSTED = 1,        /* Uplink, host, active bond member. */
     VG_SOURCE_LOCKED = 2,         /* A locked guest (source proven). */
     VG_SOURCE_UNLOCKED = 3,       /* An unlocked guest. */
@@ -76,13 +77,23 @@ void vg_flow_group_destroy(struct vg_flow_group *);
 struct ofp_flow_mod *vg_flow_group_add(struct vg_flow_group *, uint8_t table,
                                        uint16_t priority);
 
+/* Where a port's frames come from, for table 0. */
+struct vg_port_ctx {
+    int vlan;              /* Access VLAN (0: untagged network), or -1 for a
+                            * trunk (table 1 finds the VLAN from the tag). */
+    enum vg_source source; /* For trusted ports: VG_SOURCE_TRUSTED,
+                            * VG_SOURCE_TRUSTED_UNICAST, or VG_SOURCE_NONE
+                            * for a port whose frames are all dropped. */
+};
+
 /* The bridge group: default drops, bridge-wide guest checks, NORMAL. */
 void vg_flows_bridge(struct vg_flow_group *);
-/* A trusted port (uplink, bond, internal, patch): standard switching. */
-void vg_flows_trusted(uint32_t ofport, struct vg_flow_group *);
-/* A guest port with a valid policy. */
+/* A trusted port (uplink, bond member, internal, patch). */
+void vg_flows_trusted(uint32_t ofport, const struct vg_port_ctx *,
+                      struct vg_flow_group *);
+/* A guest port with a valid policy, on VLAN 'ctx->vlan'. */
 void vg_flows_guest(uint32_t ofport, const struct vg_policy *,
-                    struct vg_flow_group *);
+                    const struct vg_port_ctx *, struct vg_flow_group *);
 
 /* Order-independent fingerprint of a group: identical for the flows compiled
  * here and for the same flows read back from the switch. */

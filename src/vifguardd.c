@@ -115,7 +115,8 @@ daemon_start__(struct vg_daemon *d, char **errp)
     if ((error = daemon_make_dirs__(&d->cfg, errp))) {
         return error;
     }
-    d->engine = engine_create(d->cfg.default_mode, daemon_is_guest_name__, d);
+    d->engine = engine_create(d->cfg.default_mode, d->cfg.ovsdb,
+                              daemon_is_guest_name__, d);
     d->listeners = ofp_xcalloc(d->cfg.n_listen, sizeof *d->listeners);
     for (size_t i = 0; i < d->cfg.n_listen; i++) {
         error = ofconn_listen(d->cfg.listen[i], engine_ofconn_handler(),

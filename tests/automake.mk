@@ -148,3 +148,19 @@ tests_fuzz_fuzz_policy_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 endif
 EXTRA_DIST += tests/fuzz/corpus/fuzz-policy
 
+# h12's block: the OpenFlow 1.0 subset (ofp/of10.c) and NO_FLOOD
+# (src/noflood.c): unit test, the noflood-tool used by
+# tests/test_noflood.py, and a fuzz target.
+UNIT_TESTS += tests/unit/test-of10
+tests_unit_test_of10_SOURCES = tests/unit/test-of10.c tests/unit/check.h
+tests_unit_test_of10_LDADD = ofp/libofp.a
+check_PROGRAMS += tests/noflood-tool
+tests_noflood_tool_SOURCES = tests/noflood-tool.c
+tests_noflood_tool_LDADD = $(VG_LDADD)
+EXTRA_DIST += tests/test_noflood.py tests/fuzz/corpus/fuzz-of10
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-of10
+tests_fuzz_fuzz_of10_SOURCES = tests/fuzz/fuzz-of10.c
+tests_fuzz_fuzz_of10_LDADD = ofp/libofp.a
+tests_fuzz_fuzz_of10_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+endif

@@ -283,7 +283,8 @@ class OvsSandbox:
 
     # Bridges and ports.
 
-    def add_bridge(self, name=None, fail_mode=None, protocols="OpenFlow13",
+    def add_bridge(self, name=None, fail_mode=None,
+                   protocols="OpenFlow10,OpenFlow13",
                    other_config=None):
         """Creates a bridge (netdev datapath, or dummy in dummy mode) with a
         fixed datapath id; returns its name (unique per sandbox if None)."""

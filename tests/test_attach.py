@@ -406,6 +406,24 @@ def test_errors_are_clear(env):
     assert p.stdout.startswith("vifguard-attach (vifguard) ")
 
 
+def test_without_ovs_vswitchd(env):
+    """With ovs-vswitchd gone (OVSDB still up, as when OVS is half stopped
+    during an uninstall) detach still restores the database at once instead
+    of waiting for ovs-vswitchd, and attach refuses to start."""
+    br = env.bridge(ports=["vif1.0"])
+    other = env.bridge(ports=["vif2.0"])
+    env.run("attach", br, check=0)
+    env.sb.kill_vswitchd()
+    p = env.run("attach", other, check=1, timeout=30)
+    assert "%s: ovs-vswitchd does not answer" % other in p.stderr
+    p = env.run("detach", "--all", check=0, timeout=30)
+    assert "%s: detached (restored controller: none, fail_mode: unset); " \
+        "vifguard flows deleted: none (ovs-vswitchd is not running)" % br \
+        in p.stdout, p.stdout
+    assert env.state(br) == ([], "", "[OpenFlow13]", {})
+    assert env.state(other)[0] == []
+
+
 def test_script_is_posix_sh(build_dirs):
     script = attach_script(build_dirs)
     for shell in (["dash", "-n"], ["bash", "--posix", "-n"]):

@@ -50,6 +50,8 @@ class VifguardDaemon:
                "--listen=punix:" + self.ofp_sock, "--ctl=" + self.ctl_sock,
                "--log-file=" + self.log,
                "--config=/dev/null"] + self.args
+        if os.environ.get("VG_DEBUG"):
+            cmd.append("-v")  # Debug logs of every subsystem.
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)

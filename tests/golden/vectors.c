@@ -12,7 +12,9 @@
  * every OXM field of ofp/match.h exact and, where maskable, masked, every
  * action and instruction, every flow_mod command, every group type, both
  * meter band types, each multipart request and reply type and errors of
- * several types.
+ * several types.  The OpenFlow 1.0 messages of ofp/of10.h (vectors named
+ * "of10_*", gen_of10()) round-trip through the 1.0 decoders and encoders
+ * instead, since ofp_msg_decode() speaks 1.3 only.
  *
  * Usage: vectors [--flows]
  *   --flows  print the flow_mod vectors as ovs-ofctl flow text instead
@@ -33,6 +35,7 @@
 #include "ofp/errors.h"
 #include "ofp/match.h"
 #include "ofp/msgs.h"
+#include "ofp/of10.h"
 #include "ofp/print.h"
 
 static bool failed;     /* Some vector failed. */
@@ -1706,6 +1709,304 @@ gen_errors(void)
     ofp_buf_uninit(&sc);
 }
 
+/* ---- OpenFlow 1.0 (ofp/of10.h) ---- */
+
+/* Decodes 1.0 message 'msg' ('len' bytes) with the ofp/of10.h decoder of its
+ * type and appends its re-encoding to 'out'.  Returns 0 or an error. */
+static int
+of10_reencode__(const uint8_t *msg, size_t len, struct ofp_buf *out)
+{
+    enum ofp10_type type;
+    int error = ofp10_msg_classify(msg, len, &type);
+    if (error) {
+        return error;
+    }
+    uint32_t xid = ofp_msg_xid(msg);
+    switch (type) {
+    case OFPT10_HELLO:
+        error = ofp10_hello_check(msg, len);
+        if (!error) {
+            ofp10_hello_encode(xid, out);
+        }
+        return error;
+    case OFPT10_FEATURES_REQUEST:
+    case OFPT10_BARRIER_REQUEST:
+    case OFPT10_BARRIER_REPLY:
+        ofp10_empty_encode(type, xid, out);
+        return 0;
+    case OFPT10_ECHO_REQUEST:
+    case OFPT10_ECHO_REPLY: {
+        struct ofp_echo echo;
+        error = ofp10_echo_decode(msg, len, &echo);
+        if (!error) {
+            ofp10_echo_encode(type == OFPT10_ECHO_REPLY, echo.data,
+                              echo.data_len, xid, out);
+        }
+        return error;
+    }
+    case OFPT10_ERROR: {
+        struct ofp_error err;
+        error = ofp10_error_decode(msg, len, &err);
+        if (!error) {
+            err.error = 0; /* Re-encode the wire type and code as they are. */
+            error = ofp10_error_encode(&err, xid, out);
+        }
+        return error;
+    }
+    case OFPT10_FEATURES_REPLY: {
+        struct ofp10_features f;
+        error = ofp10_features_decode(msg, len, &f);
+        if (!error) {
+            error = ofp10_features_encode(&f, xid, out);
+        }
+        ofp10_features_uninit(&f);
+        return error;
+    }
+    case OFPT10_PORT_MOD: {
+        struct ofp10_port_mod_msg pm;
+        error = ofp10_port_mod_decode(msg, len, &pm);
+        if (!error) {
+            ofp10_port_mod_encode(&pm, xid, out);
+        }
+        return error;
+    }
+    case OFPT10_STATS_REQUEST:
+        /* Only the port description request, which has no body. */
+        if (len != OFP_HEADER_LEN + sizeof(struct ofp10_stats_msg) ||
+            ofp_get_be16(msg + 8) != OFPST10_PORT_DESC) {
+            return OFPERR_OFPBRC_BAD_MULTIPART;
+        }
+        ofp10_port_desc_request_encode(xid, out);
+        return 0;
+    case OFPT10_STATS_REPLY: {
+        struct ofp10_port_desc_reply r;
+        error = ofp10_port_desc_reply_decode(msg, len, &r);
+        if (!error) {
+            error = ofp10_port_desc_reply_encode(&r, xid, out);
+        }
+        ofp10_port_desc_reply_uninit(&r);
+        return error;
+    }
+    default:
+        return OFPERR_OFPBRC_BAD_TYPE;
+    }
+}
+
+/* Like emit() for a 1.0 message: checks that 'b' holds exactly one message
+ * that survives the 1.0 decode -> encode unchanged, then prints it as
+ * vector 'name' (nothing in --flows mode).  Frees 'b'. */
+static void
+emit_of10(const char *name, struct ofp_buf *b)
+{
+    size_t len;
+    int error = ofp_msg_frame(b->data, b->size, &len);
+    if (error || len != b->size) {
+        fail__(name, "encoder did not produce exactly one message");
+        ofp_buf_uninit(b);
+        return;
+    }
+
+    struct ofp_buf again;
+    ofp_buf_init(&again);
+    error = of10_reencode__(b->data, b->size, &again);
+    if (error) {
+        char what[128];
+        snprintf(what, sizeof what, "1.0 decode failed: %s",
+                 ofp_strerror(error));
+        fail__(name, what);
+    } else if (again.size != b->size || memcmp(again.data, b->data, b->size)) {
+        fail__(name, "encode -> decode -> encode is not byte-identical");
+        fprintf(stderr, "  first:  ");
+        put_hex__(stderr, b->data, b->size);
+        fprintf(stderr, "\n  second: ");
+        put_hex__(stderr, again.data, again.size);
+        fprintf(stderr, "\n");
+    }
+    if (!error && !flows_mode) {
+        printf("%s ", name);
+        put_hex__(stdout, b->data, b->size);
+        printf("\n");
+        n_vectors++;
+    }
+    ofp_buf_uninit(&again);
+    ofp_buf_uninit(b);
+}
+
+/* Fills 'p' as 1.0 port 'port_no' named 'name' with MAC aa:00:00:00:00:NN
+ * (NN the low byte of 'port_no') and config 'config'. */
+static void
+make_of10_port__(struct ofp10_port *p, uint16_t port_no, const char *name,
+                 uint32_t config)
+{
+    memset(p, 0, sizeof *p);
+    p->port_no = port_no;
+    p->hw_addr[0] = 0xaa;
+    p->hw_addr[5] = (uint8_t)port_no;
+    snprintf(p->name, sizeof p->name, "%s", name);
+    p->config = config;
+    p->state = port_no == OFPP10_LOCAL ? 1 : 0; /* LINK_DOWN. */
+    p->curr = 0xc0;                             /* 10GB-FD COPPER. */
+}
+
+/* Emits the OpenFlow 1.0 messages of the NO_FLOOD session (src/noflood.c):
+ * HELLO, FEATURES_REQUEST / REPLY, PORT_MOD, BARRIER, ECHO, ERROR and port
+ * descriptions. */
+static void
+gen_of10(void)
+{
+    struct ofp_buf b;
+
+    ofp_buf_init(&b);
+    ofp10_hello_encode(xid__("of10_hello"), &b);
+    emit_of10("of10_hello", &b);
+
+    ofp_buf_init(&b);
+    ofp10_empty_encode(OFPT10_FEATURES_REQUEST, xid__("of10_features_request"),
+                       &b);
+    emit_of10("of10_features_request", &b);
+
+    /* A XenServer-like bridge: two guests (one already NO_FLOOD), a 16-
+     * character port name, the local port. */
+    struct ofp10_port ports[4];
+    make_of10_port__(&ports[0], 1, "eth0", 0);
+    make_of10_port__(&ports[1], 2, "vif1.0", OFPPC10_NO_FLOOD);
+    make_of10_port__(&ports[2], 3, "vif1234567890.15", OFPPC10_NO_FLOOD);
+    make_of10_port__(&ports[3], OFPP10_LOCAL, "xenbr0", OFPPC10_PORT_DOWN);
+    struct ofp10_features f = {
+        .datapath_id = 0x00000c29ab12cd34ULL,
+        .n_buffers = 0,
+        .n_tables = 254,
+        .capabilities = 0xc7,
+        .actions = 0xfff,
+        .ports = ports,
+        .n_ports = 4,
+    };
+    ofp_buf_init(&b);
+    ok__("of10_features_reply",
+         ofp10_features_encode(&f, xid__("of10_features_reply"), &b));
+    emit_of10("of10_features_reply", &b);
+
+    f.n_ports = 0;
+    ofp_buf_init(&b);
+    ok__("of10_features_reply_no_ports",
+         ofp10_features_encode(&f, xid__("of10_features_reply_no_ports"), &b));
+    emit_of10("of10_features_reply_no_ports", &b);
+
+    struct ofp10_port_mod_msg pm = {
+        .port_no = 2,
+        .config = OFPPC10_NO_FLOOD,
+        .mask = OFPPC10_NO_FLOOD,
+    };
+    memcpy(pm.hw_addr, ports[1].hw_addr, sizeof pm.hw_addr);
+    ofp_buf_init(&b);
+    ofp10_port_mod_encode(&pm, xid__("of10_port_mod_no_flood"), &b);
+    emit_of10("of10_port_mod_no_flood", &b);
+
+    pm.port_no = OFPP10_LOCAL;
+    memcpy(pm.hw_addr, ports[3].hw_addr, sizeof pm.hw_addr);
+    pm.config = 0;
+    ofp_buf_init(&b);
+    ofp10_port_mod_encode(&pm, xid__("of10_port_mod_flood_local"), &b);
+    emit_of10("of10_port_mod_flood_local", &b);
+
+    pm.port_no = 1;
+    memcpy(pm.hw_addr, ports[0].hw_addr, sizeof pm.hw_addr);
+    pm.config = OFPPC10_PORT_DOWN | OFPPC10_NO_RECV | OFPPC10_NO_FWD;
+    pm.mask = 0x7f;
+    pm.advertise = 0x1; /* 10MB-HD. */
+    ofp_buf_init(&b);
+    ofp10_port_mod_encode(&pm, xid__("of10_port_mod_all_bits"), &b);
+    emit_of10("of10_port_mod_all_bits", &b);
+
+    ofp_buf_init(&b);
+    ofp10_empty_encode(OFPT10_BARRIER_REQUEST, xid__("of10_barrier_request"),
+                       &b);
+    emit_of10("of10_barrier_request", &b);
+
+    ofp_buf_init(&b);
+    ofp10_empty_encode(OFPT10_BARRIER_REPLY, xid__("of10_barrier_reply"), &b);
+    emit_of10("of10_barrier_reply", &b);
+
+    ofp_buf_init(&b);
+    ofp10_echo_encode(false, "vifguard", 8, xid__("of10_echo_request"), &b);
+    emit_of10("of10_echo_request", &b);
+
+    ofp_buf_init(&b);
+    ofp10_echo_encode(true, "vifguard", 8, xid__("of10_echo_reply"), &b);
+    emit_of10("of10_echo_reply", &b);
+
+    /* Errors as ovs-vswitchd sends them: the offending PORT_MOD as data. */
+    struct ofp_buf bad;
+    ofp_buf_init(&bad);
+    pm.port_no = 77;
+    memset(pm.hw_addr, 0, sizeof pm.hw_addr);
+    pm.config = pm.mask = OFPPC10_NO_FLOOD;
+    pm.advertise = 0;
+    ofp10_port_mod_encode(&pm, 0x77, &bad);
+    static const struct {
+        const char *name;
+        int error;
+    } errors[] = {
+        { "of10_error_port_mod_bad_port", OFPERR_OFPPMFC_BAD_PORT },
+        { "of10_error_port_mod_bad_hw_addr", OFPERR_OFPPMFC_BAD_HW_ADDR },
+        { "of10_error_bad_request_bad_type", OFPERR_OFPBRC_BAD_TYPE },
+        { "of10_error_flow_mod_all_tables_full", OFPERR_OFPFMFC_TABLE_FULL },
+        { "of10_error_queue_op_bad_queue", OFPERR_OFPQOFC_BAD_QUEUE },
+    };
+    for (size_t i = 0; i < sizeof errors / sizeof *errors; i++) {
+        struct ofp_error err = {
+            .error = errors[i].error,
+            .data = bad.data,
+            .data_len = bad.size,
+        };
+        ofp_buf_init(&b);
+        if (ok__(errors[i].name,
+                 ofp10_error_encode(&err, xid__(errors[i].name), &b))) {
+            emit_of10(errors[i].name, &b);
+        } else {
+            ofp_buf_uninit(&b);
+        }
+    }
+    ofp_buf_uninit(&bad);
+
+    static const char hello_text[] = "We support version 0x04, you "
+                                     "support no later than version 0x01.";
+    struct ofp_error hf = {
+        .error = OFPERR_OFPHFC_INCOMPATIBLE,
+        .data = (const uint8_t *)hello_text,
+        .data_len = strlen(hello_text),
+    };
+    ofp_buf_init(&b);
+    if (ok__("of10_error_hello_failed",
+             ofp10_error_encode(&hf, xid__("of10_error_hello_failed"), &b))) {
+        emit_of10("of10_error_hello_failed", &b);
+    } else {
+        ofp_buf_uninit(&b);
+    }
+
+    ofp_buf_init(&b);
+    ofp10_port_desc_request_encode(xid__("of10_port_desc_request"), &b);
+    emit_of10("of10_port_desc_request", &b);
+
+    struct ofp10_port_desc_reply pd = {
+        .more = true,
+        .ports = ports,
+        .n_ports = 2,
+    };
+    ofp_buf_init(&b);
+    ok__("of10_port_desc_reply_more",
+         ofp10_port_desc_reply_encode(&pd, xid__("of10_port_desc_reply_more"),
+                                      &b));
+    emit_of10("of10_port_desc_reply_more", &b);
+
+    pd.more = false;
+    pd.ports = ports + 2;
+    ofp_buf_init(&b);
+    ok__("of10_port_desc_reply",
+         ofp10_port_desc_reply_encode(&pd, xid__("of10_port_desc_reply"), &b));
+    emit_of10("of10_port_desc_reply", &b);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -1731,6 +2032,7 @@ main(int argc, char *argv[])
     gen_port_status();
     gen_bundles();
     gen_errors();
+    gen_of10();
 
     fprintf(stderr, "vectors: %d vectors%s\n", n_vectors,
             failed ? ", some FAILED" : "");

@@ -107,7 +107,7 @@ test_defaults(void)
     vg_config_init(&cfg);
     CHECK_STREQ(cfg.ovsdb, "unix:/var/run/openvswitch/db.sock");
     CHECK_EQ(cfg.n_listen, 1);
-    CHECK_STREQ(cfg.listen[0], "punix:/var/run/vifguard/ofp.sock");
+    CHECK_STREQ(cfg.listen[0], "punix:/var/run/openvswitch/vifguard.ofp.sock");
     CHECK_STREQ(cfg.ctl, "/var/run/vifguard/ctl.sock");
     CHECK_EQ(cfg.default_mode, VG_MODE_LOCKED);
     CHECK_EQ(cfg.n_guest_globs, 2);

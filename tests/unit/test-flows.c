@@ -50,6 +50,12 @@ make_policy(struct vg_policy *p, enum vg_mode mode, const char *ipv4)
 
 #define BR "cookie:0x7667010000000000 "
 #define P5 "cookie:0x7667020000000005 "
+/* Table 0 of a locked guest records VLAN context and source class. */
+#define LOCKED_CTX "actions=set_field:0x10000->reg0,set_field:0x2->reg1,"
+
+/* An untagged guest port, and a trunk (trusted, no tag). */
+static const struct vg_port_ctx untagged = { 0, VG_SOURCE_TRUSTED };
+static const struct vg_port_ctx trunk = { -1, VG_SOURCE_TRUSTED };
 #define MAC5 "02:00:00:00:00:05"
 #define NO_LLA "00:00:00:00:00:00"
 
@@ -124,6 +130,8 @@ test_bridge(void)
         "ADD table:12 priority=50,icmp6,icmp_type=136 " BR "actions=drop",
         "ADD table:12 priority=0 " BR "actions=goto_table:40",
         "ADD table:13 priority=0 " BR "actions=drop",
+        "ADD table:1 priority=0 " BR "actions=goto_table:40",
+        "ADD table:50 priority=0 " BR "actions=drop",
         "ADD table:40 priority=0 " BR "actions=NORMAL",
         NULL,
     };
@@ -139,7 +147,7 @@ test_locked(void)
 {
     static const char *const want[] = {
         "ADD priority=100,in_port=5,vlan_tci=0x0000/0x1fff,"
-        "dl_src=02:00:00:00:00:05 " P5 "actions=goto_table:10",
+        "dl_src=02:00:00:00:00:05 " P5 LOCKED_CTX "goto_table:10",
         "ADD table:10 priority=100,ip,in_port=5,nw_src=10.0.0.5 " P5
         "actions=goto_table:40",
         "ADD table:10 priority=100,ip,in_port=5,nw_src=10.1.0.0/16 " P5
@@ -158,7 +166,7 @@ test_locked(void)
 
     make_policy(&p, VG_MODE_LOCKED, "10.1.0.0/16 10.0.0.5");
     vg_flow_group_init(&g, vg_cookie(VG_COOKIE_PORT, 5));
-    vg_flows_guest(5, &p, &g);
+    vg_flows_guest(5, &p, &untagged, &g);
     check_group(&g, want);
     vg_flow_group_destroy(&g);
     vg_policy_destroy(&p);
@@ -166,7 +174,7 @@ test_locked(void)
     /* No IPv4 address: only ARP probes get through. */
     static const char *const want_none[] = {
         "ADD priority=100,in_port=5,vlan_tci=0x0000/0x1fff,"
-        "dl_src=02:00:00:00:00:05 " P5 "actions=goto_table:10",
+        "dl_src=02:00:00:00:00:05 " P5 LOCKED_CTX "goto_table:10",
         "ADD table:11 priority=100,arp,in_port=5,arp_spa=0.0.0.0,"
         "arp_sha=02:00:00:00:00:05 " P5 "actions=goto_table:40",
         V6_LL5_ONLY,
@@ -174,7 +182,7 @@ test_locked(void)
     };
     make_policy(&p, VG_MODE_LOCKED, "");
     vg_flow_group_init(&g, vg_cookie(VG_COOKIE_PORT, 5));
-    vg_flows_guest(5, &p, &g);
+    vg_flows_guest(5, &p, &untagged, &g);
     check_group(&g, want_none);
     vg_flow_group_destroy(&g);
     vg_policy_destroy(&p);
@@ -182,7 +190,7 @@ test_locked(void)
     /* 0.0.0.0/0 allows any IPv4 source but still checks the ARP SHA. */
     static const char *const want_any[] = {
         "ADD priority=100,in_port=5,vlan_tci=0x0000/0x1fff,"
-        "dl_src=02:00:00:00:00:05 " P5 "actions=goto_table:10",
+        "dl_src=02:00:00:00:00:05 " P5 LOCKED_CTX "goto_table:10",
         "ADD table:10 priority=100,ip,in_port=5 " P5 "actions=goto_table:40",
         "ADD table:11 priority=100,arp,in_port=5,arp_sha=02:00:00:00:00:05 " P5
         "actions=goto_table:40",
@@ -193,7 +201,7 @@ test_locked(void)
     };
     make_policy(&p, VG_MODE_LOCKED, "0.0.0.0/0");
     vg_flow_group_init(&g, vg_cookie(VG_COOKIE_PORT, 5));
-    vg_flows_guest(5, &p, &g);
+    vg_flows_guest(5, &p, &untagged, &g);
     check_group(&g, want_any);
     vg_flow_group_destroy(&g);
     vg_policy_destroy(&p);
@@ -212,7 +220,7 @@ check_locked6(const char *ipv4, const char *ipv6, const char *const *want)
     CHECK_EQ(vg_parse_ipv6_list(ipv6, &p.ipv6, &p.n_ipv6, &err), 0);
     free(err);
     vg_flow_group_init(&g, vg_cookie(VG_COOKIE_PORT, 5));
-    vg_flows_guest(5, &p, &g);
+    vg_flows_guest(5, &p, &untagged, &g);
     check_group(&g, want);
     vg_flow_group_destroy(&g);
     vg_policy_destroy(&p);
@@ -220,7 +228,7 @@ check_locked6(const char *ipv4, const char *ipv6, const char *const *want)
 
 #define CLASSIFY5                                                           \
     "ADD priority=100,in_port=5,vlan_tci=0x0000/0x1fff,dl_src=" MAC5 " " P5 \
-    "actions=goto_table:10"
+    LOCKED_CTX "goto_table:10"
 #define ARP_PROBE5                                                          \
     "ADD table:11 priority=100,arp,in_port=5,arp_spa=0.0.0.0,arp_sha=" MAC5 \
     " " P5 "actions=goto_table:40"
@@ -304,7 +312,7 @@ test_no_loose_nd(void)
                                 &p.n_ipv6, &err),
              0);
     vg_flow_group_init(&g, vg_cookie(VG_COOKIE_PORT, 5));
-    vg_flows_guest(5, &p, &g);
+    vg_flows_guest(5, &p, &untagged, &g);
     size_t n_nd = 0;
     for (size_t i = 0; i < g.n; i++) {
         const struct ofp_flow_mod *fm = &g.flows[i];
@@ -339,7 +347,8 @@ static void
 test_other_modes(void)
 {
     static const char *const unlocked[] = {
-        "ADD priority=100,in_port=5 " P5 "actions=goto_table:40",
+        "ADD priority=100,in_port=5 " P5 "actions=set_field:0x10000->reg0,"
+        "set_field:0x3->reg1,goto_table:40",
         NULL,
     };
     static const char *const disabled[] = {
@@ -348,7 +357,7 @@ test_other_modes(void)
     };
     static const char *const trusted[] = {
         "ADD priority=100,in_port=LOCAL cookie:0x76670200fffffffe "
-        "actions=goto_table:40",
+        "actions=set_field:0x1->reg1,goto_table:1",
         NULL,
     };
     struct vg_policy p;
@@ -356,20 +365,20 @@ test_other_modes(void)
 
     make_policy(&p, VG_MODE_UNLOCKED, "10.0.0.5");
     vg_flow_group_init(&g, vg_cookie(VG_COOKIE_PORT, 5));
-    vg_flows_guest(5, &p, &g);
+    vg_flows_guest(5, &p, &untagged, &g);
     check_group(&g, unlocked);
     vg_flow_group_destroy(&g);
     vg_policy_destroy(&p);
 
     make_policy(&p, VG_MODE_DISABLED, "10.0.0.5");
     vg_flow_group_init(&g, vg_cookie(VG_COOKIE_PORT, 5));
-    vg_flows_guest(5, &p, &g);
+    vg_flows_guest(5, &p, &untagged, &g);
     check_group(&g, disabled);
     vg_flow_group_destroy(&g);
     vg_policy_destroy(&p);
 
     vg_flow_group_init(&g, vg_cookie(VG_COOKIE_PORT, OFPP_LOCAL));
-    vg_flows_trusted(OFPP_LOCAL, &g);
+    vg_flows_trusted(OFPP_LOCAL, &trunk, &g);
     check_group(&g, trusted);
     vg_flow_group_destroy(&g);
 }
@@ -385,7 +394,7 @@ test_fingerprint(void)
 
     make_policy(&p, VG_MODE_LOCKED, "10.0.0.5 10.0.0.6");
     vg_flow_group_init(&g, vg_cookie(VG_COOKIE_PORT, 5));
-    vg_flows_guest(5, &p, &g);
+    vg_flows_guest(5, &p, &untagged, &g);
     uint64_t fp = vg_flow_group_fingerprint(&g);
 
     uint64_t wire = 0;
@@ -408,7 +417,7 @@ test_fingerprint(void)
     for (size_t i = 0; i < sizeof others / sizeof *others; i++) {
         make_policy(&p, VG_MODE_LOCKED, others[i]);
         vg_flow_group_init(&g2, vg_cookie(VG_COOKIE_PORT, 5));
-        vg_flows_guest(5, &p, &g2);
+        vg_flows_guest(5, &p, &untagged, &g2);
         CHECK(vg_flow_group_fingerprint(&g2) != fp);
         vg_flow_group_destroy(&g2);
         vg_policy_destroy(&p);
@@ -425,7 +434,7 @@ test_fingerprint(void)
         make_policy(&p, VG_MODE_LOCKED, "10.0.0.5 10.0.0.6");
         CHECK_EQ(vg_parse_ipv6_list(v6[i], &p.ipv6, &p.n_ipv6, &err), 0);
         vg_flow_group_init(&g2, vg_cookie(VG_COOKIE_PORT, 5));
-        vg_flows_guest(5, &p, &g2);
+        vg_flows_guest(5, &p, &untagged, &g2);
         fp6[i] = vg_flow_group_fingerprint(&g2);
         CHECK(fp6[i] != fp);
         if (i == 0) {
@@ -451,7 +460,7 @@ test_fingerprint(void)
     /* Another port with the same policy differs (in_port). */
     make_policy(&p, VG_MODE_LOCKED, "10.0.0.5 10.0.0.6");
     vg_flow_group_init(&g2, vg_cookie(VG_COOKIE_PORT, 6));
-    vg_flows_guest(6, &p, &g2);
+    vg_flows_guest(6, &p, &untagged, &g2);
     CHECK(vg_flow_group_fingerprint(&g2) != fp);
     vg_flow_group_destroy(&g2);
     vg_policy_destroy(&p);

@@ -1,0 +1,206 @@
+/* noflood-tool: runs src/noflood.c operations on the event loop, for
+ * tests/test_noflood.py.
+ *
+ *   noflood-tool [-v] [--cancel-after=S] MGMT PORT=on|off... [-- MGMT ...]
+ *   noflood-tool --path REMOTE RUNDIR BRIDGE
+ *
+ * The first form starts one noflood_apply() per group (groups are separated
+ * by "--"; all run at once), each on management socket MGMT with the listed
+ * ports (PORT is an OpenFlow port number, "on" sets NO_FLOOD, "off" clears
+ * it), and prints, for each operation as it ends:
+ *
+ *   result op=K error=N text=TEXT
+ *   port op=K ofport=P want=on|off changed=yes|no settled=yes|no error=N
+ *        text=TEXT
+ *   elapsed op=K SECONDS
+ *
+ * where N is 0, an errno value or an enum ofperr value and TEXT its name
+ * (ofp_strerror()).  It exits 0 if every operation succeeded, 1 otherwise.
+ * With --cancel-after=S it cancels every operation still running after S
+ * seconds, prints "cancelled op=K" for each, waits two more seconds and
+ * exits 3 (a callback after the cancel would print a result and exit 1).
+ *
+ * The second form prints noflood_mgmt_path(REMOTE, RUNDIR, BRIDGE); "-"
+ * stands for NULL.  Logs go to stderr; -v turns on debug logging. */
+#include <config.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ofp/buf.h"
+#include "ofp/errors.h"
+#include "src/log.h"
+#include "src/loop.h"
+#include "src/noflood.h"
+
+/* One operation. */
+struct op {
+    int id;
+    const char *path;
+    struct noflood_port *ports;
+    size_t n;
+    struct noflood *nf; /* NULL once done or cancelled. */
+    double started;
+};
+
+static struct op *ops;
+static size_t n_ops;
+static size_t n_running;
+static bool any_failed;
+static bool cancelled;
+
+static void
+usage__(void)
+{
+    fprintf(stderr,
+            "usage: noflood-tool [-v] [--cancel-after=S] MGMT PORT=on|off... "
+            "[-- MGMT PORT=on|off...]...\n"
+            "       noflood-tool --path REMOTE|- RUNDIR|- BRIDGE\n");
+    exit(2);
+}
+
+static void
+done__(void *op_, int error, const struct noflood_result *results, size_t n)
+{
+    struct op *op = op_;
+
+    printf("result op=%d error=%d text=%s\n", op->id, error,
+           ofp_strerror(error));
+    for (size_t i = 0; i < n; i++) {
+        const struct noflood_result *r = &results[i];
+        printf("port op=%d ofport=%" PRIu32 " want=%s changed=%s settled=%s "
+               "error=%d text=%s\n",
+               op->id, r->ofport, r->no_flood ? "on" : "off",
+               r->changed ? "yes" : "no", r->settled ? "yes" : "no", r->error,
+               ofp_strerror(r->error));
+    }
+    printf("elapsed op=%d %.3f\n", op->id, vg_now_exact() - op->started);
+    fflush(stdout);
+
+    /* A no-op during the callback. */
+    noflood_cancel(op->nf);
+    op->nf = NULL;
+    if (error || cancelled) {
+        any_failed = true;
+    }
+    if (!--n_running && !cancelled) {
+        vg_loop_break();
+    }
+}
+
+static void
+cancel_cb__(struct vg_timer *t, void *aux)
+{
+    (void)t;
+    (void)aux;
+    cancelled = true;
+    for (size_t i = 0; i < n_ops; i++) {
+        if (ops[i].nf) {
+            noflood_cancel(ops[i].nf);
+            ops[i].nf = NULL;
+            printf("cancelled op=%d\n", ops[i].id);
+            fflush(stdout);
+        }
+    }
+}
+
+static void
+stop_cb__(struct vg_timer *t, void *aux)
+{
+    (void)t;
+    (void)aux;
+    vg_loop_break();
+}
+
+/* Parses "PORT=on|off" into 'p'. */
+static void
+parse_port__(const char *s, struct noflood_port *p)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || end == s || v > UINT32_MAX) {
+        usage__();
+    }
+    p->ofport = (uint32_t)v;
+    if (!strcmp(end, "=on")) {
+        p->no_flood = true;
+    } else if (!strcmp(end, "=off")) {
+        p->no_flood = false;
+    } else {
+        usage__();
+    }
+}
+
+int
+main(int argc, char *argv[])
+{
+    double cancel_after = -1;
+    int i = 1;
+
+    vg_log_use_stderr(true);
+    if (argc == 5 && !strcmp(argv[1], "--path")) {
+        const char *remote = strcmp(argv[2], "-") ? argv[2] : NULL;
+        const char *rundir = strcmp(argv[3], "-") ? argv[3] : NULL;
+        char *path = noflood_mgmt_path(remote, rundir, argv[4]);
+        printf("%s\n", path);
+        free(path);
+        return 0;
+    }
+    for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
+        if (!strncmp(argv[i], "--cancel-after=", 15)) {
+            cancel_after = atof(argv[i] + 15);
+        } else {
+            usage__();
+        }
+    }
+    if (i < argc && !strcmp(argv[i], "-v")) {
+        vg_log_set_debug(NULL);
+        i++;
+    }
+    if (i >= argc) {
+        usage__();
+    }
+
+    ops = ofp_xcalloc((size_t)argc, sizeof *ops);
+    while (i < argc) {
+        struct op *op = &ops[n_ops];
+        op->id = (int)n_ops++;
+        op->path = argv[i++];
+        op->ports = ofp_xcalloc((size_t)argc, sizeof *op->ports);
+        while (i < argc && strcmp(argv[i], "--")) {
+            parse_port__(argv[i++], &op->ports[op->n++]);
+        }
+        i++; /* "--" */
+    }
+
+    for (size_t k = 0; k < n_ops; k++) {
+        ops[k].started = vg_now_exact();
+        ops[k].nf = noflood_apply(ops[k].path, ops[k].ports, ops[k].n, done__,
+                                  &ops[k]);
+        n_running++;
+    }
+
+    struct vg_timer *cancel = NULL, *stop = NULL;
+    if (cancel_after >= 0) {
+        cancel = vg_timer_create(cancel_cb__, NULL);
+        vg_timer_start(cancel, cancel_after, 0);
+        stop = vg_timer_create(stop_cb__, NULL);
+        vg_timer_start(stop, cancel_after + 2, 0);
+    }
+    vg_loop_run();
+    vg_timer_destroy(cancel);
+    vg_timer_destroy(stop);
+
+    for (size_t k = 0; k < n_ops; k++) {
+        free(ops[k].ports);
+    }
+    free(ops);
+    if (cancelled && !any_failed) {
+        return 3;
+    }
+    return any_failed ? 1 : 0;
+}
