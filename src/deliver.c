@@ -1,6 +1,8 @@
 /* The delivery compiler.  See deliver.h and docs/DESIGN.md.
  *
- * Priorities in the forward table (40): 400 a guest's own ARP requests and
+ * Priorities in the forward table (40): 500 a locked guest's MAC as the
+ * source of a frame from a trusted port (a reflection: dropped; MAC group),
+ * 400 a guest's own ARP requests and
  * Neighbor Solicitations for its own addresses (gratuitous ARP, DAD: to
  * NORMAL; MAC group), 300 frames addressed to a locked or disabled guest's
  * MAC (MAC group), 200 + prefix length ARP requests and solicitations for a
@@ -22,6 +24,7 @@
 #include "src/policy.h"
 
 enum {
+    PRIO_REFLECTION = 500,
     PRIO_OWN = 400,
     PRIO_MAC = 300,
     PRIO_TARGET = 200, /* Plus the prefix length: the longest wins. */
@@ -133,6 +136,13 @@ vg_deliver_guest(const struct vg_delivery *d, struct vg_flow_group *g)
     struct vg_prefix6 v6[VG_POLICY_MAX_ADDRS + 1];
     size_t n6 = ipv6_addrs__(p, v6);
     struct ofp_flow_mod *fm;
+
+    /* Its MAC as a source from a trusted port: its own broadcast reflected
+     * by the upstream switch of a bond (NORMAL drops those too), or someone
+     * outside claiming it.  Never delivered anywhere. */
+    fm = vg_flow_group_add(g, VG_TABLE_FORWARD, PRIO_REFLECTION);
+    ofp_match_set_u32(&fm->match, VG_REG_SOURCE, VG_SOURCE_TRUSTED);
+    ofp_match_set(&fm->match, OFPF_ETH_SRC, p->mac, NULL);
 
     for (int tagged = 0; tagged < 2; tagged++) {
         /* Everything addressed to its MAC, whatever the VLAN context: the
@@ -342,7 +352,9 @@ vg_deliver_vlan(uint16_t vlan, const struct vg_delivery *members, size_t n,
             ofp_match_set_u32(m, VG_REG_SOURCE, VG_SOURCE_TRUSTED);
             match_tag__(m, tagged);
             switch (kind) {
-            case 0: /* ARP requests (router failover: gratuitous ARP). */
+            case 0: /* Broadcast ARP requests (gratuitous ARP of a router
+                     * failover included); unicast ones (NUD) are not. */
+                ofp_match_set(m, OFPF_ETH_DST, eth_broadcast, NULL);
                 ofp_match_set_u16(m, OFPF_ETH_TYPE, ETH_TYPE_ARP);
                 ofp_match_set_u16(m, OFPF_ARP_OP, 1);
                 break;

@@ -256,11 +256,14 @@ port_ctx__(const struct vg_iface *iface, bool guest, struct vg_port_ctx *ctx)
     bool active = (iface->bond_active_mac && iface->mac_in_use &&
                    !strcasecmp(iface->bond_active_mac, iface->mac_in_use));
     if (!active) {
-        /* Unknown active member: unicast only, until OVSDB says. */
-        ctx->source =
-            (!strcmp(mode, "active-backup") && iface->bond_active_mac)
-                ? VG_SOURCE_NONE
-                : VG_SOURCE_TRUSTED_UNICAST;
+        /* A backup member of an active-backup bond is dropped only when
+         * OVSDB says for sure (mac_in_use is ephemeral: after an
+         * ovs-vswitchd restart it is briefly unknown); until then, and for
+         * balance-slb, unicast only. */
+        bool known = iface->bond_active_mac && iface->mac_in_use;
+        ctx->source = (!strcmp(mode, "active-backup") && known)
+                          ? VG_SOURCE_NONE
+                          : VG_SOURCE_TRUSTED_UNICAST;
     }
 }
 
@@ -1036,13 +1039,20 @@ compile_want__(const struct eng_bridge *br, const struct want__ *w,
     }
 }
 
-/* True while some port of 'br' waits for its NO_FLOOD bit: the VLAN
+/* True while some port of 'br' waits for its NO_FLOOD bit.  The VLAN
  * fan-outs then stay as they are, so that they neither lose a guest whose
  * bit is merely being re-checked (after a restart) nor gain one whose bit is
- * not set yet (a new port). */
+ * not set yet (a new port); and the bridge group is not installed if it is
+ * missing (after an ovs-vswitchd restart), so that NORMAL floods to no guest
+ * before its bit is set. */
 static bool
 nf_pending__(const struct eng_bridge *br)
 {
+    if (br->nf_error) {
+        /* NO_FLOOD cannot be set now: the guests concerned stay closed (and
+         * say why), the rest of the bridge works. */
+        return false;
+    }
     for (size_t i = 0; i < br->n_ports; i++) {
         const struct eng_port *p = &br->ports[i];
         if (wants_noflood__(p) &&
@@ -1063,8 +1073,10 @@ collect_wants__(struct eng_bridge *br, size_t *np)
     bool vlans_ready = !nf_pending__(br);
     size_t n = 0;
 
+    /* After a (re)connection nothing may forward, NORMAL included, until
+     * every locked guest is out of the flood set. */
     w[n++] = (struct want__){ vg_cookie(VG_COOKIE_BRIDGE, 0), br->bridge_fp,
-                              W_BRIDGE, 0, true };
+                              W_BRIDGE, 0, vlans_ready };
     for (size_t i = 0; i < br->n_ports; i++) {
         const struct eng_port *p = &br->ports[i];
         if (p->want) {

@@ -285,9 +285,19 @@ vg_flows_trusted(uint32_t ofport, const struct vg_port_ctx *ctx,
     } else {
         fm = add_goto__(g, VG_TABLE_CLASSIFY, PRIO_PORT,
                         ctx->vlan < 0 ? VG_TABLE_TRUNK : VG_TABLE_FORWARD);
-        set_ctx__(fm, ctx, ctx->source);
+        set_ctx__(fm, ctx, VG_SOURCE_TRUSTED);
     }
     ofp_match_set_u32(&fm->match, OFPF_IN_PORT, ofport);
+
+    if (ctx->source == VG_SOURCE_TRUSTED_UNICAST) {
+        /* A balance-slb member that is not the active one: NORMAL would
+         * drop the broadcasts and multicasts it receives (the upstream
+         * switch floods them to every member), so vifguard does too. */
+        static const uint8_t group_bit[6] = { 1, 0, 0, 0, 0, 0 };
+        fm = add_goto__(g, VG_TABLE_CLASSIFY, PRIO_PORT + 10, 0);
+        ofp_match_set_u32(&fm->match, OFPF_IN_PORT, ofport);
+        ofp_match_set(&fm->match, OFPF_ETH_DST, group_bit, group_bit);
+    }
 }
 
 static uint32_t

@@ -60,7 +60,10 @@ enum vg_source {
     VG_SOURCE_TRUSTED = 1,        /* Uplink, host, active bond member. */
     VG_SOURCE_LOCKED = 2,         /* A locked guest (source proven). */
     VG_SOURCE_UNLOCKED = 3,       /* An unlocked guest. */
-    VG_SOURCE_TRUSTED_UNICAST = 4 /* Inactive balance-slb bond member. */
+    VG_SOURCE_TRUSTED_UNICAST = 4 /* Inactive balance-slb bond member:
+                                   * its broadcasts and multicasts are
+                                   * dropped in table 0 (not a register
+                                   * value). */
 };
 
 struct vg_flow_group {
