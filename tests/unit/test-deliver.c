@@ -66,6 +66,8 @@ main(void)
 
     /* A locked HVM guest (two ports) on VLAN 7. */
     static const char *const want_guest[] = {
+        "ADD table:40 priority=500,reg1=0x1,"
+        "dl_src=02:00:00:00:00:05 " MAC5 "actions=drop",
         "ADD table:40 priority=300,vlan_tci=0x0000/0x1fff,"
         "dl_dst=02:00:00:00:00:05 " MAC5 "actions=goto_table:50",
         "ADD table:40 priority=300,vlan_tci=0x1000/0x1000,"
@@ -123,8 +125,8 @@ main(void)
         "nd_target=fe80::ff:fe00:5 " MAC5 "actions=pop_vlan,output:5,"
         "output:6",
         "ADD table:40 priority=150,arp,reg0=0x10007,reg1=0x1,"
-        "vlan_tci=0x0000/0x1fff,arp_op=1 " MAC5 "actions=NORMAL,output:5,"
-        "output:6",
+        "vlan_tci=0x0000/0x1fff,dl_dst=ff:ff:ff:ff:ff:ff,"
+        "arp_op=1 " MAC5 "actions=NORMAL,output:5,output:6",
         "ADD table:40 priority=150,arp,reg0=0x10007,reg1=0x1,"
         "vlan_tci=0x0000/0x1fff,dl_dst=ff:ff:ff:ff:ff:ff,"
         "arp_op=2 " MAC5 "actions=NORMAL,output:5,output:6",
@@ -135,8 +137,8 @@ main(void)
         "vlan_tci=0x0000/0x1fff,"
         "dl_dst=33:33:00:00:00:01 " MAC5 "actions=NORMAL,output:5,output:6",
         "ADD table:40 priority=150,arp,reg0=0x10007,reg1=0x1,"
-        "vlan_tci=0x1000/0x1000,arp_op=1 " MAC5 "actions=NORMAL,pop_vlan,"
-        "output:5,output:6",
+        "vlan_tci=0x1000/0x1000,dl_dst=ff:ff:ff:ff:ff:ff,"
+        "arp_op=1 " MAC5 "actions=NORMAL,pop_vlan,output:5,output:6",
         "ADD table:40 priority=150,arp,reg0=0x10007,reg1=0x1,"
         "vlan_tci=0x1000/0x1000,dl_dst=ff:ff:ff:ff:ff:ff,"
         "arp_op=2 " MAC5 "actions=NORMAL,pop_vlan,output:5,output:6",

@@ -226,9 +226,9 @@ check_locked6(const char *ipv4, const char *ipv6, const char *const *want)
     vg_policy_destroy(&p);
 }
 
-#define CLASSIFY5                                                           \
-    "ADD priority=100,in_port=5,vlan_tci=0x0000/0x1fff,dl_src=" MAC5 " " P5 \
-    LOCKED_CTX "goto_table:10"
+#define CLASSIFY5                                                    \
+    "ADD priority=100,in_port=5,vlan_tci=0x0000/0x1fff,dl_src=" MAC5 \
+    " " P5 LOCKED_CTX "goto_table:10"
 #define ARP_PROBE5                                                          \
     "ADD table:11 priority=100,arp,in_port=5,arp_spa=0.0.0.0,arp_sha=" MAC5 \
     " " P5 "actions=goto_table:40"
