@@ -35,23 +35,6 @@
 
 static struct vg_ratelimit rl = VG_RATELIMIT_INIT(5, 20);
 
-/* Returns a malloc'd string formatted like printf(). */
-static char *xasprintf__(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-
-static char *
-xasprintf__(const char *fmt, ...)
-{
-    struct ofp_buf b;
-    va_list args;
-
-    ofp_buf_init(&b);
-    va_start(args, fmt);
-    ofp_buf_put_vformat(&b, fmt, args);
-    va_end(args);
-    return ofp_buf_steal_cstr(&b);
-}
-
 /* Remote strings. */
 
 /* Parses decimal TCP port 's' (1..65535) into '*port'. */
@@ -105,9 +88,9 @@ parse_tcp__(const char *s, struct sockaddr_storage *ss, socklen_t *lenp,
         port_s = colon + 1;
     }
     if (!parse_port__(port_s, &port)) {
-        *errorp = xasprintf__("bad remote \"%s\": \"%s\" is not a port "
-                              "number (1 to 65535)",
-                              remote, port_s);
+        *errorp = ofp_xasprintf("bad remote \"%s\": \"%s\" is not a port "
+                                "number (1 to 65535)",
+                                remote, port_s);
         return EINVAL;
     }
 
@@ -115,9 +98,9 @@ parse_tcp__(const char *s, struct sockaddr_storage *ss, socklen_t *lenp,
     if (v6) {
         struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
         if (inet_pton(AF_INET6, host, &sin6->sin6_addr) != 1) {
-            *errorp = xasprintf__("bad remote \"%s\": \"%s\" is not an IPv6 "
-                                  "address",
-                                  remote, host);
+            *errorp = ofp_xasprintf("bad remote \"%s\": \"%s\" is not an IPv6 "
+                                    "address",
+                                    remote, host);
             return EINVAL;
         }
         sin6->sin6_family = AF_INET6;
@@ -126,10 +109,10 @@ parse_tcp__(const char *s, struct sockaddr_storage *ss, socklen_t *lenp,
     } else {
         struct sockaddr_in *sin = (struct sockaddr_in *)ss;
         if (inet_pton(AF_INET, host, &sin->sin_addr) != 1) {
-            *errorp = xasprintf__("bad remote \"%s\": \"%s\" is not an IPv4 "
-                                  "address (host names are not supported; "
-                                  "IPv6 goes in brackets)",
-                                  remote, host);
+            *errorp = ofp_xasprintf("bad remote \"%s\": \"%s\" is not an IPv4 "
+                                    "address (host names are not supported; "
+                                    "IPv6 goes in brackets)",
+                                    remote, host);
             return EINVAL;
         }
         sin->sin_family = AF_INET;
@@ -139,9 +122,9 @@ parse_tcp__(const char *s, struct sockaddr_storage *ss, socklen_t *lenp,
     return 0;
 
 bad:
-    *errorp = xasprintf__("bad remote \"%s\": expected tcp:IP:PORT or "
-                          "tcp:[IPV6]:PORT",
-                          remote);
+    *errorp = ofp_xasprintf("bad remote \"%s\": expected tcp:IP:PORT or "
+                            "tcp:[IPV6]:PORT",
+                            remote);
     return EINVAL;
 }
 
@@ -157,13 +140,13 @@ jsonrpc_parse_remote(const char *remote, struct sockaddr_storage *ss,
 
         if (!len) {
             *errorp =
-                xasprintf__("bad remote \"%s\": empty socket path", remote);
+                ofp_xasprintf("bad remote \"%s\": empty socket path", remote);
             return EINVAL;
         }
         if (len >= sizeof sun->sun_path) {
-            *errorp = xasprintf__("bad remote \"%s\": socket path longer "
-                                  "than %zu bytes",
-                                  remote, sizeof sun->sun_path - 1);
+            *errorp = ofp_xasprintf("bad remote \"%s\": socket path longer "
+                                    "than %zu bytes",
+                                    remote, sizeof sun->sun_path - 1);
             return EINVAL;
         }
         memset(ss, 0, sizeof *ss);
@@ -174,9 +157,9 @@ jsonrpc_parse_remote(const char *remote, struct sockaddr_storage *ss,
     } else if (!strncmp(remote, "tcp:", 4)) {
         return parse_tcp__(remote + 4, ss, lenp, remote, errorp);
     }
-    *errorp = xasprintf__("bad remote \"%s\": expected unix:PATH or "
-                          "tcp:IP:PORT",
-                          remote);
+    *errorp = ofp_xasprintf("bad remote \"%s\": expected unix:PATH or "
+                            "tcp:IP:PORT",
+                            remote);
     return EINVAL;
 }
 
@@ -411,7 +394,7 @@ jsonrpc_open(const char *remote, const struct jsonrpc_class *class, void *aux,
         socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         error = errno;
-        *errorp = xasprintf__("socket: %s", strerror(error));
+        *errorp = ofp_xasprintf("socket: %s", strerror(error));
         return error;
     }
     if (ss.ss_family != AF_UNIX) {
@@ -422,7 +405,7 @@ jsonrpc_open(const char *remote, const struct jsonrpc_class *class, void *aux,
         /* EAGAIN on a unix socket means a full backlog: not in progress. */
         error = errno;
         close(fd);
-        *errorp = xasprintf__("connect: %s", strerror(error));
+        *errorp = ofp_xasprintf("connect: %s", strerror(error));
         return error;
     }
 

@@ -46,23 +46,6 @@
 /* Malformed data from the server.  Peer-caused: rate-limited. */
 static struct vg_ratelimit bad_rl = VG_RATELIMIT_INIT(5, 50);
 
-/* Returns a malloc'd printf-formatted string. */
-static char *xasprintf__(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-
-static char *
-xasprintf__(const char *fmt, ...)
-{
-    struct ofp_buf b;
-    va_list args;
-
-    ofp_buf_init(&b);
-    va_start(args, fmt);
-    ofp_buf_put_vformat(&b, fmt, args);
-    va_end(args);
-    return ofp_buf_steal_cstr(&b);
-}
-
 /* Compact JSON text of 'json' for error messages (owned by 'json'). */
 static const char *
 json_text__(const struct json_object *json)
@@ -225,10 +208,10 @@ atom_from_json__(union ovsdb_atom *atom, enum ovsdb_atype type,
             const char *s = json_object_get_string((struct json_object *)json);
             size_t len = (size_t)json_object_get_string_len(json);
             if (strlen(s) != len) {
-                return xasprintf__("string contains a NUL character");
+                return ofp_xasprintf("string contains a NUL character");
             }
             if (!utf8_is_valid__(s, len)) {
-                return xasprintf__("string is not valid UTF-8");
+                return ofp_xasprintf("string is not valid UTF-8");
             }
             atom->string = ofp_xstrdup(s);
             return NULL;
@@ -247,7 +230,7 @@ atom_from_json__(union ovsdb_atom *atom, enum ovsdb_atype type,
                 const char *s =
                     json_object_get_string((struct json_object *)val);
                 if (!ovsdb_uuid_is_valid(s)) {
-                    return xasprintf__("bad uuid \"%.40s\"", s);
+                    return ofp_xasprintf("bad uuid \"%.40s\"", s);
                 }
                 for (size_t i = 0; i < 36; i++) {
                     atom->uuid[i] = (char)tolower((unsigned char)s[i]);
@@ -261,8 +244,8 @@ atom_from_json__(union ovsdb_atom *atom, enum ovsdb_atype type,
     default:
         break;
     }
-    return xasprintf__("expected %s, got %.80s", atype_name__(type),
-                       json_text__(json));
+    return ofp_xasprintf("expected %s, got %.80s", atype_name__(type),
+                         json_text__(json));
 }
 
 static int
@@ -323,8 +306,8 @@ datum_sort__(struct ovsdb_datum *datum, enum ovsdb_atype key)
         }
         if (i && !error &&
             !atom_cmp__(&pairs[i - 1].key, &pairs[i].key, key)) {
-            error = xasprintf__("duplicate %s",
-                                datum->values ? "map key" : "set element");
+            error = ofp_xasprintf("duplicate %s",
+                                  datum->values ? "map key" : "set element");
         }
     }
     free(pairs);
@@ -379,12 +362,12 @@ ovsdb_datum_from_json(struct ovsdb_datum *datum,
     if (tag && (!strcmp(tag, "set") || !strcmp(tag, "map"))) {
         struct json_object *elems = json_object_array_get_idx(json, 1);
         if (strcmp(tag, is_map ? "map" : "set")) {
-            *errorp = xasprintf__("expected a %s, got a %s",
-                                  is_map ? "map" : "set", tag);
+            *errorp = ofp_xasprintf("expected a %s, got a %s",
+                                    is_map ? "map" : "set", tag);
             return EINVAL;
         }
         if (!json_object_is_type(elems, json_type_array)) {
-            *errorp = xasprintf__("%s elements are not an array", tag);
+            *errorp = ofp_xasprintf("%s elements are not an array", tag);
             return EINVAL;
         }
         size_t n = json_object_array_length(elems);
@@ -398,9 +381,9 @@ ovsdb_datum_from_json(struct ovsdb_datum *datum,
                 error = atom_from_json__(&datum->keys[i], key, elem);
             } else if (!json_object_is_type(elem, json_type_array) ||
                        json_object_array_length(elem) != 2) {
-                error = xasprintf__("map element is not a [key, value] "
-                                    "pair: %.80s",
-                                    json_text__(elem));
+                error = ofp_xasprintf("map element is not a [key, value] "
+                                      "pair: %.80s",
+                                      json_text__(elem));
             } else {
                 error = atom_from_json__(&datum->keys[i], key,
                                          json_object_array_get_idx(elem, 0));
@@ -421,7 +404,7 @@ ovsdb_datum_from_json(struct ovsdb_datum *datum,
             error = datum_sort__(datum, key);
         }
     } else if (is_map) {
-        error = xasprintf__("expected a map, got %.80s", json_text__(json));
+        error = ofp_xasprintf("expected a map, got %.80s", json_text__(json));
     } else {
         /* A bare atom: a set with one element. */
         datum->keys = ofp_xcalloc(1, sizeof *datum->keys);
@@ -543,7 +526,7 @@ set_name__(struct row *row, struct ovsdb_datum *d)
     if (row->name && !row->name[0]) {
         free(row->name);
         row->name = NULL;
-        return xasprintf__("empty name");
+        return ofp_xasprintf("empty name");
     }
     return NULL;
 }
@@ -553,8 +536,8 @@ set_br_dpid__(struct row *row, struct ovsdb_datum *d)
 {
     row->u.br.dpid = 0;
     if (d && d->n && !ovsdb_parse_dpid(d->keys[0].string, &row->u.br.dpid)) {
-        return xasprintf__("\"%.40s\" is not a datapath id",
-                           d->keys[0].string);
+        return ofp_xasprintf("\"%.40s\" is not a datapath id",
+                             d->keys[0].string);
     }
     return NULL;
 }
@@ -596,7 +579,7 @@ set_port_tag__(struct row *row, struct ovsdb_datum *d)
     if (d && d->n) {
         int64_t v = d->keys[0].integer;
         if (v < 0 || v > 4095) {
-            return xasprintf__("VLAN %" PRId64 " out of range 0..4095", v);
+            return ofp_xasprintf("VLAN %" PRId64 " out of range 0..4095", v);
         }
         row->u.port.tag = (int)v;
     }
@@ -659,7 +642,7 @@ set_iface_ofport__(struct row *row, struct ovsdb_datum *d)
     if (d && d->n) {
         int64_t v = d->keys[0].integer;
         if (v < -1 || v > 65535) {
-            return xasprintf__("ofport %" PRId64 " out of range", v);
+            return ofp_xasprintf("ofport %" PRId64 " out of range", v);
         }
         row->u.iface.ofport = v;
     }
@@ -896,11 +879,11 @@ row_update__(struct row *row, const struct json_object *new, bool inserted)
         }
         if (!ovsdb_datum_from_json(&d, json, c->key, c->value, &error)) {
             if (d.n > c->max) {
-                error = xasprintf__("%zu values where at most %zu are "
-                                    "allowed",
-                                    d.n, c->max);
+                error = ofp_xasprintf("%zu values where at most %zu are "
+                                      "allowed",
+                                      d.n, c->max);
             } else if (c->required && d.n != 1) {
-                error = xasprintf__("value missing");
+                error = ofp_xasprintf("value missing");
             } else {
                 error = c->set(row, &d);
             }
@@ -1423,8 +1406,8 @@ monitor_reply__(struct jsonrpc *rpc, struct json_object *result,
     struct ovsdb_client *c = c_;
 
     if (error || !json_object_is_type(result, json_type_object)) {
-        char *reason = xasprintf__("monitor request failed: %.200s",
-                                   json_text__(error ? error : result));
+        char *reason = ofp_xasprintf("monitor request failed: %.200s",
+                                     json_text__(error ? error : result));
         VG_ERR(SUBSYS, "%s: %s", c->remote, reason);
         client_disconnect__(c, reason);
         free(reason);
@@ -1466,9 +1449,9 @@ list_dbs_reply__(struct jsonrpc *rpc, struct json_object *result,
     }
     if (!found) {
         char *reason =
-            xasprintf__("server has no %s database (list_dbs: "
-                        "%.200s)",
-                        DB_NAME, json_text__(error ? error : result));
+            ofp_xasprintf("server has no %s database (list_dbs: "
+                          "%.200s)",
+                          DB_NAME, json_text__(error ? error : result));
         VG_ERR(SUBSYS, "%s: %s", c->remote, reason);
         client_disconnect__(c, reason);
         free(reason);
@@ -1511,7 +1494,7 @@ client_notify__(struct jsonrpc *rpc, const char *method,
         !json_object_is_type(updates, json_type_object)) {
         /* We cannot tell what we missed: start over. */
         char *reason =
-            xasprintf__("malformed update: %.200s", json_text__(params));
+            ofp_xasprintf("malformed update: %.200s", json_text__(params));
         vg_log_rl(&bad_rl, SUBSYS, VG_LOG_WARN, "%s: %s", c->remote, reason);
         c->stats.malformed++;
         client_disconnect__(c, reason);
