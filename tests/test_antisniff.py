@@ -265,7 +265,12 @@ def check_round(t, rnd, caps, ss, pings, n=3):
             rx[key] = marker_counts(caps.packets(key))
         got = sum(1 for m in rx[key]
                   if m[:3] == (rnd, src.name, dst.name))
-        if got < n:
+        # The unlocked guest's stream only proves its capture works; during
+        # a MAC flood NORMAL (not vifguard) delivers it, on a userspace
+        # datapath under load, so one datagram of it is enough there.  The
+        # victim's streams must arrive in full.
+        need = 1 if rnd == "flood" and dst is t.unlocked else n
+        if got < need:
             lost.append("%s -> %s (%s): %d of %d" % (src.name, dst.name,
                                                       addr, got, n))
     bc = marker_counts(caps.packets(t.unlocked.name))
