@@ -32,11 +32,6 @@ enum {
     PRIO_EGRESS = 100,
 };
 
-#define ETH_TYPE_IPV4 0x0800
-#define ETH_TYPE_ARP 0x0806
-#define ETH_TYPE_IPV6 0x86dd
-#define IP_PROTO_UDP 17
-#define IP_PROTO_ICMPV6 58
 #define ICMPV6_NS 135
 
 static const uint8_t eth_broadcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
@@ -162,7 +157,7 @@ vg_deliver_guest(const struct vg_delivery *d, struct vg_flow_group *g)
         for (size_t i = 0; i < p->n_ipv4; i++) {
             fm = vg_flow_group_add(g, VG_TABLE_FORWARD, PRIO_OWN);
             ofp_match_set_u32(&fm->match, OFPF_IN_PORT, d->ports[k]);
-            ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, ETH_TYPE_ARP);
+            ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_ARP);
             ofp_match_set_u16(&fm->match, OFPF_ARP_OP, 1);
             set_prefix4__(&fm->match, OFPF_ARP_TPA, &p->ipv4[i]);
             ofp_actions_add_output(ofp_instructions_apply(&fm->insts),
@@ -171,8 +166,8 @@ vg_deliver_guest(const struct vg_delivery *d, struct vg_flow_group *g)
         for (size_t i = 0; i < n6; i++) {
             fm = vg_flow_group_add(g, VG_TABLE_FORWARD, PRIO_OWN);
             ofp_match_set_u32(&fm->match, OFPF_IN_PORT, d->ports[k]);
-            ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, ETH_TYPE_IPV6);
-            ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, IP_PROTO_ICMPV6);
+            ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV6);
+            ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, VG_IP_PROTO_ICMPV6);
             ofp_match_set_u8(&fm->match, OFPF_ICMPV6_TYPE, ICMPV6_NS);
             set_prefix6__(&fm->match, OFPF_IPV6_ND_TARGET, &v6[i]);
             ofp_actions_add_output(ofp_instructions_apply(&fm->insts),
@@ -184,22 +179,22 @@ vg_deliver_guest(const struct vg_delivery *d, struct vg_flow_group *g)
      * addresses only. */
     for (size_t i = 0; i < p->n_ipv4; i++) {
         fm = add_egress__(d, g);
-        ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, ETH_TYPE_IPV4);
+        ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV4);
         set_prefix4__(&fm->match, OFPF_IPV4_DST, &p->ipv4[i]);
 
         fm = add_egress__(d, g);
-        ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, ETH_TYPE_ARP);
+        ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_ARP);
         set_prefix4__(&fm->match, OFPF_ARP_TPA, &p->ipv4[i]);
     }
     /* DHCP server replies, before the guest has its address. */
     fm = add_egress__(d, g);
-    ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, ETH_TYPE_IPV4);
-    ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, IP_PROTO_UDP);
+    ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV4);
+    ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, VG_IP_PROTO_UDP);
     ofp_match_set_u16(&fm->match, OFPF_UDP_SRC, 67);
     ofp_match_set_u16(&fm->match, OFPF_UDP_DST, 68);
     for (size_t i = 0; i < n6; i++) {
         fm = add_egress__(d, g);
-        ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, ETH_TYPE_IPV6);
+        ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV6);
         set_prefix6__(&fm->match, OFPF_IPV6_DST, &v6[i]);
     }
 }
@@ -256,13 +251,13 @@ add_target__(uint16_t vlan, const struct target__ *t, size_t n,
             struct vg_prefix6 a;
             memcpy(a.addr, t->addr, 16);
             a.len = t->len;
-            ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, ETH_TYPE_IPV6);
-            ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, IP_PROTO_ICMPV6);
+            ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV6);
+            ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, VG_IP_PROTO_ICMPV6);
             ofp_match_set_u8(&fm->match, OFPF_ICMPV6_TYPE, ICMPV6_NS);
             set_prefix6__(&fm->match, OFPF_IPV6_ND_TARGET, &a);
         } else {
             struct vg_prefix4 a = { ofp_get_be32(t->addr), t->len };
-            ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, ETH_TYPE_ARP);
+            ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_ARP);
             ofp_match_set_u16(&fm->match, OFPF_ARP_OP, 1);
             set_prefix4__(&fm->match, OFPF_ARP_TPA, &a);
         }
@@ -355,24 +350,24 @@ vg_deliver_vlan(uint16_t vlan, const struct vg_delivery *members, size_t n,
             case 0: /* Broadcast ARP requests (gratuitous ARP of a router
                      * failover included); unicast ones (NUD) are not. */
                 ofp_match_set(m, OFPF_ETH_DST, eth_broadcast, NULL);
-                ofp_match_set_u16(m, OFPF_ETH_TYPE, ETH_TYPE_ARP);
+                ofp_match_set_u16(m, OFPF_ETH_TYPE, VG_ETH_TYPE_ARP);
                 ofp_match_set_u16(m, OFPF_ARP_OP, 1);
                 break;
             case 1: /* Broadcast ARP replies (gratuitous ARP). */
                 ofp_match_set(m, OFPF_ETH_DST, eth_broadcast, NULL);
-                ofp_match_set_u16(m, OFPF_ETH_TYPE, ETH_TYPE_ARP);
+                ofp_match_set_u16(m, OFPF_ETH_TYPE, VG_ETH_TYPE_ARP);
                 ofp_match_set_u16(m, OFPF_ARP_OP, 2);
                 break;
             case 2: /* DHCP server broadcasts. */
                 ofp_match_set(m, OFPF_ETH_DST, eth_broadcast, NULL);
-                ofp_match_set_u16(m, OFPF_ETH_TYPE, ETH_TYPE_IPV4);
-                ofp_match_set_u8(m, OFPF_IP_PROTO, IP_PROTO_UDP);
+                ofp_match_set_u16(m, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV4);
+                ofp_match_set_u8(m, OFPF_IP_PROTO, VG_IP_PROTO_UDP);
                 ofp_match_set_u16(m, OFPF_UDP_SRC, 67);
                 ofp_match_set_u16(m, OFPF_UDP_DST, 68);
                 break;
             case 3: /* IPv6 all-nodes: RA, MLD queries. */
                 ofp_match_set(m, OFPF_ETH_DST, eth_all_nodes, NULL);
-                ofp_match_set_u16(m, OFPF_ETH_TYPE, ETH_TYPE_IPV6);
+                ofp_match_set_u16(m, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV6);
                 break;
             }
             struct ofp_actions *acts = ofp_instructions_apply(&fm->insts);

@@ -256,14 +256,11 @@ port_ctx__(const struct vg_iface *iface, bool guest, struct vg_port_ctx *ctx)
     bool active = (iface->bond_active_mac && iface->mac_in_use &&
                    !strcasecmp(iface->bond_active_mac, iface->mac_in_use));
     if (!active) {
-        /* A backup member of an active-backup bond is dropped only when
-         * OVSDB says for sure (mac_in_use is ephemeral: after an
-         * ovs-vswitchd restart it is briefly unknown); until then, and for
-         * balance-slb, unicast only. */
-        bool known = iface->bond_active_mac && iface->mac_in_use;
-        ctx->source = (!strcmp(mode, "active-backup") && known)
-                          ? VG_SOURCE_NONE
-                          : VG_SOURCE_TRUSTED_UNICAST;
+        /* Not the active member (or not known yet: mac_in_use is ephemeral):
+         * unicast only.  Not dropped entirely, even for active-backup
+         * (where NORMAL would), so that a failover while vifguardd is down
+         * leaves the new active member working for unicast. */
+        ctx->source = VG_SOURCE_TRUSTED_UNICAST;
     }
 }
 
@@ -432,6 +429,21 @@ mac_order__(const void *a_, const void *b_, void *ports_)
 static uint64_t group_fp__(const struct eng_bridge *br,
                            const struct eng_group *grp, bool mac);
 
+/* Returns the fingerprint of MAC group (if 'mac') or VLAN group 'grp': the
+ * one of the group with the same cookie and key among the 'n_old' previous
+ * groups 'old', or else computed afresh. */
+static uint64_t
+reuse_fp__(const struct eng_bridge *br, const struct eng_group *grp, bool mac,
+           const struct eng_group *old, size_t n_old)
+{
+    for (size_t k = 0; k < n_old; k++) {
+        if (old[k].cookie == grp->cookie && old[k].key == grp->key) {
+            return old[k].fp;
+        }
+    }
+    return group_fp__(br, grp, mac);
+}
+
 /* Builds the MAC groups of 'br' from its ports: one per locked or disabled
  * guest MAC, carried by one port or by the tapD.N/vifD.N pair of an HVM
  * guest.  Any other sharing of a MAC is a conflict that holds every port
@@ -490,16 +502,7 @@ build_macs__(struct eng_bridge *br)
             grp->ports[k] = br->ports[idx[i + k]].ofp_port;
             grp->key = mix__(grp->key, grp->ports[k]);
         }
-        grp->fp = 0;
-        for (size_t k = 0; k < n_old; k++) {
-            if (old[k].cookie == grp->cookie && old[k].key == grp->key) {
-                grp->fp = old[k].fp;
-                break;
-            }
-        }
-        if (!grp->fp) {
-            grp->fp = group_fp__(br, grp, true);
-        }
+        grp->fp = reuse_fp__(br, grp, true, old, n_old);
         i += run;
     }
     groups_destroy__(old, n_old);
@@ -986,16 +989,7 @@ build_vlans__(struct eng_bridge *br)
             grp->key = mix__(grp->key, br->macs[m].key);
             i++;
         }
-        grp->fp = 0;
-        for (size_t k = 0; k < n_old; k++) {
-            if (old[k].cookie == grp->cookie && old[k].key == grp->key) {
-                grp->fp = old[k].fp;
-                break;
-            }
-        }
-        if (!grp->fp) {
-            grp->fp = group_fp__(br, grp, false);
-        }
+        grp->fp = reuse_fp__(br, grp, false, old, n_old);
     }
     groups_destroy__(old, n_old);
     free(pairs);

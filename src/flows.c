@@ -21,16 +21,11 @@ enum {
     PRIO_DEFAULT = 0,
 };
 
-#define ETH_TYPE_IPV4 0x0800
-#define ETH_TYPE_ARP 0x0806
-#define IP_PROTO_UDP 17
 #define ARP_OP_REQUEST 1
 #define ARP_OP_REPLY 2
 #define DHCP_SERVER_PORT 67
 #define DHCP_CLIENT_PORT 68
 
-#define ETH_TYPE_IPV6 0x86dd
-#define IP_PROTO_ICMPV6 58
 #define ICMPV6_MLD_REPORT 131  /* MLDv1 Multicast Listener Report. */
 #define ICMPV6_NS 135          /* Neighbor Solicitation. */
 #define ICMPV6_NA 136          /* Neighbor Advertisement. */
@@ -119,8 +114,8 @@ add_icmp6__(struct vg_flow_group *g, uint8_t table, uint16_t priority,
             uint8_t next, uint8_t type)
 {
     struct ofp_flow_mod *fm = add_goto__(g, table, priority, next);
-    ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, ETH_TYPE_IPV6);
-    ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, IP_PROTO_ICMPV6);
+    ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV6);
+    ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, VG_IP_PROTO_ICMPV6);
     ofp_match_set_u8(&fm->match, OFPF_ICMPV6_TYPE, type);
     return fm;
 }
@@ -141,12 +136,12 @@ bridge_ipv6_guest_in__(struct vg_flow_group *g)
     /* Nor a DHCPv6 server or relay: nothing from the server port, nothing
      * to the client port. */
     fm = add_goto__(g, VG_TABLE_GUEST_IN, PRIO_GUARD, 0);
-    ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, ETH_TYPE_IPV6);
-    ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, IP_PROTO_UDP);
+    ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV6);
+    ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, VG_IP_PROTO_UDP);
     ofp_match_set_u16(&fm->match, OFPF_UDP_SRC, DHCPV6_SERVER_PORT);
     fm = add_goto__(g, VG_TABLE_GUEST_IN, PRIO_GUARD, 0);
-    ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, ETH_TYPE_IPV6);
-    ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, IP_PROTO_UDP);
+    ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV6);
+    ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, VG_IP_PROTO_UDP);
     ofp_match_set_u16(&fm->match, OFPF_UDP_DST, DHCPV6_CLIENT_PORT);
 
     /* Headers Open vSwitch could not parse, so that the checks above and
@@ -154,7 +149,7 @@ bridge_ipv6_guest_in__(struct vg_flow_group *g)
      * short (OVS leaves ip_proto 0) or an ICMPv6 header cut short (type 0,
      * a reserved value), e.g. by fragmentation (RFC 7112, RFC 7113). */
     fm = add_goto__(g, VG_TABLE_GUEST_IN, PRIO_GUARD, 0);
-    ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, ETH_TYPE_IPV6);
+    ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV6);
     ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, 0);
     add_icmp6__(g, VG_TABLE_GUEST_IN, PRIO_GUARD, 0, 0);
 
@@ -214,18 +209,18 @@ vg_flows_bridge(struct vg_flow_group *g)
     /* Guest ingress: a locked guest never acts as a DHCP server or relay,
      * whatever source port it answers from. */
     fm = add_goto__(g, VG_TABLE_GUEST_IN, PRIO_GUARD, 0);
-    ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, ETH_TYPE_IPV4);
-    ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, IP_PROTO_UDP);
+    ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV4);
+    ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, VG_IP_PROTO_UDP);
     ofp_match_set_u16(&fm->match, OFPF_UDP_SRC, DHCP_SERVER_PORT);
     fm = add_goto__(g, VG_TABLE_GUEST_IN, PRIO_GUARD, 0);
-    ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, ETH_TYPE_IPV4);
-    ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, IP_PROTO_UDP);
+    ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV4);
+    ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, VG_IP_PROTO_UDP);
     ofp_match_set_u16(&fm->match, OFPF_UDP_DST, DHCP_CLIENT_PORT);
 
     /* DHCP client discovery from 0.0.0.0 (its source MAC was checked). */
     fm = add_goto__(g, VG_TABLE_GUEST_IN, PRIO_BRIDGE_ALLOW, VG_TABLE_FORWARD);
-    ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, ETH_TYPE_IPV4);
-    ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, IP_PROTO_UDP);
+    ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV4);
+    ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, VG_IP_PROTO_UDP);
     ofp_match_set_u32(&fm->match, OFPF_IPV4_SRC, 0);
     ofp_match_set_u32(&fm->match, OFPF_IPV4_DST, UINT32_MAX);
     ofp_match_set_u16(&fm->match, OFPF_UDP_SRC, DHCP_CLIENT_PORT);
@@ -235,7 +230,7 @@ vg_flows_bridge(struct vg_flow_group *g)
     static const uint16_t ops[] = { ARP_OP_REQUEST, ARP_OP_REPLY };
     for (size_t i = 0; i < sizeof ops / sizeof *ops; i++) {
         fm = add_goto__(g, VG_TABLE_GUEST_IN, PRIO_PORT, VG_TABLE_GUEST_ARP);
-        ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, ETH_TYPE_ARP);
+        ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_ARP);
         ofp_match_set_u16(&fm->match, OFPF_ARP_OP, ops[i]);
     }
     bridge_ipv6_guest_in__(g);
@@ -277,22 +272,15 @@ vg_flows_trusted(uint32_t ofport, const struct vg_port_ctx *ctx,
 {
     struct ofp_flow_mod *fm;
 
-    if (ctx->source == VG_SOURCE_NONE) {
-        /* A backup member of an active-backup bond: NORMAL would drop all
-         * it receives, so vifguard does too, before any explicit delivery
-         * could bypass that. */
-        fm = add_goto__(g, VG_TABLE_CLASSIFY, PRIO_PORT, 0);
-    } else {
-        fm = add_goto__(g, VG_TABLE_CLASSIFY, PRIO_PORT,
-                        ctx->vlan < 0 ? VG_TABLE_TRUNK : VG_TABLE_FORWARD);
-        set_ctx__(fm, ctx, VG_SOURCE_TRUSTED);
-    }
+    fm = add_goto__(g, VG_TABLE_CLASSIFY, PRIO_PORT,
+                    ctx->vlan < 0 ? VG_TABLE_TRUNK : VG_TABLE_FORWARD);
+    set_ctx__(fm, ctx, VG_SOURCE_TRUSTED);
     ofp_match_set_u32(&fm->match, OFPF_IN_PORT, ofport);
 
     if (ctx->source == VG_SOURCE_TRUSTED_UNICAST) {
-        /* A balance-slb member that is not the active one: NORMAL would
-         * drop the broadcasts and multicasts it receives (the upstream
-         * switch floods them to every member), so vifguard does too. */
+        /* A bond member that is not the active one: NORMAL would drop the
+         * broadcasts and multicasts it receives (the upstream switch floods
+         * them to every member), so vifguard does too. */
         static const uint8_t group_bit[6] = { 1, 0, 0, 0, 0, 0 };
         fm = add_goto__(g, VG_TABLE_CLASSIFY, PRIO_PORT + 10, 0);
         ofp_match_set_u32(&fm->match, OFPF_IN_PORT, ofport);
@@ -353,7 +341,7 @@ flows_locked_ipv6__(uint32_t ofport, const struct vg_policy *p,
     for (size_t i = 0; i < n; i++) {
         fm = add_goto__(g, VG_TABLE_GUEST_IN, PRIO_PORT, VG_TABLE_GUEST_ND);
         ofp_match_set_u32(&fm->match, OFPF_IN_PORT, ofport);
-        ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, ETH_TYPE_IPV6);
+        ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV6);
         set_ipv6__(&fm->match, OFPF_IPV6_SRC, v[i].addr, v[i].len);
     }
 
@@ -410,7 +398,7 @@ flows_locked__(uint32_t ofport, const struct vg_policy *p,
 
         fm = add_goto__(g, VG_TABLE_GUEST_IN, PRIO_PORT, VG_TABLE_FORWARD);
         ofp_match_set_u32(&fm->match, OFPF_IN_PORT, ofport);
-        ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, ETH_TYPE_IPV4);
+        ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV4);
         if (a->len == 32) {
             ofp_match_set_u32(&fm->match, OFPF_IPV4_SRC, a->addr);
         } else if (a->len) {
@@ -426,7 +414,7 @@ flows_locked__(uint32_t ofport, const struct vg_policy *p,
 
         fm = add_goto__(g, VG_TABLE_GUEST_ARP, PRIO_PORT, VG_TABLE_FORWARD);
         ofp_match_set_u32(&fm->match, OFPF_IN_PORT, ofport);
-        ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, ETH_TYPE_ARP);
+        ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_ARP);
         if (a->len == 32) {
             ofp_match_set_u32(&fm->match, OFPF_ARP_SPA, a->addr);
         } else if (a->len) {

@@ -50,13 +50,19 @@ enum vg_table {
     VG_TABLE_EGRESS = 50,    /* Per-guest destination checks, output. */
 };
 
+/* Protocol numbers the compilers match on. */
+#define VG_ETH_TYPE_IPV4 0x0800
+#define VG_ETH_TYPE_ARP 0x0806
+#define VG_ETH_TYPE_IPV6 0x86dd
+#define VG_IP_PROTO_UDP 17
+#define VG_IP_PROTO_ICMPV6 58
+
 /* Registers (docs/DESIGN.md, "Forwarding to guests"). */
 #define VG_REG_VLAN OFPF_REG(0)   /* VLAN context, VG_VLAN_CTX(V) or 0. */
 #define VG_REG_SOURCE OFPF_REG(1) /* Source class, enum vg_source. */
 #define VG_VLAN_CTX(V) (0x10000u | (V))
 
 enum vg_source {
-    VG_SOURCE_NONE = 0,           /* Dropped (backup bond member). */
     VG_SOURCE_TRUSTED = 1,        /* Uplink, host, active bond member. */
     VG_SOURCE_LOCKED = 2,         /* A locked guest (source proven). */
     VG_SOURCE_UNLOCKED = 3,       /* An unlocked guest. */
@@ -84,9 +90,9 @@ struct ofp_flow_mod *vg_flow_group_add(struct vg_flow_group *, uint8_t table,
 struct vg_port_ctx {
     int vlan;              /* Access VLAN (0: untagged network), or -1 for a
                             * trunk (table 1 finds the VLAN from the tag). */
-    enum vg_source source; /* For trusted ports: VG_SOURCE_TRUSTED,
-                            * VG_SOURCE_TRUSTED_UNICAST, or VG_SOURCE_NONE
-                            * for a port whose frames are all dropped. */
+    enum vg_source source; /* For trusted ports: VG_SOURCE_TRUSTED, or
+                            * VG_SOURCE_TRUSTED_UNICAST for a bond member
+                            * that is not the active one. */
 };
 
 /* The bridge group: default drops, bridge-wide guest checks, NORMAL. */
