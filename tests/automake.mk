@@ -4,7 +4,8 @@ UNIT_TESTS = \
 	tests/unit/test-buf
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
-tests_unit_test_buf_SOURCES = tests/unit/test-buf.c tests/unit/check.h
+tests_unit_test_buf_SOURCES = tests/unit/test-buf.c tests/unit/check.h \
+	tests/unit/hex.h
 tests_unit_test_buf_LDADD = ofp/libofp.a
 
 # ofp/match.c, ofp/actions.c, ofp/errors.c.
