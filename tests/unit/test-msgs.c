@@ -18,60 +18,9 @@
 
 #include "ofp/msgs.h"
 #include "tests/unit/check.h"
+#include "tests/unit/hex.h"
 
 /* ---- Helpers. ---- */
-
-/* Appends the bytes written in hex in 'hex' (whitespace ignored) to 'b'. */
-static void
-put_hex(struct ofp_buf *b, const char *hex)
-{
-    int hi = -1;
-    for (const char *p = hex; *p; p++) {
-        int v;
-        if (*p >= '0' && *p <= '9') {
-            v = *p - '0';
-        } else if (*p >= 'a' && *p <= 'f') {
-            v = *p - 'a' + 10;
-        } else if (*p >= 'A' && *p <= 'F') {
-            v = *p - 'A' + 10;
-        } else {
-            continue;
-        }
-        if (hi < 0) {
-            hi = v;
-        } else {
-            ofp_buf_put_u8(b, (uint8_t)(hi << 4 | v));
-            hi = -1;
-        }
-    }
-}
-
-/* Returns 'hex' without whitespace, malloc'd. */
-static char *
-squeeze_hex(const char *hex)
-{
-    char *s = ofp_xmalloc(strlen(hex) + 1);
-    char *q = s;
-    for (const char *p = hex; *p; p++) {
-        if (*p != ' ' && *p != '\n') {
-            *q++ = *p;
-        }
-    }
-    *q = '\0';
-    return s;
-}
-
-/* Checks that the 'n' bytes at 'p' are those written in hex in 'hex'. */
-#define CHECK_HEX(P, N, HEX)                  \
-    do {                                      \
-        struct ofp_buf h__;                   \
-        ofp_buf_init(&h__);                   \
-        ofp_buf_put_hex(&h__, (P), (N));      \
-        char *w__ = squeeze_hex(HEX);         \
-        CHECK_STREQ(ofp_buf_cstr(&h__), w__); \
-        free(w__);                            \
-        ofp_buf_uninit(&h__);                 \
-    } while (0)
 
 /* Checks that 'got' is the error 'want', naming both and 'ctx'/'n' on
  * failure. */

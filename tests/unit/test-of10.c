@@ -15,58 +15,9 @@
 
 #include "ofp/of10.h"
 #include "tests/unit/check.h"
+#include "tests/unit/hex.h"
 
 /* ---- Helpers. ---- */
-
-/* Appends the bytes written in hex in 'hex' (whitespace ignored) to 'b'. */
-static void
-put_hex(struct ofp_buf *b, const char *hex)
-{
-    int hi = -1;
-    for (const char *p = hex; *p; p++) {
-        int v;
-        if (*p >= '0' && *p <= '9') {
-            v = *p - '0';
-        } else if (*p >= 'a' && *p <= 'f') {
-            v = *p - 'a' + 10;
-        } else {
-            continue;
-        }
-        if (hi < 0) {
-            hi = v;
-        } else {
-            ofp_buf_put_u8(b, (uint8_t)(hi << 4 | v));
-            hi = -1;
-        }
-    }
-}
-
-/* Returns 'hex' without spaces and newlines, malloc'd. */
-static char *
-squeeze_hex(const char *hex)
-{
-    char *s = ofp_xmalloc(strlen(hex) + 1);
-    char *q = s;
-    for (const char *p = hex; *p; p++) {
-        if (*p != ' ' && *p != '\n') {
-            *q++ = *p;
-        }
-    }
-    *q = '\0';
-    return s;
-}
-
-/* Checks that buffer 'B' holds exactly the bytes written in hex 'HEX'. */
-#define CHECK_HEX(B, HEX)                            \
-    do {                                             \
-        struct ofp_buf h__;                          \
-        ofp_buf_init(&h__);                          \
-        ofp_buf_put_hex(&h__, (B)->data, (B)->size); \
-        char *w__ = squeeze_hex(HEX);                \
-        CHECK_STREQ(ofp_buf_cstr(&h__), w__);        \
-        free(w__);                                   \
-        ofp_buf_uninit(&h__);                        \
-    } while (0)
 
 /* Checks that 'GOT' is the error 'WANT', naming both on failure. */
 #define CHECK_ERR(GOT, WANT)                                               \
@@ -282,7 +233,7 @@ test_hello(void)
     ofp_buf_init(&b);
     /* ofp-print: "OFPT_HELLO (xid=0x1): version bitmap: 0x01". */
     ofp10_hello_encode(1, &b);
-    CHECK_HEX(&b, "0100000800000001");
+    CHECK_BUF_HEX(&b, "0100000800000001");
     CHECK_ERR(ofp10_hello_check(b.data, b.size), 0);
     /* A version-1 HELLO's body is ignored, as 1.0 requires. */
     put_hex(&b, "deadbeef");
@@ -326,17 +277,17 @@ test_empty_and_echo(void)
     ofp_buf_init(&b);
     /* ofp-print: "OFPT_FEATURES_REQUEST (xid=0x2):". */
     ofp10_empty_encode(OFPT10_FEATURES_REQUEST, 2, &b);
-    CHECK_HEX(&b, "0105000800000002");
+    CHECK_BUF_HEX(&b, "0105000800000002");
     ofp_buf_clear(&b);
     /* "OFPT_BARRIER_REQUEST (xid=0x3):", "OFPT_BARRIER_REPLY (xid=0x3):". */
     ofp10_empty_encode(OFPT10_BARRIER_REQUEST, 3, &b);
     ofp10_empty_encode(OFPT10_BARRIER_REPLY, 3, &b);
-    CHECK_HEX(&b, "0112000800000003 0113000800000003");
+    CHECK_BUF_HEX(&b, "0112000800000003 0113000800000003");
     ofp_buf_clear(&b);
 
     /* "OFPT_ECHO_REQUEST (xid=0x7): 4 bytes of payload" (abcd). */
     ofp10_echo_encode(false, "abcd", 4, 7, &b);
-    CHECK_HEX(&b, "0102000c0000000761626364");
+    CHECK_BUF_HEX(&b, "0102000c0000000761626364");
     CHECK_ERR(ofp10_echo_decode(b.data, b.size, &echo), 0);
     CHECK_EQ(echo.data_len, 4);
     CHECK(echo.data && !memcmp(echo.data, "abcd", 4));
@@ -344,7 +295,7 @@ test_empty_and_echo(void)
     ofp_buf_init(&reply);
     ofp10_echo_reply_for(b.data, b.size, &reply);
     /* "OFPT_ECHO_REPLY (xid=0x7): 4 bytes of payload". */
-    CHECK_HEX(&reply, "0103000c0000000761626364");
+    CHECK_BUF_HEX(&reply, "0103000c0000000761626364");
     CHECK_ERR(ofp10_echo_decode(reply.data, reply.size, &echo), 0);
     ofp_buf_clear(&reply);
     ofp10_echo_reply_for(b.data, 4, &reply);
@@ -355,7 +306,7 @@ test_empty_and_echo(void)
 
     /* Empty echo. */
     ofp10_echo_encode(true, NULL, 0, 8, &b);
-    CHECK_HEX(&b, "0103000800000008");
+    CHECK_BUF_HEX(&b, "0103000800000008");
     CHECK_ERR(ofp10_echo_decode(b.data, b.size, &echo), 0);
     CHECK_EQ(echo.data_len, 0);
     ofp_buf_clear(&b);
@@ -441,7 +392,7 @@ test_error(void)
     /* "OFPT_ERROR (xid=0x9): OFPPMFC_BAD_PORT". */
     struct ofp_error in = { .error = OFPERR_OFPPMFC_BAD_PORT };
     CHECK_ERR(ofp10_error_encode(&in, 9, &b), 0);
-    CHECK_HEX(&b, "0101000c0000000900040000");
+    CHECK_BUF_HEX(&b, "0101000c0000000900040000");
     ofp_buf_clear(&b);
 
     /* Errors that 1.0 lacks. */
@@ -463,7 +414,7 @@ test_error(void)
                              .data = (const uint8_t *)"xyz",
                              .data_len = 3 };
     CHECK_ERR(ofp10_error_encode(&raw, 10, &b), 0);
-    CHECK_HEX(&b, "0101000f0000000ab0c20007 78797a");
+    CHECK_BUF_HEX(&b, "0101000f0000000ab0c20007 78797a");
     CHECK_ERR(ofp10_error_decode(b.data, b.size, &e), 0);
     CHECK_EQ(e.type, 0xb0c2);
     CHECK_EQ(e.code, 7);
@@ -591,7 +542,7 @@ test_features(void)
         .n_ports = 2,
     };
     CHECK_ERR(ofp10_features_encode(&mine, 0x22, &b), 0);
-    CHECK_HEX(
+    CHECK_BUF_HEX(
         &b, "01060080000000220000123456789abc00000000fe000000000000c700000fff"
             "0001aa0000000001766966312e3000000000000000000000"
             "0000001000000000000000c0000000000000000000000000"
@@ -679,8 +630,8 @@ test_port_mod(void)
     pm.config = OFPPC10_NO_FLOOD;
     pm.mask = OFPPC10_NO_FLOOD;
     ofp10_port_mod_encode(&pm, 0x10, &b);
-    CHECK_HEX(&b, "010f002000000010 0005d22a9e3af90a 00000010 00000010"
-                  "00000000 00000000");
+    CHECK_BUF_HEX(&b, "010f002000000010 0005d22a9e3af90a 00000010 00000010"
+                      "00000000 00000000");
     CHECK_ERR(ofp10_port_mod_decode(b.data, b.size, &out), 0);
     CHECK(!memcmp(&out, &pm, sizeof pm));
     check_malformed(decode_port_mod__, &b, 32);
@@ -697,8 +648,8 @@ test_port_mod(void)
     memcpy(pm.hw_addr, "\x76\x39\xc4\x7a\x73\x49", 6);
     pm.config = 0;
     ofp10_port_mod_encode(&pm, 0x11, &b);
-    CHECK_HEX(&b, "010f002000000011 fffe7639c47a7349 00000000 00000010"
-                  "00000000 00000000");
+    CHECK_BUF_HEX(&b, "010f002000000011 fffe7639c47a7349 00000000 00000010"
+                      "00000000 00000000");
     CHECK_ERR(ofp10_port_mod_decode(b.data, b.size, &out), 0);
     CHECK(!memcmp(&out, &pm, sizeof pm));
     /* All fields, including advertise, survive. */
@@ -725,7 +676,7 @@ test_port_desc(void)
     ofp_buf_init(&b);
     /* ofp-print: "OFPST_PORT_DESC request (xid=0x21): port=ANY". */
     ofp10_port_desc_request_encode(0x21, &b);
-    CHECK_HEX(&b, "0110000c00000021000d0000");
+    CHECK_BUF_HEX(&b, "0110000c00000021000d0000");
     enum ofp10_type type;
     CHECK_ERR(ofp10_msg_classify(b.data, b.size, &type), 0);
     CHECK_EQ(type, OFPT10_STATS_REQUEST);
@@ -790,7 +741,8 @@ test_port_desc(void)
     r.n_ports = 2;
     CHECK_ERR(ofp10_port_desc_reply_encode(&r, 0x23, &b), 0);
     CHECK_EQ(b.size, 12 + 2 * 48);
-    CHECK_HEX(&b, "0111006c00000023000d0001"
+    CHECK_BUF_HEX(&b,
+                  "0111006c00000023000d0001"
                   "0001aa0000000000766966302e300000000000000000000000000000"
                   "00000000000000c0000000000000000000000000"
                   "0002aa0000000001766966312e300000000000000000000000000010"
