@@ -3,13 +3,15 @@
 The targets are built with clang, libFuzzer, ASan and UBSan by
 `configure --enable-fuzzing`.  Each runs for VG_FUZZ_SECONDS (default 60)
 on a copy of its committed seed corpus (tests/fuzz/corpus/TARGET), so the
-committed corpus never grows; any crash, leak, sanitizer report or timeout
-fails the test; the reproducer stays in the test's temporary directory
-(pytest keeps the last few) and its first bytes are printed in hex.
+committed corpus never grows.  All targets run at the same time, sharing the
+cores, so the module takes one run's wall time.  Any crash, leak, sanitizer
+report or timeout fails the target's test; the reproducer stays in the test's
+temporary directory (pytest keeps the last few) and its first bytes are
+printed in hex.
 
 Environment:
-  VG_BUILD_FUZZ    fuzzing build tree (default: _build-h5-fuzz in the
-                   source tree)
+  VG_BUILD_FUZZ    fuzzing build tree (default: build/fuzz in the source
+                   tree, as scripts/run-tests.sh makes it)
   VG_FUZZ_SECONDS  seconds per target (default 60)
 """
 
@@ -19,6 +21,8 @@ import shutil
 import subprocess
 
 import pytest
+
+from conftest import BUILD_DIRS
 
 SRCDIR = pathlib.Path(__file__).resolve().parent.parent
 CORPUS = SRCDIR / "tests" / "fuzz" / "corpus"
@@ -36,48 +40,88 @@ TARGETS = sorted({p.stem for p in (SRCDIR / "tests" / "fuzz").glob("fuzz-*.c")}
 
 
 def _build_dir():
-    d = pathlib.Path(os.environ.get("VG_BUILD_FUZZ", "_build-h5-fuzz"))
-    return d if d.is_absolute() else SRCDIR / d
+    return pathlib.Path(BUILD_DIRS["fuzz"])
 
 
 def _seconds():
     return int(os.environ.get("VG_FUZZ_SECONDS", "60"))
 
 
+class _Run:
+    """One fuzzer process started by the 'runs' fixture."""
+
+    def __init__(self, target, tmp):
+        self.target = target
+        self.tmp = tmp
+        self.binary = _build_dir() / "tests" / "fuzz" / target
+        self.seeds = CORPUS / target
+        self.proc = None
+        self.log = None
+        self.artifacts = tmp / "artifacts"
+
+    def start(self):
+        if not os.access(self.binary, os.X_OK):
+            return
+        if not self.seeds.is_dir() or not any(self.seeds.iterdir()):
+            return
+        work = self.tmp / "corpus"
+        shutil.copytree(self.seeds, work)
+        self.artifacts.mkdir()
+        cmd = [str(self.binary),
+               f"-max_total_time={_seconds()}",
+               "-rss_limit_mb=2048",
+               "-malloc_limit_mb=1024",
+               "-timeout=10",
+               "-print_final_stats=1",
+               f"-artifact_prefix={self.artifacts}/",
+               *OPTIONS.get(self.target, DEFAULT_OPTIONS),
+               str(work)]
+        env = dict(os.environ)
+        env["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=0"
+        env["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
+        self.log = open(self.tmp / "fuzz.log", "w+")
+        self.proc = subprocess.Popen(cmd, stdout=self.log,
+                                     stderr=subprocess.STDOUT, env=env)
+
+    def wait(self):
+        try:
+            rc = self.proc.wait(timeout=_seconds() + 300)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            rc = self.proc.wait()
+        self.log.seek(0)
+        text = self.log.read()
+        self.log.close()
+        return rc, text
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Starts every target at once: the wall time of the module is one
+    run's, not the sum (each target still gets its full time budget, and
+    the machine's cores are shared among them)."""
+    started = {}
+    for target in TARGETS:
+        r = _Run(target, tmp_path_factory.mktemp(target))
+        r.start()
+        started[target] = r
+    yield started
+    for r in started.values():
+        if r.proc and r.proc.poll() is None:
+            r.proc.kill()
+            r.proc.wait()
+
+
 @pytest.mark.parametrize("target", TARGETS)
-def test_fuzz(target, tmp_path):
-    binary = _build_dir() / "tests" / "fuzz" / target
-    if not os.access(binary, os.X_OK):
-        pytest.fail(f"{binary} is not built (configure with CC=clang "
+def test_fuzz(target, runs):
+    r = runs[target]
+    if not os.access(r.binary, os.X_OK):
+        pytest.fail(f"{r.binary} is not built (configure with CC=clang "
                     "--enable-fuzzing, or set VG_BUILD_FUZZ)")
-    seeds = CORPUS / target
-    n_seeds = len(list(seeds.iterdir())) if seeds.is_dir() else 0
-    assert n_seeds > 0, f"no seed corpus in {seeds}"
+    assert r.proc, f"no seed corpus in {r.seeds}"
+    rc, log = r.wait()
 
-    work = tmp_path / "corpus"
-    shutil.copytree(seeds, work)
-    artifacts = tmp_path / "artifacts"
-    artifacts.mkdir()
-
-    seconds = _seconds()
-    cmd = [str(binary),
-           f"-max_total_time={seconds}",
-           "-rss_limit_mb=2048",
-           "-malloc_limit_mb=1024",
-           "-timeout=10",
-           "-print_final_stats=1",
-           f"-artifact_prefix={artifacts}/",
-           *OPTIONS.get(target, DEFAULT_OPTIONS),
-           str(work)]
-    env = dict(os.environ)
-    env["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=0"
-    env["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
-    p = subprocess.run(cmd, capture_output=True, text=True, env=env,
-                       timeout=seconds + 300)
-    log = p.stdout + p.stderr
-    (tmp_path / "fuzz.log").write_text(log)
-
-    crashes = sorted(artifacts.iterdir())
+    crashes = sorted(r.artifacts.iterdir())
     details = ""
     for c in crashes[:3]:
         data = c.read_bytes()
@@ -85,8 +129,8 @@ def test_fuzz(target, tmp_path):
     bad_lines = [line for line in log.splitlines()
                  if "ERROR: " in line or "runtime error:" in line
                  or "SUMMARY: " in line]
-    assert p.returncode == 0 and not crashes and not bad_lines, \
-        (f"{target} failed (exit {p.returncode}):\n"
+    assert rc == 0 and not crashes and not bad_lines, \
+        (f"{target} failed (exit {rc}):\n"
          + "\n".join(bad_lines[:20]) + details
          + "\n--- last lines of the log ---\n"
          + "\n".join(log.splitlines()[-40:]))
