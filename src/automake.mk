@@ -44,3 +44,7 @@ vifguard_ctl_LDADD = $(VG_LDADD)
 # h12's block: NO_FLOOD through short OpenFlow 1.0 sessions.
 src_libvifguard_a_SOURCES += \
 	src/noflood.c src/noflood.h
+
+# bond-learning helper: learning frames for bonds.
+src_libvifguard_a_SOURCES += \
+	src/bondlearn.c src/bondlearn.h

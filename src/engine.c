@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "ofp/msgs.h"
+#include "src/bondlearn.h"
 #include "src/deliver.h"
 #include "src/flows.h"
 #include "src/log.h"
@@ -128,6 +129,7 @@ struct eng_bridge {
     char *nf_error;            /* Why NO_FLOOD failed last, or NULL. */
     struct vg_timer *nf_retry; /* Retries a failed NO_FLOOD operation. */
     double nf_backoff;         /* Seconds before the next retry. */
+    struct bondlearn *bl;      /* Learning frames for its bonds. */
 };
 
 struct engine {
@@ -202,6 +204,7 @@ bridge_destroy__(struct eng_bridge *br)
     free(br->installed);
     txn_destroy__(br->txn);
     vg_timer_destroy(br->fail_mode_timer);
+    bondlearn_destroy(br->bl);
     free(br->name);
     free(br->fail_mode);
     free(br);
@@ -236,7 +239,8 @@ ofp_port_from_ovsdb__(int64_t ofport)
  * its access VLAN, or trunk; and for a trusted bond member, whether it is the
  * bond's active member (DESIGN.md, "Bonds"). */
 static void
-port_ctx__(const struct vg_iface *iface, bool guest, struct vg_port_ctx *ctx)
+port_ctx__(const struct vg_bridge *sb, const struct vg_iface *iface,
+           bool guest, struct vg_port_ctx *ctx)
 {
     bool access = (iface->tag >= 0 && !iface->trunks &&
                    (!iface->vlan_mode || !iface->vlan_mode[0] ||
@@ -253,8 +257,12 @@ port_ctx__(const struct vg_iface *iface, bool guest, struct vg_port_ctx *ctx)
     if (!strcmp(mode, "balance-tcp")) {
         return; /* LACP: every member is active. */
     }
-    bool active = (iface->bond_active_mac && iface->mac_in_use &&
-                   !strcasecmp(iface->bond_active_mac, iface->mac_in_use));
+    /* Members sharing the active member's MAC: only the lowest-numbered of
+     * them counts as active (bondlearn.c), so that no broadcast is
+     * delivered twice. */
+    uint32_t ofp = ofp_port_from_ovsdb__(iface->ofport);
+    bool active =
+        ofp && ofp == vg_bond_active_ofport(sb, iface->port_name, NULL);
     if (!active) {
         /* Not the active member (or not known yet: mac_in_use is ephemeral):
          * unicast only.  Not dropped entirely, even for active-backup
@@ -329,8 +337,8 @@ find_port__(const struct eng_bridge *br, const char *name)
  * affects its flows changed. */
 static void
 build_port__(struct engine *e, const struct eng_bridge *br,
-             const struct vg_iface *iface, const struct eng_port *old,
-             struct eng_port *p, double now)
+             const struct vg_bridge *sb, const struct vg_iface *iface,
+             const struct eng_port *old, struct eng_port *p, double now)
 {
     memset(p, 0, sizeof *p);
     p->name = ofp_xstrdup(iface->name);
@@ -338,7 +346,7 @@ build_port__(struct engine *e, const struct eng_bridge *br,
     p->ofp_port = ofp_port_from_ovsdb__(iface->ofport);
     p->guest = is_guest__(e, iface);
     vg_policy_init(&p->policy);
-    port_ctx__(iface, p->guest, &p->ctx);
+    port_ctx__(sb, iface, p->guest, &p->ctx);
 
     if (p->guest) {
         char *err = NULL;
@@ -517,7 +525,7 @@ update_bridge__(struct engine *e, struct eng_bridge *br,
     struct eng_port *ports =
         ofp_xcalloc(sb->n_ifaces ? sb->n_ifaces : 1, sizeof *ports);
     for (size_t i = 0; i < sb->n_ifaces; i++) {
-        build_port__(e, br, &sb->ifaces[i],
+        build_port__(e, br, sb, &sb->ifaces[i],
                      find_port__(br, sb->ifaces[i].name), &ports[i], now);
     }
     qsort(ports, sb->n_ifaces, sizeof *ports, port_cmp__);
@@ -593,6 +601,12 @@ warn_fail_mode__(struct eng_bridge *br)
 static void attach_conn__(struct eng_bridge *br, struct ofconn *conn);
 
 static void
+bondlearn_kick__(void *br)
+{
+    reconcile__(br);
+}
+
+static void
 fail_mode_timer_cb__(struct vg_timer *t, void *br)
 {
     (void)t;
@@ -638,6 +652,10 @@ engine_set_host(struct engine *e, const struct vg_host *host)
             e->bridges[e->n_bridges++] = br;
         }
         update_bridge__(e, br, sb, now);
+        if (!br->bl) {
+            br->bl = bondlearn_create(br->name, bondlearn_kick__, br);
+        }
+        bondlearn_set_bridge(br->bl, sb);
         if (br->conn && sb->dpid && ofconn_dpid(br->conn) != sb->dpid) {
             ofconn_close(br->conn, "datapath id changed");
         }
@@ -1100,7 +1118,7 @@ static void nf_kick__(struct eng_bridge *);
 /* Sends whatever 'br' needs to make the switch match its policy, if it is
  * connected, read back and idle. */
 static void
-reconcile__(struct eng_bridge *br)
+reconcile_flows__(struct eng_bridge *br)
 {
     if (!br->conn || !br->synced) {
         return;
@@ -1197,6 +1215,48 @@ reconcile__(struct eng_bridge *br)
     ofp_buf_uninit(&msgs);
     ofp_buf_uninit(&b);
     ofp_buf_uninit(&scratch);
+}
+
+/* Sends learning frames for the guests' MACs out of each bond's active
+ * member, if it changed since they were last sent on this connection
+ * (bondlearn.h), once the bridge group is installed: after an ovs-vswitchd
+ * restart not before the pipeline is complete, and behind whatever flow
+ * changes were already sent on the connection (the new active member's
+ * flows, which meet the frames the upstream switch floods back). */
+static void
+bondlearn_run__(struct eng_bridge *br)
+{
+    const struct installed__ *in =
+        installed_find__(br, vg_cookie(VG_COOKIE_BRIDGE, 0));
+    if (!br->bl || !bondlearn_due(br->bl) || !in || in->fp != br->bridge_fp) {
+        return;
+    }
+    struct vg_bondlearn_mac *macs =
+        ofp_xcalloc(br->n_ports ? br->n_ports : 1, sizeof *macs);
+    size_t n = 0;
+    for (size_t i = 0; i < br->n_ports; i++) {
+        const struct eng_port *p = &br->ports[i];
+        if (p->guest && p->policy.has_mac &&
+            p->policy.mode != VG_MODE_DISABLED) {
+            memcpy(macs[n].mac, p->policy.mac, 6);
+            macs[n].vlan = p->ctx.vlan > 0 ? p->ctx.vlan : 0;
+            n++;
+        }
+    }
+    bondlearn_run(br->bl, br->conn, macs, n);
+    free(macs);
+}
+
+static void
+reconcile__(struct eng_bridge *br)
+{
+    if (!br->conn || !br->synced) {
+        return;
+    }
+    reconcile_flows__(br);
+    if (br->conn) {
+        bondlearn_run__(br);
+    }
 }
 
 /* NO_FLOOD (DESIGN.md, "Forwarding to guests", item 1). */
@@ -1340,6 +1400,9 @@ attach_conn__(struct eng_bridge *br, struct ofconn *conn)
     br->conn = conn;
     br->synced = false;
     br->solo = false;
+    if (br->bl) {
+        bondlearn_reset(br->bl);
+    }
     /* The OVSDB update that set fail_mode in the same transaction as the
      * controller may still be on its way: judge fail_mode a little later. */
     if (!br->fail_mode_timer) {

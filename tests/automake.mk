@@ -19,7 +19,8 @@ tests_unit_test_actions_LDADD = ofp/libofp.a
 # (tests/test_fuzz.py, tests/fuzz/run-long.sh).
 noinst_PROGRAMS += tests/golden/vectors
 tests_golden_vectors_SOURCES = tests/golden/vectors.c
-tests_golden_vectors_LDADD = ofp/libofp.a
+# (src/libvifguard.a for the learning frames of src/bondlearn.c.)
+tests_golden_vectors_LDADD = $(VG_LDADD)
 EXTRA_DIST += \
 	tests/test_golden.py \
 	tests/golden/expected \
@@ -83,6 +84,12 @@ tests_unit_test_flows_LDADD = $(VG_LDADD)
 UNIT_TESTS += tests/unit/test-deliver
 tests_unit_test_deliver_SOURCES = tests/unit/test-deliver.c
 tests_unit_test_deliver_LDADD = $(VG_LDADD)
+
+# bond-learning helper: learning frames for bonds (src/bondlearn.c).
+UNIT_TESTS += tests/unit/test-bondlearn
+tests_unit_test_bondlearn_SOURCES = tests/unit/test-bondlearn.c \
+	tests/unit/check.h
+tests_unit_test_bondlearn_LDADD = $(VG_LDADD)
 
 # ofp/msgs.c, ofp/switch.c, ofp/port.c, ofp/packet.c, ofp/bundle.c.
 UNIT_TESTS += tests/unit/test-msgs

@@ -37,6 +37,7 @@
 #include "ofp/msgs.h"
 #include "ofp/of10.h"
 #include "ofp/print.h"
+#include "src/bondlearn.h"
 
 static bool failed;     /* Some vector failed. */
 static bool flows_mode; /* --flows: print flow texts, not vectors. */
@@ -1276,6 +1277,32 @@ gen_packets(void)
     ofp_packet_out_uninit(&po);
 }
 
+/* Emits the learning frames vifguardd sends for a bond's guests
+ * (src/bondlearn.c): a RARP request from the guest's MAC, out of the
+ * active member, untagged and tagged with the guest's VLAN. */
+static void
+gen_bondlearn(void)
+{
+    static const struct vg_bondlearn_mac macs[] = {
+        { { 0x02, 0, 0, 0, 0x10, 0x0b }, 0 },
+        { { 0x02, 0, 0, 0, 0x10, 0x0c }, 10 },
+    };
+    static const char *const names[] = { "packet_out_learning",
+                                         "packet_out_learning_vlan" };
+
+    for (size_t i = 0; i < 2; i++) {
+        struct ofp_buf b;
+        size_t n;
+        ofp_buf_init(&b);
+        if (ok__(names[i], vg_bondlearn_encode(&macs[i], 1, -1, 2,
+                                               xid__(names[i]), &b, &n))) {
+            emit(names[i], &b);
+        } else {
+            ofp_buf_uninit(&b);
+        }
+    }
+}
+
 /* Emits a flow_removed for each reason. */
 static void
 gen_flow_removed(void)
@@ -2028,6 +2055,7 @@ main(int argc, char *argv[])
     gen_mp_requests();
     gen_mp_replies();
     gen_packets();
+    gen_bondlearn();
     gen_flow_removed();
     gen_port_status();
     gen_bundles();
