@@ -297,6 +297,27 @@ class Uplink:
         self.upstream.exec("ip", "link", "set", self.peers[member], "down")
         return member
 
+    def set_active(self, member, timeout=10):
+        """Makes 'member' the active member, both links staying up (what
+        an ovs-vswitchd restart that picks the other member looks like to
+        the upstream switch), and waits until OVSDB says so."""
+        self.sb.appctl("bond/set-active-member", self.ports[0], member)
+        mac = self.sb.vsctl("get", "interface", member,
+                            "mac_in_use").strip().strip('"')
+        wait_for(lambda: self.active_member() == member and self.sb.vsctl(
+            "get", "port", self.ports[0], "bond_active_slave").strip()
+            .strip('"') == mac, timeout, "%s active in OVSDB" % member)
+
+    def upstream_fdb(self):
+        """{MAC: device} learned by the upstream Linux bridge br0."""
+        out = {}
+        for line in self.upstream.exec("bridge", "fdb", "show", "br",
+                                       "br0").splitlines():
+            f = line.split()
+            if len(f) >= 3 and f[1] == "dev" and "permanent" not in f:
+                out[f[0].lower()] = f[2]
+        return out
+
     def restore(self, timeout=10):
         """Brings every member link up again and waits until all are
         enabled."""
