@@ -3,9 +3,10 @@
  *
  * Facts this relies on (Open vSwitch 3.1, ofproto/bond.c, ofproto-dpif.c):
  * a bond sends learning packets when its active member changes, only for
- * active-backup and balance-slb without LACP (or with lacp-fallback-ab while
- * falling back), and only for MACs in NORMAL's table learned on another
- * port; each is a RARP request (lib/packets.c compose_rarp) out of the new
+ * active-backup and balance-slb without LACP or with lacp-fallback-ab while
+ * falling back (LACP not negotiated: every Interface.lacp_current false or
+ * empty, which is the test here whatever the bond_mode), and only for MACs
+ * in NORMAL's table learned on another port; each is a RARP request (lib/packets.c compose_rarp) out of the new
  * active member, 802.1Q-tagged with the MAC's VLAN when that is not 0.  A
  * bond member is an OpenFlow port of its own, so a PACKET_OUT may output to
  * it; with in_port CONTROLLER and no output:TABLE the frame skips the flow
@@ -194,8 +195,7 @@ vg_bondlearn_bonds(const struct vg_bridge *sb,
                                    ? f->bond_mode
                                    : "active-backup";
             b->balance_tcp = !strcmp(mode, "balance-tcp");
-            b->learn = !f->lacp && (!strcmp(mode, "active-backup") ||
-                                    !strcmp(mode, "balance-slb"));
+            b->learn = true; /* Until a member has negotiated LACP. */
             bool access = (f->tag >= 0 && !f->trunks &&
                            (!f->vlan_mode || !f->vlan_mode[0] ||
                             !strcmp(f->vlan_mode, "access")));
@@ -204,6 +204,9 @@ vg_bondlearn_bonds(const struct vg_bridge *sb,
         }
         if (member_port__(f->ofport)) {
             b->n_members++;
+        }
+        if (f->lacp_current) {
+            b->learn = false;
         }
     }
     *bonds = v;

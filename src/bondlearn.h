@@ -38,7 +38,7 @@ struct vg_bondlearn_mac {
 /* What a snapshot says about one bond. */
 struct vg_bondlearn_bond {
     char *port;       /* Port.name. */
-    bool learn;       /* Active-backup or balance-slb without LACP. */
+    bool learn;       /* LACP not negotiated on any member. */
     int vlan;         /* Access VLAN of the bond port, or -1 (trunk). */
     uint32_t active;  /* OpenFlow port of the active member, or 0. */
     bool ambiguous;   /* Several members carry the active member's MAC

@@ -254,8 +254,12 @@ port_ctx__(const struct vg_bridge *sb, const struct vg_iface *iface,
     const char *mode = iface->bond_mode && iface->bond_mode[0]
                            ? iface->bond_mode
                            : "active-backup";
-    if (!strcmp(mode, "balance-tcp")) {
-        return; /* LACP: every member is active. */
+    if (!strcmp(mode, "balance-tcp") && iface->lacp_current) {
+        /* LACP negotiated on this member: it collects, like every other
+         * such member.  Without (no partner: lacp-fallback-ab makes the
+         * bond active-backup; a member that is not collecting), the rule
+         * below applies. */
+        return;
     }
     /* Members sharing the active member's MAC: only the lowest-numbered of
      * them counts as active (bondlearn.c), so that no broadcast is

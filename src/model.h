@@ -32,6 +32,8 @@ struct vg_iface {
     size_t n_port_ifaces;  /* Interfaces in that Port (> 1: a bond). */
     char *bond_mode;       /* Port.bond_mode, "" if unset. */
     bool lacp;             /* Port.lacp is "active" or "passive". */
+    bool lacp_current;     /* Interface.lacp_current is true (the member
+                            * has current LACP information: negotiated). */
     char *bond_active_mac; /* Port.bond_active_slave (a MAC), or NULL. */
     struct vg_kv *external_ids; /* Interface.external_ids, sorted by key. */
     size_t n_external_ids;

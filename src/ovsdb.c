@@ -455,6 +455,7 @@ struct row {
             char *type;
             int64_t ofport;    /* 0: [] (not assigned yet). */
             char *mac_in_use;  /* NULL if empty. */
+            bool lacp_current; /* lacp_current is [true]. */
             struct vg_kv *ext; /* external_ids, sorted by key. */
             size_t n_ext;
         } iface;
@@ -657,6 +658,13 @@ set_iface_mac__(struct row *row, struct ovsdb_datum *d)
     return NULL;
 }
 
+static char *
+set_iface_lacp_current__(struct row *row, struct ovsdb_datum *d)
+{
+    row->u.iface.lacp_current = d && d->n && d->keys[0].boolean;
+    return NULL;
+}
+
 static void
 iface_ext_clear__(struct row *row)
 {
@@ -715,6 +723,8 @@ static const struct column iface_columns[] = {
     { "external_ids", T_(STRING), T_(STRING), SIZE_MAX, false,
       set_iface_ext__ },
     { "mac_in_use", T_(STRING), T_(VOID), 1, false, set_iface_mac__ },
+    { "lacp_current", T_(BOOLEAN), T_(VOID), 1, false,
+      set_iface_lacp_current__ },
 };
 
 static const struct column controller_columns[] = {
@@ -1054,6 +1064,7 @@ build_port__(const struct ovsdb_db *db, const struct row *port,
         iface->bond_mode =
             ofp_xstrdup(port->u.port.bond_mode ? port->u.port.bond_mode : "");
         iface->lacp = port->u.port.lacp;
+        iface->lacp_current = ir->u.iface.lacp_current;
         iface->bond_active_mac =
             (port->u.port.bond_active ? ofp_xstrdup(port->u.port.bond_active)
                                       : NULL);

@@ -635,7 +635,8 @@ class Session:
         cols = req["params"][2]
         assert set(cols) == {"Bridge", "Port", "Interface", "Controller"}
         assert cols["Interface"]["columns"] == [
-            "name", "type", "ofport", "external_ids", "mac_in_use"]
+            "name", "type", "ofport", "external_ids", "mac_in_use",
+            "lacp_current"]
         self.monitor_id = req["params"][1]
         self.reply(req, initial)
 

@@ -172,6 +172,7 @@ fixture_init(struct fixture *fx, const char *active, const char *mac0,
     for (size_t i = 2; i < 4; i++) {
         fx->ifaces[i].bond_mode = tcp;
         fx->ifaces[i].lacp = true;
+        fx->ifaces[i].lacp_current = true;
         fx->ifaces[i].mac_in_use = other;
         fx->ifaces[i].bond_active_mac = other;
     }
@@ -238,15 +239,25 @@ test_bonds(void)
         CHECK_EQ(v[0].n_members, 2);
         CHECK_STREQ(v[1].port, "bond1");
         CHECK(!v[0].balance_tcp);
-        CHECK(!v[1].learn); /* LACP. */
+        CHECK(!v[1].learn); /* LACP negotiated. */
         CHECK(v[1].balance_tcp);
         CHECK_EQ(v[1].active, 3);
         CHECK(v[1].ambiguous);
     }
     vg_bondlearn_bonds_free(v, n);
 
-    /* balance-slb, access VLAN 10; LACP off makes balance-tcp no
-     * different (OVS sends no learning packets for it). */
+    /* LACP not negotiated on any member (no partner; with
+     * lacp-fallback-ab the bond is active-backup): learning frames. */
+    fx.ifaces[2].lacp_current = false;
+    vg_bondlearn_bonds(&fx.br, &v, &n);
+    CHECK(n == 2 && !v[1].learn);
+    vg_bondlearn_bonds_free(v, n);
+    fx.ifaces[3].lacp_current = false;
+    vg_bondlearn_bonds(&fx.br, &v, &n);
+    CHECK(n == 2 && v[1].learn);
+    vg_bondlearn_bonds_free(v, n);
+
+    /* balance-slb, access VLAN 10. */
     static char slb[] = "balance-slb", access[] = "access";
     fixture_init(&fx, "02:00:00:00:00:0b", "02:00:00:00:00:0a",
                  "02:00:00:00:00:0b");
@@ -255,16 +266,12 @@ test_bonds(void)
         fx.ifaces[i].tag = 10;
         fx.ifaces[i].vlan_mode = access;
     }
-    for (size_t i = 2; i < 4; i++) {
-        fx.ifaces[i].lacp = false;
-    }
     vg_bondlearn_bonds(&fx.br, &v, &n);
     CHECK_EQ(n, 2);
     if (n == 2) {
         CHECK(v[0].learn);
         CHECK_EQ(v[0].vlan, 10);
         CHECK_EQ(v[0].active, 2);
-        CHECK(!v[1].learn);
     }
     vg_bondlearn_bonds_free(v, n);
 

@@ -830,7 +830,7 @@ test_monitor_params(void)
                    "\"vlan_mode\",\"trunks\",\"bond_mode\",\"lacp\","
                    "\"bond_active_slave\"]},"
                    "\"Interface\":{\"columns\":[\"name\",\"type\",\"ofport\","
-                   "\"external_ids\",\"mac_in_use\"]},"
+                   "\"external_ids\",\"mac_in_use\",\"lacp_current\"]},"
                    "\"Controller\":{\"columns\":[\"target\"]}}]");
     json_object_put(params);
 }
