@@ -31,7 +31,9 @@ does; test_real_mac_aging waits for real aging once), and during a MAC
 flood (random source MACs from the uplink side, overflowing the MAC
 table).  Further: VLAN hopping, broadcasts delivered exactly once, guests'
 own announcements, trusted-to-trusted traffic, bond reflections and
-failover, the HVM tap-to-vif switch, and an ovs-vswitchd crash.
+failover, bond learning frames (the upstream switch learns every guest
+behind a new active member), LACP falling back to active-backup, the HVM
+tap-to-vif switch, and an ovs-vswitchd crash.
 
 VG_ANTISNIFF_BASELINE=1 runs everything on plain OVS NORMAL switching
 (standalone bridges, no vifguardd): every sniffing test must then fail
