@@ -46,7 +46,10 @@ BENIGN_LOG = [
     r"ovs_rcu.*blocked",
     r"(?i)could not (create|open) .*(system|kernel)",
     r"dpif_netlink",
+    # A loaded machine: the "Unreasonably long poll interval" warning and
+    # the two resource-usage lines OVS logs right after it.
     r"timeval.*Unreasonably long",
+    r"timeval\|WARN\|(faults|context switches|disk|\d+ ms).*",
     r"netdev_offload",
     r"memory.*peak",
 ]
