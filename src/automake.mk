@@ -5,6 +5,8 @@ noinst_LIBRARIES += src/libvifguard.a
 src_libvifguard_a_SOURCES = \
 	src/model.c src/model.h
 src_libvifguard_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+src_libvifguard_a_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DVG_ATTACH_COMMAND_DEFAULT='"$(sbindir)/vifguard-attach"'
 
 # Link order for every program using the daemon library.
 VG_LDADD = src/libvifguard.a ofp/libofp.a $(JSONC_LIBS) $(EV_LIBS)
@@ -40,6 +42,10 @@ bin_PROGRAMS += vifguard-ctl
 vifguard_ctl_SOURCES = src/vifguard-ctl.c
 vifguard_ctl_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 vifguard_ctl_LDADD = $(VG_LDADD)
+
+# attach-bridges: keeps matching bridges attached (runs vifguard-attach).
+src_libvifguard_a_SOURCES += \
+	src/autoattach.c src/autoattach.h
 
 # h12's block: NO_FLOOD through short OpenFlow 1.0 sessions.
 src_libvifguard_a_SOURCES += \

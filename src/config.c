@@ -53,6 +53,8 @@ static const struct setting_def settings[VG_N_SETTINGS] = {
     { VG_SET_VERBOSE, "verbose", "-v", true },
     { VG_SET_CONFIG, NULL, "--config", false },
     { VG_SET_DETACH, NULL, "--detach", false },
+    { VG_SET_ATTACH_BRIDGES, "attach-bridges", "--attach-bridges", false },
+    { VG_SET_ATTACH_COMMAND, "attach-command", "--attach-command", false },
 };
 
 static void
@@ -152,6 +154,7 @@ vg_config_init(struct vg_config *cfg)
     cfg->default_mode = VG_MODE_LOCKED;
     strv_add__(&cfg->guest_globs, &cfg->n_guest_globs, "vif*");
     strv_add__(&cfg->guest_globs, &cfg->n_guest_globs, "tap*");
+    cfg->attach_command = ofp_xstrdup(VG_ATTACH_COMMAND_DEFAULT);
     cfg->config_file = ofp_xstrdup(VG_CONFIG_FILE_DEFAULT);
 }
 
@@ -166,6 +169,8 @@ vg_config_destroy(struct vg_config *cfg)
     free_strv__(cfg->listen, cfg->n_listen);
     free(cfg->ctl);
     free_strv__(cfg->guest_globs, cfg->n_guest_globs);
+    free_strv__(cfg->attach_globs, cfg->n_attach_globs);
+    free(cfg->attach_command);
     free(cfg->config_file);
     free(cfg->pidfile);
     free(cfg->log_file);
@@ -343,7 +348,8 @@ apply__(struct vg_config *cfg, enum vg_setting id, const char *value,
             return error__(errp, "%Q: control character in value", value);
         }
     }
-    if (!*value && id != VG_SET_VERBOSE && id != VG_SET_DETACH) {
+    if (!*value && id != VG_SET_VERBOSE && id != VG_SET_DETACH &&
+        id != VG_SET_ATTACH_BRIDGES) {
         return error__(errp, "missing value");
     }
 
@@ -392,6 +398,40 @@ apply__(struct vg_config *cfg, enum vg_setting id, const char *value,
         free_strv__(cfg->guest_globs, cfg->n_guest_globs);
         cfg->guest_globs = list;
         cfg->n_guest_globs = n;
+        break;
+
+    case VG_SET_ATTACH_BRIDGES:
+        /* "" (possible on the command line only): off. */
+        list = NULL;
+        n = 0;
+        if (*value &&
+            (error = split_list__(value, "pattern", false, &list, &n, errp))) {
+            return error;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (!strcmp(list[i], "!")) {
+                free_strv__(list, n);
+                return error__(errp, "%Q: \"!\" without a pattern", value);
+            }
+        }
+        if (keep) {
+            free_strv__(list, n);
+            return 0;
+        }
+        free_strv__(cfg->attach_globs, cfg->n_attach_globs);
+        cfg->attach_globs = list;
+        cfg->n_attach_globs = n;
+        break;
+
+    case VG_SET_ATTACH_COMMAND:
+        if (value[0] != '/') {
+            return error__(errp, "%Q: not an absolute path", value);
+        }
+        if (keep) {
+            return 0;
+        }
+        free(cfg->attach_command);
+        cfg->attach_command = ofp_xstrdup(value);
         break;
 
     case VG_SET_LOG_FILE:
@@ -463,6 +503,8 @@ enum {
     OPT_DETACH,
     OPT_PIDFILE,
     OPT_LOG_FILE,
+    OPT_ATTACH_BRIDGES,
+    OPT_ATTACH_COMMAND,
 };
 
 static const struct option long_options[] = {
@@ -475,6 +517,8 @@ static const struct option long_options[] = {
     { "detach", no_argument, NULL, OPT_DETACH },
     { "pidfile", required_argument, NULL, OPT_PIDFILE },
     { "log-file", required_argument, NULL, OPT_LOG_FILE },
+    { "attach-bridges", required_argument, NULL, OPT_ATTACH_BRIDGES },
+    { "attach-command", required_argument, NULL, OPT_ATTACH_COMMAND },
     { "verbose", optional_argument, NULL, 'v' },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
@@ -503,6 +547,10 @@ option_setting__(int c)
         return VG_SET_PIDFILE;
     case OPT_LOG_FILE:
         return VG_SET_LOG_FILE;
+    case OPT_ATTACH_BRIDGES:
+        return VG_SET_ATTACH_BRIDGES;
+    case OPT_ATTACH_COMMAND:
+        return VG_SET_ATTACH_COMMAND;
     case 'v':
         return VG_SET_VERBOSE;
     default:
@@ -676,8 +724,8 @@ vg_config_parse_file(struct vg_config *cfg, const char *text,
         if (!def) {
             error__(errp,
                     "%s: unknown setting %Q (expected ovsdb, listen, "
-                    "ctl, default-mode, guest-ports, log-file, pidfile "
-                    "or verbose)",
+                    "ctl, default-mode, guest-ports, attach-bridges, "
+                    "attach-command, log-file, pidfile or verbose)",
                     where, key);
             free(where);
             return EINVAL;
@@ -856,6 +904,51 @@ vg_config_is_guest_name(const struct vg_config *cfg, const char *ifname)
     return false;
 }
 
+bool
+vg_config_is_attach_bridge(const struct vg_config *cfg, const char *name)
+{
+    bool match = false;
+    for (size_t i = 0; i < cfg->n_attach_globs; i++) {
+        const char *glob = cfg->attach_globs[i];
+        if (glob[0] == '!') {
+            if (!fnmatch(glob + 1, name, 0)) {
+                return false;
+            }
+        } else if (!fnmatch(glob, name, 0)) {
+            match = true;
+        }
+    }
+    return match;
+}
+
+char *
+vg_config_listen_target(const char *listen)
+{
+    if (!strncmp(listen, "punix:", 6)) {
+        return ofp_xasprintf("unix:%s", listen + 6);
+    }
+    if (strncmp(listen, "ptcp:", 5)) {
+        return ofp_xstrdup(listen);
+    }
+    char *port = ofp_xstrdup(listen + 5);
+    char *ip = strchr(port, ':');
+    char *target;
+    if (ip) {
+        *ip++ = '\0';
+    }
+    if (!ip || !*ip || !strcmp(ip, "0.0.0.0")) {
+        target = ofp_xasprintf("tcp:127.0.0.1:%s", port);
+    } else if (!strcmp(ip, "::") || !strcmp(ip, "[::]")) {
+        target = ofp_xasprintf("tcp:[::1]:%s", port);
+    } else if (strchr(ip, ':') && ip[0] != '[') {
+        target = ofp_xasprintf("tcp:[%s]:%s", ip, port);
+    } else {
+        target = ofp_xasprintf("tcp:%s:%s", ip, port);
+    }
+    free(port);
+    return target;
+}
+
 void
 vg_config_usage(const char *program_name)
 {
@@ -876,6 +969,12 @@ vg_config_usage(const char *program_name)
            "                         without vifguard-mode (default: locked)\n"
            "  --guest-ports=GLOB,... names of guest ports without\n"
            "                         attached-mac (default: %s)\n"
+           "  --attach-bridges=GLOB,...\n"
+           "                         keep the bridges that match attached "
+           "(!GLOB\n"
+           "                         excludes; default: none)\n"
+           "  --attach-command=PATH  vifguard-attach to run for them\n"
+           "                         (default: %s)\n"
            "  --config=FILE          configuration file (default: %s;\n"
            "                         the default file may be missing)\n"
            "  --detach               run in the background\n"
@@ -890,5 +989,6 @@ vg_config_usage(const char *program_name)
            "On the command line, --listen and -v replace the file's values;\n"
            "every other option overrides the file's setting.\n",
            program_name, program_name, VG_OVSDB_DEFAULT, VG_LISTEN_DEFAULT,
-           VG_CTL_DEFAULT, VG_GUEST_PORTS_DEFAULT, VG_CONFIG_FILE_DEFAULT);
+           VG_CTL_DEFAULT, VG_GUEST_PORTS_DEFAULT, VG_ATTACH_COMMAND_DEFAULT,
+           VG_CONFIG_FILE_DEFAULT);
 }

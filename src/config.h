@@ -27,6 +27,8 @@
 #define VG_LISTEN_DEFAULT "punix:/var/run/openvswitch/vifguard.ofp.sock"
 #define VG_CTL_DEFAULT VG_RUNDIR "/ctl.sock"
 #define VG_GUEST_PORTS_DEFAULT "vif*,tap*"
+/* VG_ATTACH_COMMAND_DEFAULT (the installed vifguard-attach) comes from the
+ * build (src/automake.mk). */
 
 /* The longest line of a configuration file, newline excluded. */
 #define VG_CONFIG_MAX_LINE 1024
@@ -43,6 +45,8 @@ enum vg_setting {
     VG_SET_VERBOSE,
     VG_SET_CONFIG,
     VG_SET_DETACH,
+    VG_SET_ATTACH_BRIDGES,
+    VG_SET_ATTACH_COMMAND,
     VG_N_SETTINGS
 };
 
@@ -61,6 +65,10 @@ struct vg_config {
     enum vg_mode default_mode; /* Mode of guests without vifguard-mode. */
     char **guest_globs;        /* fnmatch() patterns of guest port */
     size_t n_guest_globs;      /* names (at least one). */
+    char **attach_globs;       /* attach-bridges: fnmatch() patterns of */
+    size_t n_attach_globs;     /* bridges to keep attached ("!" excludes);
+                                * none: off. */
+    char *attach_command;      /* vifguard-attach to run for them. */
     char *config_file;         /* Configuration file to read. */
     bool detach;               /* Run in the background. */
     char *pidfile;             /* Pidfile path, or NULL. */
@@ -102,6 +110,16 @@ int vg_config_load(struct vg_config *, int argc, char **argv, char **errp);
 
 /* Returns true if 'ifname' matches one of the guest port globs. */
 bool vg_config_is_guest_name(const struct vg_config *, const char *ifname);
+
+/* Returns true if bridge 'name' matches the attach-bridges patterns: at
+ * least one pattern without "!" matches it and no "!PATTERN" does. */
+bool vg_config_is_attach_bridge(const struct vg_config *, const char *name);
+
+/* Returns the controller target that reaches listener 'listen' (punix:PATH
+ * -> unix:PATH, ptcp:PORT[:IP] -> tcp:IP:PORT with a wildcard IP replaced
+ * by the loopback address), as vifguard-attach derives it.  The caller
+ * frees it. */
+char *vg_config_listen_target(const char *listen);
 
 /* The --help text of vifguardd. */
 void vg_config_usage(const char *program_name);

@@ -6,7 +6,9 @@
  *   show:    {"version", "uptime", "ovsdb_connected", "bridges": [{"name",
  *             "dpid" (16 hex digits), "connected", "fail_mode",
  *             "fail_secure", "trusted", "guests": {"pending", "protected",
- *             "error"}}]}
+ *             "error"}}], "attach_bridges" (patterns, null if off),
+ *             "attach": [{"bridge", "state", "attempts", "failures",
+ *             "error", "retry_in"}]}
  *   vifs:    [{"bridge", "name", "ofport", "mac", "mode", "ipv4": [],
  *             "ipv6": [], "state", "reason", "source"}]  (null if absent)
  *   stats:   {"uptime", "ovsdb_connected", "ovsdb_updates",
@@ -252,6 +254,21 @@ show_to_json__(const struct vg_status *st)
         json_object_array_add(bridges, bj);
     }
     add__(obj, "bridges", bridges);
+
+    struct json_object *attach = json_object_new_array();
+    add__(obj, "attach_bridges", string_or_null__(st->attach_patterns));
+    for (size_t i = 0; i < st->n_attach; i++) {
+        const struct vg_attach_status *a = &st->attach[i];
+        struct json_object *aj = json_object_new_object();
+        add__(aj, "bridge", string_or_null__(a->bridge));
+        add__(aj, "state", string_or_null__(a->state));
+        add__(aj, "attempts", json_object_new_uint64(a->attempts));
+        add__(aj, "failures", json_object_new_uint64(a->failures));
+        add__(aj, "error", string_or_null__(a->error));
+        add__(aj, "retry_in", new_double__(a->retry_in, 1));
+        json_object_array_add(attach, aj);
+    }
+    add__(obj, "attach", attach);
     return obj;
 }
 
@@ -469,12 +486,41 @@ get_strv__(struct from_json *fj, const struct json_object *obj,
     }
 }
 
+/* The attach-bridges part of "show". */
+static void
+attach_from_json__(struct from_json *fj, const struct json_object *json,
+                   struct vg_status *st)
+{
+    st->attach_patterns = get_string__(fj, json, "attach_bridges");
+    struct json_object *attach = get__(fj, json, "attach", json_type_array);
+    size_t n = attach ? json_object_array_length(attach) : 0;
+    if (!n) {
+        return;
+    }
+    st->attach = ofp_xcalloc(n, sizeof *st->attach);
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *aj = json_object_array_get_idx(attach, i);
+        struct vg_attach_status *a = &st->attach[st->n_attach];
+        if (!json_object_is_type(aj, json_type_object)) {
+            continue;
+        }
+        st->n_attach++;
+        a->bridge = get_string__(fj, aj, "bridge");
+        a->state = get_string__(fj, aj, "state");
+        a->attempts = get_u64__(fj, aj, "attempts");
+        a->failures = get_u64__(fj, aj, "failures");
+        a->error = get_string__(fj, aj, "error");
+        a->retry_in = get_double__(fj, aj, "retry_in");
+    }
+}
+
 static void
 show_from_json__(struct from_json *fj, const struct json_object *json,
                  struct vg_status *st)
 {
     st->stats.uptime = get_double__(fj, json, "uptime");
     st->stats.ovsdb_connected = get_bool__(fj, json, "ovsdb_connected");
+    attach_from_json__(fj, json, st);
 
     struct json_object *bridges = get__(fj, json, "bridges", json_type_array);
     size_t n = bridges ? json_object_array_length(bridges) : 0;

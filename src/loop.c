@@ -26,6 +26,12 @@ struct vg_signal {
     void *aux;
 };
 
+struct vg_child {
+    ev_child w;
+    vg_child_cb *cb;
+    void *aux;
+};
+
 static struct ev_loop *
 loop__(void)
 {
@@ -165,6 +171,36 @@ vg_signal_destroy(struct vg_signal *s)
     if (s) {
         ev_signal_stop(loop__(), &s->w);
         free(s);
+    }
+}
+
+static void
+child_cb__(struct ev_loop *loop, ev_child *w, int revents)
+{
+    struct vg_child *c = (struct vg_child *)w;
+    (void)revents;
+    /* One exit per child: stop first, so that 'cb' may destroy 'c'. */
+    ev_child_stop(loop, w);
+    c->cb(c, w->rstatus, c->aux);
+}
+
+struct vg_child *
+vg_child_create(pid_t pid, vg_child_cb *cb, void *aux)
+{
+    struct vg_child *c = ofp_xcalloc(1, sizeof *c);
+    c->cb = cb;
+    c->aux = aux;
+    ev_child_init(&c->w, child_cb__, pid, 0);
+    ev_child_start(loop__(), &c->w);
+    return c;
+}
+
+void
+vg_child_destroy(struct vg_child *c)
+{
+    if (c) {
+        ev_child_stop(loop__(), &c->w);
+        free(c);
     }
 }
 

@@ -6,16 +6,19 @@
 #define VG_LOOP_H 1
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 enum { VG_READ = 1, VG_WRITE = 2 };
 
 struct vg_io;
 struct vg_timer;
 struct vg_signal;
+struct vg_child;
 
 typedef void vg_io_cb(struct vg_io *, int revents, void *aux);
 typedef void vg_timer_cb(struct vg_timer *, void *aux);
 typedef void vg_signal_cb(struct vg_signal *, int signum, void *aux);
+typedef void vg_child_cb(struct vg_child *, int status, void *aux);
 
 /* Watches 'fd' for 'events' (VG_READ | VG_WRITE; 0 to pause). */
 struct vg_io *vg_io_create(int fd, int events, vg_io_cb *, void *aux);
@@ -33,6 +36,14 @@ void vg_timer_destroy(struct vg_timer *);
 
 struct vg_signal *vg_signal_create(int signum, vg_signal_cb *, void *aux);
 void vg_signal_destroy(struct vg_signal *);
+
+/* Watches child process 'pid' (created by the caller just before, without
+ * returning to the loop in between): calls 'cb' once with its waitpid()
+ * status when it exits.  The loop reaps the child (no zombie is left).
+ * Destroying the watcher before that stops watching; the child is still
+ * reaped when it exits. */
+struct vg_child *vg_child_create(pid_t pid, vg_child_cb *, void *aux);
+void vg_child_destroy(struct vg_child *);
 
 /* Monotonic time in seconds, as of the current loop iteration
  * (vg_now_exact() asks the clock). */

@@ -58,5 +58,13 @@ vg_status_destroy(struct vg_status *status)
         free(v->source);
     }
     free(status->vifs);
+    for (size_t i = 0; i < status->n_attach; i++) {
+        struct vg_attach_status *a = &status->attach[i];
+        free(a->bridge);
+        free(a->state);
+        free(a->error);
+    }
+    free(status->attach);
+    free(status->attach_patterns);
     memset(status, 0, sizeof *status);
 }

@@ -40,6 +40,17 @@ struct vg_bridge_status {
     size_t n_guests[3]; /* Indexed by enum vg_port_state. */
 };
 
+/* One bridge that the attach-bridges setting wants attached. */
+struct vg_attach_status {
+    char *bridge;
+    char *state;       /* "attached", "attaching", "waiting" (for a
+                        * retry), "pending" (attempt about to start). */
+    uint64_t attempts; /* vifguard-attach runs for this bridge. */
+    uint64_t failures; /* Consecutive failed runs (0 after a success). */
+    char *error;       /* Last failure's message, or NULL. */
+    double retry_in;   /* "waiting": seconds until the next attempt. */
+};
+
 /* Plug latency histogram: bucket i counts latencies in
  * [2^i, 2^(i+1)) microseconds; the last bucket is open-ended. */
 #define VG_LAT_BUCKETS 24
@@ -65,6 +76,9 @@ struct vg_status {
     size_t n_bridges;
     struct vg_vif_status *vifs;
     size_t n_vifs;
+    char *attach_patterns; /* attach-bridges setting, NULL if off. */
+    struct vg_attach_status *attach;
+    size_t n_attach;
     struct vg_stats stats;
 };
 

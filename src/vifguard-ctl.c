@@ -379,6 +379,26 @@ print_show__(const struct vg_status *st, const struct json_object *json)
                b->n_guests[VG_PORT_PROTECTED], b->n_guests[VG_PORT_PENDING],
                b->n_guests[VG_PORT_ERROR], b->n_trusted);
     }
+    if (st->attach_patterns) {
+        printf("attach-bridges %s:%s\n", st->attach_patterns,
+               st->n_attach ? "" : " no bridge matches");
+    }
+    for (size_t i = 0; i < st->n_attach; i++) {
+        const struct vg_attach_status *a = &st->attach[i];
+        printf("  %s: %s", str_or_dash__(a->bridge), str_or_dash__(a->state));
+        if (a->state && !strcmp(a->state, "waiting")) {
+            printf(", next attempt in %.0f s", a->retry_in);
+        }
+        printf(" (%" PRIu64 " attempt%s", a->attempts,
+               a->attempts == 1 ? "" : "s");
+        if (a->failures) {
+            printf(", %" PRIu64 " failed in a row", a->failures);
+        }
+        printf(")\n");
+        if (a->error) {
+            printf("    last error: %s\n", a->error);
+        }
+    }
 }
 
 /* Joins 'v' with commas into 'b' (or "-" if empty). */

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "src/autoattach.h"
 #include "src/config.h"
 #include "src/ctl.h"
 #include "src/daemon.h"
@@ -33,10 +34,11 @@
 /* Everything the daemon runs: each module has a member, a creation step in
  * daemon_start__() and a destruction step in daemon_stop__(). */
 struct vg_daemon {
-    struct vg_config cfg;       /* Settings. */
-    double start_time;          /* vg_now() at startup, for uptime. */
-    struct engine *engine;      /* Policy -> flows, per bridge. */
-    struct ovsdb_client *ovsdb; /* Source of bridges, ports and policy. */
+    struct vg_config cfg;          /* Settings. */
+    double start_time;             /* vg_now() at startup, for uptime. */
+    struct engine *engine;         /* Policy -> flows, per bridge. */
+    struct ovsdb_client *ovsdb;    /* Source of bridges, ports and policy. */
+    struct autoattach *autoattach; /* attach-bridges, or NULL if off. */
     struct ofconn_listener **listeners; /* One per --listen target. */
     size_t n_listeners;
     struct ctl_server *ctl;    /* Control socket for vifguard-ctl. */
@@ -55,6 +57,7 @@ daemon_get_status__(void *d_, struct vg_status *st)
     struct ovsdb_client_stats os;
 
     engine_get_status(d->engine, st);
+    autoattach_get_status(d->autoattach, st);
     ovsdb_client_get_stats(d->ovsdb, &os);
     st->stats.ovsdb_connected = ovsdb_client_is_connected(d->ovsdb);
     st->stats.ovsdb_updates = os.updates;
@@ -73,6 +76,7 @@ daemon_ovsdb_changed__(void *d_, const struct vg_host *host)
 {
     struct vg_daemon *d = d_;
     engine_set_host(d->engine, host);
+    autoattach_set_host(d->autoattach, host);
 }
 
 static void
@@ -126,6 +130,7 @@ daemon_start__(struct vg_daemon *d, char **errp)
         }
         d->n_listeners++;
     }
+    d->autoattach = autoattach_create(&d->cfg);
     d->ovsdb = ovsdb_client_create(d->cfg.ovsdb, daemon_ovsdb_changed__, d);
     if (!d->ovsdb) {
         *errp = ofp_xasprintf("%s: bad OVSDB remote", d->cfg.ovsdb);
@@ -153,6 +158,8 @@ daemon_stop__(struct vg_daemon *d)
     d->ctl = NULL;
     ovsdb_client_destroy(d->ovsdb);
     d->ovsdb = NULL;
+    autoattach_destroy(d->autoattach);
+    d->autoattach = NULL;
     for (size_t i = 0; i < d->n_listeners; i++) {
         ofconn_listener_destroy(d->listeners[i]);
     }
@@ -233,9 +240,10 @@ main(int argc, char **argv)
 
     VG_INFO(SUBSYS,
             "vifguardd %s started (pid %ld, ovsdb %s, default mode "
-            "%s)",
+            "%s%s)",
             PACKAGE_VERSION, (long)getpid(), d.cfg.ovsdb,
-            vg_mode_name(d.cfg.default_mode));
+            vg_mode_name(d.cfg.default_mode),
+            d.autoattach ? ", attach-bridges on" : "");
     vg_daemon_notify_ready();
 
     vg_loop_run();

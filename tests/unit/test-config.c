@@ -384,7 +384,8 @@ test_file(void)
                      "ctl_comment_not = # not at line start is part of a key");
     CHECK_STREQ(err, "test.conf:13: unknown setting \"ctl_comment_not\" "
                      "(expected ovsdb, listen, ctl, default-mode, "
-                     "guest-ports, log-file, pidfile or verbose)");
+                     "guest-ports, attach-bridges, attach-command, "
+                     "log-file, pidfile or verbose)");
     free(err);
     CHECK_STREQ(cfg.ovsdb, "tcp:10.0.0.1:6640");
     CHECK_EQ(cfg.n_listen, 2);
@@ -431,20 +432,20 @@ test_file_errors(void)
 {
     file_error__("ctl = /a\nfoo = bar\n",
                  "test.conf:2: unknown setting \"foo\" (expected ovsdb, "
-                 "listen, ctl, default-mode, guest-ports, log-file, pidfile "
-                 "or verbose)");
+                 "listen, ctl, default-mode, guest-ports, attach-bridges, "
+                 "attach-command, log-file, pidfile or verbose)");
     file_error__("detach = yes\n",
                  "test.conf:1: unknown setting \"detach\" (expected ovsdb, "
-                 "listen, ctl, default-mode, guest-ports, log-file, pidfile "
-                 "or verbose)");
+                 "listen, ctl, default-mode, guest-ports, attach-bridges, "
+                 "attach-command, log-file, pidfile or verbose)");
     file_error__("config = /x\n",
                  "test.conf:1: unknown setting \"config\" (expected ovsdb, "
-                 "listen, ctl, default-mode, guest-ports, log-file, pidfile "
-                 "or verbose)");
+                 "listen, ctl, default-mode, guest-ports, attach-bridges, "
+                 "attach-command, log-file, pidfile or verbose)");
     file_error__("CTL = /x\n",
                  "test.conf:1: unknown setting \"CTL\" (expected ovsdb, "
-                 "listen, ctl, default-mode, guest-ports, log-file, pidfile "
-                 "or verbose)");
+                 "listen, ctl, default-mode, guest-ports, attach-bridges, "
+                 "attach-command, log-file, pidfile or verbose)");
     file_error__("\n\nctl /run/ctl.sock\n",
                  "test.conf:3: \"ctl /run/ctl.sock\": expected KEY = VALUE");
     file_error__("= x\n", "test.conf:1: missing key before \"=\"");
@@ -642,7 +643,8 @@ test_load(void)
     error = load__(&cfg, &err, opt, NULL);
     CHECK_EQ(error, EINVAL);
     want = ofp_xasprintf("%s:3: unknown setting \"bogus\" (expected ovsdb, "
-                         "listen, ctl, default-mode, guest-ports, log-file, "
+                         "listen, ctl, default-mode, guest-ports, "
+                         "attach-bridges, attach-command, log-file, "
                          "pidfile or verbose)",
                          path);
     CHECK_STREQ(err, want);
@@ -706,6 +708,80 @@ test_load(void)
     vg_config_destroy(&cfg);
 }
 
+/* attach-bridges and attach-command: parsing, "!" exclusions, the
+ * controller targets that vifguard-attach derives from listeners. */
+static void
+test_attach_bridges(void)
+{
+    struct vg_config cfg;
+    char *err;
+
+    vg_config_init(&cfg);
+    CHECK_EQ(cfg.n_attach_globs, 0);
+    CHECK(!vg_config_is_attach_bridge(&cfg, "xenbr0"));
+    CHECK(cfg.attach_command[0] == '/');
+    vg_config_destroy(&cfg);
+
+    err = args__(&cfg, "--attach-bridges= xenbr*, xapi* ,!xapi3",
+                 "--attach-command=/opt/vg/attach", NULL);
+    CHECK(err == NULL);
+    CHECK_EQ(cfg.n_attach_globs, 3);
+    CHECK_STREQ(cfg.attach_globs[1], "xapi*");
+    CHECK_STREQ(cfg.attach_command, "/opt/vg/attach");
+    CHECK(vg_config_is_attach_bridge(&cfg, "xenbr0"));
+    CHECK(vg_config_is_attach_bridge(&cfg, "xapi12"));
+    CHECK(!vg_config_is_attach_bridge(&cfg, "xapi3"));
+    CHECK(!vg_config_is_attach_bridge(&cfg, "br-int"));
+    CHECK(!vg_config_is_attach_bridge(&cfg, ""));
+    vg_config_destroy(&cfg);
+
+    /* Only exclusions: nothing matches. */
+    err = args__(&cfg, "--attach-bridges=!xenbr1", NULL);
+    CHECK(err == NULL);
+    CHECK(!vg_config_is_attach_bridge(&cfg, "xenbr0"));
+    vg_config_destroy(&cfg);
+
+    /* The file sets it; an empty value on the command line turns it off. */
+    vg_config_init(&cfg);
+    err = file__(&cfg, "attach-bridges = xenbr*\n");
+    CHECK(err == NULL);
+    CHECK(vg_config_is_attach_bridge(&cfg, "xenbr0"));
+    vg_config_destroy(&cfg);
+    err = args__(&cfg, "--attach-bridges=", NULL);
+    CHECK(err == NULL);
+    err = file__(&cfg, "attach-bridges = xenbr*\n");
+    CHECK(err == NULL);
+    CHECK_EQ(cfg.n_attach_globs, 0);
+    vg_config_destroy(&cfg);
+
+    args_error__("--attach-bridges: \"xenbr*,!\": \"!\" without a pattern",
+                 "--attach-bridges=xenbr*,!", NULL);
+    args_error__("--attach-bridges: \"a,,b\": empty pattern in list",
+                 "--attach-bridges=a,,b", NULL);
+    args_error__("--attach-command: \"vifguard-attach\": not an absolute "
+                 "path",
+                 "--attach-command=vifguard-attach", NULL);
+    file_error__("attach-bridges = x\nattach-bridges = y\n",
+                 "test.conf:2: attach-bridges: given more than once (first "
+                 "on line 1)");
+
+    static const char *const targets[][2] = {
+        { "punix:/run/openvswitch/vg.sock", "unix:/run/openvswitch/vg.sock" },
+        { "ptcp:6653", "tcp:127.0.0.1:6653" },
+        { "ptcp:6653:0.0.0.0", "tcp:127.0.0.1:6653" },
+        { "ptcp:6653:10.1.2.3", "tcp:10.1.2.3:6653" },
+        { "ptcp:6653:::", "tcp:[::1]:6653" },
+        { "ptcp:6653:[::]", "tcp:[::1]:6653" },
+        { "ptcp:6653:fe80::1", "tcp:[fe80::1]:6653" },
+        { "ptcp:6653:[fe80::1]", "tcp:[fe80::1]:6653" },
+    };
+    for (size_t i = 0; i < sizeof targets / sizeof *targets; i++) {
+        char *t = vg_config_listen_target(targets[i][0]);
+        CHECK_STREQ(t, targets[i][1]);
+        free(t);
+    }
+}
+
 int
 main(void)
 {
@@ -716,5 +792,6 @@ main(void)
     test_file_errors();
     test_precedence();
     test_load();
+    test_attach_bridges();
     return check_summary();
 }

@@ -260,7 +260,8 @@ test_to_json(void)
     memset(&st, 0, sizeof st);
     s = to_json__(CTL_SHOW, &st);
     CHECK_STREQ(s, "{\"version\":\"" PACKAGE_VERSION "\",\"uptime\":0.000,"
-                   "\"ovsdb_connected\":false,\"bridges\":[]}");
+                   "\"ovsdb_connected\":false,\"bridges\":[],"
+                   "\"attach_bridges\":null,\"attach\":[]}");
     free(s);
     s = to_json__(CTL_VIFS, &st);
     CHECK_STREQ(s, "[]");
@@ -280,7 +281,8 @@ test_to_json(void)
                    "{\"name\":\"xenbr1\",\"dpid\":\"000000000000002a\","
                    "\"connected\":false,\"fail_mode\":\"\","
                    "\"fail_secure\":false,\"trusted\":0,\"guests\":"
-                   "{\"pending\":0,\"protected\":0,\"error\":0}}]}");
+                   "{\"pending\":0,\"protected\":0,\"error\":0}}],"
+                   "\"attach_bridges\":null,\"attach\":[]}");
     free(s);
 
     s = to_json__(CTL_VIFS, &st);
@@ -469,6 +471,47 @@ test_from_json(void)
     json_object_put(j);
 }
 
+/* The attach-bridges part of "show": JSON and back. */
+static void
+test_attach_status(void)
+{
+    struct vg_status st, back;
+
+    memset(&st, 0, sizeof st);
+    st.attach_patterns = ofp_xstrdup("xenbr*,!xenbr9");
+    st.attach = ofp_xcalloc(2, sizeof *st.attach);
+    st.n_attach = 2;
+    st.attach[0].bridge = ofp_xstrdup("xenbr0");
+    st.attach[0].state = ofp_xstrdup("attached");
+    st.attach[0].attempts = 2;
+    st.attach[1].bridge = ofp_xstrdup("xenbr1");
+    st.attach[1].state = ofp_xstrdup("waiting");
+    st.attach[1].attempts = 3;
+    st.attach[1].failures = 3;
+    st.attach[1].error = ofp_xstrdup("exit status 1: xenbr1: no such bridge");
+    st.attach[1].retry_in = 3.5;
+
+    char *s = to_json__(CTL_SHOW, &st);
+    CHECK(strstr(s, "\"attach_bridges\":\"xenbr*,!xenbr9\",\"attach\":["
+                    "{\"bridge\":\"xenbr0\",\"state\":\"attached\","
+                    "\"attempts\":2,\"failures\":0,\"error\":null,"
+                    "\"retry_in\":0.0},{\"bridge\":\"xenbr1\",") != NULL);
+    free(s);
+
+    round_trip__(CTL_SHOW, &st, &back);
+    CHECK_STREQ(back.attach_patterns, "xenbr*,!xenbr9");
+    CHECK_EQ(back.n_attach, 2);
+    CHECK_STREQ(back.attach[0].state, "attached");
+    CHECK(back.attach[0].error == NULL);
+    CHECK_STREQ(back.attach[1].bridge, "xenbr1");
+    CHECK_EQ(back.attach[1].attempts, 3);
+    CHECK_EQ(back.attach[1].failures, 3);
+    CHECK_STREQ(back.attach[1].error, "exit status 1: xenbr1: no such bridge");
+    CHECK(back.attach[1].retry_in == 3.5);
+    vg_status_destroy(&back);
+    vg_status_destroy(&st);
+}
+
 static void
 test_percentiles(void)
 {
@@ -511,6 +554,7 @@ main(void)
     test_to_json();
     test_execute();
     test_from_json();
+    test_attach_status();
     test_percentiles();
     return check_summary();
 }
