@@ -435,3 +435,17 @@ def test_script_is_posix_sh(build_dirs):
     p = subprocess.run(["shellcheck", "-s", "sh", script],
                        capture_output=True, text=True)
     assert p.returncode == 0, p.stdout
+
+
+def test_secure_without_controller_is_restored_with_a_warning(env):
+    """A bridge that was secure with no controller (on XenServer: created
+    while vswitch-controller-fail-mode=secure) gets exactly that back, and
+    detach says that it now forwards only what its flow table allows."""
+    br = env.bridge(fail_mode="secure", ports=["vif4.0"])
+    env.run("attach", br, check=0)
+    assert env.state(br)[3]["vifguard-saved-fail-mode"] == "secure"
+    p = env.run("detach", br, check=0)
+    assert "%s: fail_mode secure restored as saved, with no controller" % br \
+        in p.stderr
+    assert "ovs-vsctl set-fail-mode %s standalone" % br in p.stderr
+    assert env.state(br) == ([], "secure", "[OpenFlow13]", {})
