@@ -174,10 +174,16 @@ def test_deb_contents(packages):
     assert prerm.count("deb-systemd-invoke stop 'vifguardd.service'") == 1
     assert "#DEBHELPER#" not in prerm
     stop = prerm.index("deb-systemd-invoke stop")
-    detach = prerm.index("/usr/sbin/vifguard-attach --timeout=20 detach "
-                         "--all")
+    detach = prerm.index("/usr/sbin/vifguard-attach --timeout=20 --force "
+                         "detach --all")
     assert stop < detach
     assert re.search(r"^remove\)\n(.*\n)*?.*detach --all", prerm, re.M)
+    # The generic configuration file: attach-bridges is off on Debian.
+    tree = packages["work"] / "deb-tree"
+    run(["dpkg-deb", "-x", deb, str(tree)])
+    conf = (tree / "etc/vifguard/vifguard.conf").read_text()
+    assert re.search(r"^#attach-bridges = xenbr\*,xapi\*$", conf, re.M)
+    assert not re.search(r"^attach-bridges", conf, re.M)
     # postrm purges the enablement state.
     assert "deb-systemd-helper purge 'vifguardd.service'" in \
         scripts["postrm"]
@@ -185,6 +191,23 @@ def test_deb_contents(packages):
 
 def rpm_script(rpm, tag):
     return run(["rpm", "-qp", "--qf", "%%{%s}" % tag, rpm]).stdout
+
+
+def rpm_file(rpm, path):
+    """The contents of 'path' in package 'rpm' (rpm2cpio's "newc" cpio
+    archive, read here: cpio itself is not needed)."""
+    data = subprocess.run(["rpm2cpio", rpm], capture_output=True,
+                          check=True).stdout
+    pos = 0
+    while data[pos:pos + 6] == b"070701":
+        namesize = int(data[pos + 94:pos + 102], 16)
+        filesize = int(data[pos + 54:pos + 62], 16)
+        name = data[pos + 110:pos + 110 + namesize - 1].decode()
+        start = (pos + 110 + namesize + 3) & ~3
+        if name.lstrip(".") == path:
+            return data[start:start + filesize].decode()
+        pos = (start + filesize + 3) & ~3
+    raise AssertionError("%s not in %s" % (path, rpm))
 
 
 def test_rpm_contents(packages):
@@ -203,6 +226,9 @@ def test_rpm_contents(packages):
     conf_flags = int(re.search(r"^/etc/vifguard/vifguard.conf (\d+)$",
                                flags, re.M).group(1))
     assert conf_flags & 0x1 and conf_flags & 0x10, conf_flags
+    # XenServer: the daemon keeps xapi's bridges attached.
+    conf = rpm_file(rpm, "/etc/vifguard/vifguard.conf")
+    assert re.search(r"^attach-bridges = xenbr\*,xapi\*$", conf, re.M)
     requires = run(["rpm", "-qp", "--requires", rpm]).stdout.split("\n")
     assert "openvswitch" in requires
 
@@ -222,7 +248,7 @@ def test_rpm_contents(packages):
     # On erase ($1 == 0): stop, then give the bridges back.
     assert '"$1" -eq 0' in preun
     assert preun.index("systemctl stop vifguardd.service") < \
-        preun.index("/usr/sbin/vifguard-attach detach --all")
+        preun.index("/usr/sbin/vifguard-attach --force detach --all")
     assert "try-restart" in postun
     # Every systemctl call is allowed to fail (no systemd in a chroot).
     for body in (post, preun, postun):
@@ -430,19 +456,22 @@ def test_installed_service_protects_and_purge_restores(installed, ovs):
 
     # The installed daemon, pointed at the sandbox by the installed
     # configuration file (the conffile; dpkg --purge removes it).
+    # attach-bridges names the test's bridge: the installed daemon attaches
+    # it with the installed script (its built-in attach-command).
     ofp_sock = os.path.join(sb.dir, "vifguard.ofp.sock")
     ctl_sock = os.path.join(sb.dir, "vifguard-ctl.sock")
     log_file = os.path.join(sb.dir, "vifguardd.log")
+    br = sb.add_bridge(protocols=None)
     with open("/etc/vifguard/vifguard.conf", "w") as f:
         f.write("# Written by tests/test_packaging.py\n"
                 "ovsdb = %s\nlisten = punix:%s\nctl = %s\nlog-file = %s\n"
-                % (sb.db, ofp_sock, ctl_sock, log_file))
+                "attach-bridges = %s\n"
+                % (sb.db, ofp_sock, ctl_sock, log_file, br))
 
     argv = exec_start(DEB_UNIT)
     assert argv[0] == "/usr/sbin/vifguardd"
     assert "--config=/etc/vifguard/vifguard.conf" in argv[1:]
 
-    br = sb.add_bridge(protocols=None)
     guest = sb.add_netns(br, "g1", "02:00:00:00:06:01", ["10.6.0.1/24"])
     sb.vsctl("set", "interface", guest.port,
              'external_ids:attached-mac="02:00:00:00:06:01"',
@@ -464,13 +493,28 @@ def test_installed_service_protects_and_purge_restores(installed, ovs):
             "no READY=1 on NOTIFY_SOCKET (exit %s)\n%s"
             % (proc.poll(), daemon_output()))
 
-        # Attach with the installed script: it follows the config file
-        # (ovsdb, listen) as the package's prerm will.
+        # The daemon attaches the bridge by running the installed
+        # vifguard-attach; its output is in the daemon's log.
+        deadline = time.monotonic() + 30
+        while sb.vsctl("get-fail-mode", br).strip() != "secure":
+            if time.monotonic() > deadline or proc.poll() is not None:
+                pytest.fail("%s not attached by the daemon\n%s"
+                            % (br, daemon_output()), pytrace=False)
+            time.sleep(0.1)
+        assert sb.vsctl("get-controller", br).strip() == "unix:" + ofp_sock
+        assert "%s: vifguard-attach: %s: attached to unix:%s" \
+            % (br, br, ofp_sock) in read_file(log_file)
+        # By hand, the installed script (following the config file as the
+        # package's prerm will) finds nothing to do, and refuses to detach
+        # a bridge that the daemon keeps attached.
         p = run(["/usr/sbin/vifguard-attach", "--db=" + sb.db, "attach",
                  br], check=False, timeout=120)
         assert p.returncode == 0, p.stdout + p.stderr + daemon_output()
-        assert "%s: attached to unix:%s" % (br, ofp_sock) in p.stdout
-        assert sb.vsctl("get-fail-mode", br).strip() == "secure"
+        assert "%s: already attached to unix:%s" % (br, ofp_sock) \
+            in p.stdout
+        p = run(["/usr/sbin/vifguard-attach", "--db=" + sb.db, "detach",
+                 br], check=False, timeout=120)
+        assert p.returncode == 1 and "matches attach-bridges" in p.stderr
 
         ctl = ["/usr/bin/vifguard-ctl", "--ctl=" + ctl_sock]
         assert run(ctl + ["version"]).stdout.strip().endswith(version)
@@ -498,7 +542,10 @@ def test_installed_service_protects_and_purge_restores(installed, ovs):
         assert status.splitlines()[1].split()[2:5] == \
             ["attached", "secure", "yes"], status
 
-        # Uninstall, the daemon still running: prerm detaches the bridge.
+        # Uninstall.  On a systemd host the prerm stops the service first
+        # (deb-systemd-invoke, a no-op here without systemd as PID 1): stop
+        # the daemon as systemd would, then let prerm detach the bridge.
+        stop_daemon(proc)
         p = run(["dpkg", "--purge", PKG], timeout=180)
         assert "%s: detached (restored controller: none, fail_mode: unset)"\
             % br in p.stdout + p.stderr, p.stdout + p.stderr
