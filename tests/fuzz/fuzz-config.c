@@ -35,10 +35,15 @@ die__(const char *what)
 static void
 check_config__(const struct vg_config *cfg)
 {
-    if (!cfg->n_listen || !cfg->n_guest_globs || !cfg->ctl || !cfg->ovsdb) {
+    if (!cfg->n_listen || !cfg->n_guest_globs || !cfg->ctl || !cfg->ovsdb ||
+        !cfg->attach_command || cfg->attach_command[0] != '/') {
         die__("parsed configuration lacks a setting");
     }
     (void)vg_config_is_guest_name(cfg, "vif1.0");
+    (void)vg_config_is_attach_bridge(cfg, "xenbr0");
+    for (size_t i = 0; i < cfg->n_listen; i++) {
+        free(vg_config_listen_target(cfg->listen[i]));
+    }
 }
 
 static void
