@@ -55,6 +55,7 @@ static const struct setting_def settings[VG_N_SETTINGS] = {
     { VG_SET_DETACH, NULL, "--detach", false },
     { VG_SET_ATTACH_BRIDGES, "attach-bridges", "--attach-bridges", false },
     { VG_SET_ATTACH_COMMAND, "attach-command", "--attach-command", false },
+    { VG_SET_XENSTORE, "xenstore", "--xenstore", false },
 };
 
 static void
@@ -141,6 +142,15 @@ prefix_error__(char **errp, const char *prefix)
     free(*errp);
     *errp = msg;
     return EINVAL;
+}
+
+/* Returns "auto", "on" or "off". */
+const char *
+vg_xenstore_mode_name(enum vg_xenstore_mode mode)
+{
+    return (mode == VG_XENSTORE_ON    ? "on"
+            : mode == VG_XENSTORE_OFF ? "off"
+                                      : "auto");
 }
 
 /* Initializes 'cfg' with the built-in defaults. */
@@ -338,6 +348,7 @@ apply__(struct vg_config *cfg, enum vg_setting id, const char *value,
 {
     bool keep = src == VG_SRC_FILE && cfg->source[id] == VG_SRC_ARGS;
     bool fresh = cfg->source[id] != src;
+    enum vg_xenstore_mode xs_mode;
     enum vg_mode mode;
     char **list;
     size_t n;
@@ -385,6 +396,21 @@ apply__(struct vg_config *cfg, enum vg_setting id, const char *value,
             return error;
         }
         cfg->default_mode = mode;
+        break;
+
+    case VG_SET_XENSTORE:
+        if (!strcmp(value, "auto")) {
+            xs_mode = VG_XENSTORE_AUTO;
+        } else if (!strcmp(value, "on")) {
+            xs_mode = VG_XENSTORE_ON;
+        } else if (!strcmp(value, "off")) {
+            xs_mode = VG_XENSTORE_OFF;
+        } else {
+            return error__(errp, "%Q: expected auto, on or off", value);
+        }
+        if (!keep) {
+            cfg->xenstore = xs_mode;
+        }
         break;
 
     case VG_SET_GUEST_PORTS:
@@ -505,6 +531,7 @@ enum {
     OPT_LOG_FILE,
     OPT_ATTACH_BRIDGES,
     OPT_ATTACH_COMMAND,
+    OPT_XENSTORE,
 };
 
 static const struct option long_options[] = {
@@ -519,6 +546,7 @@ static const struct option long_options[] = {
     { "log-file", required_argument, NULL, OPT_LOG_FILE },
     { "attach-bridges", required_argument, NULL, OPT_ATTACH_BRIDGES },
     { "attach-command", required_argument, NULL, OPT_ATTACH_COMMAND },
+    { "xenstore", required_argument, NULL, OPT_XENSTORE },
     { "verbose", optional_argument, NULL, 'v' },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
@@ -551,6 +579,8 @@ option_setting__(int c)
         return VG_SET_ATTACH_BRIDGES;
     case OPT_ATTACH_COMMAND:
         return VG_SET_ATTACH_COMMAND;
+    case OPT_XENSTORE:
+        return VG_SET_XENSTORE;
     case 'v':
         return VG_SET_VERBOSE;
     default:
@@ -725,7 +755,7 @@ vg_config_parse_file(struct vg_config *cfg, const char *text,
             error__(errp,
                     "%s: unknown setting %Q (expected ovsdb, listen, "
                     "ctl, default-mode, guest-ports, attach-bridges, "
-                    "attach-command, log-file, pidfile or verbose)",
+                    "attach-command, xenstore, log-file, pidfile or verbose)",
                     where, key);
             free(where);
             return EINVAL;
@@ -975,6 +1005,9 @@ vg_config_usage(const char *program_name)
            "                         excludes; default: none)\n"
            "  --attach-command=PATH  vifguard-attach to run for them\n"
            "                         (default: %s)\n"
+           "  --xenstore=auto|on|off read guest policy from xenstore: if\n"
+           "                         reachable at start, required, or never\n"
+           "                         (default: auto)\n"
            "  --config=FILE          configuration file (default: %s;\n"
            "                         the default file may be missing)\n"
            "  --detach               run in the background\n"

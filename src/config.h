@@ -47,8 +47,18 @@ enum vg_setting {
     VG_SET_DETACH,
     VG_SET_ATTACH_BRIDGES,
     VG_SET_ATTACH_COMMAND,
+    VG_SET_XENSTORE,
     VG_N_SETTINGS
 };
+
+/* Whether to read guest policy from xenstore (docs/DESIGN.md, "Policy
+ * sources"). */
+enum vg_xenstore_mode {
+    VG_XENSTORE_AUTO, /* If xenstore is reachable at start. */
+    VG_XENSTORE_ON,   /* Required: an error while unreachable. */
+    VG_XENSTORE_OFF,
+};
+const char *vg_xenstore_mode_name(enum vg_xenstore_mode);
 
 /* Where a setting's current value came from. */
 enum vg_setting_source {
@@ -78,6 +88,9 @@ struct vg_config {
     size_t n_debug;            /* subsystems. */
     bool help;                 /* --help: print usage and exit. */
     bool version;              /* --version: print the version and exit. */
+
+    /* xenstore policy source: auto, on, off. */
+    enum vg_xenstore_mode xenstore;
 
     /* Where every setting came from (enum vg_setting_source). */
     unsigned char source[VG_N_SETTINGS];

@@ -385,7 +385,7 @@ test_file(void)
     CHECK_STREQ(err, "test.conf:13: unknown setting \"ctl_comment_not\" "
                      "(expected ovsdb, listen, ctl, default-mode, "
                      "guest-ports, attach-bridges, attach-command, "
-                     "log-file, pidfile or verbose)");
+                     "xenstore, log-file, pidfile or verbose)");
     free(err);
     CHECK_STREQ(cfg.ovsdb, "tcp:10.0.0.1:6640");
     CHECK_EQ(cfg.n_listen, 2);
@@ -433,19 +433,19 @@ test_file_errors(void)
     file_error__("ctl = /a\nfoo = bar\n",
                  "test.conf:2: unknown setting \"foo\" (expected ovsdb, "
                  "listen, ctl, default-mode, guest-ports, attach-bridges, "
-                 "attach-command, log-file, pidfile or verbose)");
+                 "attach-command, xenstore, log-file, pidfile or verbose)");
     file_error__("detach = yes\n",
                  "test.conf:1: unknown setting \"detach\" (expected ovsdb, "
                  "listen, ctl, default-mode, guest-ports, attach-bridges, "
-                 "attach-command, log-file, pidfile or verbose)");
+                 "attach-command, xenstore, log-file, pidfile or verbose)");
     file_error__("config = /x\n",
                  "test.conf:1: unknown setting \"config\" (expected ovsdb, "
                  "listen, ctl, default-mode, guest-ports, attach-bridges, "
-                 "attach-command, log-file, pidfile or verbose)");
+                 "attach-command, xenstore, log-file, pidfile or verbose)");
     file_error__("CTL = /x\n",
                  "test.conf:1: unknown setting \"CTL\" (expected ovsdb, "
                  "listen, ctl, default-mode, guest-ports, attach-bridges, "
-                 "attach-command, log-file, pidfile or verbose)");
+                 "attach-command, xenstore, log-file, pidfile or verbose)");
     file_error__("\n\nctl /run/ctl.sock\n",
                  "test.conf:3: \"ctl /run/ctl.sock\": expected KEY = VALUE");
     file_error__("= x\n", "test.conf:1: missing key before \"=\"");
@@ -644,7 +644,7 @@ test_load(void)
     CHECK_EQ(error, EINVAL);
     want = ofp_xasprintf("%s:3: unknown setting \"bogus\" (expected ovsdb, "
                          "listen, ctl, default-mode, guest-ports, "
-                         "attach-bridges, attach-command, log-file, "
+                         "attach-bridges, attach-command, xenstore, log-file, "
                          "pidfile or verbose)",
                          path);
     CHECK_STREQ(err, want);
@@ -782,6 +782,59 @@ test_attach_bridges(void)
     }
 }
 
+/* The xenstore option: values, both places, precedence, errors. */
+static void
+test_xenstore(void)
+{
+    struct vg_config cfg;
+    char *err;
+
+    vg_config_init(&cfg);
+    CHECK_EQ(cfg.xenstore, VG_XENSTORE_AUTO);
+    CHECK_STREQ(vg_xenstore_mode_name(cfg.xenstore), "auto");
+    vg_config_destroy(&cfg);
+
+    err = args__(&cfg, "--xenstore=on", NULL);
+    CHECK(err == NULL);
+    CHECK_EQ(cfg.xenstore, VG_XENSTORE_ON);
+    CHECK_STREQ(vg_xenstore_mode_name(cfg.xenstore), "on");
+    CHECK_EQ(cfg.source[VG_SET_XENSTORE], VG_SRC_ARGS);
+    /* The command line wins over the file, whose value is still checked. */
+    err = file__(&cfg, "xenstore = off\n");
+    CHECK(err == NULL);
+    CHECK_EQ(cfg.xenstore, VG_XENSTORE_ON);
+    err = file__(&cfg, "xenstore = maybe\n");
+    CHECK_STREQ(err, "test.conf:1: xenstore: \"maybe\": expected auto, on "
+                     "or off");
+    free(err);
+    vg_config_destroy(&cfg);
+
+    err = args__(&cfg, "--xenstore", "off", NULL);
+    CHECK(err == NULL);
+    CHECK_EQ(cfg.xenstore, VG_XENSTORE_OFF);
+    CHECK_STREQ(vg_xenstore_mode_name(cfg.xenstore), "off");
+    vg_config_destroy(&cfg);
+
+    vg_config_init(&cfg);
+    err = file__(&cfg, "xenstore = off\n");
+    CHECK(err == NULL);
+    CHECK_EQ(cfg.xenstore, VG_XENSTORE_OFF);
+    CHECK_EQ(cfg.source[VG_SET_XENSTORE], VG_SRC_FILE);
+    vg_config_destroy(&cfg);
+
+    args_error__("--xenstore: \"yes\": expected auto, on or off",
+                 "--xenstore=yes", NULL);
+    args_error__("--xenstore: \"ON\": expected auto, on or off",
+                 "--xenstore=ON", NULL);
+    args_error__("--xenstore: missing value", "--xenstore=", NULL);
+    args_error__("option \"--xenstore\" given more than once", "--xenstore=on",
+                 "--xenstore=off", NULL);
+    file_error__("xenstore = on\nxenstore = on\n",
+                 "test.conf:2: xenstore: given more than once (first on "
+                 "line 1)");
+    file_error__("xenstore = \n", "test.conf:1: xenstore: missing value");
+}
+
 int
 main(void)
 {
@@ -791,6 +844,7 @@ main(void)
     test_file();
     test_file_errors();
     test_precedence();
+    test_xenstore();
     test_load();
     test_attach_bridges();
     return check_summary();
