@@ -37,7 +37,7 @@ src_libvifguard_a_SOURCES += \
 	src/ctl.c src/ctl-json.c src/ctl.h
 sbin_PROGRAMS += vifguardd
 vifguardd_SOURCES = src/vifguardd.c
-vifguardd_LDADD = $(VG_LDADD)
+vifguardd_LDADD = $(VG_LDADD) $(XENSTORE_LIBS)
 bin_PROGRAMS += vifguard-ctl
 vifguard_ctl_SOURCES = src/vifguard-ctl.c
 vifguard_ctl_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
@@ -54,3 +54,9 @@ src_libvifguard_a_SOURCES += \
 # bond-learning helper: learning frames for bonds.
 src_libvifguard_a_SOURCES += \
 	src/bondlearn.c src/bondlearn.h
+
+# xs-source's block: the xenstore policy source (issue 6).  Only vifguardd
+# links libxenstore: src/xenstore.o is pulled from the library by it alone.
+src_libvifguard_a_SOURCES += \
+	src/xspolicy.c src/xspolicy.h \
+	src/xenstore.c src/xenstore.h

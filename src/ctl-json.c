@@ -3,14 +3,16 @@
  *
  * Used by the server (ctl.c) and by vifguard-ctl; no I/O here, so the unit
  * tests and the fuzzer drive it directly.  JSON shapes of the results:
- *   show:    {"version", "uptime", "ovsdb_connected", "bridges": [{"name",
+ *   show:    {"version", "uptime", "ovsdb_connected", "xenstore": {"mode",
+ *             "state", "error"}, "bridges": [{"name",
  *             "dpid" (16 hex digits), "connected", "fail_mode",
  *             "fail_secure", "trusted", "guests": {"pending", "protected",
  *             "error"}}], "attach_bridges" (patterns, null if off),
  *             "attach": [{"bridge", "state", "attempts", "failures",
  *             "error", "retry_in"}]}
  *   vifs:    [{"bridge", "name", "ofport", "mac", "mode", "ipv4": [],
- *             "ipv6": [], "state", "reason", "source"}]  (null if absent)
+ *             "ipv6": [], "state", "reason", "source", "policy_source"
+ *             (the same as "source"), "conflict"}]  (null if absent)
  *   stats:   {"uptime", "ovsdb_connected", "ovsdb_updates",
  *             "ofp_connections", "flow_mods_sent", "bundles_committed",
  *             "bundles_failed", "ofp_errors", "loop_iterations",
@@ -233,6 +235,13 @@ show_to_json__(const struct vg_status *st)
     add__(obj, "uptime", new_double__(st->stats.uptime, 3));
     add__(obj, "ovsdb_connected",
           json_object_new_boolean(st->stats.ovsdb_connected));
+    if (st->xenstore.state) {
+        struct json_object *xj = json_object_new_object();
+        add__(xj, "mode", string_or_null__(st->xenstore.mode));
+        add__(xj, "state", string_or_null__(st->xenstore.state));
+        add__(xj, "error", string_or_null__(st->xenstore.error));
+        add__(obj, "xenstore", xj);
+    }
     for (size_t i = 0; i < st->n_bridges; i++) {
         const struct vg_bridge_status *b = &st->bridges[i];
         struct json_object *bj = json_object_new_object();
@@ -292,6 +301,8 @@ vifs_to_json__(const struct vg_status *st)
               json_object_new_string(vg_port_state_name(v->state)));
         add__(vj, "reason", string_or_null__(v->reason));
         add__(vj, "source", string_or_null__(v->source));
+        add__(vj, "policy_source", string_or_null__(v->source));
+        add__(vj, "conflict", string_or_null__(v->conflict));
         json_object_array_add(vifs, vj);
     }
     return vifs;
@@ -521,6 +532,12 @@ show_from_json__(struct from_json *fj, const struct json_object *json,
     st->stats.uptime = get_double__(fj, json, "uptime");
     st->stats.ovsdb_connected = get_bool__(fj, json, "ovsdb_connected");
     attach_from_json__(fj, json, st);
+    struct json_object *xj = get__(fj, json, "xenstore", json_type_object);
+    if (xj) {
+        st->xenstore.mode = get_string__(fj, xj, "mode");
+        st->xenstore.state = get_string__(fj, xj, "state");
+        st->xenstore.error = get_string__(fj, xj, "error");
+    }
 
     struct json_object *bridges = get__(fj, json, "bridges", json_type_array);
     size_t n = bridges ? json_object_array_length(bridges) : 0;
@@ -591,6 +608,7 @@ vifs_from_json__(struct from_json *fj, const struct json_object *json,
         free(state);
         v->reason = get_string__(fj, vj, "reason");
         v->source = get_string__(fj, vj, "source");
+        v->conflict = get_string__(fj, vj, "conflict");
     }
 }
 

@@ -28,6 +28,7 @@
 #include "src/noflood.h"
 #include "src/ofconn.h"
 #include "src/status.h"
+#include "src/xspolicy.h"
 
 #define SUBSYS "engine"
 
@@ -52,6 +53,11 @@ struct eng_port {
     uint64_t want_fp;        /* Its fingerprint. */
     uint64_t failed_fp;      /* A fingerprint whose install failed, or 0. */
     double changed_at;       /* When 'want_fp' last changed. */
+
+    /* Guests: where 'policy' came from, and a lower source that disagrees
+     * (or NULL).  See xspolicy.h. */
+    enum vg_policy_source source;
+    char *conflict;
 };
 
 /* A MAC group (a locked or disabled guest's delivery) or a VLAN group (the
@@ -143,9 +149,12 @@ struct engine {
     size_t n_orphans;
     struct vg_stats stats;
     double started;
+
+    const struct vg_xs_view *xs; /* xenstore policy, or NULL. */
 };
 
 static struct vg_ratelimit rl = VG_RATELIMIT_INIT(5, 20);
+static struct vg_ratelimit conflict_rl = VG_RATELIMIT_INIT(5, 20);
 
 static void reconcile__(struct eng_bridge *);
 
@@ -168,6 +177,7 @@ port_destroy__(struct eng_port *p)
     free(p->name);
     free(p->error);
     vg_policy_destroy(&p->policy);
+    free(p->conflict);
 }
 
 static void
@@ -354,12 +364,20 @@ build_port__(struct engine *e, const struct eng_bridge *br,
 
     if (p->guest) {
         char *err = NULL;
-        if (vg_policy_from_iface(iface, e->default_mode, &p->policy, &err)) {
+        if (vg_policy_resolve(iface, e->xs, e->default_mode, &p->policy,
+                              &p->source, &p->conflict, &err)) {
             p->error = err;
             if (!old || !old->error || strcmp(old->error, err)) {
                 VG_WARN(SUBSYS, "%s: port %s held closed: %s", br->name,
                         p->name, err);
             }
+        }
+        if (p->conflict &&
+            (!old || !old->conflict || strcmp(old->conflict, p->conflict))) {
+            vg_log_rl(&conflict_rl, SUBSYS, VG_LOG_WARN,
+                      "%s: port %s: policy conflict: %s policy applies; %s",
+                      br->name, p->name, vg_policy_source_name(p->source),
+                      p->conflict);
         }
     }
     p->want = p->ofp_port && !p->error;
@@ -615,6 +633,12 @@ fail_mode_timer_cb__(struct vg_timer *t, void *br)
 {
     (void)t;
     warn_fail_mode__(br);
+}
+
+void
+engine_set_xenstore(struct engine *e, const struct vg_xs_view *xs)
+{
+    e->xs = xs;
 }
 
 void
@@ -1616,7 +1640,8 @@ engine_get_status(struct engine *e, struct vg_status *st)
             vs->ipv4 = format_prefixes__(&p->policy, false, &vs->n_ipv4);
             vs->ipv6 = format_prefixes__(&p->policy, true, &vs->n_ipv6);
             vs->reason = reason ? ofp_xstrdup(reason) : NULL;
-            vs->source = ofp_xstrdup("ovsdb");
+            vs->source = ofp_xstrdup(vg_policy_source_name(p->source));
+            vs->conflict = p->conflict ? ofp_xstrdup(p->conflict) : NULL;
         }
     }
 }

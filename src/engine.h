@@ -16,6 +16,7 @@ struct engine;
 struct ofconn_handler;
 struct vg_host;
 struct vg_status;
+struct vg_xs_view;
 
 /* 'is_guest_name' decides, from its name, whether an interface without
  * external_ids:attached-mac is a guest port. */
@@ -26,7 +27,14 @@ struct engine *engine_create(enum vg_mode default_mode,
                              void *aux);
 void engine_destroy(struct engine *);
 
-/* Takes in a new snapshot of the host and acts on what changed. */
+/* Sets the xenstore policy view (src/xspolicy.h; NULL: none), used from
+ * the next engine_set_host() on.  'xs' must stay valid until it is replaced
+ * or the engine is destroyed.  The caller then calls engine_set_host()
+ * again to apply it (unchanged ports cost nothing: fingerprints). */
+void engine_set_xenstore(struct engine *, const struct vg_xs_view *xs);
+
+/* Takes in a new snapshot of the host and acts on what changed.  A guest's
+ * policy comes from vg_policy_resolve() (OVSDB and xenstore). */
 void engine_set_host(struct engine *, const struct vg_host *);
 
 /* The handler to pass to ofconn_listen() with the engine as 'aux'. */

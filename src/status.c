@@ -56,6 +56,7 @@ vg_status_destroy(struct vg_status *status)
         free_strv__(v->ipv6, v->n_ipv6);
         free(v->reason);
         free(v->source);
+        free(v->conflict);
     }
     free(status->vifs);
     for (size_t i = 0; i < status->n_attach; i++) {
@@ -66,5 +67,8 @@ vg_status_destroy(struct vg_status *status)
     }
     free(status->attach);
     free(status->attach_patterns);
+    free(status->xenstore.mode);
+    free(status->xenstore.state);
+    free(status->xenstore.error);
     memset(status, 0, sizeof *status);
 }

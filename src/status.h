@@ -26,8 +26,10 @@ struct vg_vif_status {
     char **ipv6;
     size_t n_ipv6;
     enum vg_port_state state;
-    char *reason; /* For VG_PORT_ERROR (and a pending reason), or NULL. */
-    char *source; /* Where the policy came from: "ovsdb", "xenstore". */
+    char *reason;   /* For VG_PORT_ERROR (and a pending reason), or NULL. */
+    char *source;   /* Where the policy came from: "xapi", "xenstore-mac",
+                     * "ovsdb", "default" (xspolicy.h). */
+    char *conflict; /* A lower policy source that disagrees, or NULL. */
 };
 
 struct vg_bridge_status {
@@ -71,7 +73,15 @@ struct vg_stats {
     unsigned long loop_iterations;
 };
 
+/* The xenstore policy source (src/xenstore.h). */
+struct vg_xenstore_status {
+    char *mode;  /* "auto", "on", "off"; NULL if not reported. */
+    char *state; /* "off", "connected", "unreachable", "lost". */
+    char *error; /* Last connection error, or NULL. */
+};
+
 struct vg_status {
+    struct vg_xenstore_status xenstore;
     struct vg_bridge_status *bridges;
     size_t n_bridges;
     struct vg_vif_status *vifs;

@@ -360,6 +360,12 @@ print_show__(const struct vg_status *st, const struct json_object *json)
                ? json_object_get_string(version)
                : "?",
            up, st->stats.ovsdb_connected ? "connected" : "NOT connected");
+    if (st->xenstore.state) {
+        printf("xenstore: %s (xenstore = %s)%s%s\n", st->xenstore.state,
+               str_or_dash__(st->xenstore.mode),
+               st->xenstore.error ? ": " : "",
+               st->xenstore.error ? st->xenstore.error : "");
+    }
     if (!st->n_bridges) {
         printf("no bridges\n");
     }
@@ -422,6 +428,7 @@ enum {
     COL_MODE,
     COL_IPV4,
     COL_IPV6,
+    COL_SOURCE,
     COL_STATE,
     COL_REASON,
     N_COLS
@@ -431,8 +438,8 @@ static void
 print_vifs__(const struct vg_status *st)
 {
     static const char *const headers[N_COLS] = {
-        "BRIDGE", "NAME", "OFPORT", "MAC",    "MODE",
-        "IPV4",   "IPV6", "STATE",  "REASON",
+        "BRIDGE", "NAME", "OFPORT", "MAC",   "MODE",
+        "IPV4",   "IPV6", "SOURCE", "STATE", "REASON",
     };
     size_t n_rows = st->n_vifs + 1;
     char **cells = ofp_xcalloc(n_rows * N_COLS, sizeof *cells);
@@ -455,6 +462,7 @@ print_vifs__(const struct vg_status *st)
         row[COL_IPV4] = ofp_xstrdup(ofp_buf_cstr(&b));
         join__(&b, v->ipv6, v->n_ipv6);
         row[COL_IPV6] = ofp_xstrdup(ofp_buf_cstr(&b));
+        row[COL_SOURCE] = ofp_xstrdup(str_or_dash__(v->source));
         row[COL_STATE] = ofp_xstrdup(vg_port_state_name(v->state));
         row[COL_REASON] = ofp_xstrdup(str_or_dash__(v->reason));
     }
@@ -476,6 +484,14 @@ print_vifs__(const struct vg_status *st)
     }
     if (!st->n_vifs) {
         printf("(no guest ports)\n");
+    }
+    for (size_t i = 0; i < st->n_vifs; i++) {
+        const struct vg_vif_status *v = &st->vifs[i];
+        if (v->conflict) {
+            printf("CONFLICT %s %s: %s policy applies; %s\n",
+                   str_or_dash__(v->bridge), str_or_dash__(v->name),
+                   str_or_dash__(v->source), v->conflict);
+        }
     }
     for (size_t i = 0; i < n_rows * N_COLS; i++) {
         free(cells[i]);

@@ -28,6 +28,7 @@
 #include "src/ofconn.h"
 #include "src/ovsdb.h"
 #include "src/status.h"
+#include "src/xenstore.h"
 
 #define SUBSYS "main"
 
@@ -39,6 +40,7 @@ struct vg_daemon {
     struct engine *engine;         /* Policy -> flows, per bridge. */
     struct ovsdb_client *ovsdb;    /* Source of bridges, ports and policy. */
     struct autoattach *autoattach; /* attach-bridges, or NULL if off. */
+    struct vg_xenstore *xenstore;  /* Source of xapi and per-MAC policy. */
     struct ofconn_listener **listeners; /* One per --listen target. */
     size_t n_listeners;
     struct ctl_server *ctl;    /* Control socket for vifguard-ctl. */
@@ -62,6 +64,11 @@ daemon_get_status__(void *d_, struct vg_status *st)
     st->stats.ovsdb_connected = ovsdb_client_is_connected(d->ovsdb);
     st->stats.ovsdb_updates = os.updates;
     st->stats.uptime = vg_now_exact() - d->start_time;
+
+    const char *error;
+    st->xenstore.mode = ofp_xstrdup(vg_xenstore_mode_name(d->cfg.xenstore));
+    st->xenstore.state = ofp_xstrdup(vg_xenstore_state(d->xenstore, &error));
+    st->xenstore.error = error ? ofp_xstrdup(error) : NULL;
 }
 
 static bool
@@ -77,6 +84,20 @@ daemon_ovsdb_changed__(void *d_, const struct vg_host *host)
     struct vg_daemon *d = d_;
     engine_set_host(d->engine, host);
     autoattach_set_host(d->autoattach, host);
+}
+
+/* xenstore changed: the engine computes every port again with the new view
+ * and the last OVSDB snapshot (unchanged ports cost nothing). */
+static void
+daemon_xenstore_changed__(void *d_, const struct vg_xs_view *view)
+{
+    struct vg_daemon *d = d_;
+    const struct vg_host *host = d->ovsdb ? ovsdb_client_host(d->ovsdb) : NULL;
+
+    engine_set_xenstore(d->engine, view);
+    if (host) {
+        engine_set_host(d->engine, host);
+    }
 }
 
 static void
@@ -131,6 +152,10 @@ daemon_start__(struct vg_daemon *d, char **errp)
         d->n_listeners++;
     }
     d->autoattach = autoattach_create(&d->cfg);
+    /* xenstore first: its first view is in place before OVSDB's first
+     * snapshot reaches the engine. */
+    d->xenstore =
+        vg_xenstore_create(d->cfg.xenstore, daemon_xenstore_changed__, d);
     d->ovsdb = ovsdb_client_create(d->cfg.ovsdb, daemon_ovsdb_changed__, d);
     if (!d->ovsdb) {
         *errp = ofp_xasprintf("%s: bad OVSDB remote", d->cfg.ovsdb);
@@ -160,6 +185,11 @@ daemon_stop__(struct vg_daemon *d)
     d->ovsdb = NULL;
     autoattach_destroy(d->autoattach);
     d->autoattach = NULL;
+    if (d->engine) {
+        engine_set_xenstore(d->engine, NULL);
+    }
+    vg_xenstore_destroy(d->xenstore);
+    d->xenstore = NULL;
     for (size_t i = 0; i < d->n_listeners; i++) {
         ofconn_listener_destroy(d->listeners[i]);
     }

@@ -172,3 +172,16 @@ tests_fuzz_fuzz_of10_SOURCES = tests/fuzz/fuzz-of10.c
 tests_fuzz_fuzz_of10_LDADD = ofp/libofp.a
 tests_fuzz_fuzz_of10_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 endif
+
+# xs-source's block: the xenstore policy source (src/xspolicy.c).
+UNIT_TESTS += tests/unit/test-xspolicy
+tests_unit_test_xspolicy_SOURCES = tests/unit/test-xspolicy.c \
+	tests/unit/check.h
+tests_unit_test_xspolicy_LDADD = $(VG_LDADD)
+EXTRA_DIST += tests/fuzz/corpus/fuzz-xspolicy
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-xspolicy
+tests_fuzz_fuzz_xspolicy_SOURCES = tests/fuzz/fuzz-xspolicy.c
+tests_fuzz_fuzz_xspolicy_LDADD = $(VG_LDADD)
+tests_fuzz_fuzz_xspolicy_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+endif

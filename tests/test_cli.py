@@ -367,8 +367,8 @@ def test_ctl_text(daemon):
 
     r = ctl(daemon.ctl, "vifs")
     assert r.returncode == 0, r.stderr
-    assert re.match(r"BRIDGE +NAME +OFPORT +MAC +MODE +IPV4 +IPV6 +STATE +"
-                    r"REASON\n", r.stdout)
+    assert re.match(r"BRIDGE +NAME +OFPORT +MAC +MODE +IPV4 +IPV6 +SOURCE +"
+                    r"STATE +REASON\n", r.stdout)
 
     r = ctl(daemon.ctl, "stats")
     assert r.returncode == 0, r.stderr
@@ -720,6 +720,8 @@ def test_notify_socket(tmpdir_short, abstract):
 FAKE_RESULTS = {
     "show": {
         "version": "9.9.9", "uptime": 3725.5, "ovsdb_connected": True,
+        "xenstore": {"mode": "auto", "state": "lost",
+                     "error": "read /xapi: Broken pipe"},
         "bridges": [
             {"name": "xenbr0", "dpid": "00002a0b3c4d5e6f", "connected": True,
              "fail_mode": "secure", "fail_secure": True, "trusted": 1,
@@ -732,10 +734,13 @@ FAKE_RESULTS = {
         {"bridge": "xenbr0", "name": "vif1.0", "ofport": 5,
          "mac": "02:00:00:00:00:01", "mode": "locked",
          "ipv4": ["10.0.0.1", "10.0.1.0/24"], "ipv6": ["2001:db8::1"],
-         "state": "protected", "reason": None, "source": "ovsdb"},
+         "state": "protected", "reason": None, "source": "xapi",
+         "policy_source": "xapi",
+         "conflict": "ovsdb also present and ignored: mode unlocked"},
         {"bridge": "xenbr0", "name": "vif22.0", "ofport": 6, "mac": None,
          "mode": "locked", "ipv4": [], "ipv6": [], "state": "error",
-         "reason": "attached-mac: missing", "source": "ovsdb"}],
+         "reason": "attached-mac: missing", "source": "ovsdb",
+         "policy_source": "ovsdb", "conflict": None}],
     "stats": {
         "uptime": 12.25, "ovsdb_connected": False, "ovsdb_updates": 3,
         "ofp_connections": 2, "flow_mods_sent": 1234,
@@ -782,6 +787,7 @@ def test_ctl_text_rendering(fake_daemon):
     assert r.returncode == 0, r.stderr
     assert r.stdout == (
         "vifguardd 9.9.9: up 1h02m05s, OVSDB connected\n"
+        "xenstore: lost (xenstore = auto): read /xapi: Broken pipe\n"
         "bridge xenbr0 (dpid 00002a0b3c4d5e6f): connected, fail_mode secure\n"
         "  guests: 2 protected, 1 pending, 1 error; 1 trusted ports\n"
         "bridge xenbr1 (dpid 0000000000000001): disconnected, fail_mode "
@@ -794,11 +800,13 @@ def test_ctl_text_rendering(fake_daemon):
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines() == [
         "BRIDGE  NAME     OFPORT  MAC                MODE    IPV4            "
-        "      IPV6         STATE      REASON",
+        "      IPV6         SOURCE  STATE      REASON",
         "xenbr0  vif1.0   5       02:00:00:00:00:01  locked  10.0.0.1,10.0.1."
-        "0/24  2001:db8::1  protected  -",
+        "0/24  2001:db8::1  xapi    protected  -",
         "xenbr0  vif22.0  6       -                  locked  -               "
-        "      -            error      attached-mac: missing",
+        "      -            ovsdb   error      attached-mac: missing",
+        "CONFLICT xenbr0 vif1.0: xapi policy applies; ovsdb also present and "
+        "ignored: mode unlocked",
     ]
 
     r = ctl(fake_daemon, "stats")

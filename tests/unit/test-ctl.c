@@ -33,6 +33,9 @@ fake_status__(void *aux, struct vg_status *st)
         (*calls)++;
     }
 
+    st->xenstore.mode = ofp_xstrdup("auto");
+    st->xenstore.state = ofp_xstrdup("lost");
+    st->xenstore.error = ofp_xstrdup("read /xapi: Broken pipe");
     st->n_bridges = 2;
     st->bridges = ofp_xcalloc(2, sizeof *st->bridges);
     st->bridges[0].name = ofp_xstrdup("xenbr0");
@@ -61,7 +64,9 @@ fake_status__(void *aux, struct vg_status *st)
     v->ipv6 = strv__("2001:db8::1", NULL);
     v->n_ipv6 = 1;
     v->state = VG_PORT_PROTECTED;
-    v->source = ofp_xstrdup("ovsdb");
+    v->source = ofp_xstrdup("xapi");
+    v->conflict = ofp_xstrdup("ovsdb also present and ignored: mode "
+                              "unlocked");
     v = &st->vifs[1];
     v->bridge = ofp_xstrdup("xenbr0");
     v->name = ofp_xstrdup("vif2.0");
@@ -273,7 +278,9 @@ test_to_json(void)
     fake_status__(NULL, &st);
     s = to_json__(CTL_SHOW, &st);
     CHECK_STREQ(s, "{\"version\":\"" PACKAGE_VERSION "\",\"uptime\":3723.250,"
-                   "\"ovsdb_connected\":true,\"bridges\":["
+                   "\"ovsdb_connected\":true,\"xenstore\":{\"mode\":"
+                   "\"auto\",\"state\":\"lost\",\"error\":\"read /xapi: "
+                   "Broken pipe\"},\"bridges\":["
                    "{\"name\":\"xenbr0\",\"dpid\":\"fedcba9876543210\","
                    "\"connected\":true,\"fail_mode\":\"secure\","
                    "\"fail_secure\":true,\"trusted\":1,\"guests\":"
@@ -290,15 +297,19 @@ test_to_json(void)
                    "\"mac\":\"02:00:00:00:00:01\",\"mode\":\"locked\","
                    "\"ipv4\":[\"10.0.0.1\",\"10.0.1.0/24\"],"
                    "\"ipv6\":[\"2001:db8::1\"],\"state\":\"protected\","
-                   "\"reason\":null,\"source\":\"ovsdb\"},"
+                   "\"reason\":null,\"source\":\"xapi\",\"policy_source\":"
+                   "\"xapi\",\"conflict\":\"ovsdb also present and "
+                   "ignored: mode unlocked\"},"
                    "{\"bridge\":\"xenbr0\",\"name\":\"vif2.0\",\"ofport\":6,"
                    "\"mac\":null,\"mode\":\"locked\",\"ipv4\":[],"
                    "\"ipv6\":[],\"state\":\"error\",\"reason\":"
                    "\"vifguard-ipv4: \\\"10.0.0.300\\\": not an IPv4 "
-                   "address\",\"source\":\"ovsdb\"},"
+                   "address\",\"source\":\"ovsdb\",\"policy_source\":"
+                   "\"ovsdb\",\"conflict\":null},"
                    "{\"bridge\":\"xenbr0\",\"name\":\"tap3.0\",\"ofport\":-1,"
                    "\"mac\":null,\"mode\":null,\"ipv4\":[],\"ipv6\":[],"
-                   "\"state\":\"pending\",\"reason\":null,\"source\":null}]");
+                   "\"state\":\"pending\",\"reason\":null,\"source\":null,"
+                   "\"policy_source\":null,\"conflict\":null}]");
     free(s);
 
     s = to_json__(CTL_STATS, &st);
@@ -392,6 +403,9 @@ test_from_json(void)
     CHECK(!back.bridges[1].fail_secure);
     CHECK(back.stats.uptime == 3723.25);
     CHECK(back.stats.ovsdb_connected);
+    CHECK_STREQ(back.xenstore.mode, "auto");
+    CHECK_STREQ(back.xenstore.state, "lost");
+    CHECK_STREQ(back.xenstore.error, "read /xapi: Broken pipe");
     vg_status_destroy(&back);
 
     round_trip__(CTL_VIFS, &st, &back);
@@ -410,6 +424,9 @@ test_from_json(void)
     CHECK_STREQ(back.vifs[0].ipv4[1], "10.0.1.0/24");
     CHECK_STREQ(back.vifs[0].ipv6[0], "2001:db8::1");
     CHECK_STREQ(back.vifs[1].reason, st.vifs[1].reason);
+    CHECK_STREQ(back.vifs[0].source, "xapi");
+    CHECK_STREQ(back.vifs[0].conflict, st.vifs[0].conflict);
+    CHECK(back.vifs[1].conflict == NULL);
     vg_status_destroy(&back);
 
     round_trip__(CTL_STATS, &st, &back);
