@@ -151,6 +151,7 @@ struct engine {
     double started;
 
     const struct vg_xs_view *xs; /* xenstore policy, or NULL. */
+    bool xs_required;            /* Hold guests closed while 'xs' is NULL. */
 };
 
 static struct vg_ratelimit rl = VG_RATELIMIT_INIT(5, 20);
@@ -362,7 +363,11 @@ build_port__(struct engine *e, const struct eng_bridge *br,
     vg_policy_init(&p->policy);
     port_ctx__(sb, iface, p->guest, &p->ctx);
 
-    if (p->guest) {
+    if (p->guest && e->xs_required && !e->xs) {
+        /* Their policy may be in xenstore: do not guess from OVSDB. */
+        p->error = ofp_xstrdup("waiting for xenstore (xenstore = on): "
+                               "not read yet");
+    } else if (p->guest) {
         char *err = NULL;
         if (vg_policy_resolve(iface, e->xs, e->default_mode, &p->policy,
                               &p->source, &p->conflict, &err)) {
@@ -636,9 +641,11 @@ fail_mode_timer_cb__(struct vg_timer *t, void *br)
 }
 
 void
-engine_set_xenstore(struct engine *e, const struct vg_xs_view *xs)
+engine_set_xenstore(struct engine *e, const struct vg_xs_view *xs,
+                    bool required)
 {
     e->xs = xs;
+    e->xs_required = required;
 }
 
 void

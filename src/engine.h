@@ -29,9 +29,12 @@ void engine_destroy(struct engine *);
 
 /* Sets the xenstore policy view (src/xspolicy.h; NULL: none), used from
  * the next engine_set_host() on.  'xs' must stay valid until it is replaced
- * or the engine is destroyed.  The caller then calls engine_set_host()
- * again to apply it (unchanged ports cost nothing: fingerprints). */
-void engine_set_xenstore(struct engine *, const struct vg_xs_view *xs);
+ * or the engine is destroyed.  If 'required' and 'xs' is NULL (xenstore =
+ * on, not read yet), every guest port is held closed.  The caller then
+ * calls engine_set_host() again to apply it (unchanged ports cost nothing:
+ * fingerprints). */
+void engine_set_xenstore(struct engine *, const struct vg_xs_view *xs,
+                         bool required);
 
 /* Takes in a new snapshot of the host and acts on what changed.  A guest's
  * policy comes from vg_policy_resolve() (OVSDB and xenstore). */

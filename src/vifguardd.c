@@ -94,7 +94,7 @@ daemon_xenstore_changed__(void *d_, const struct vg_xs_view *view)
     struct vg_daemon *d = d_;
     const struct vg_host *host = d->ovsdb ? ovsdb_client_host(d->ovsdb) : NULL;
 
-    engine_set_xenstore(d->engine, view);
+    engine_set_xenstore(d->engine, view, d->cfg.xenstore == VG_XENSTORE_ON);
     if (host) {
         engine_set_host(d->engine, host);
     }
@@ -154,6 +154,7 @@ daemon_start__(struct vg_daemon *d, char **errp)
     d->autoattach = autoattach_create(&d->cfg);
     /* xenstore first: its first view is in place before OVSDB's first
      * snapshot reaches the engine. */
+    engine_set_xenstore(d->engine, NULL, d->cfg.xenstore == VG_XENSTORE_ON);
     d->xenstore =
         vg_xenstore_create(d->cfg.xenstore, daemon_xenstore_changed__, d);
     d->ovsdb = ovsdb_client_create(d->cfg.ovsdb, daemon_ovsdb_changed__, d);
@@ -186,7 +187,7 @@ daemon_stop__(struct vg_daemon *d)
     autoattach_destroy(d->autoattach);
     d->autoattach = NULL;
     if (d->engine) {
-        engine_set_xenstore(d->engine, NULL);
+        engine_set_xenstore(d->engine, NULL, false);
     }
     vg_xenstore_destroy(d->xenstore);
     d->xenstore = NULL;

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ofp/buf.h"
 #include "src/model.h"
@@ -181,8 +182,17 @@ vg_xs_view_find_mac(const struct vg_xs_view *v, unsigned int domid,
     char name[13];
     snprintf(name, sizeof name, "%02x%02x%02x%02x%02x%02x", mac[0], mac[1],
              mac[2], mac[3], mac[4], mac[5]);
-    for (size_t i = 0; i < v->n_macs; i++) {
-        if (v->macs[i].domid == domid && !strcasecmp(v->macs[i].name, name)) {
+    size_t lo = 0, hi = v->n_macs;
+    while (lo < hi) { /* First node of 'domid'. */
+        size_t mid = lo + (hi - lo) / 2;
+        if (v->macs[mid].domid < domid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    for (size_t i = lo; i < v->n_macs && v->macs[i].domid == domid; i++) {
+        if (!strcasecmp(v->macs[i].name, name)) {
             return &v->macs[i];
         }
     }

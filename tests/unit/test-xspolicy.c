@@ -597,6 +597,56 @@ test_resolve(void)
     vg_policy_destroy(&p);
 }
 
+/* Lookups in a view built out of order and sorted. */
+static void
+test_view_find(void)
+{
+    struct vg_xs_view v;
+    static const unsigned int domids[] = { 9, 3, 5, 5, 12, 5 };
+    static const char *const names[] = { "4040fa7292e4", "4040fa7292e4",
+                                         "020000000001", "4040FA7292E4",
+                                         "4040fa7292e4", "ffffffffffff" };
+
+    vg_xs_view_init(&v);
+    v.n_macs = 6;
+    v.macs = calloc(6, sizeof *v.macs);
+    for (size_t i = 0; i < 6; i++) {
+        v.macs[i].domid = domids[i];
+        v.macs[i].name = strdup(names[i]);
+    }
+    v.n_vifs = 3;
+    v.vifs = calloc(3, sizeof *v.vifs);
+    v.vifs[0].vm_uuid = strdup("b");
+    v.vifs[0].devid = 1;
+    v.vifs[1].vm_uuid = strdup("a");
+    v.vifs[1].devid = 2;
+    v.vifs[2].vm_uuid = strdup("b");
+    v.vifs[2].devid = 0;
+    v.n_domains = 2;
+    v.domains = calloc(2, sizeof *v.domains);
+    v.domains[0].domid = 7;
+    v.domains[1].domid = 2;
+    vg_xs_view_sort(&v);
+
+    const struct vg_xs_macnode *m = vg_xs_view_find_mac(&v, 5, mac1);
+    CHECK(m && m->domid == 5 && !strcmp(m->name, "4040FA7292E4"));
+    m = vg_xs_view_find_mac(&v, 12, mac1);
+    CHECK(m && m->domid == 12);
+    m = vg_xs_view_find_mac(&v, 3, mac1);
+    CHECK(m && m->domid == 3);
+    CHECK(vg_xs_view_find_mac(&v, 4, mac1) == NULL);
+    CHECK(vg_xs_view_find_mac(&v, 13, mac1) == NULL);
+    const struct vg_xs_vif *x = vg_xs_view_find_vif(&v, "b", 0);
+    CHECK(x && x->devid == 0 && !strcmp(x->vm_uuid, "b"));
+    CHECK(vg_xs_view_find_vif(&v, "a", 2) != NULL);
+    CHECK(vg_xs_view_find_vif(&v, "a", 1) == NULL);
+    CHECK(vg_xs_view_find_vif(&v, "c", 0) == NULL);
+    CHECK(vg_xs_view_find_domain(&v, 7) != NULL);
+    CHECK(vg_xs_view_find_domain(&v, 3) == NULL);
+    vg_xs_view_destroy(&v);
+    vg_xs_view_destroy(NULL);
+}
+
 int
 main(void)
 {
@@ -608,5 +658,6 @@ main(void)
     test_macnode();
     test_ifname();
     test_resolve();
+    test_view_find();
     return check_summary();
 }
