@@ -31,10 +31,11 @@ vg_policy_source_name(enum vg_policy_source s)
     case VG_PSRC_OVSDB:
         return "ovsdb";
     case VG_PSRC_DEFAULT:
+        return "default";
     case VG_N_PSRC:
         break;
     }
-    return "default";
+    return "none";
 }
 
 bool

@@ -40,7 +40,8 @@ enum vg_policy_source {
     VG_PSRC_DEFAULT, /* The daemon's default mode. */
     VG_N_PSRC
 };
-/* "xapi", "xenstore-mac", "ovsdb", "default". */
+/* "xapi", "xenstore-mac", "ovsdb", "default"; "none" for VG_N_PSRC (no
+ * source could be consulted). */
 const char *vg_policy_source_name(enum vg_policy_source);
 
 /* One entry of a xenstore node's permission list.  The first entry names

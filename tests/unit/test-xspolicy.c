@@ -464,6 +464,7 @@ test_resolve(void)
              0);
     CHECK_EQ(src, VG_PSRC_DEFAULT);
     CHECK_STREQ(vg_policy_source_name(src), "default");
+    CHECK_STREQ(vg_policy_source_name(VG_N_PSRC), "none");
     CHECK(!conflict);
     vg_policy_destroy(&p);
 
