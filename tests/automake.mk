@@ -178,7 +178,7 @@ UNIT_TESTS += tests/unit/test-xspolicy
 tests_unit_test_xspolicy_SOURCES = tests/unit/test-xspolicy.c \
 	tests/unit/check.h
 tests_unit_test_xspolicy_LDADD = $(VG_LDADD)
-EXTRA_DIST += tests/fuzz/corpus/fuzz-xspolicy
+EXTRA_DIST += tests/fuzz/corpus/fuzz-xspolicy tests/fuzz/xspolicy.dict
 if FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz-xspolicy
 tests_fuzz_fuzz_xspolicy_SOURCES = tests/fuzz/fuzz-xspolicy.c
