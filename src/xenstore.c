@@ -461,6 +461,7 @@ rescan_domains__(struct vg_xenstore *xs)
     free(view->domains);
     view->domains = v;
     view->n_domains = n;
+    vg_xs_view_sort(view); /* xenstored lists children in creation order. */
 
     /* Nodes of domains that went away while disconnected. */
     size_t k = 0;
