@@ -153,25 +153,17 @@ bridge_ipv6_guest_in__(struct vg_flow_group *g)
     ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, 0);
     add_icmp6__(g, VG_TABLE_GUEST_IN, PRIO_GUARD, 0, 0);
 
-    /* From '::': DAD probes to a solicited-node address (checked further
-     * in table 13) and MLD reports sent before the guest has an address. */
-    static const uint8_t sol_node[16] = { 0xff, 0x02, 0, 0, 0, 0,   0,
-                                          0,    0,    0, 0, 1, 0xff };
-    static const uint8_t mld2_routers[16] = { 0xff, 0x02, [15] = 0x16 };
-    static const uint8_t multicast[16] = { 0xff };
-
-    fm = add_icmp6__(g, VG_TABLE_GUEST_IN, PRIO_BRIDGE_ALLOW,
-                     VG_TABLE_GUEST_DAD, ICMPV6_NS);
+    /* From '::': DAD probes and MLD reports sent before the guest has an
+     * address, checked in table 13.  One flow on the source alone, so that
+     * the destination checks of table 13 stay out of the datapath megaflows
+     * of a guest's other IPv6 traffic: a flow here that matched ipv6_dst
+     * would make every megaflow from a guest match the full destination
+     * address (Open vSwitch keeps no prefix trie for IPv6 addresses by
+     * default), one megaflow per remote host. */
+    fm = add_goto__(g, VG_TABLE_GUEST_IN, PRIO_BRIDGE_ALLOW,
+                    VG_TABLE_GUEST_DAD);
+    ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV6);
     set_ipv6__(&fm->match, OFPF_IPV6_SRC, ipv6_zero__, 128);
-    set_ipv6__(&fm->match, OFPF_IPV6_DST, sol_node, 104);
-    fm = add_icmp6__(g, VG_TABLE_GUEST_IN, PRIO_BRIDGE_ALLOW, VG_TABLE_FORWARD,
-                     ICMPV6_MLD2_REPORT);
-    set_ipv6__(&fm->match, OFPF_IPV6_SRC, ipv6_zero__, 128);
-    set_ipv6__(&fm->match, OFPF_IPV6_DST, mld2_routers, 128);
-    fm = add_icmp6__(g, VG_TABLE_GUEST_IN, PRIO_BRIDGE_ALLOW, VG_TABLE_FORWARD,
-                     ICMPV6_MLD_REPORT);
-    set_ipv6__(&fm->match, OFPF_IPV6_SRC, ipv6_zero__, 128);
-    set_ipv6__(&fm->match, OFPF_IPV6_DST, multicast, 8);
 }
 
 /* The bridge flows of tables 12 and 13. */
@@ -195,6 +187,17 @@ bridge_ipv6_nd__(struct vg_flow_group *g)
     }
     /* Everything else from a proven IPv6 source. */
     add_goto__(g, VG_TABLE_GUEST_ND, PRIO_DEFAULT, VG_TABLE_FORWARD);
+
+    /* From '::' (table 13): MLD reports; DAD probes are per port. */
+    static const uint8_t mld2_routers[16] = { 0xff, 0x02, [15] = 0x16 };
+    static const uint8_t multicast[16] = { 0xff };
+
+    fm = add_icmp6__(g, VG_TABLE_GUEST_DAD, PRIO_BRIDGE_ALLOW,
+                     VG_TABLE_FORWARD, ICMPV6_MLD2_REPORT);
+    set_ipv6__(&fm->match, OFPF_IPV6_DST, mld2_routers, 128);
+    fm = add_icmp6__(g, VG_TABLE_GUEST_DAD, PRIO_BRIDGE_ALLOW,
+                     VG_TABLE_FORWARD, ICMPV6_MLD_REPORT);
+    set_ipv6__(&fm->match, OFPF_IPV6_DST, multicast, 8);
     add_goto__(g, VG_TABLE_GUEST_DAD, PRIO_DEFAULT, 0);
 }
 
@@ -367,12 +370,15 @@ flows_locked_ipv6__(uint32_t ofport, const struct vg_policy *p,
         }
     }
 
-    /* DAD probes: only for the guest's own addresses, without a source
-     * link-layer address option (RFC 4862). */
+    /* DAD probes: only for the guest's own addresses, to a solicited-node
+     * address, without a source link-layer address option (RFC 4862). */
+    static const uint8_t sol_node[16] = { 0xff, 0x02, 0, 0, 0, 0,   0,
+                                          0,    0,    0, 0, 1, 0xff };
     for (size_t i = 0; i < n; i++) {
         fm = add_icmp6__(g, VG_TABLE_GUEST_DAD, PRIO_PORT, VG_TABLE_FORWARD,
                          ICMPV6_NS);
         ofp_match_set_u32(&fm->match, OFPF_IN_PORT, ofport);
+        set_ipv6__(&fm->match, OFPF_IPV6_DST, sol_node, 104);
         set_ipv6__(&fm->match, OFPF_IPV6_ND_TARGET, v[i].addr, v[i].len);
         ofp_match_set(&fm->match, OFPF_IPV6_ND_SLL, no_lla, NULL);
     }

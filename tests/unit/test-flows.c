@@ -70,9 +70,10 @@ static const struct vg_port_ctx trunk = { -1, VG_SOURCE_TRUSTED };
         "ADD table:12 "                                                    \
         "priority=100,icmp6,in_port=5,icmp_type=136,nd_target=" A          \
         ",nd_tll=" NO_LLA " " P5 "actions=goto_table:40"
-#define V6_DAD(A)                                                          \
-    "ADD table:13 priority=100,icmp6,in_port=5,icmp_type=135,nd_target=" A \
-    ",nd_sll=" NO_LLA " " P5 "actions=goto_table:40"
+#define V6_DAD(A)                                                            \
+    "ADD table:13 priority=100,icmp6,in_port=5,ipv6_dst=ff02::1:ff00:0/104," \
+    "icmp_type=135,nd_target=" A ",nd_sll=" NO_LLA " " P5                    \
+    "actions=goto_table:40"
 /* NS from a proven source: SLL option absent or MAC5. */
 #define V6_NS                                                              \
     "ADD table:12 priority=100,icmp6,in_port=5,icmp_type=135,nd_sll=" MAC5 \
@@ -110,14 +111,11 @@ test_bridge(void)
         /* Headers OVS could not parse. */
         "ADD table:10 priority=300,ipv6,nw_proto=0 " BR "actions=drop",
         "ADD table:10 priority=300,icmp6,icmp_type=0 " BR "actions=drop",
-        /* From ::, DAD probes and MLD reports only. */
-        "ADD table:10 priority=200,icmp6,ipv6_src=::,"
-        "ipv6_dst=ff02::1:ff00:0/104,icmp_type=135 " BR
+        /* From ::, to table 13 (DAD probes and MLD reports only), on
+         * the source alone: no ipv6_dst in the megaflows of other IPv6
+         * traffic. */
+        "ADD table:10 priority=200,ipv6,ipv6_src=:: " BR
         "actions=goto_table:13",
-        "ADD table:10 priority=200,icmp6,ipv6_src=::,ipv6_dst=ff02::16,"
-        "icmp_type=143 " BR "actions=goto_table:40",
-        "ADD table:10 priority=200,icmp6,ipv6_src=::,ipv6_dst=ff00::/8,"
-        "icmp_type=131 " BR "actions=goto_table:40",
         "ADD table:10 priority=0 " BR "actions=drop",
         "ADD table:11 priority=0 " BR "actions=drop",
         /* NS/NA with options OVS found malformed, or that failed the
@@ -129,6 +127,11 @@ test_bridge(void)
         "ADD table:12 priority=50,icmp6,icmp_type=135 " BR "actions=drop",
         "ADD table:12 priority=50,icmp6,icmp_type=136 " BR "actions=drop",
         "ADD table:12 priority=0 " BR "actions=goto_table:40",
+        /* From ::, MLD reports (DAD probes: per port). */
+        "ADD table:13 priority=200,icmp6,ipv6_dst=ff02::16,icmp_type=143 " BR
+        "actions=goto_table:40",
+        "ADD table:13 priority=200,icmp6,ipv6_dst=ff00::/8,icmp_type=131 " BR
+        "actions=goto_table:40",
         "ADD table:13 priority=0 " BR "actions=drop",
         "ADD table:1 priority=0 " BR "actions=goto_table:40",
         "ADD table:50 priority=0 " BR "actions=drop",
