@@ -6,3 +6,7 @@ noinst_PROGRAMS += bench/ofp-codec
 bench_ofp_codec_SOURCES = bench/ofp-codec.c
 bench_ofp_codec_LDADD = ofp/libofp.a
 EXTRA_DIST += bench/ofp-codec.sh
+
+# bench/datapath.sh: datapath throughput and megaflows of a protected bridge
+# against the same bridge with plain NORMAL (issue 7, benchmark 6).
+EXTRA_DIST += bench/datapath.sh bench/datapath.py
