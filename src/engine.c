@@ -258,6 +258,11 @@ port_ctx__(const struct vg_bridge *sb, const struct vg_iface *iface,
                     !strcmp(iface->vlan_mode, "access")));
 
     ctx->vlan = access ? iface->tag : guest ? 0 : -1;
+    ctx->native = 0;
+    if (!access && iface->tag >= 0 && iface->vlan_mode &&
+        !strncmp(iface->vlan_mode, "native-", 7)) {
+        ctx->native = iface->tag;
+    }
     ctx->source = VG_SOURCE_TRUSTED;
     if (guest || iface->n_port_ifaces < 2) {
         return;
@@ -392,7 +397,7 @@ build_port__(struct engine *e, const struct eng_bridge *br,
     }
     if (old && old->want && old->ofp_port == p->ofp_port &&
         old->guest == p->guest && old->ctx.vlan == p->ctx.vlan &&
-        old->ctx.source == p->ctx.source &&
+        old->ctx.source == p->ctx.source && old->ctx.native == p->ctx.native &&
         (!p->guest || vg_policy_equal(&old->policy, &p->policy))) {
         p->want_fp = old->want_fp;
         p->failed_fp = old->failed_fp;

@@ -280,6 +280,27 @@ vg_flows_trusted(uint32_t ofport, const struct vg_port_ctx *ctx,
     set_ctx__(fm, ctx, VG_SOURCE_TRUSTED);
     ofp_match_set_u32(&fm->match, OFPF_IN_PORT, ofport);
 
+    if (ctx->vlan < 0) {
+        /* A trunk: NORMAL puts its priority-tagged frames (VID 0) and, on a
+         * native-tagged or native-untagged trunk, its untagged frames on
+         * the native VLAN; so does vifguard, ahead of the VLAN groups'
+         * mapping of tags (priority 100). */
+        uint8_t v[4];
+        for (int untagged = 0; untagged < 2; untagged++) {
+            if (untagged && !ctx->native) {
+                break; /* VLAN 0's group maps untagged frames already. */
+            }
+            fm = add_goto__(g, VG_TABLE_TRUNK, PRIO_PORT + 10,
+                            VG_TABLE_FORWARD);
+            ofp_match_set_u32(&fm->match, OFPF_IN_PORT, ofport);
+            ofp_match_set_u16(&fm->match, OFPF_VLAN_VID,
+                              untagged ? OFPVID_NONE : OFPVID_PRESENT);
+            ofp_set_be32(v, VG_VLAN_CTX((uint32_t)ctx->native));
+            ofp_actions_add_set_field(ofp_instructions_apply(&fm->insts),
+                                      VG_REG_VLAN, v);
+        }
+    }
+
     if (ctx->source == VG_SOURCE_TRUSTED_UNICAST) {
         /* A bond member that is not the active one: NORMAL would drop the
          * broadcasts and multicasts it receives (the upstream switch floods
@@ -444,9 +465,13 @@ vg_flows_guest(uint32_t ofport, const struct vg_policy *p,
         flows_locked__(ofport, p, ctx, g);
         break;
     case VG_MODE_UNLOCKED:
+        /* Any source, but no VLAN tag: an untagged XenServer VIF is an OVS
+         * trunk port, where NORMAL would take a tagged frame into that
+         * VLAN. */
         fm = add_goto__(g, VG_TABLE_CLASSIFY, PRIO_PORT, VG_TABLE_FORWARD);
         set_ctx__(fm, ctx, VG_SOURCE_UNLOCKED);
         ofp_match_set_u32(&fm->match, OFPF_IN_PORT, ofport);
+        ofp_match_set_u16(&fm->match, OFPF_VLAN_VID, OFPVID_NONE);
         break;
     case VG_MODE_DISABLED:
         fm = add_goto__(g, VG_TABLE_CLASSIFY, PRIO_PORT, 0);

@@ -93,6 +93,10 @@ struct vg_port_ctx {
     enum vg_source source; /* For trusted ports: VG_SOURCE_TRUSTED, or
                             * VG_SOURCE_TRUSTED_UNICAST for a bond member
                             * that is not the active one. */
+    int native;            /* Trunks: the VLAN of untagged and priority-
+                            * tagged (VID 0) frames, as NORMAL sees them:
+                            * Port.tag of a native-tagged or native-untagged
+                            * trunk, else 0. */
 };
 
 /* The bridge group: default drops, bridge-wide guest checks, NORMAL. */
@@ -100,7 +104,8 @@ void vg_flows_bridge(struct vg_flow_group *);
 /* A trusted port (uplink, bond member, internal, patch). */
 void vg_flows_trusted(uint32_t ofport, const struct vg_port_ctx *,
                       struct vg_flow_group *);
-/* A guest port with a valid policy, on VLAN 'ctx->vlan'. */
+/* A guest port with a valid policy, on VLAN 'ctx->vlan'.  Whatever its
+ * mode, a guest never sends 802.1Q or 802.1ad tagged frames. */
 void vg_flows_guest(uint32_t ofport, const struct vg_policy *,
                     const struct vg_port_ctx *, struct vg_flow_group *);
 

@@ -54,8 +54,10 @@ make_policy(struct vg_policy *p, enum vg_mode mode, const char *ipv4)
 #define LOCKED_CTX "actions=set_field:0x10000->reg0,set_field:0x2->reg1,"
 
 /* An untagged guest port, and a trunk (trusted, no tag). */
-static const struct vg_port_ctx untagged = { 0, VG_SOURCE_TRUSTED };
-static const struct vg_port_ctx trunk = { -1, VG_SOURCE_TRUSTED };
+static const struct vg_port_ctx untagged = { 0, VG_SOURCE_TRUSTED, 0 };
+static const struct vg_port_ctx trunk = { -1, VG_SOURCE_TRUSTED, 0 };
+/* A native-untagged trunk whose native VLAN is 7. */
+static const struct vg_port_ctx native7 = { -1, VG_SOURCE_TRUSTED, 7 };
 #define MAC5 "02:00:00:00:00:05"
 #define NO_LLA "00:00:00:00:00:00"
 
@@ -350,8 +352,8 @@ static void
 test_other_modes(void)
 {
     static const char *const unlocked[] = {
-        "ADD priority=100,in_port=5 " P5 "actions=set_field:0x10000->reg0,"
-        "set_field:0x3->reg1,goto_table:40",
+        "ADD priority=100,in_port=5,vlan_tci=0x0000/0x1fff " P5
+        "actions=set_field:0x10000->reg0,set_field:0x3->reg1,goto_table:40",
         NULL,
     };
     static const char *const disabled[] = {
@@ -361,6 +363,22 @@ test_other_modes(void)
     static const char *const trusted[] = {
         "ADD priority=100,in_port=LOCAL cookie:0x76670200fffffffe "
         "actions=set_field:0x1->reg1,goto_table:1",
+        "ADD table:1 priority=110,in_port=LOCAL,dl_vlan=0 "
+        "cookie:0x76670200fffffffe "
+        "actions=set_field:0x10000->reg0,goto_table:40",
+        NULL,
+    };
+    /* Priority-tagged and untagged frames of a native-VLAN trunk are on
+     * its native VLAN, as NORMAL has it. */
+    static const char *const trusted_native[] = {
+        "ADD priority=100,in_port=3 cookie:0x7667020000000003 "
+        "actions=set_field:0x1->reg1,goto_table:1",
+        "ADD table:1 priority=110,in_port=3,dl_vlan=0 "
+        "cookie:0x7667020000000003 "
+        "actions=set_field:0x10007->reg0,goto_table:40",
+        "ADD table:1 priority=110,in_port=3,vlan_tci=0x0000/0x1fff "
+        "cookie:0x7667020000000003 "
+        "actions=set_field:0x10007->reg0,goto_table:40",
         NULL,
     };
     struct vg_policy p;
@@ -383,6 +401,11 @@ test_other_modes(void)
     vg_flow_group_init(&g, vg_cookie(VG_COOKIE_PORT, OFPP_LOCAL));
     vg_flows_trusted(OFPP_LOCAL, &trunk, &g);
     check_group(&g, trusted);
+    vg_flow_group_destroy(&g);
+
+    vg_flow_group_init(&g, vg_cookie(VG_COOKIE_PORT, 3));
+    vg_flows_trusted(3, &native7, &g);
+    check_group(&g, trusted_native);
     vg_flow_group_destroy(&g);
 }
 
