@@ -1,15 +1,16 @@
 /* The delivery compiler.  See deliver.h and docs/DESIGN.md.
  *
- * Priorities in the forward table (40): 500 a locked guest's MAC as the
- * source of a frame from a trusted port (a reflection: dropped; MAC group),
- * 400 a guest's own ARP requests and
- * Neighbor Solicitations for its own addresses (gratuitous ARP, DAD: to
- * NORMAL; MAC group), 300 frames addressed to a locked or disabled guest's
- * MAC (MAC group), 200 + prefix length ARP requests and solicitations for a
- * guest's addresses from anyone else (VLAN group; the longest prefix wins),
- * 150 the VLAN fan-out from trusted ports, 0 NORMAL (bridge group).  The
- * egress table (50) holds per-guest allows at 100 and the bridge group's
- * drop at 0.
+ * Priorities in the forward table (40): 500 a guest's MAC as the source of
+ * a frame from a trusted port (a reflection: dropped; MAC group), 400 a
+ * locked guest's own ARP requests and Neighbor Solicitations for its own
+ * addresses (gratuitous ARP, DAD: to NORMAL and the unlocked guests; VLAN
+ * group), 300 frames addressed to a guest's MAC (MAC group), 200 + prefix
+ * length ARP requests and solicitations for a locked guest's addresses from
+ * anyone else (VLAN group; the longest prefix wins), 150 the VLAN fan-out
+ * from trusted ports, 100 every other broadcast and multicast of a VLAN
+ * with unlocked guests (VLAN group), 0 NORMAL (bridge group).  The egress
+ * table (50) holds per-guest allows at 100 and the bridge group's drop at
+ * 0.
  *
  * A frame that arrived tagged from a trunk still carries its 802.1Q header in
  * the pipeline, and an explicit output sends a frame as it is, so every
@@ -29,6 +30,7 @@ enum {
     PRIO_MAC = 300,
     PRIO_TARGET = 200, /* Plus the prefix length: the longest wins. */
     PRIO_FANOUT = 150,
+    PRIO_FLOOD = 100,
     PRIO_EGRESS = 100,
 };
 
@@ -141,7 +143,8 @@ vg_deliver_guest(const struct vg_delivery *d, struct vg_flow_group *g)
 
     for (int tagged = 0; tagged < 2; tagged++) {
         /* Everything addressed to its MAC, whatever the VLAN context: the
-         * egress table decides.  Never NORMAL. */
+         * egress table decides.  Never NORMAL, which would flood it to no
+         * guest while the MAC is not learned. */
         fm = vg_flow_group_add(g, VG_TABLE_FORWARD, PRIO_MAC);
         ofp_match_set(&fm->match, OFPF_ETH_DST, p->mac, NULL);
         match_tag__(&fm->match, tagged);
@@ -151,28 +154,11 @@ vg_deliver_guest(const struct vg_delivery *d, struct vg_flow_group *g)
         ofp_instructions_goto(&fm->insts, VG_TABLE_EGRESS);
     }
 
-    /* Its own announcements (gratuitous ARP, DAD probes) are for the
-     * others: they go to NORMAL, not back to itself. */
-    for (size_t k = 0; k < d->n_ports; k++) {
-        for (size_t i = 0; i < p->n_ipv4; i++) {
-            fm = vg_flow_group_add(g, VG_TABLE_FORWARD, PRIO_OWN);
-            ofp_match_set_u32(&fm->match, OFPF_IN_PORT, d->ports[k]);
-            ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_ARP);
-            ofp_match_set_u16(&fm->match, OFPF_ARP_OP, 1);
-            set_prefix4__(&fm->match, OFPF_ARP_TPA, &p->ipv4[i]);
-            ofp_actions_add_output(ofp_instructions_apply(&fm->insts),
-                                   OFPP_NORMAL, 0);
-        }
-        for (size_t i = 0; i < n6; i++) {
-            fm = vg_flow_group_add(g, VG_TABLE_FORWARD, PRIO_OWN);
-            ofp_match_set_u32(&fm->match, OFPF_IN_PORT, d->ports[k]);
-            ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV6);
-            ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, VG_IP_PROTO_ICMPV6);
-            ofp_match_set_u8(&fm->match, OFPF_ICMPV6_TYPE, ICMPV6_NS);
-            set_prefix6__(&fm->match, OFPF_IPV6_ND_TARGET, &v6[i]);
-            ofp_actions_add_output(ofp_instructions_apply(&fm->insts),
-                                   OFPP_NORMAL, 0);
-        }
+    if (p->mode == VG_MODE_UNLOCKED) {
+        /* Egress: whatever is addressed to its MAC on its VLAN, as NORMAL
+         * would deliver it. */
+        add_egress__(d, g);
+        return;
     }
 
     /* Egress: frames for its MAC (untagged by now) on its VLAN, to its
@@ -228,19 +214,56 @@ target_cmp__(const void *a_, const void *b_)
     return c ? c : (a->port > b->port) - (a->port < b->port);
 }
 
+/* A list of ports. */
+struct ports__ {
+    uint32_t *v;
+    size_t n;
+};
+
+static void
+ports_add__(struct ports__ *l, const uint32_t *ports, size_t n)
+{
+    l->v = ofp_xrealloc(l->v, (l->n + n + 1) * sizeof *l->v);
+    if (n) {
+        memcpy(&l->v[l->n], ports, n * sizeof *ports);
+    }
+    l->n += n;
+}
+
+/* Appends to 'acts' an output to NORMAL, then (after a pop_vlan if
+ * 'tagged') one to each port of 'a' and of 'b' (either may be NULL). */
+static void
+normal_and__(struct ofp_actions *acts, bool tagged, const struct ports__ *a,
+             const struct ports__ *b)
+{
+    struct ports__ all = { NULL, 0 };
+    ofp_actions_add_output(acts, OFPP_NORMAL, 0);
+    if (a) {
+        ports_add__(&all, a->v, a->n);
+    }
+    if (b) {
+        ports_add__(&all, b->v, b->n);
+    }
+    if (all.n) {
+        outputs__(acts, tagged, all.v, all.n);
+    }
+    free(all.v);
+}
+
 /* Adds, for the 'n' sorted 'targets' with the same address, the flows that
- * deliver ARP requests or Neighbor Solicitations for it to their ports. */
+ * deliver ARP requests or Neighbor Solicitations for it to their ports; for
+ * a prefix also to NORMAL and the 'unlocked' guests' ports. */
 static void
 add_target__(uint16_t vlan, const struct target__ *t, size_t n,
-             struct vg_flow_group *g)
+             const struct ports__ *unlocked, struct vg_flow_group *g)
 {
-    uint32_t *ports = ofp_xcalloc(n, sizeof *ports);
+    struct ports__ owners = { NULL, 0 };
     for (size_t i = 0; i < n; i++) {
-        ports[i] = t[i].port;
+        ports_add__(&owners, &t[i].port, 1);
     }
     /* An exact address belongs to its guest alone.  A prefix may hold
      * addresses of hosts beyond the guests (the router's, for one), so its
-     * requests also go to NORMAL. */
+     * requests also go where NORMAL would send them. */
     bool prefix = t->len < (t->v6 ? 128 : 32);
     for (int tagged = 0; tagged < 2; tagged++) {
         struct ofp_flow_mod *fm =
@@ -263,11 +286,47 @@ add_target__(uint16_t vlan, const struct target__ *t, size_t n,
         }
         struct ofp_actions *acts = ofp_instructions_apply(&fm->insts);
         if (prefix) {
-            ofp_actions_add_output(acts, OFPP_NORMAL, 0);
+            normal_and__(acts, tagged, &owners, unlocked);
+        } else {
+            outputs__(acts, tagged, owners.v, owners.n);
         }
-        outputs__(acts, tagged, ports, n);
     }
-    free(ports);
+    free(owners.v);
+}
+
+/* Adds the flows that send the own announcements of locked guest 'd'
+ * (gratuitous ARP, DAD probes: ARP requests and solicitations for its own
+ * addresses) to NORMAL and to the 'unlocked' guests, not back to 'd'. */
+static void
+add_own__(const struct vg_delivery *d, const struct ports__ *unlocked,
+          struct vg_flow_group *g)
+{
+    const struct vg_policy *p = d->policy;
+    struct vg_prefix6 v6[VG_POLICY_MAX_ADDRS + 1];
+    size_t n6 = ipv6_addrs__(p, v6);
+    struct ofp_flow_mod *fm;
+
+    for (size_t k = 0; k < d->n_ports; k++) {
+        for (size_t i = 0; i < p->n_ipv4 + n6; i++) {
+            fm = vg_flow_group_add(g, VG_TABLE_FORWARD, PRIO_OWN);
+            ofp_match_set_u32(&fm->match, OFPF_IN_PORT, d->ports[k]);
+            if (i < p->n_ipv4) {
+                ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_ARP);
+                ofp_match_set_u16(&fm->match, OFPF_ARP_OP, 1);
+                set_prefix4__(&fm->match, OFPF_ARP_TPA, &p->ipv4[i]);
+            } else {
+                ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV6);
+                ofp_match_set_u8(&fm->match, OFPF_IP_PROTO,
+                                 VG_IP_PROTO_ICMPV6);
+                ofp_match_set_u8(&fm->match, OFPF_ICMPV6_TYPE, ICMPV6_NS);
+                set_prefix6__(&fm->match, OFPF_IPV6_ND_TARGET,
+                              &v6[i - p->n_ipv4]);
+            }
+            /* Guests' frames are never tagged (table 0). */
+            normal_and__(ofp_instructions_apply(&fm->insts), false, unlocked,
+                         NULL);
+        }
+    }
 }
 
 void
@@ -289,26 +348,41 @@ vg_deliver_vlan(uint16_t vlan, const struct vg_delivery *members, size_t n,
                               ctx);
     ofp_instructions_goto(&fm->insts, VG_TABLE_FORWARD);
 
-    /* ARP requests and Neighbor Solicitations (DAD probes included) for an
-     * address: to the guests allowed that address, and to no one else.  A
-     * prefix that several guests are allowed (SLAAC guests of one network)
-     * is delivered to all of them: each may own any address in it. */
-    size_t max = 0, n_ports = 0;
-    for (size_t i = 0; i < n; i++) {
-        const struct vg_policy *p = members[i].policy;
-        max += (p->n_ipv4 + p->n_ipv6 + 1) * members[i].n_ports;
-        n_ports += members[i].n_ports;
-    }
-    struct target__ *t = ofp_xcalloc(max ? max : 1, sizeof *t);
-    uint32_t *ports = ofp_xcalloc(n_ports ? n_ports : 1, sizeof *ports);
-    size_t nt = 0;
-    n_ports = 0;
+    /* The ports of the locked and of the unlocked guests. */
+    struct ports__ locked = { NULL, 0 }, unlocked = { NULL, 0 };
+    size_t max = 0;
     for (size_t i = 0; i < n; i++) {
         const struct vg_delivery *d = &members[i];
+        if (d->policy->mode == VG_MODE_UNLOCKED) {
+            ports_add__(&unlocked, d->ports, d->n_ports);
+        } else {
+            ports_add__(&locked, d->ports, d->n_ports);
+            max += (d->policy->n_ipv4 + d->policy->n_ipv6 + 1) * d->n_ports;
+        }
+    }
+
+    /* The locked guests' own announcements. */
+    for (size_t i = 0; i < n; i++) {
+        if (members[i].policy->mode != VG_MODE_UNLOCKED) {
+            add_own__(&members[i], &unlocked, g);
+        }
+    }
+
+    /* ARP requests and Neighbor Solicitations (DAD probes included) for an
+     * address of a locked guest: to the guests allowed that address, and to
+     * no one else.  A prefix that several guests are allowed (SLAAC guests
+     * of one network) is delivered to all of them: each may own any address
+     * in it. */
+    struct target__ *t = ofp_xcalloc(max ? max : 1, sizeof *t);
+    size_t nt = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct vg_delivery *d = &members[i];
+        if (d->policy->mode == VG_MODE_UNLOCKED) {
+            continue;
+        }
         struct vg_prefix6 v6[VG_POLICY_MAX_ADDRS + 1];
         size_t n6 = ipv6_addrs__(d->policy, v6);
         for (size_t k = 0; k < d->n_ports; k++) {
-            ports[n_ports++] = d->ports[k];
             for (size_t j = 0; j < d->policy->n_ipv4; j++) {
                 struct target__ *x = &t[nt++];
                 ofp_set_be32(x->addr, d->policy->ipv4[j].addr);
@@ -332,15 +406,15 @@ vg_deliver_vlan(uint16_t vlan, const struct vg_delivery *members, size_t n,
                !memcmp(t[i + run].addr, t[i].addr, 16)) {
             run++;
         }
-        add_target__(vlan, &t[i], run, g);
+        add_target__(vlan, &t[i], run, &unlocked, g);
         i += run;
     }
     free(t);
 
-    /* What every locked guest needs from trusted ports: NORMAL for the
-     * rest of the network, plus an output to each guest. */
     for (int tagged = 0; tagged < 2; tagged++) {
-        for (int kind = 0; kind < 4; kind++) {
+        /* What every locked guest needs from trusted ports: NORMAL for the
+         * rest of the network, plus an output to each guest. */
+        for (int kind = 0; kind < 4 && locked.n; kind++) {
             fm = vg_flow_group_add(g, VG_TABLE_FORWARD, PRIO_FANOUT);
             struct ofp_match *m = &fm->match;
             ofp_match_set_u32(m, VG_REG_VLAN, VG_VLAN_CTX(vlan));
@@ -370,10 +444,24 @@ vg_deliver_vlan(uint16_t vlan, const struct vg_delivery *members, size_t n,
                 ofp_match_set_u16(m, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV6);
                 break;
             }
-            struct ofp_actions *acts = ofp_instructions_apply(&fm->insts);
-            ofp_actions_add_output(acts, OFPP_NORMAL, 0);
-            outputs__(acts, tagged, ports, n_ports);
+            normal_and__(ofp_instructions_apply(&fm->insts), tagged, &locked,
+                         &unlocked);
+        }
+
+        /* The unlocked guests (NO_FLOOD like the locked ones) get every
+         * other broadcast and multicast of the VLAN, from any port, as
+         * NORMAL would flood it to them.  (OVS never outputs a frame to
+         * its input port.) */
+        if (unlocked.n) {
+            static const uint8_t group_bit[6] = { 1, 0, 0, 0, 0, 0 };
+            fm = vg_flow_group_add(g, VG_TABLE_FORWARD, PRIO_FLOOD);
+            ofp_match_set_u32(&fm->match, VG_REG_VLAN, VG_VLAN_CTX(vlan));
+            match_tag__(&fm->match, tagged);
+            ofp_match_set(&fm->match, OFPF_ETH_DST, group_bit, group_bit);
+            normal_and__(ofp_instructions_apply(&fm->insts), tagged, &unlocked,
+                         NULL);
         }
     }
-    free(ports);
+    free(locked.v);
+    free(unlocked.v);
 }

@@ -60,13 +60,15 @@ struct eng_port {
     char *conflict;
 };
 
-/* A MAC group (a locked or disabled guest's delivery) or a VLAN group (the
- * fan-out to one VLAN's locked guests).  See deliver.h. */
+/* A MAC group (a guest's delivery) or a VLAN group (the fan-out to one
+ * VLAN's guests).  See deliver.h. */
 struct eng_group {
     uint64_t cookie;
     uint64_t key;  /* Hash of the inputs: same key, same flows. */
     uint64_t fp;   /* Fingerprint of the flows. */
     bool disabled; /* MAC group of a disabled guest. */
+    bool macless;  /* An unlocked guest without a MAC: no flows of its
+                    * own, only VLAN group membership. */
     size_t port;   /* MAC group: index in the bridge's ports of the
                        * guest's first port (valid until the next update). */
     uint16_t vlan;
@@ -437,10 +439,14 @@ nf_index__(uint32_t ofp_port)
     return ofp_port == OFPP_LOCAL ? OVSDB_OFPORT_LOCAL : ofp_port;
 }
 
+/* Every guest, whatever its mode, is out of NORMAL's flood set: locked and
+ * disabled guests so that they receive only what is delivered to them,
+ * unlocked ones so that they do not receive the locked guests' frames to
+ * unknown destinations (DESIGN.md, "Forwarding to guests"). */
 static bool
 wants_noflood__(const struct eng_port *p)
 {
-    return p->guest && p->want && p->policy.mode != VG_MODE_UNLOCKED;
+    return p->guest && p->want;
 }
 
 /* True if ports named 'a' and 'b' are the tapD.N and vifD.N of one HVM
@@ -485,28 +491,47 @@ reuse_fp__(const struct eng_bridge *br, const struct eng_group *grp, bool mac,
     return group_fp__(br, grp, mac);
 }
 
-/* Builds the MAC groups of 'br' from its ports: one per locked or disabled
- * guest MAC, carried by one port or by the tapD.N/vifD.N pair of an HVM
- * guest.  Any other sharing of a MAC is a conflict that holds every port
- * involved closed.  Fingerprints are reused from the previous groups when
- * the inputs are the same. */
+/* Builds the MAC groups of 'br' from its ports: one per guest MAC, carried
+ * by one port or by the tapD.N/vifD.N pair of an HVM guest, and one without
+ * flows for each unlocked guest without a MAC.  Any other sharing of a MAC
+ * is a conflict that holds every port involved closed.  Fingerprints are
+ * reused from the previous groups when the inputs are the same. */
 static void
 build_macs__(struct eng_bridge *br)
 {
     size_t *idx = ofp_xcalloc(br->n_ports ? br->n_ports : 1, sizeof *idx);
-    size_t n = 0;
+    size_t n = 0, n_macless = 0;
 
     for (size_t i = 0; i < br->n_ports; i++) {
-        if (wants_noflood__(&br->ports[i])) {
-            idx[n++] = i;
+        const struct eng_port *p = &br->ports[i];
+        if (wants_noflood__(p)) {
+            if (p->policy.mode == VG_MODE_UNLOCKED && !p->policy.has_mac) {
+                n_macless++;
+            } else {
+                idx[n++] = i;
+            }
         }
     }
     qsort_r(idx, n, sizeof *idx, mac_order__, br->ports);
 
     struct eng_group *old = br->macs;
     size_t n_old = br->n_macs;
-    br->macs = ofp_xcalloc(n ? n : 1, sizeof *br->macs);
+    br->macs = ofp_xcalloc(n + n_macless + 1, sizeof *br->macs);
     br->n_macs = 0;
+    for (size_t i = 0; i < br->n_ports && n_macless; i++) {
+        const struct eng_port *p = &br->ports[i];
+        if (wants_noflood__(p) && p->policy.mode == VG_MODE_UNLOCKED &&
+            !p->policy.has_mac) {
+            struct eng_group *grp = &br->macs[br->n_macs++];
+            grp->cookie = vg_cookie(VG_COOKIE_MAC, p->ofp_port);
+            grp->macless = true;
+            grp->port = i;
+            grp->vlan = (uint16_t)(p->ctx.vlan > 0 ? p->ctx.vlan : 0);
+            grp->n_ports = 1;
+            grp->ports[0] = p->ofp_port;
+            grp->key = mix__(mix__(p->want_fp, grp->vlan), p->ofp_port);
+        }
+    }
     for (size_t i = 0; i < n;) {
         struct eng_port *first = &br->ports[idx[i]];
         size_t run = 1;
@@ -956,6 +981,9 @@ static void
 compile_group__(const struct eng_bridge *br, const struct eng_group *grp,
                 bool mac, struct vg_flow_group *g)
 {
+    if (mac && grp->macless) {
+        return; /* No flows of its own. */
+    }
     if (!mac) {
         struct vg_delivery *d =
             ofp_xcalloc(grp->n_members ? grp->n_members : 1, sizeof *d);
@@ -1014,8 +1042,8 @@ u64_pair_cmp__(const void *a_, const void *b_)
                         : (a[1] > b[1]) - (a[1] < b[1]);
 }
 
-/* Rebuilds the VLAN groups of 'br': one per VLAN with a ready locked guest,
- * whose members are those guests' MAC groups. */
+/* Rebuilds the VLAN groups of 'br': one per VLAN with a ready locked or
+ * unlocked guest, whose members are those guests' MAC groups. */
 static void
 build_vlans__(struct eng_bridge *br)
 {
@@ -1139,7 +1167,7 @@ collect_wants__(struct eng_bridge *br, size_t *np)
         }
     }
     for (size_t i = 0; i < br->n_macs; i++) {
-        if (br->ports[br->macs[i].port].want) {
+        if (br->ports[br->macs[i].port].want && !br->macs[i].macless) {
             w[n++] =
                 (struct want__){ br->macs[i].cookie, br->macs[i].fp, W_MAC, i,
                                  mac_ready__(br, &br->macs[i]) };
@@ -1371,8 +1399,8 @@ nf_kick__(struct eng_bridge *br)
         }
         if (wants_noflood__(p) && st != NF_SET) {
             v[n++] = (struct noflood_port){ nf_index__(p->ofp_port), true };
-        } else if (p->guest && p->want && !wants_noflood__(p) &&
-                   st != NF_CLEAR) {
+        } else if (p->want && !wants_noflood__(p) && st == NF_SET) {
+            /* No longer a guest: back into the flood set. */
             v[n++] = (struct noflood_port){ nf_index__(p->ofp_port), false };
         }
     }
@@ -1581,7 +1609,7 @@ port_state__(const struct eng_bridge *br, const struct eng_port *p,
     }
     for (size_t i = 0; i < br->n_macs; i++) {
         const struct eng_group *m = &br->macs[i];
-        for (size_t k = 0; k < m->n_ports; k++) {
+        for (size_t k = 0; k < m->n_ports && !m->macless; k++) {
             if (m->ports[k] == p->ofp_port) {
                 const struct installed__ *min =
                     installed_find__(br, m->cookie);

@@ -1,5 +1,5 @@
 /* Unit tests for the delivery compiler (src/deliver.c): the exact flows of a
- * locked guest's MAC group and of a VLAN group, in ovs-ofctl syntax (each
+ * locked and an unlocked guest's MAC group and of VLAN groups, in ovs-ofctl syntax (each
  * string checked against `ovs-ofctl ofp-print` of our encoding when it was
  * written), and that every flow encodes. */
 #include <config.h>
@@ -72,18 +72,6 @@ main(void)
         "dl_dst=02:00:00:00:00:05 " MAC5 "actions=goto_table:50",
         "ADD table:40 priority=300,vlan_tci=0x1000/0x1000,"
         "dl_dst=02:00:00:00:00:05 " MAC5 "actions=pop_vlan,goto_table:50",
-        "ADD table:40 priority=400,arp,in_port=5,arp_tpa=10.0.0.5,"
-        "arp_op=1 " MAC5 "actions=NORMAL",
-        "ADD table:40 priority=400,icmp6,in_port=5,icmp_type=135,"
-        "nd_target=fe80::ff:fe00:5 " MAC5 "actions=NORMAL",
-        "ADD table:40 priority=400,icmp6,in_port=5,icmp_type=135,"
-        "nd_target=2001:db8::/64 " MAC5 "actions=NORMAL",
-        "ADD table:40 priority=400,arp,in_port=6,arp_tpa=10.0.0.5,"
-        "arp_op=1 " MAC5 "actions=NORMAL",
-        "ADD table:40 priority=400,icmp6,in_port=6,icmp_type=135,"
-        "nd_target=fe80::ff:fe00:5 " MAC5 "actions=NORMAL",
-        "ADD table:40 priority=400,icmp6,in_port=6,icmp_type=135,"
-        "nd_target=2001:db8::/64 " MAC5 "actions=NORMAL",
         "ADD table:50 priority=100,ip,reg0=0x10007,"
         "dl_dst=02:00:00:00:00:05,"
         "nw_dst=10.0.0.5 " MAC5 "actions=output:5,output:6",
@@ -104,6 +92,18 @@ main(void)
     static const char *const want_vlan[] = {
         "ADD table:1 priority=100,"
         "dl_vlan=7 " MAC5 "actions=set_field:0x10007->reg0,goto_table:40",
+        "ADD table:40 priority=400,arp,in_port=5,arp_tpa=10.0.0.5,"
+        "arp_op=1 " MAC5 "actions=NORMAL",
+        "ADD table:40 priority=400,icmp6,in_port=5,icmp_type=135,"
+        "nd_target=fe80::ff:fe00:5 " MAC5 "actions=NORMAL",
+        "ADD table:40 priority=400,icmp6,in_port=5,icmp_type=135,"
+        "nd_target=2001:db8::/64 " MAC5 "actions=NORMAL",
+        "ADD table:40 priority=400,arp,in_port=6,arp_tpa=10.0.0.5,"
+        "arp_op=1 " MAC5 "actions=NORMAL",
+        "ADD table:40 priority=400,icmp6,in_port=6,icmp_type=135,"
+        "nd_target=fe80::ff:fe00:5 " MAC5 "actions=NORMAL",
+        "ADD table:40 priority=400,icmp6,in_port=6,icmp_type=135,"
+        "nd_target=2001:db8::/64 " MAC5 "actions=NORMAL",
         "ADD table:40 priority=232,arp,reg0=0x10007,"
         "vlan_tci=0x0000/0x1fff,arp_tpa=10.0.0.5,"
         "arp_op=1 " MAC5 "actions=output:5,output:6",
@@ -184,6 +184,128 @@ main(void)
     CHECK(fanout);
     ofp_buf_uninit(&b);
     vg_flow_group_destroy(&g);
+
+    /* An unlocked guest (port 9, MAC ...:09, VLAN 7): its MAC on its VLAN,
+     * no address checks, no announcements of its own. */
+    struct vg_policy u;
+    uint32_t uports[] = { 9 };
+    vg_policy_init(&u);
+    u.mode = VG_MODE_UNLOCKED;
+    CHECK_EQ(vg_parse_mac("02:00:00:00:00:09", u.mac, &err), 0);
+    u.has_mac = true;
+    CHECK_EQ(vg_parse_ipv4_list("10.0.0.9", &u.ipv4, &u.n_ipv4, &err), 0);
+    struct vg_delivery du = { &u, 7, uports, 1 };
+    vg_flow_group_init(&g, vg_cookie(VG_COOKIE_MAC, 5));
+    vg_deliver_guest(&du, &g);
+    static const char *const want_unlocked[] = {
+        "ADD table:40 priority=500,reg1=0x1,"
+        "dl_src=02:00:00:00:00:09 " MAC5 "actions=drop",
+        "ADD table:40 priority=300,vlan_tci=0x0000/0x1fff,"
+        "dl_dst=02:00:00:00:00:09 " MAC5 "actions=goto_table:50",
+        "ADD table:40 priority=300,vlan_tci=0x1000/0x1000,"
+        "dl_dst=02:00:00:00:00:09 " MAC5 "actions=pop_vlan,goto_table:50",
+        "ADD table:50 priority=100,reg0=0x10007,"
+        "dl_dst=02:00:00:00:00:09 " MAC5 "actions=output:9",
+        NULL,
+    };
+    check_group(&g, want_unlocked, NULL);
+    vg_flow_group_destroy(&g);
+
+    /* VLAN 7 with the locked guest on port 5 and the unlocked one: the
+     * locked guest's announcements, prefix targets and fan-outs also go to
+     * port 9; its exact targets do not; every other multicast and
+     * broadcast goes to NORMAL and port 9. */
+    struct vg_delivery both[] = { { &p, 7, ports, 1 }, du };
+    vg_flow_group_init(&g, vg_cookie(VG_COOKIE_VLAN, VG_VLAN_CTX(7)));
+    vg_deliver_vlan(7, both, 2, &g);
+    static const char *const want_mixed[] = {
+        "ADD table:1 priority=100,"
+        "dl_vlan=7 " MAC5 "actions=set_field:0x10007->reg0,goto_table:40",
+        "ADD table:40 priority=400,arp,in_port=5,arp_tpa=10.0.0.5,"
+        "arp_op=1 " MAC5 "actions=NORMAL,output:9",
+        "ADD table:40 priority=400,icmp6,in_port=5,icmp_type=135,"
+        "nd_target=fe80::ff:fe00:5 " MAC5 "actions=NORMAL,output:9",
+        "ADD table:40 priority=400,icmp6,in_port=5,icmp_type=135,"
+        "nd_target=2001:db8::/64 " MAC5 "actions=NORMAL,output:9",
+        "ADD table:40 priority=232,arp,reg0=0x10007,"
+        "vlan_tci=0x0000/0x1fff,arp_tpa=10.0.0.5,"
+        "arp_op=1 " MAC5 "actions=output:5",
+        "ADD table:40 priority=232,arp,reg0=0x10007,"
+        "vlan_tci=0x1000/0x1000,arp_tpa=10.0.0.5,"
+        "arp_op=1 " MAC5 "actions=pop_vlan,output:5",
+        "ADD table:40 priority=264,icmp6,reg0=0x10007,"
+        "vlan_tci=0x0000/0x1fff,icmp_type=135,"
+        "nd_target=2001:db8::/64 " MAC5 "actions=NORMAL,output:5,output:9",
+        "ADD table:40 priority=264,icmp6,reg0=0x10007,"
+        "vlan_tci=0x1000/0x1000,icmp_type=135,"
+        "nd_target=2001:db8::/64 " MAC5 "actions=NORMAL,pop_vlan,output:5,"
+        "output:9",
+        "ADD table:40 priority=328,icmp6,reg0=0x10007,"
+        "vlan_tci=0x0000/0x1fff,icmp_type=135,"
+        "nd_target=fe80::ff:fe00:5 " MAC5 "actions=output:5",
+        "ADD table:40 priority=328,icmp6,reg0=0x10007,"
+        "vlan_tci=0x1000/0x1000,icmp_type=135,"
+        "nd_target=fe80::ff:fe00:5 " MAC5 "actions=pop_vlan,output:5",
+        "ADD table:40 priority=150,arp,reg0=0x10007,reg1=0x1,"
+        "vlan_tci=0x0000/0x1fff,dl_dst=ff:ff:ff:ff:ff:ff,"
+        "arp_op=1 " MAC5 "actions=NORMAL,output:5,output:9",
+        "ADD table:40 priority=150,arp,reg0=0x10007,reg1=0x1,"
+        "vlan_tci=0x0000/0x1fff,dl_dst=ff:ff:ff:ff:ff:ff,"
+        "arp_op=2 " MAC5 "actions=NORMAL,output:5,output:9",
+        "ADD table:40 priority=150,udp,reg0=0x10007,reg1=0x1,"
+        "vlan_tci=0x0000/0x1fff,dl_dst=ff:ff:ff:ff:ff:ff,tp_src=67,"
+        "tp_dst=68 " MAC5 "actions=NORMAL,output:5,output:9",
+        "ADD table:40 priority=150,ipv6,reg0=0x10007,reg1=0x1,"
+        "vlan_tci=0x0000/0x1fff,"
+        "dl_dst=33:33:00:00:00:01 " MAC5 "actions=NORMAL,output:5,output:9",
+        "ADD table:40 priority=100,reg0=0x10007,vlan_tci=0x0000/0x1fff,"
+        "dl_dst=01:00:00:00:00:00/01:00:00:00:00:00 " MAC5
+        "actions=NORMAL,output:9",
+        "ADD table:40 priority=150,arp,reg0=0x10007,reg1=0x1,"
+        "vlan_tci=0x1000/0x1000,dl_dst=ff:ff:ff:ff:ff:ff,"
+        "arp_op=1 " MAC5 "actions=NORMAL,pop_vlan,output:5,output:9",
+        "ADD table:40 priority=150,arp,reg0=0x10007,reg1=0x1,"
+        "vlan_tci=0x1000/0x1000,dl_dst=ff:ff:ff:ff:ff:ff,"
+        "arp_op=2 " MAC5 "actions=NORMAL,pop_vlan,output:5,output:9",
+        "ADD table:40 priority=150,udp,reg0=0x10007,reg1=0x1,"
+        "vlan_tci=0x1000/0x1000,dl_dst=ff:ff:ff:ff:ff:ff,tp_src=67,"
+        "tp_dst=68 " MAC5 "actions=NORMAL,pop_vlan,output:5,output:9",
+        "ADD table:40 priority=150,ipv6,reg0=0x10007,reg1=0x1,"
+        "vlan_tci=0x1000/0x1000,"
+        "dl_dst=33:33:00:00:00:01 " MAC5 "actions=NORMAL,pop_vlan,"
+        "output:5,output:9",
+        "ADD table:40 priority=100,reg0=0x10007,vlan_tci=0x1000/0x1000,"
+        "dl_dst=01:00:00:00:00:00/01:00:00:00:00:00 " MAC5
+        "actions=NORMAL,pop_vlan,output:9",
+        NULL,
+    };
+    check_group(&g, want_mixed, VLAN7);
+    vg_flow_group_destroy(&g);
+
+    /* A VLAN with unlocked guests only (one without a MAC): the trunk
+     * mapping and the catch-all, nothing for locked guests. */
+    struct vg_policy nomac;
+    vg_policy_init(&nomac);
+    nomac.mode = VG_MODE_UNLOCKED;
+    uint32_t nports[] = { 12 };
+    struct vg_delivery onlyu[] = { du, { &nomac, 7, nports, 1 } };
+    vg_flow_group_init(&g, vg_cookie(VG_COOKIE_VLAN, VG_VLAN_CTX(7)));
+    vg_deliver_vlan(7, onlyu, 2, &g);
+    static const char *const want_onlyu[] = {
+        "ADD table:1 priority=100,"
+        "dl_vlan=7 " MAC5 "actions=set_field:0x10007->reg0,goto_table:40",
+        "ADD table:40 priority=100,reg0=0x10007,vlan_tci=0x0000/0x1fff,"
+        "dl_dst=01:00:00:00:00:00/01:00:00:00:00:00 " MAC5
+        "actions=NORMAL,output:9,output:12",
+        "ADD table:40 priority=100,reg0=0x10007,vlan_tci=0x1000/0x1000,"
+        "dl_dst=01:00:00:00:00:00/01:00:00:00:00:00 " MAC5
+        "actions=NORMAL,pop_vlan,output:9,output:12",
+        NULL,
+    };
+    check_group(&g, want_onlyu, VLAN7);
+    vg_flow_group_destroy(&g);
+    vg_policy_destroy(&nomac);
+    vg_policy_destroy(&u);
 
     /* A disabled guest's MAC receives nothing. */
     vg_flow_group_init(&g, vg_cookie(VG_COOKIE_MAC, 5));
