@@ -151,9 +151,13 @@ class Host:
             self.created = True
             sb.namespaces.append(self)
             self.exec("ip", "link", "set", "lo", "up")
+            # No DAD, no router solicitations: the hosts' own IPv6
+            # chatter would only clutter the captures.
             for k in ("all", "default"):
-                self.exec("sysctl", "-qw",
-                          "net.ipv6.conf.%s.accept_dad=0" % k)
+                for opt in ("accept_dad=0", "dad_transmits=0",
+                            "router_solicitations=0"):
+                    self.exec("sysctl", "-qw",
+                              "net.ipv6.conf.%s.%s" % (k, opt))
 
     def __repr__(self):
         return "<Host %s>" % self.name
@@ -202,8 +206,10 @@ class Host:
         if mac:
             self.exec("ip", "link", "set", dev, "address", mac)
         self.exec("ethtool", "-K", dev, "tx", "off")
-        self.exec("sysctl", "-qw", "net.ipv6.conf.%s.accept_dad=0"
-                  % dev.replace(".", "/"))
+        for opt in ("accept_dad=0", "dad_transmits=0",
+                    "router_solicitations=0"):
+            self.exec("sysctl", "-qw", "net.ipv6.conf.%s.%s"
+                      % (dev.replace(".", "/"), opt))
         if self.role in ("locked", "unlocked"):
             self.exec("ip", "link", "set", dev, "promisc", "on")
         if up:
@@ -870,6 +876,12 @@ class Captures:
     per host, started together and stopped together.  A host is anything
     with name, dev, sb and popen (a Host, a view of one router device)."""
 
+    # After every tcpdump says it is listening (InCapture waits for that),
+    # a short pause before traffic starts: the kernel attaches the capture
+    # filter a moment after tcpdump reports, and a frame sent in between
+    # would be missed.
+    SETTLE = 0.4
+
     def __init__(self, hosts, bpf=""):
         self.caps = {}
         try:
@@ -878,6 +890,7 @@ class Captures:
         except Exception:
             self.stop(settle=0)
             raise
+        time.sleep(self.SETTLE)
 
     def stop(self, settle=0.6):
         time.sleep(settle)
@@ -937,9 +950,12 @@ def rx_violations(topo, rx, pkts):
     cannot tell gratuitous ARP, sender == target, from other requests; the
     issue's "ARP only for its allowed target addresses" is stricter).
 
-    Unlocked 'rx' (NORMAL's floods are its due): a frame for a locked
-    guest's MAC, an ARP or NS whose target is a locked guest's address,
-    a marker addressed to a locked guest."""
+    Unlocked 'rx' (NORMAL's broadcasts and multicasts of its VLAN are its
+    due): a 802.1Q/802.1ad tagged frame (another VLAN's); a frame for a
+    locked guest's MAC; a unicast frame from a locked guest not for its
+    own MAC (a locked guest's frame to a destination the switch does not
+    know: NORMAL would flood it); an ARP or NS whose target is a locked
+    guest's address; a marker addressed to a locked guest."""
     from scapy.all import (ARP, IP, Dot1AD, Dot1Q, Ether, ICMPv6ND_NS,
                            IPv6)
     guests = {g.mac: g for g in topo.guests}
@@ -961,8 +977,13 @@ def rx_violations(topo, rx, pkts):
         arp_t = p[ARP].pdst if ARP in p else None
         ns_t = norm6(p[ICMPv6ND_NS].tgt) if ICMPv6ND_NS in p else None
         if rx.role == "unlocked":
+            if Dot1Q in p or Dot1AD in p:
+                bad(p, "VLAN-tagged frame")
             if dst in locked and dst != rx.mac:
                 bad(p, "frame for locked guest %s" % locked[dst].name)
+            elif src in locked and _is_unicast(dst) and dst != rx.mac:
+                bad(p, "unicast of locked guest %s for %s"
+                    % (locked[src].name, dst))
             for t in (arp_t, ns_t):
                 o = addr_owner.get(t)
                 if o is not None and o.role == "locked" and o is not rx \
