@@ -614,6 +614,41 @@ def test_unlocked_gets_what_normal_gives(topo):
     assert got == want
 
 
+NESTED_MAC = "02:00:00:00:77:01"
+
+
+def test_unlocked_nested_mac_learned(topo):
+    """A host behind the unlocked guest (a nested bridge: a source MAC
+    other than its attached-mac) is reached through NORMAL's known unicast
+    once NORMAL has learned it, NO_FLOOD notwithstanding; no locked guest
+    gets that unicast."""
+    from scapy.all import IP, UDP, Ether, Raw
+    t = topo
+    u, r = t.unlocked, t.router
+    nip = t.net.ip(77)
+
+    def frame(src, dst, ip_src, ip_dst, mk):
+        return (Ether(src=src, dst=dst) / IP(src=ip_src, dst=ip_dst)
+                / UDP(sport=4000, dport=9999) / Raw(mk.encode()))
+    # The nested host speaks first (a broadcast), so NORMAL learns it.
+    T.send_frames(u, [frame(NESTED_MAC, "ff:ff:ff:ff:ff:ff", nip,
+                            t.net.bcast(), "MK.nest.nested.all.0")], gap=0)
+    T.wait_for(lambda: NESTED_MAC in t.fdb_macs(), 10,
+               "NORMAL to learn the nested host's MAC")
+    caps = Captures(t.guests)
+    try:
+        T.send_frames(r, [frame(r.mac, NESTED_MAC, t.router_ip(), nip,
+                                "MK.nest.router.nested.%d" % i)
+                          for i in range(3)], dev=t.router_dev(), gap=0.02)
+    finally:
+        caps.stop()
+    got = {x.name: sum(1 for m in marker_counts(caps.packets(x.name))
+                       if m[:3] == ("nest", "router", "nested"))
+           for x in t.guests}
+    assert got.pop(u.name) == 3
+    assert not any(got.values()), got
+
+
 def native_net_guest(t):
     """The locked guest on the trunk's native (untagged) network, and the
     other guests there."""
