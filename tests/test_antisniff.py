@@ -22,15 +22,19 @@ trusted host's unicast ARP/NS to the router.  Then each capture is
 checked against what issue 5 allows that guest to receive
 (topology.rx_violations): for a locked guest nothing but unicast for its
 MAC and addresses, ARP/NS for its addresses, and the broadcasts a host
-needs; for an unlocked guest anything NORMAL floods, except frames for a
-locked guest's MAC or ARP/NS for its addresses.  The same conversation runs
-with everything learned (neighbour caches emptied, so ARP and ND happen),
-with the MAC table flushed before each stream, with the destination's MAC
-aged out before each stream (fdb/add + fdb/del leave the table as aging
-does; test_real_mac_aging waits for real aging once), and during a MAC
-flood (random source MACs from the uplink side, overflowing the MAC
-table).  Further: VLAN hopping, broadcasts delivered exactly once, guests'
-own announcements, trusted-to-trusted traffic, bond reflections and
+needs; for an unlocked guest the broadcasts and multicasts of its VLAN,
+but no locked guest's unicast for anyone else, nothing for a locked
+guest's MAC, no ARP/NS for a locked guest's addresses and no tagged frame.
+The same conversation runs with everything learned (neighbour caches
+emptied, so ARP and ND happen), with the MAC table flushed before each
+stream, with the destination's MAC aged out before each stream (fdb/add +
+fdb/del leave the table as aging does; test_real_mac_aging waits for real
+aging once), and during a MAC flood (random source MACs from the uplink
+side, overflowing the MAC table).  Further: VLAN hopping (locked and
+unlocked guests), other VLANs' floods, priority-tagged frames from the
+uplink, broadcasts delivered exactly once, what the unlocked guest still
+gets (NORMAL's due, also for a host behind it), guests' own
+announcements, trusted-to-trusted traffic, bond reflections and
 failover, bond learning frames (the upstream switch learns every guest
 behind a new active member), LACP falling back to active-backup, the HVM
 tap-to-vif switch, and an ovs-vswitchd crash.
