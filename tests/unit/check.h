@@ -7,6 +7,7 @@
 #define TESTS_CHECK_H 1
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int check_passed__;
@@ -48,6 +49,21 @@ static int check_failed__;
                     __FILE__, __LINE__, #A, #B, a__ ? a__ : "(null)", \
                     b__ ? b__ : "(null)");                            \
         }                                                             \
+    } while (0)
+
+/* Checks that the malloc'd error message 'ERR' exists and contains
+ * 'NEEDLE', then frees it and sets 'ERR' to NULL. */
+#define CHECK_ERRMSG(ERR, NEEDLE)                          \
+    do {                                                   \
+        CHECK((ERR) != NULL);                              \
+        if (ERR) {                                         \
+            if (!strstr((ERR), (NEEDLE))) {                \
+                fprintf(stderr, "  message: %s\n", (ERR)); \
+            }                                              \
+            CHECK(strstr((ERR), (NEEDLE)) != NULL);        \
+            free(ERR);                                     \
+            (ERR) = NULL;                                  \
+        }                                                  \
     } while (0)
 
 static inline int
