@@ -19,6 +19,8 @@ PACKAGES=(
     clang libclang-rt-14-dev clang-format valgrind
     # Daemon libraries.
     libjson-c-dev libev-dev libxen-dev
+    # A real libxenstore client for the xenstore test server.
+    xenstore-utils
     # Open vSwitch (tests run private instances; the service stays off).
     openvswitch-switch openvswitch-common
     # Test runner and network tools for the integration tests.

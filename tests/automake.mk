@@ -185,3 +185,12 @@ tests_fuzz_fuzz_xspolicy_SOURCES = tests/fuzz/fuzz-xspolicy.c
 tests_fuzz_fuzz_xspolicy_LDADD = $(VG_LDADD)
 tests_fuzz_fuzz_xspolicy_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 endif
+
+# xenstore (issue 6): tests/xenstored.py, a small xenstored speaking the
+# wire protocol on a unix socket, checked with real libxenstore clients
+# (xenstore-utils and tests/xs-client); tests/test_xenserver.py simulates a
+# XenServer host with it.
+check_PROGRAMS += tests/xs-client
+tests_xs_client_SOURCES = tests/xs-client.c
+tests_xs_client_LDADD = $(XENSTORE_LIBS)
+EXTRA_DIST += tests/xenstored.py tests/test_xenstored.py
