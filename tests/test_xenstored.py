@@ -199,6 +199,12 @@ def test_watches(srv, client):
     assert c("event") == "ok /vm/b t1"
     srv.set_perms("/vm/b", ["n0", "r3"])
     assert c("event") == "ok /vm/b t1"
+    # Special paths fire only when the server says so, and exactly.
+    assert c("watch @releaseDomain rel") == "ok"
+    assert c("event") == "ok @releaseDomain rel"
+    srv.fire_special("@introduceDomain")
+    srv.fire_special("@releaseDomain")
+    assert c("event") == "ok @releaseDomain rel"
     # Same path and token twice is refused; after unwatch, silence.
     assert c("watch /vm t1") == "error EEXIST"
     assert c("unwatch /vm t1") == "ok"

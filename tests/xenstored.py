@@ -22,7 +22,8 @@ it, and for a removal on every watched node inside the removed subtree.
 
 In-process use (pytest):  srv = XenstoreServer(path); srv.start();
 srv.write(...), srv.rm(...), srv.set_perms(...) change the tree and fire
-watches like a client would; srv.stop() drops every connection and removes
+watches like a client would; srv.fire_special("@introduceDomain") fires the
+watches on a special path; srv.stop() drops every connection and removes
 the socket (xenstored gone); srv.start() again serves the same tree.
 CLI:  python3 tests/xenstored.py --socket PATH
 """
@@ -509,6 +510,16 @@ class XenstoreServer:
         """Set a node's permissions, e.g. ["n0", "r5"] or ["b5"]."""
         with self.lock:
             self._change(self.tree, None, "perms", path, perms)
+
+    def fire_special(self, name):
+        """Fires the watches on special path `name` ("@introduceDomain",
+        "@releaseDomain"), as xenstored does when domains come and go."""
+        with self.lock:
+            for conn in self.conns.values():
+                for watch in conn.watches:
+                    if watch[0] == name:
+                        self._send(conn, XS_WATCH_EVENT, 0, 0,
+                                   _event(watch, name))
 
     def read(self, path):
         """A node's value as str, or None if the node does not exist."""
