@@ -38,6 +38,7 @@ import socket
 import struct
 import sys
 import threading
+import traceback
 
 XS_CONTROL = 0
 XS_DIRECTORY = 1
@@ -202,6 +203,7 @@ class XenstoreServer:
         self.listener.setblocking(False)
         self.wake_r, self.wake_w = socket.socketpair()
         self.wake_r.setblocking(False)
+        self.wake_w.setblocking(False)
         self.sel = selectors.DefaultSelector()
         self.sel.register(self.listener, selectors.EVENT_READ, "listen")
         self.sel.register(self.wake_r, selectors.EVENT_READ, "wake")
@@ -317,6 +319,9 @@ class XenstoreServer:
                 rtype, reply = XS_ERROR, e.name.encode() + b"\0"
             except (UnicodeDecodeError, IndexError, ValueError):
                 rtype, reply = XS_ERROR, b"EINVAL\0"
+            except Exception:  # A bug here: say so, keep serving.
+                traceback.print_exc()
+                rtype, reply = XS_ERROR, b"EIO\0"
             self._log("type %d tx %d %r -> %d %r"
                       % (mtype, tx_id, payload, rtype, reply))
             self._send(conn, rtype, req_id, tx_id, reply)
