@@ -193,4 +193,5 @@ endif
 check_PROGRAMS += tests/xs-client
 tests_xs_client_SOURCES = tests/xs-client.c
 tests_xs_client_LDADD = $(XENSTORE_LIBS)
-EXTRA_DIST += tests/xenstored.py tests/test_xenstored.py
+EXTRA_DIST += tests/xenstored.py tests/test_xenstored.py \
+	tests/test_xenserver.py

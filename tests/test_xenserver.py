@@ -1,0 +1,581 @@
+"""Issue 6: a simulated XenServer host, guest policy from xenstore.
+
+One private Open vSwitch (tests/ovs_sandbox.py) with a bridge under
+vifguardd (--xenstore=on), and tests/xenstored.py as the host's xenstored
+(XENSTORED_PATH names its socket; vifguardd's libxenstore is the real
+client).  The host is set up the way XenServer does it:
+
+- a VM's domain: /local/domain/<domid>/{vm,name,domid} written, then
+  @introduceDomain fired; on shutdown the directory removed and
+  @releaseDomain fired;
+- xapi's VIF locking settings, written by xenopsd before the VIF is
+  plugged: /xapi/<vm-uuid>/private/vif/<devid>/{locking-mode,ipv4-allowed,
+  ipv6-allowed} (dom0-only permissions), removed when the VM leaves;
+- the hotplug script's OVS ports: vif<domid>.<devid> (and tap<domid>.<devid>
+  for an HVM guest's emulated NIC, same MAC) added in one ovs-vsctl
+  transaction with Interface external_ids attached-mac, xs-vif-uuid,
+  xs-vm-uuid, xs-network-uuid (and iface-id, iface-status as
+  ovs-xapi-sync sets them);
+- the older per-MAC JSON of the vif_rules scripts at
+  /local/domain/<domid>/vm-data/networking/<mac without colons>.
+
+Guests are network namespaces; a trusted "router" namespace sits on the
+uplink port.  Every check of protection is made with real frames captured at
+the router, with a legitimate control frame in the same capture (from the
+port under test when it should pass, from another guest when it should
+not).  The module shares one sandbox; each test leaves the host as it found
+it: VM "web" (HVM, ports vif/tap) running locked to 10.0.0.5, VM "db"
+running locked to 10.0.0.7.
+"""
+
+import json
+import os
+import re
+import subprocess
+import time
+
+import pytest
+
+from conftest import require_ovs
+from netlab import PYTHON, Capture
+from ovs_sandbox import OvsSandbox
+from topology import switch_side, veth, wait_for
+from topology import Host, send_frames
+from vifguard_daemon import VifguardDaemon
+from xenstored import XenstoreServer
+
+ROUTER_MAC = "02:00:00:00:00:01"
+ROUTER_IP = "10.0.0.1"
+NETWORK_UUID = "7d0c2fbb-3b9e-4d1e-9bd9-2a7c4a6c0f10"
+DEADLINE = 20.0
+# What vifguardd logs, as WARN or ERR, about the bad input and outages these
+# tests make on purpose.
+LOG_ALLOW = [
+    r"held closed: /local/domain/\d+/vm-data/networking/[0-9a-f]{12}: ",
+    r"held closed: /xapi/[0-9a-f-]{36}/private/vif/0/[a-z46-]+: ",
+    r"policy conflict: (xapi|xenstore-mac) policy applies",
+    r"xenstore\|ERR\|connection lost",
+    r"xenstore\|WARN\|cannot connect to xenstored",
+]
+
+
+class Vm:
+    """A XenServer VM: identity, policy, and while running its domain id,
+    namespace and OVS ports."""
+
+    def __init__(self, name, n, hvm=False):
+        self.name = name
+        self.uuid = "%08x-1111-4222-8333-%012x" % (n, n)
+        self.vif_uuid = "%08x-5555-4666-8777-%012x" % (n, n)
+        self.mac = "02:00:00:00:00:%02x" % n
+        self.ip = "10.0.0.%d" % n
+        self.hvm = hvm
+        self.domid = None
+        self.host = None       # topology.Host, made on first plug
+        self.links = {}        # guest device -> switch-side link name
+        self.ofports = {}      # OVS port name -> ofport
+
+    def ports(self, domid=None):
+        d = self.domid if domid is None else domid
+        return ["vif%d.0" % d] + (["tap%d.0" % d] if self.hvm else [])
+
+    @property
+    def vif(self):
+        return "vif%d.0" % self.domid
+
+    @property
+    def mac_node(self):
+        return "/local/domain/%d/vm-data/networking/%s" % (
+            self.domid, self.mac.replace(":", ""))
+
+    def xapi(self, key):
+        return "/xapi/%s/private/vif/0/%s" % (self.uuid, key)
+
+
+class XenHost:
+    """The simulated host: sandbox, bridge, xenstored, vifguardd, VMs."""
+
+    def __init__(self, sb, br, xs, vg):
+        self.sb, self.br, self.xs, self.vg = sb, br, xs, vg
+        self.router = None
+        self.next_ofport = 20
+
+    # Domains and xapi's settings.
+
+    def add_domain(self, vm, domid):
+        vm.domid = domid
+        base = "/local/domain/%d" % domid
+        self.xs.write(base + "/vm", "/vm/" + vm.uuid, perms=["n0", "r%d"
+                                                             % domid])
+        self.xs.write(base + "/name", vm.name)
+        self.xs.write(base + "/domid", str(domid))
+        self.xs.fire_special("@introduceDomain")
+
+    def release_domain(self, vm):
+        self.xs.rm("/local/domain/%d" % vm.domid)
+        self.xs.fire_special("@releaseDomain")
+
+    def set_xapi(self, vm, mode="locked", ipv4=None, ipv6=""):
+        """Writes the VIF's locking settings like xenopsd (dom0-only)."""
+        self.xs.write(vm.xapi("locking-mode"), mode, perms=["n0"])
+        self.xs.write(vm.xapi("ipv4-allowed"),
+                      vm.ip if ipv4 is None else ipv4, perms=["n0"])
+        self.xs.write(vm.xapi("ipv6-allowed"), ipv6, perms=["n0"])
+
+    # Ports, as the hotplug script makes them.
+
+    def plug(self, vm, extra_ids=()):
+        """Creates (or renames, for a new domid) the VM's veths and adds its
+        ports with XenServer's external_ids in one transaction."""
+        if vm.host is None:
+            vm.host = Host(self.sb, vm.name, "locked", mac=vm.mac)
+        devs = ["eth0"] + (["eth1"] if vm.hvm else [])
+        args = []
+        for dev, port in zip(devs, vm.ports()):
+            old = vm.links.get(dev)
+            if old is None:
+                veth(self.sb, self.sb.netns, port, vm.host.ns, dev)
+                vm.host.setup_dev(dev, vm.mac)
+                if dev == "eth0":
+                    vm.host.exec("ip", "addr", "add", vm.ip + "/24", "dev",
+                                 dev)
+            elif old != port:
+                self.sb.host_run(["ip", "link", "set", old, "down"])
+                self.sb.host_run(["ip", "link", "set", old, "name", port])
+            switch_side(self.sb, port)
+            vm.links[dev] = port
+            self.next_ofport += 1
+            ids = {"attached-mac": vm.mac, "xs-vif-uuid": vm.vif_uuid,
+                   "xs-vm-uuid": vm.uuid, "xs-network-uuid": NETWORK_UUID,
+                   "iface-id": vm.vif_uuid,
+                   "iface-status": "active" if dev == "eth0"
+                   else "inactive"}
+            args += ["--", "--may-exist", "add-port", self.br, port, "--",
+                     "set", "interface", port,
+                     "ofport_request=%d" % self.next_ofport]
+            args += ["external_ids:%s=%s" % kv for kv in ids.items()]
+            args += list(extra_ids)
+        self.sb.vsctl(*args[1:])
+        vm.ofports = {p: self.sb.ofport(p) for p in vm.ports()}
+
+    def unplug(self, vm):
+        """Removes the VM's ports (the veths stay, carrier down, to be
+        renamed when the VM comes back)."""
+        args = []
+        for port in vm.ports():
+            args += ["--", "--if-exists", "del-port", self.br, port]
+        self.sb.vsctl(*args[1:])
+        for port in vm.ports():
+            self.sb.host_run(["ip", "link", "set", port, "down"])
+
+    # VM lifecycle.
+
+    def start_vm(self, vm, domid, xapi=True, macjson=None, perms=None):
+        """Domain, policy nodes, then ports: XenServer's order."""
+        self.add_domain(vm, domid)
+        if xapi:
+            self.set_xapi(vm)
+        if macjson is not None:
+            self.xs.write(vm.mac_node, macjson,
+                          perms=perms or ["n0", "r%d" % domid])
+        self.plug(vm)
+
+    def stop_vm(self, vm):
+        """Shutdown or migration away: ports, domain and xapi nodes go."""
+        old = dict(vm.ofports)
+        self.unplug(vm)
+        self.release_domain(vm)
+        self.xs.rm("/xapi/" + vm.uuid)
+        return old
+
+    # vifguardd's view.
+
+    def vif_entry(self, port):
+        return self.vg.vifs().get(port)
+
+    def wait_vif(self, port, **want):
+        """Waits until vifguard-ctl vifs shows 'port' with every field in
+        'want' (a callable is a predicate); returns the entry."""
+        def ok():
+            v = self.vif_entry(port)
+            if v is None:
+                return None
+            for k, w in want.items():
+                if callable(w) and not w(v.get(k)):
+                    return None
+                if not callable(w) and v.get(k) != w:
+                    return None
+            return v
+        try:
+            return wait_for(ok, DEADLINE, "%s %s" % (port, want))
+        except AssertionError as e:
+            raise AssertionError("%s; now: %s\n%s" % (
+                e, self.vif_entry(port), self.vg.log_tail(30)))
+
+    def wait_protected(self, vm, source="xapi", mode="locked", ipv4=None):
+        ipv4 = [vm.ip] if ipv4 is None else ipv4
+        return [self.wait_vif(p, state="protected", policy_source=source,
+                              mode=mode, ipv4=ipv4) for p in vm.ports()]
+
+    def domain_watches(self, domid):
+        """vifguardd's xenstore watches on domain 'domid''s nodes."""
+        base = "/local/domain/%d" % domid
+        return [w for w in self.xs.watches()
+                if w[0] == base or w[0].startswith(base + "/")]
+
+    def xenstore_status(self):
+        return self.vg.ctl("show").get("xenstore") or {}
+
+    def flows(self):
+        return self.sb.ofctl("dump-flows", self.br)
+
+    # Traffic.
+
+    def probe(self, sends):
+        """Sends marker frames and returns the set of markers the router
+        received.  'sends': (vm, label, src_ip, src_mac[, dev]) tuples; the
+        frame is UDP to the router, the label its payload."""
+        from scapy.all import IP, UDP, Ether, Raw
+        by_src = {}
+        for s in sends:
+            vm, label, ip, mac = s[:4]
+            dev = s[4] if len(s) > 4 else "eth0"
+            frame = (Ether(src=mac, dst=ROUTER_MAC)
+                     / IP(src=ip, dst=ROUTER_IP)
+                     / UDP(sport=4000, dport=9999)
+                     / Raw(b"MK%sKM" % label.encode()))
+            by_src.setdefault((vm, dev), []).extend([frame] * 3)
+        with Capture(self.router, "udp port 9999") as cap:
+            for (vm, dev), frames in by_src.items():
+                send_frames(vm.host, frames, dev=dev)
+            text = cap.stop().text()
+        return set(re.findall(r"MK([A-Za-z0-9]+)KM", text))
+
+    def check_locked(self, vm, others=()):
+        """Spoofed IP and MAC from 'vm' blocked, its legitimate frame and
+        those of 'others' delivered."""
+        got = self.probe([(vm, "LEGIT", vm.ip, vm.mac),
+                          (vm, "SPOOFIP", "10.0.0.99", vm.mac),
+                          (vm, "SPOOFMAC", vm.ip, "02:00:00:00:99:99")]
+                         + [(o, "OK" + o.name, o.ip, o.mac) for o in others])
+        assert got == {"LEGIT"} | {"OK" + o.name for o in others}, got
+
+    def check_closed(self, vm, others):
+        """Nothing from 'vm' gets out; every port of 'others' still works."""
+        got = self.probe([(vm, "CLOSED", vm.ip, vm.mac)]
+                         + [(o, "OK" + o.name, o.ip, o.mac) for o in others])
+        assert got == {"OK" + o.name for o in others}, got
+
+    def port_flows(self, ofports, mac=None):
+        """The dump-flows lines that mention an ofport in 'ofports' (or
+        'mac' if given)."""
+        pats = [re.compile(r"(in_port=|output:)%d\b" % p) for p in ofports]
+        return [l for l in self.flows().splitlines()
+                if (mac and mac in l) or any(p.search(l) for p in pats)]
+
+
+WEB = Vm("web", 5, hvm=True)
+DB = Vm("db", 7)
+LEGACY = Vm("legacy", 8)
+
+
+@pytest.fixture(scope="module")
+def xen(build_dirs):
+    require_ovs()
+    sb = OvsSandbox()
+    sb.start()
+    xs = XenstoreServer(os.path.join(sb.dir, "xenstored.sock")).start()
+    saved = os.environ.get("XENSTORED_PATH")
+    os.environ["XENSTORED_PATH"] = xs.path
+    vg = VifguardDaemon(sb, build_dirs["plain"], args=["--xenstore=on"])
+    problems = []
+    try:
+        br = sb.add_bridge()
+        host = XenHost(sb, br, xs, vg)
+        xs.write("/local/domain/0/name", "Domain-0")
+        xs.write("/xapi", "")
+        host.router = sb.add_netns(br, "router", ROUTER_MAC,
+                                   [ROUTER_IP + "/24"], ofport=1)
+        host.start_vm(DB, 7)
+        vg.start()
+        vg.attach(br)
+        host.wait_protected(DB)
+        yield host
+        problems = vg.log_problems(LOG_ALLOW)
+    finally:
+        vg.stop()
+        xs.stop()
+        if saved is None:
+            os.environ.pop("XENSTORED_PATH", None)
+        else:
+            os.environ["XENSTORED_PATH"] = saved
+        ovs_problems = sb.log_problems()
+        sb.stop()
+    assert not problems, "unexpected ERR/WARN in vifguardd's log:\n" + \
+        "\n".join(problems)
+    assert not ovs_problems, "\n".join(ovs_problems)
+
+
+def test_vm_start(xen):
+    """VM start: domain, xapi locking settings, then vif5.0 + tap5.0 with
+    XenServer's external_ids: both protected by xapi's policy."""
+    xen.start_vm(WEB, 5)
+    vifs = xen.wait_protected(WEB)
+    assert [v["mac"] for v in vifs] == [WEB.mac, WEB.mac]
+    assert all(v["conflict"] is None for v in vifs)
+    xen.check_locked(WEB, others=[DB])
+    # The emulated NIC (tap5.0) is held to the same policy.
+    got = xen.probe([(WEB, "TAPLEGIT", WEB.ip, WEB.mac, "eth1"),
+                     (WEB, "TAPSPOOF", DB.ip, WEB.mac, "eth1")])
+    assert got == {"TAPLEGIT"}, got
+    # Real traffic: ARP and ping both ways.
+    assert WEB.host.ping(ROUTER_IP, count=2)
+    assert xen.router.ping(WEB.ip)
+
+
+def test_reboot_new_domid_no_window(xen):
+    """Reboot: ports removed, domain 5 released, domain 6 built with the
+    same vm-uuid, new ports with new ofports.  A guest sending spoofed
+    frames all along never gets one out; the old port's flows go."""
+    sender = WEB.host.popen(PYTHON, "-c", _LOOP_SENDER, "eth0", "15",
+                            _hexframe(WEB.mac, DB.ip, "REBOOTSPOOF"),
+                            _hexframe(WEB.mac, WEB.ip, "REBOOTLEGIT"),
+                            stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        with Capture(xen.router, "udp port 9999") as cap:
+            wait_for(lambda: "REBOOTLEGIT" in cap.text(), DEADLINE,
+                     "legitimate frames before the reboot", interval=0.3)
+            old = xen.stop_vm(WEB)
+            xen.vg.wait_gone(list(old))
+            wait_for(lambda: xen.port_flows(old.values()) == [], DEADLINE,
+                     "flows of the old ports gone")
+            xen.start_vm(WEB, 6)
+            xen.wait_protected(WEB)
+            assert set(WEB.ofports.values()).isdisjoint(old.values())
+            before = cap.text().count("REBOOTLEGIT")
+            wait_for(lambda: cap.text().count("REBOOTLEGIT") > before,
+                     DEADLINE, "legitimate frames after the reboot",
+                     interval=0.3)
+            text = cap.stop().text()
+    finally:
+        sender.kill()
+        sender.wait()
+    assert "REBOOTSPOOF" not in text
+    assert xen.vif_entry("vif5.0") is None
+    # No watch left on the released domain's nodes.
+    wait_for(lambda: not xen.domain_watches(5), DEADLINE,
+             "watches on domain 5 dropped")
+    xen.check_locked(WEB, others=[DB])
+
+
+def test_live_locking_mode_change(xen):
+    """locked -> unlocked -> disabled -> locked, written live in xenstore."""
+    xen.xs.write(WEB.xapi("locking-mode"), "unlocked")
+    xen.wait_vif(WEB.vif, state="protected", mode="unlocked",
+                 policy_source="xapi")
+    got = xen.probe([(WEB, "LEGIT", WEB.ip, WEB.mac),
+                     (WEB, "ANYIP", "10.0.0.99", WEB.mac)])
+    assert got == {"LEGIT", "ANYIP"}, got
+
+    xen.xs.write(WEB.xapi("locking-mode"), "disabled")
+    xen.wait_vif(WEB.vif, state="protected", mode="disabled",
+                 policy_source="xapi")
+    xen.check_closed(WEB, others=[DB])
+
+    xen.xs.write(WEB.xapi("locking-mode"), "locked")
+    xen.wait_protected(WEB)
+    xen.check_locked(WEB, others=[DB])
+
+
+def test_ipv4_allowed_change(xen):
+    xen.xs.write(WEB.xapi("ipv4-allowed"), "10.0.0.50,10.0.0.64/30")
+    xen.wait_vif(WEB.vif, state="protected",
+                 ipv4=lambda v: v and sorted(v) == ["10.0.0.50",
+                                                    "10.0.0.64/30"])
+    got = xen.probe([(WEB, "NEWIP", "10.0.0.50", WEB.mac),
+                     (WEB, "INNET", "10.0.0.66", WEB.mac),
+                     (WEB, "OLDIP", WEB.ip, WEB.mac)])
+    assert got == {"NEWIP", "INNET"}, got
+    xen.xs.write(WEB.xapi("ipv4-allowed"), WEB.ip)
+    xen.wait_protected(WEB)
+
+
+def test_migration_away_and_back(xen):
+    old = xen.stop_vm(WEB)
+    xen.vg.wait_gone(list(old))
+    wait_for(lambda: xen.port_flows(old.values(), WEB.mac) == [], DEADLINE,
+             "flows of the migrated VM gone")
+    xen.wait_protected(DB)
+    # Back, as a new domain.
+    xen.start_vm(WEB, 9)
+    xen.wait_protected(WEB)
+    xen.check_locked(WEB, others=[DB])
+
+
+def _legacy_json(vm, ip=None):
+    return json.dumps({"label": "public", "mac": vm.mac,
+                       "ips": [{"ip": ip or vm.ip, "netmask": "255.255.255.0",
+                                "enabled": "1"}],
+                       "gateway": ROUTER_IP})
+
+
+def test_per_mac_json(xen):
+    """The vif_rules JSON: honoured from a dom0-owned node, refused (port
+    held closed, others unaffected) from one the guest can write."""
+    xen.start_vm(LEGACY, 8, xapi=False, macjson=_legacy_json(LEGACY))
+    xen.wait_protected(LEGACY, source="xenstore-mac")
+    xen.check_locked(LEGACY, others=[DB, WEB])
+
+    # Owned by the guest, writable by it by name, writable by everyone.
+    for perms in (["n8"], ["n0", "w8"], ["b0"]):
+        xen.xs.set_perms(LEGACY.mac_node, perms)
+        v = xen.wait_vif(LEGACY.vif, state="error")
+        assert LEGACY.mac_node in v["reason"], v
+        assert "writ" in v["reason"], v
+        xen.wait_protected(WEB)
+        xen.wait_protected(DB)
+        if perms == ["n8"]:
+            xen.check_closed(LEGACY, others=[DB, WEB])
+        xen.xs.set_perms(LEGACY.mac_node, ["n0", "r8"])
+        xen.wait_protected(LEGACY, source="xenstore-mac")
+
+
+@pytest.mark.parametrize("value", [
+    "{not json",
+    '{"mac": "02:00:00:00:00:08", "ips": [{"ip": "10.0.0.300"}]}',
+    '{"mac": "02:00:00:00:00:09", "ips": [{"ip": "10.0.0.8"}]}',
+    '{"mac": "02:00:00:00:00:08", "ips": "10.0.0.8"}',
+    "[]",
+])
+def test_malformed_json(xen, value):
+    xen.xs.write(LEGACY.mac_node, value)
+    v = xen.wait_vif(LEGACY.vif, state="error")
+    assert LEGACY.mac_node in v["reason"], v
+    xen.wait_protected(WEB)
+    xen.wait_protected(DB)
+    if value == "{not json":
+        xen.check_closed(LEGACY, others=[DB, WEB])
+    xen.xs.write(LEGACY.mac_node, _legacy_json(LEGACY))
+    xen.wait_protected(LEGACY, source="xenstore-mac")
+
+
+@pytest.mark.parametrize("key,value", [
+    ("ipv4-allowed", "10.0.0.300"),
+    ("ipv4-allowed", "10.0.0.5,10.0.0.0/33"),
+    ("ipv6-allowed", "2001:db8::zz"),
+    ("locking-mode", "bogus"),
+    ("locking-mode", "network_default"),
+])
+def test_bad_xapi_values(xen, key, value):
+    xen.xs.write(WEB.xapi(key), value)
+    v = xen.wait_vif(WEB.vif, state="error")
+    assert WEB.xapi(key) in v["reason"], v
+    xen.wait_protected(DB)
+    xen.wait_protected(LEGACY, source="xenstore-mac")
+    if key == "locking-mode" and value == "bogus":
+        xen.check_closed(WEB, others=[DB, LEGACY])
+    xen.set_xapi(WEB)
+    xen.wait_protected(WEB)
+
+
+def test_conflicts_between_sources(xen):
+    """Precedence xapi > per-MAC JSON > OVSDB vifguard-* keys: the winner
+    applies, a lower source that disagrees is reported as a conflict."""
+    xen.sb.vsctl("set", "interface", WEB.vif,
+                 "external_ids:vifguard-mode=unlocked")
+    v = xen.wait_vif(WEB.vif, state="protected", policy_source="xapi",
+                     mode="locked", conflict=bool)
+    assert "ovsdb" in v["conflict"] and "unlocked" in v["conflict"], v
+    xen.check_locked(WEB, others=[DB])
+    xen.sb.vsctl("remove", "interface", WEB.vif, "external_ids",
+                 "vifguard-mode")
+    xen.wait_vif(WEB.vif, state="protected", conflict=None)
+
+    # A per-MAC JSON for a VM that xapi locks: xapi still wins.
+    xen.xs.write(WEB.mac_node, _legacy_json(WEB, ip="10.0.0.55"),
+                 perms=["n0", "r%d" % WEB.domid])
+    v = xen.wait_vif(WEB.vif, state="protected", policy_source="xapi",
+                     ipv4=[WEB.ip], conflict=bool)
+    assert "xenstore-mac" in v["conflict"], v
+    xen.xs.rm(WEB.mac_node)
+    xen.wait_vif(WEB.vif, state="protected", conflict=None)
+
+    # OVSDB keys under a per-MAC JSON: the JSON wins.
+    xen.sb.vsctl("set", "interface", LEGACY.vif,
+                 "external_ids:vifguard-ipv4=10.0.0.88")
+    v = xen.wait_vif(LEGACY.vif, state="protected",
+                     policy_source="xenstore-mac", ipv4=[LEGACY.ip],
+                     conflict=bool)
+    assert "ovsdb" in v["conflict"], v
+    xen.sb.vsctl("remove", "interface", LEGACY.vif, "external_ids",
+                 "vifguard-ipv4")
+    xen.wait_vif(LEGACY.vif, state="protected", conflict=None)
+
+
+def test_xenstored_away_and_back(xen):
+    """xenstored goes away: protection stays as it was, the condition is
+    reported; it comes back: vifguardd reconnects and follows changes."""
+    wait_for(lambda: xen.xenstore_status().get("state") == "connected",
+             DEADLINE, "xenstore connected")
+    xen.xs.stop()
+    st = wait_for(lambda: xen.xenstore_status().get("state") in
+                  ("lost", "unreachable") and xen.xenstore_status(),
+                  DEADLINE, "xenstore reported lost")
+    assert st.get("error"), st
+    for vm, src in ((WEB, "xapi"), (DB, "xapi"), (LEGACY, "xenstore-mac")):
+        xen.wait_protected(vm, source=src)
+    xen.check_locked(WEB, others=[DB, LEGACY])
+
+    xen.xs.start()
+    wait_for(lambda: xen.xenstore_status().get("state") == "connected",
+             DEADLINE, "xenstore reconnected")
+    xen.xs.write(WEB.xapi("ipv4-allowed"), "10.0.0.50")
+    xen.wait_vif(WEB.vif, state="protected", ipv4=["10.0.0.50"])
+    xen.xs.write(WEB.xapi("ipv4-allowed"), WEB.ip)
+    xen.wait_protected(WEB)
+
+
+def test_shutdown_leaves_nothing(xen):
+    """Last: every VM stopped, no guest flow or port entry is left."""
+    ofports, macs = [], []
+    for vm in (WEB, DB, LEGACY):
+        ofports += xen.stop_vm(vm).values()
+        macs.append(vm.mac)
+    wait_for(lambda: not any(v["name"].startswith(("vif", "tap"))
+                             for v in xen.vg.vifs().values()),
+             DEADLINE, "guest ports gone")
+    for mac in macs:
+        wait_for(lambda: xen.port_flows(ofports, mac) == [], DEADLINE,
+                 "no flow for %s" % mac)
+    assert xen.xs.directory("/xapi") == []
+    for vm in (WEB, DB, LEGACY):
+        wait_for(lambda: not xen.domain_watches(vm.domid), DEADLINE,
+                 "watches on domain %d dropped" % vm.domid)
+
+
+def _hexframe(mac, src_ip, label):
+    from scapy.all import IP, UDP, Ether, Raw
+    return bytes(Ether(src=mac, dst=ROUTER_MAC) / IP(src=src_ip,
+                                                     dst=ROUTER_IP)
+                 / UDP(sport=4000, dport=9999)
+                 / Raw(b"MK%sKM" % label.encode())).hex()
+
+
+# Sends the given hex frames in turn every 10 ms for argv[2] seconds,
+# through link changes (errors while the port is gone are ignored).
+_LOOP_SENDER = """\
+import socket, sys, time
+dev, secs = sys.argv[1], float(sys.argv[2])
+frames = [bytes.fromhex(h) for h in sys.argv[3:]]
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((dev, 0))
+end = time.monotonic() + secs
+while time.monotonic() < end:
+    for f in frames:
+        try:
+            s.send(f)
+        except OSError:
+            pass
+    time.sleep(0.01)
+"""
