@@ -15,6 +15,11 @@ WATCH (with the initial event), UNWATCH, RESET_WATCHES, TRANSACTION_START and
 TRANSACTION_END (a transaction works on a copy of the tree and fails with
 EAGAIN at commit when the tree changed meanwhile), GET_DOMAIN_PATH,
 IS_DOMAIN_INTRODUCED, and acks for INTRODUCE/RELEASE/RESUME/SET_TARGET.
+What libxenstore 4.17 sends: xs_open() only connects (no message); each
+xs_* call is one request and waits for its reply (xs_directory() falls back
+to DIRECTORY_PART only on E2BIG, which this server never answers); the
+xenstore-* tools wrap each operation in TRANSACTION_START/END and retry on
+EAGAIN.
 Every socket client is dom0 (privileged), as on a real host, so permissions
 are stored and reported but not enforced; a new node inherits its parent's
 permissions.  Watches fire on a change of the watched node or anything below
