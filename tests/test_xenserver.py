@@ -407,8 +407,14 @@ def test_migration_away_and_back(xen):
     wait_for(lambda: xen.port_flows(old.values(), WEB.mac) == [], DEADLINE,
              "flows of the migrated VM gone")
     xen.wait_protected(DB)
-    # Back, as a new domain.
-    xen.start_vm(WEB, 9)
+    # Back, as a new domain, with the ports plugged before xenopsd wrote
+    # the locking settings: the default (locked, no address) holds them
+    # until the settings arrive.
+    xen.add_domain(WEB, 9)
+    xen.plug(WEB)
+    xen.wait_protected(WEB, source="default", ipv4=[])
+    xen.check_closed(WEB, others=[DB])
+    xen.set_xapi(WEB)
     xen.wait_protected(WEB)
     xen.check_locked(WEB, others=[DB])
 
