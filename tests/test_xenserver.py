@@ -32,15 +32,13 @@ import json
 import os
 import re
 import subprocess
-import time
 
 import pytest
 
 from conftest import require_ovs
 from netlab import PYTHON, Capture
 from ovs_sandbox import OvsSandbox
-from topology import switch_side, veth, wait_for
-from topology import Host, send_frames
+from topology import Host, send_frames, switch_side, veth, wait_for
 from vifguard_daemon import VifguardDaemon
 from xenstored import XenstoreServer
 
@@ -75,8 +73,9 @@ class Vm:
         self.links = {}        # guest device -> switch-side link name
         self.ofports = {}      # OVS port name -> ofport
 
-    def ports(self, domid=None):
-        d = self.domid if domid is None else domid
+    def ports(self):
+        """The OVS ports of the running domain: vifD.0 (and tapD.0)."""
+        d = self.domid
         return ["vif%d.0" % d] + (["tap%d.0" % d] if self.hvm else [])
 
     @property
@@ -105,8 +104,8 @@ class XenHost:
     def add_domain(self, vm, domid):
         vm.domid = domid
         base = "/local/domain/%d" % domid
-        self.xs.write(base + "/vm", "/vm/" + vm.uuid, perms=["n0", "r%d"
-                                                             % domid])
+        self.xs.write(base + "/vm", "/vm/" + vm.uuid,
+                      perms=["n0", "r%d" % domid])
         self.xs.write(base + "/name", vm.name)
         self.xs.write(base + "/domid", str(domid))
         self.xs.fire_special("@introduceDomain")
@@ -124,7 +123,7 @@ class XenHost:
 
     # Ports, as the hotplug script makes them.
 
-    def plug(self, vm, extra_ids=()):
+    def plug(self, vm):
         """Creates (or renames, for a new domid) the VM's veths and adds its
         ports with XenServer's external_ids in one transaction."""
         if vm.host is None:
@@ -154,7 +153,6 @@ class XenHost:
                      "set", "interface", port,
                      "ofport_request=%d" % self.next_ofport]
             args += ["external_ids:%s=%s" % kv for kv in ids.items()]
-            args += list(extra_ids)
         self.sb.vsctl(*args[1:])
         vm.ofports = {p: self.sb.ofport(p) for p in vm.ports()}
 
