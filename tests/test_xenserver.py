@@ -44,6 +44,7 @@ from xenstored import XenstoreServer
 
 ROUTER_MAC = "02:00:00:00:00:01"
 ROUTER_IP = "10.0.0.1"
+ROUTER_IP6 = "2001:db8::1"
 NETWORK_UUID = "7d0c2fbb-3b9e-4d1e-9bd9-2a7c4a6c0f10"
 DEADLINE = 20.0
 # What vifguardd logs, as WARN or ERR, about the bad input and outages these
@@ -233,13 +234,14 @@ class XenHost:
         """Sends marker frames and returns the set of markers the router
         received.  'sends': (vm, label, src_ip, src_mac[, dev]) tuples; the
         frame is UDP to the router, the label its payload."""
-        from scapy.all import IP, UDP, Ether, Raw
+        from scapy.all import IP, UDP, Ether, IPv6, Raw
         by_src = {}
         for s in sends:
             vm, label, ip, mac = s[:4]
             dev = s[4] if len(s) > 4 else "eth0"
-            frame = (Ether(src=mac, dst=ROUTER_MAC)
-                     / IP(src=ip, dst=ROUTER_IP)
+            l3 = IPv6(src=ip, dst=ROUTER_IP6) if ":" in ip else \
+                IP(src=ip, dst=ROUTER_IP)
+            frame = (Ether(src=mac, dst=ROUTER_MAC) / l3
                      / UDP(sport=4000, dport=9999)
                      / Raw(b"MK%sKM" % label.encode()))
             by_src.setdefault((vm, dev), []).extend([frame] * 3)
@@ -386,17 +388,24 @@ def test_live_locking_mode_change(xen):
     xen.check_locked(WEB, others=[DB])
 
 
-def test_ipv4_allowed_change(xen):
+def test_allowed_addresses_change(xen):
+    """ipv4-allowed and ipv6-allowed changed live (addresses and prefixes,
+    comma-joined as xapi writes them)."""
     xen.xs.write(WEB.xapi("ipv4-allowed"), "10.0.0.50,10.0.0.64/30")
+    xen.xs.write(WEB.xapi("ipv6-allowed"), "2001:db8::50")
     xen.wait_vif(WEB.vif, state="protected",
                  ipv4=lambda v: v and sorted(v) == ["10.0.0.50",
-                                                    "10.0.0.64/30"])
+                                                    "10.0.0.64/30"],
+                 ipv6=lambda v: v and v == ["2001:db8::50"])
     got = xen.probe([(WEB, "NEWIP", "10.0.0.50", WEB.mac),
                      (WEB, "INNET", "10.0.0.66", WEB.mac),
-                     (WEB, "OLDIP", WEB.ip, WEB.mac)])
-    assert got == {"NEWIP", "INNET"}, got
-    xen.xs.write(WEB.xapi("ipv4-allowed"), WEB.ip)
+                     (WEB, "OLDIP", WEB.ip, WEB.mac),
+                     (WEB, "NEWIP6", "2001:db8::50", WEB.mac),
+                     (WEB, "SPOOF6", "2001:db8::51", WEB.mac)])
+    assert got == {"NEWIP", "INNET", "NEWIP6"}, got
+    xen.set_xapi(WEB)
     xen.wait_protected(WEB)
+    xen.wait_vif(WEB.vif, ipv6=[])
 
 
 def test_migration_away_and_back(xen):
