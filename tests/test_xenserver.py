@@ -70,6 +70,10 @@ class Vm:
         self.mac = "02:00:00:00:00:%02x" % n
         self.ip = "10.0.0.%d" % n
         self.hvm = hvm
+        self.reset()
+
+    def reset(self):
+        """Forgets the running state (for a new sandbox)."""
         self.domid = None
         self.host = None       # topology.Host, made on first plug
         self.links = {}        # guest device -> switch-side link name
@@ -283,14 +287,17 @@ LEGACY = Vm("legacy", 8)
 @pytest.fixture(scope="module")
 def xen(build_dirs):
     require_ovs()
+    for vm in (WEB, DB, LEGACY):
+        vm.reset()
     sb = OvsSandbox()
-    sb.start()
-    xs = XenstoreServer(os.path.join(sb.dir, "xenstored.sock")).start()
+    xs = XenstoreServer(os.path.join(sb.dir, "xenstored.sock"))
     saved = os.environ.get("XENSTORED_PATH")
     os.environ["XENSTORED_PATH"] = xs.path
     vg = VifguardDaemon(sb, build_dirs["plain"], args=["--xenstore=on"])
-    problems = []
+    problems = ovs_problems = []
     try:
+        sb.start()
+        xs.start()
         br = sb.add_bridge()
         host = XenHost(sb, br, xs, vg)
         xs.write("/local/domain/0/name", "Domain-0")
