@@ -557,10 +557,6 @@ def test_xenstored_away_and_back(xen):
     xen.wait_protected(WEB)
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "xs-source: flush__() looks domains up with bsearch() before "
-    "vg_xs_view_sort(), so with /local/domain listed as 0,7,9,8 domain 8's "
-    "per-MAC JSON may not be read after connecting (timing-dependent)"))
 def test_daemon_start_without_xenstored(xen):
     """With xenstore = on, a vifguardd started while xenstored is away
     holds every guest closed until it has read xenstore."""
