@@ -231,7 +231,9 @@ replace_vifs__(struct vg_xenstore *xs, const char *uuid, struct vg_xs_vif *v,
         }
     }
     view->vifs = ofp_xrealloc(view->vifs, (k + n + 1) * sizeof *view->vifs);
-    memcpy(&view->vifs[k], v, n * sizeof *v);
+    if (n) { /* 'v' may be NULL: memcpy() must not see it. */
+        memcpy(&view->vifs[k], v, n * sizeof *v);
+    }
     view->n_vifs = k + n;
     free(v);
 }
@@ -304,7 +306,9 @@ replace_macs__(struct vg_xenstore *xs, unsigned int domid,
         }
     }
     view->macs = ofp_xrealloc(view->macs, (k + n + 1) * sizeof *view->macs);
-    memcpy(&view->macs[k], v, n * sizeof *v);
+    if (n) { /* 'v' may be NULL: memcpy() must not see it. */
+        memcpy(&view->macs[k], v, n * sizeof *v);
+    }
     view->n_macs = k + n;
     free(v);
 }
