@@ -284,8 +284,10 @@ DB = Vm("db", 7)
 LEGACY = Vm("legacy", 8)
 
 
-@pytest.fixture(scope="module")
-def xen(build_dirs):
+@pytest.fixture(scope="module", params=["plain", "asan"])
+def xen(request, build_dirs):
+    """The host, with vifguardd from the plain build, then from the
+    ASan+UBSan build (a sanitizer report makes vifguardd exit non-zero)."""
     require_ovs()
     for vm in (WEB, DB, LEGACY):
         vm.reset()
@@ -293,8 +295,10 @@ def xen(build_dirs):
     xs = XenstoreServer(os.path.join(sb.dir, "xenstored.sock"))
     saved = os.environ.get("XENSTORED_PATH")
     os.environ["XENSTORED_PATH"] = xs.path
-    vg = VifguardDaemon(sb, build_dirs["plain"], args=["--xenstore=on"])
+    vg = VifguardDaemon(sb, build_dirs[request.param],
+                        args=["--xenstore=on"])
     problems = ovs_problems = []
+    rc = None
     try:
         sb.start()
         xs.start()
@@ -311,7 +315,7 @@ def xen(build_dirs):
         yield host
         problems = vg.log_problems(LOG_ALLOW)
     finally:
-        vg.stop()
+        rc = vg.stop()
         xs.stop()
         if saved is None:
             os.environ.pop("XENSTORED_PATH", None)
@@ -319,6 +323,7 @@ def xen(build_dirs):
             os.environ["XENSTORED_PATH"] = saved
         ovs_problems = sb.log_problems()
         sb.stop()
+    assert rc == 0, "vifguardd exited with %s:\n%s" % (rc, vg.log_tail())
     assert not problems, "unexpected ERR/WARN in vifguardd's log:\n" + \
         "\n".join(problems)
     assert not ovs_problems, "\n".join(ovs_problems)
@@ -560,7 +565,7 @@ def test_xenstored_away_and_back(xen):
 def test_daemon_start_without_xenstored(xen):
     """With xenstore = on, a vifguardd started while xenstored is away
     holds every guest closed until it has read xenstore."""
-    xen.vg.stop()
+    assert xen.vg.stop() == 0
     xen.xs.stop()
     xen.vg.start()
     for vm in (WEB, DB, LEGACY):
