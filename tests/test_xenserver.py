@@ -25,7 +25,9 @@ the router, with a legitimate control frame in the same capture (from the
 port under test when it should pass, from another guest when it should
 not).  The module shares one sandbox; each test leaves the host as it found
 it: VM "web" (HVM, ports vif/tap) running locked to 10.0.0.5, VM "db"
-running locked to 10.0.0.7.
+running locked to 10.0.0.7.  The module runs twice: with the plain
+vifguardd, then with the ASan+UBSan one (VG_BUILD_ASAN), whose sanitizer
+reports make it exit non-zero, which fails the module.
 """
 
 import json
