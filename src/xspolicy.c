@@ -308,9 +308,10 @@ vg_xs_policy_from_xapi(const struct vg_xs_vif *vif, const uint8_t *mac,
 /* The per-MAC JSON parser. */
 
 struct jp__ {
-    const char *p;   /* Next byte. */
-    const char *end; /* End of input. */
-    char *err;       /* First error (malloc'd), or NULL. */
+    const char *start; /* First byte of the input. */
+    const char *p;     /* Next byte. */
+    const char *end;   /* End of input. */
+    char *err;         /* First error (malloc'd), or NULL. */
 };
 
 /* One address list being collected ("ips" or "ip6s"). */
@@ -338,6 +339,14 @@ jerr__(struct jp__ *jp, const char *fmt, ...)
         jp->err = ofp_buf_steal_cstr(&b);
     }
     return false;
+}
+
+/* Records a JSON syntax error 'what' at the current position. */
+static bool
+jsyntax__(struct jp__ *jp, const char *what)
+{
+    return jerr__(jp, "not valid JSON (byte %td): %s", jp->p - jp->start,
+                  what);
 }
 
 static void
@@ -392,7 +401,7 @@ static bool
 jstring__(struct jp__ *jp, struct ofp_buf *out)
 {
     if (jp->p >= jp->end || *jp->p != '"') {
-        return jerr__(jp, "expected a string");
+        return jsyntax__(jp, "expected a string");
     }
     jp->p++;
     while (jp->p < jp->end) {
@@ -403,7 +412,7 @@ jstring__(struct jp__ *jp, struct ofp_buf *out)
             }
             return true;
         } else if (c < 0x20) {
-            return jerr__(jp, "control character in a string");
+            return jsyntax__(jp, "control character in a string");
         } else if (c != '\\') {
             if (out) {
                 ofp_buf_put_char(out, (char)c);
@@ -425,22 +434,22 @@ jstring__(struct jp__ *jp, struct ofp_buf *out)
             for (int i = 0; i < 4; i++) {
                 int h = jp->p < jp->end ? jhex__(*jp->p) : -1;
                 if (h < 0) {
-                    return jerr__(jp, "bad \\u escape in a string");
+                    return jsyntax__(jp, "bad \\u escape in a string");
                 }
                 cp = cp << 4 | (unsigned int)h;
                 jp->p++;
             }
             if (!cp) {
-                return jerr__(jp, "\\u0000 in a string");
+                return jsyntax__(jp, "\\u0000 in a string");
             }
             if (out) {
                 jutf8__(out, cp);
             }
         } else {
-            return jerr__(jp, "bad escape in a string");
+            return jsyntax__(jp, "bad escape in a string");
         }
     }
-    return jerr__(jp, "unterminated string");
+    return jsyntax__(jp, "unterminated string");
 }
 
 static bool
@@ -457,12 +466,12 @@ jnumber__(struct jp__ *jp)
             p++;
         }
     } else {
-        return jerr__(jp, "bad value");
+        return jsyntax__(jp, "bad value");
     }
     if (p < jp->end && *p == '.') {
         p++;
         if (p >= jp->end || !isdigit((unsigned char)*p)) {
-            return jerr__(jp, "bad number");
+            return jsyntax__(jp, "bad number");
         }
         while (p < jp->end && isdigit((unsigned char)*p)) {
             p++;
@@ -474,7 +483,7 @@ jnumber__(struct jp__ *jp)
             p++;
         }
         if (p >= jp->end || !isdigit((unsigned char)*p)) {
-            return jerr__(jp, "bad number");
+            return jsyntax__(jp, "bad number");
         }
         while (p < jp->end && isdigit((unsigned char)*p)) {
             p++;
@@ -528,7 +537,7 @@ jobject__(struct jp__ *jp, int depth, jmember_cb *cb, void *aux)
         }
         jws__(jp);
         if (jp->p >= jp->end || *jp->p != ':') {
-            jerr__(jp, "expected ':'");
+            jsyntax__(jp, "expected ':'");
             break;
         }
         jp->p++;
@@ -544,7 +553,7 @@ jobject__(struct jp__ *jp, int depth, jmember_cb *cb, void *aux)
             ok = true;
             break;
         } else {
-            jerr__(jp, "expected ',' or '}'");
+            jsyntax__(jp, "expected ',' or '}'");
             break;
         }
     }
@@ -582,7 +591,7 @@ jarray__(struct jp__ *jp, int depth, jelem_cb *cb, void *aux)
             jp->p++;
             return true;
         } else {
-            return jerr__(jp, "expected ',' or ']'");
+            return jsyntax__(jp, "expected ',' or ']'");
         }
     }
 }
@@ -592,7 +601,7 @@ static bool
 jvalue__(struct jp__ *jp, int depth)
 {
     if (jp->p >= jp->end) {
-        return jerr__(jp, "unexpected end");
+        return jsyntax__(jp, "unexpected end");
     }
     switch (*jp->p) {
     case '{':
@@ -726,7 +735,7 @@ vg_xs_policy_from_json(const char *path, const char *name, const char *json,
 {
     struct jdoc__ d;
     size_t len = strlen(json);
-    struct jp__ jp = { json, json + len, NULL };
+    struct jp__ jp = { json, json, json + len, NULL };
     uint8_t name_mac[6];
     int error = EINVAL;
 

@@ -175,7 +175,7 @@ test_json_bad(void)
         { "", "not a JSON object" },
         { "[]", "not a JSON object" },
         { "\"mac\"", "not a JSON object" },
-        { "{", "expected a string" },
+        { "{", "not valid JSON (byte 1): expected a string" },
         { "{\"mac\": \"40:40:fa:72:92:e4\"", "expected ',' or '}'" },
         { "{\"mac\": \"40:40:fa:72:92:e4\",}", "expected a string" },
         { "{\"mac\" \"40:40:fa:72:92:e4\"}", "expected ':'" },
