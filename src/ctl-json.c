@@ -16,8 +16,8 @@
  *   stats:   {"uptime", "ovsdb_connected", "ovsdb_updates",
  *             "ofp_connections", "flow_mods_sent", "bundles_committed",
  *             "bundles_failed", "ofp_errors", "loop_iterations",
- *             "plug_latency": {"count", "sum", "max", "p50", "p99",
- *             "buckets": [VG_LAT_BUCKETS counts]}}
+ *             "plug_latency" and "noflood_latency": {"count", "sum",
+ *             "max", "p50", "p99", "buckets": [VG_LAT_BUCKETS counts]}}
  *   version: {"version"} */
 #include <config.h>
 #include "src/ctl.h"
@@ -309,12 +309,28 @@ vifs_to_json__(const struct vg_status *st)
 }
 
 static struct json_object *
+latency_to_json__(const struct vg_latency *l)
+{
+    struct json_object *lat = json_object_new_object();
+    struct json_object *buckets = json_object_new_array_ext(VG_LAT_BUCKETS);
+
+    add__(lat, "count", json_object_new_uint64(l->count));
+    add__(lat, "sum", new_double__(l->sum, 6));
+    add__(lat, "max", new_double__(l->max, 6));
+    add__(lat, "p50", new_double__(ctl_latency_percentile(l, .5), 6));
+    add__(lat, "p99", new_double__(ctl_latency_percentile(l, .99), 6));
+    for (int i = 0; i < VG_LAT_BUCKETS; i++) {
+        json_object_array_add(buckets, json_object_new_uint64(l->buckets[i]));
+    }
+    add__(lat, "buckets", buckets);
+    return lat;
+}
+
+static struct json_object *
 stats_to_json__(const struct vg_status *st)
 {
     const struct vg_stats *s = &st->stats;
     struct json_object *obj = json_object_new_object();
-    struct json_object *lat = json_object_new_object();
-    struct json_object *buckets = json_object_new_array_ext(VG_LAT_BUCKETS);
 
     add__(obj, "uptime", new_double__(s->uptime, 3));
     add__(obj, "ovsdb_connected", json_object_new_boolean(s->ovsdb_connected));
@@ -327,17 +343,8 @@ stats_to_json__(const struct vg_status *st)
     add__(obj, "ofp_errors", json_object_new_uint64(s->ofp_errors));
     add__(obj, "loop_iterations", json_object_new_uint64(s->loop_iterations));
 
-    add__(lat, "count", json_object_new_uint64(s->lat_count));
-    add__(lat, "sum", new_double__(s->lat_sum, 6));
-    add__(lat, "max", new_double__(s->lat_max, 6));
-    add__(lat, "p50", new_double__(ctl_latency_percentile(s, .5), 6));
-    add__(lat, "p99", new_double__(ctl_latency_percentile(s, .99), 6));
-    for (int i = 0; i < VG_LAT_BUCKETS; i++) {
-        json_object_array_add(buckets,
-                              json_object_new_uint64(s->lat_buckets[i]));
-    }
-    add__(lat, "buckets", buckets);
-    add__(obj, "plug_latency", lat);
+    add__(obj, "plug_latency", latency_to_json__(&s->plug));
+    add__(obj, "noflood_latency", latency_to_json__(&s->noflood));
     return obj;
 }
 
@@ -387,6 +394,7 @@ ctl_execute(const char *req, size_t len, ctl_status_cb *cb, void *aux)
 
     struct vg_status status;
     memset(&status, 0, sizeof status);
+    status.summary = cmd != CTL_VIFS;
     if (cmd != CTL_VERSION && cb) {
         cb(aux, &status);
     }
@@ -612,6 +620,33 @@ vifs_from_json__(struct from_json *fj, const struct json_object *json,
     }
 }
 
+/* Reads the histogram 'key' of stats 'json' into 'l' (left empty if it is
+ * missing: an older daemon has no "noflood_latency"). */
+static void
+latency_from_json__(struct from_json *fj, const struct json_object *json,
+                    const char *key, struct vg_latency *l)
+{
+    struct json_object *lat;
+    if (!json_object_object_get_ex(json, key, &lat)) {
+        return;
+    }
+    lat = get__(fj, json, key, json_type_object);
+    if (!lat) {
+        return;
+    }
+    l->count = get_u64__(fj, lat, "count");
+    l->sum = get_double__(fj, lat, "sum");
+    l->max = get_double__(fj, lat, "max");
+    struct json_object *buckets = get__(fj, lat, "buckets", json_type_array);
+    size_t n = buckets ? json_object_array_length(buckets) : 0;
+    for (size_t i = 0; i < n && i < VG_LAT_BUCKETS; i++) {
+        struct json_object *e = json_object_array_get_idx(buckets, i);
+        if (json_object_is_type(e, json_type_int)) {
+            l->buckets[i] = json_object_get_uint64(e);
+        }
+    }
+}
+
 static void
 stats_from_json__(struct from_json *fj, const struct json_object *json,
                   struct vg_status *st)
@@ -628,22 +663,8 @@ stats_from_json__(struct from_json *fj, const struct json_object *json,
     s->ofp_errors = get_u64__(fj, json, "ofp_errors");
     s->loop_iterations = get_u64__(fj, json, "loop_iterations");
 
-    struct json_object *lat =
-        get__(fj, json, "plug_latency", json_type_object);
-    if (!lat) {
-        return;
-    }
-    s->lat_count = get_u64__(fj, lat, "count");
-    s->lat_sum = get_double__(fj, lat, "sum");
-    s->lat_max = get_double__(fj, lat, "max");
-    struct json_object *buckets = get__(fj, lat, "buckets", json_type_array);
-    size_t n = buckets ? json_object_array_length(buckets) : 0;
-    for (size_t i = 0; i < n && i < VG_LAT_BUCKETS; i++) {
-        struct json_object *e = json_object_array_get_idx(buckets, i);
-        if (json_object_is_type(e, json_type_int)) {
-            s->lat_buckets[i] = json_object_get_uint64(e);
-        }
-    }
+    latency_from_json__(fj, json, "plug_latency", &s->plug);
+    latency_from_json__(fj, json, "noflood_latency", &s->noflood);
 }
 
 int
@@ -680,11 +701,11 @@ ctl_status_from_json(enum ctl_command cmd, const struct json_object *json,
 }
 
 double
-ctl_latency_percentile(const struct vg_stats *s, double p)
+ctl_latency_percentile(const struct vg_latency *l, double p)
 {
     uint64_t total = 0;
     for (int i = 0; i < VG_LAT_BUCKETS; i++) {
-        total += s->lat_buckets[i];
+        total += l->buckets[i];
     }
     if (!total || p <= 0) {
         return 0;
@@ -700,14 +721,14 @@ ctl_latency_percentile(const struct vg_stats *s, double p)
     }
     uint64_t seen = 0;
     for (int i = 0; i < VG_LAT_BUCKETS; i++) {
-        seen += s->lat_buckets[i];
+        seen += l->buckets[i];
         if (seen >= rank) {
             if (i == VG_LAT_BUCKETS - 1) {
-                return s->lat_max; /* The open-ended bucket. */
+                return l->max; /* The open-ended bucket. */
             }
             double upper = (double)(UINT64_C(1) << (i + 1)) / 1e6;
-            return s->lat_max > 0 && s->lat_max < upper ? s->lat_max : upper;
+            return l->max > 0 && l->max < upper ? l->max : upper;
         }
     }
-    return s->lat_max;
+    return l->max;
 }

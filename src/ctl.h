@@ -27,6 +27,7 @@
 #include <stddef.h>
 
 struct json_object;
+struct vg_latency;
 struct vg_stats;
 struct vg_status;
 
@@ -47,7 +48,8 @@ const char *ctl_command_name(enum ctl_command);
 /* Looks up 'name'; returns false if it is not a command. */
 bool ctl_command_from_name(const char *name, enum ctl_command *);
 
-/* Fills in 'status' (initially all zeros); the caller destroys it. */
+/* Fills in 'status' (initially all zeros but 'summary'); the caller
+ * destroys it. */
 typedef void ctl_status_cb(void *aux, struct vg_status *status);
 
 /* Server side (ctl.c). */
@@ -91,8 +93,8 @@ int ctl_status_from_json(enum ctl_command, const struct json_object *json,
                          struct vg_status *, char **errp);
 
 /* Returns an upper bound, in seconds, of the 'p' quantile (0 < p <= 1) of
- * the plug latencies in the histogram of 'stats' (0 if it is empty): the
- * upper edge of the bucket that holds it, capped at the maximum. */
-double ctl_latency_percentile(const struct vg_stats *, double p);
+ * the latencies in histogram 'lat' (0 if it is empty): the upper edge of
+ * the bucket that holds it, capped at the maximum. */
+double ctl_latency_percentile(const struct vg_latency *lat, double p);
 
 #endif /* src/ctl.h */

@@ -52,12 +52,24 @@ struct eng_port {
     bool want;               /* Has a group to install. */
     uint64_t want_fp;        /* Its fingerprint. */
     uint64_t failed_fp;      /* A fingerprint whose install failed, or 0. */
-    double changed_at;       /* When 'want_fp' last changed. */
+    size_t mac;              /* Index of its MAC group in the bridge's
+                              * 'macs', or SIZE_MAX. */
+    double since;    /* Receipt of the OVSDB update that showed the port or
+                      * changed its flows, until they are acknowledged (then
+                      * 0): the start of its plug latency. */
+    double nf_since; /* The same for its NO_FLOOD bit (guests
+                      * only). */
 
     /* Guests: where 'policy' came from, and a lower source that disagrees
      * (or NULL).  See xspolicy.h. */
     enum vg_policy_source source;
     char *conflict;
+};
+
+/* An index entry: the port with an OpenFlow port number. */
+struct by_ofport__ {
+    uint32_t ofp_port;
+    size_t index; /* Into the bridge's ports. */
 };
 
 /* A MAC group (a guest's delivery) or a VLAN group (the fan-out to one
@@ -94,10 +106,31 @@ struct installed__ {
     uint64_t fp;
 };
 
+/* The flows of an installed VLAN group, one by one, so that a change to
+ * it (a guest plugged or unplugged) sends only the flows that differ instead
+ * of the whole group, which holds flows for every guest of the VLAN. */
+struct flow_entry__ {
+    uint64_t key;      /* Hash of table, priority and match. */
+    uint64_t hash;     /* vg_flow_hash(): the whole flow. */
+    uint32_t match;    /* Offset of the encoded match in 'matches'. */
+    uint32_t flow;     /* Index in the compiled group it was built from. */
+    uint16_t priority; /* For a DELETE_STRICT. */
+    uint8_t table;
+};
+
+struct flow_list__ {
+    uint64_t cookie;
+    uint64_t fp;                /* Fingerprint of these flows. */
+    struct flow_entry__ *flows; /* Sorted by 'key'. */
+    size_t n;
+    struct ofp_buf matches; /* Encoded ofp_matches. */
+};
+
 struct txn_group__ {
     uint64_t cookie;
-    uint64_t fp;  /* What it will hold when acknowledged. */
-    bool deleted; /* Group removed (fp meaningless). */
+    uint64_t fp;              /* What it will hold when acknowledged. */
+    bool deleted;             /* Group removed (fp meaningless). */
+    struct flow_list__ *list; /* Its flows, for the next change, or NULL. */
 };
 
 struct eng_txn {
@@ -119,7 +152,11 @@ struct eng_bridge {
     struct vg_timer *fail_mode_timer; /* Checks fail_mode after connect. */
     struct eng_port *ports;           /* Sorted by name. */
     size_t n_ports;
-    uint64_t bridge_fp; /* Fingerprint of the bridge group. */
+    struct by_ofport__ *by_ofport; /* Ports with an ofport, sorted by it. */
+    size_t n_by_ofport;
+    uint64_t bridge_fp;         /* Fingerprint of the bridge group. */
+    struct flow_list__ **lists; /* Flows of installed VLAN groups. */
+    size_t n_lists;
     struct ofconn *conn;
     uint32_t readback_xid;         /* Read-back in progress, or 0. */
     bool synced;                   /* 'installed' reflects the switch. */
@@ -184,9 +221,22 @@ port_destroy__(struct eng_port *p)
 }
 
 static void
+flow_list_destroy__(struct flow_list__ *l)
+{
+    if (l) {
+        free(l->flows);
+        ofp_buf_uninit(&l->matches);
+        free(l);
+    }
+}
+
+static void
 txn_destroy__(struct eng_txn *txn)
 {
     if (txn) {
+        for (size_t i = 0; i < txn->n_groups; i++) {
+            flow_list_destroy__(txn->groups[i].list);
+        }
         free(txn->groups);
         free(txn);
     }
@@ -214,7 +264,12 @@ bridge_destroy__(struct eng_bridge *br)
         port_destroy__(&br->ports[i]);
     }
     free(br->ports);
+    free(br->by_ofport);
     free(br->installed);
+    for (size_t i = 0; i < br->n_lists; i++) {
+        flow_list_destroy__(br->lists[i]);
+    }
+    free(br->lists);
     txn_destroy__(br->txn);
     vg_timer_destroy(br->fail_mode_timer);
     bondlearn_destroy(br->bl);
@@ -367,8 +422,16 @@ build_port__(struct engine *e, const struct eng_bridge *br,
     memcpy(p->uuid, iface->uuid, sizeof p->uuid);
     p->ofp_port = ofp_port_from_ovsdb__(iface->ofport);
     p->guest = is_guest__(e, iface);
+    p->mac = SIZE_MAX;
     vg_policy_init(&p->policy);
     port_ctx__(sb, iface, p->guest, &p->ctx);
+    /* A port new in this update starts both clocks; a port whose ofport
+     * changed is a new port in ovs-vswitchd and needs its bit again. */
+    p->since = old ? old->since : now;
+    p->nf_since = old ? old->nf_since : now;
+    if (old && p->ofp_port && old->ofp_port != p->ofp_port && !p->nf_since) {
+        p->nf_since = now;
+    }
 
     if (p->guest && e->xs_required && !e->xs) {
         /* Their policy may be in xenstore: do not guess from OVSDB. */
@@ -393,8 +456,14 @@ build_port__(struct engine *e, const struct eng_bridge *br,
                       p->conflict);
         }
     }
+    if (!p->guest) {
+        p->nf_since = 0; /* No NO_FLOOD bit to wait for. */
+    }
     p->want = p->ofp_port && !p->error;
     if (!p->want) {
+        if (p->error) {
+            p->since = 0; /* Timed again from the update that fixes it. */
+        }
         return;
     }
     if (old && old->want && old->ofp_port == p->ofp_port &&
@@ -403,13 +472,14 @@ build_port__(struct engine *e, const struct eng_bridge *br,
         (!p->guest || vg_policy_equal(&old->policy, &p->policy))) {
         p->want_fp = old->want_fp;
         p->failed_fp = old->failed_fp;
-        p->changed_at = old->changed_at;
         if (old->error && p->failed_fp == p->want_fp) {
             p->error = ofp_xstrdup(old->error);
         }
     } else {
         p->want_fp = port_fingerprint__(p);
-        p->changed_at = now;
+        if (!p->since) {
+            p->since = now;
+        }
     }
     if (p->failed_fp && p->failed_fp == p->want_fp) {
         p->want = false; /* Held closed until its policy changes. */
@@ -558,6 +628,9 @@ build_macs__(struct eng_bridge *br)
             continue;
         }
         struct eng_group *grp = &br->macs[br->n_macs++];
+        for (size_t k = 0; k < run; k++) {
+            br->ports[idx[i + k]].mac = br->n_macs - 1;
+        }
         grp->cookie = vg_cookie(VG_COOKIE_MAC, first->ofp_port);
         grp->disabled = first->policy.mode == VG_MODE_DISABLED;
         grp->port = idx[i];
@@ -575,6 +648,61 @@ build_macs__(struct eng_bridge *br)
     free(idx);
 }
 
+static int
+by_ofport_cmp__(const void *a_, const void *b_)
+{
+    const struct by_ofport__ *a = a_, *b = b_;
+    if (a->ofp_port != b->ofp_port) {
+        return a->ofp_port < b->ofp_port ? -1 : 1;
+    }
+    return (a->index > b->index) - (a->index < b->index);
+}
+
+/* Returns the index of the 'n' ports 'ports' that have an OpenFlow port
+ * number, sorted by it (malloc'd; '*n_idx' entries). */
+static struct by_ofport__ *
+index_ports__(const struct eng_port *ports, size_t n, size_t *n_idx)
+{
+    struct by_ofport__ *idx = ofp_xcalloc(n ? n : 1, sizeof *idx);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (ports[i].ofp_port) {
+            idx[k++] = (struct by_ofport__){ ports[i].ofp_port, i };
+        }
+    }
+    qsort(idx, k, sizeof *idx, by_ofport_cmp__);
+    *n_idx = k;
+    return idx;
+}
+
+/* Returns the position of the first entry of 'idx' ('n' entries) with
+ * 'ofp_port', or of the first one after it if there is none. */
+static size_t
+find_ofport__(const struct by_ofport__ *idx, size_t n, uint32_t ofp_port)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (idx[mid].ofp_port < ofp_port) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+/* Returns the port of 'br' with 'ofp_port' (the first, if several claim
+ * it), or NULL. */
+static struct eng_port *
+port_by_ofport__(struct eng_bridge *br, uint32_t ofp_port)
+{
+    size_t i = find_ofport__(br->by_ofport, br->n_by_ofport, ofp_port);
+    return (i < br->n_by_ofport && br->by_ofport[i].ofp_port == ofp_port
+                ? &br->ports[br->by_ofport[i].index]
+                : NULL);
+}
+
 /* Replaces the ports of 'br' by those of snapshot bridge 'sb'. */
 static void
 update_bridge__(struct engine *e, struct eng_bridge *br,
@@ -589,18 +717,21 @@ update_bridge__(struct engine *e, struct eng_bridge *br,
     qsort(ports, sb->n_ifaces, sizeof *ports, port_cmp__);
 
     /* Two interfaces claiming one port number: neither gets flows. */
-    for (size_t i = 0; i < sb->n_ifaces; i++) {
-        for (size_t j = i + 1; j < sb->n_ifaces && ports[i].ofp_port; j++) {
-            if (ports[j].ofp_port == ports[i].ofp_port) {
-                for (size_t k = 0; k < 2; k++) {
-                    struct eng_port *p = &ports[k ? j : i];
-                    free(p->error);
-                    p->error = ofp_xasprintf(
-                        "ofport %" PRIu32 " is claimed by %s and %s",
-                        p->ofp_port, ports[i].name, ports[j].name);
-                    p->want = false;
-                }
-            }
+    size_t n_idx;
+    struct by_ofport__ *idx = index_ports__(ports, sb->n_ifaces, &n_idx);
+    for (size_t i = 0; i + 1 < n_idx; i++) {
+        struct eng_port *a = &ports[idx[i].index];
+        struct eng_port *b = &ports[idx[i + 1].index];
+        if (a->ofp_port != b->ofp_port) {
+            continue;
+        }
+        for (size_t k = 0; k < 2; k++) {
+            struct eng_port *p = k ? b : a;
+            free(p->error);
+            p->error =
+                ofp_xasprintf("ofport %" PRIu32 " is claimed by %s and %s",
+                              p->ofp_port, a->name, b->name);
+            p->want = false;
         }
     }
 
@@ -609,12 +740,15 @@ update_bridge__(struct engine *e, struct eng_bridge *br,
     if (br->nf) {
         for (size_t i = 0; i < br->n_ports; i++) {
             const struct eng_port *o = &br->ports[i];
-            bool same = false;
-            for (size_t j = 0; j < sb->n_ifaces && o->ofp_port && !same; j++) {
-                same = (ports[j].ofp_port == o->ofp_port &&
-                        !strcmp(ports[j].uuid, o->uuid));
+            if (!o->ofp_port) {
+                continue;
             }
-            if (o->ofp_port && !same) {
+            bool same = false;
+            for (size_t j = find_ofport__(idx, n_idx, o->ofp_port);
+                 j < n_idx && idx[j].ofp_port == o->ofp_port && !same; j++) {
+                same = !strcmp(ports[idx[j].index].uuid, o->uuid);
+            }
+            if (!same) {
                 br->nf[nf_index__(o->ofp_port)] = NF_UNKNOWN;
             }
         }
@@ -626,6 +760,9 @@ update_bridge__(struct engine *e, struct eng_bridge *br,
     free(br->ports);
     br->ports = ports;
     br->n_ports = sb->n_ifaces;
+    free(br->by_ofport);
+    br->by_ofport = idx;
+    br->n_by_ofport = n_idx;
     build_macs__(br);
 
     /* Bridge.datapath_id is ephemeral in OVSDB: after an ovsdb-server
@@ -682,7 +819,9 @@ engine_set_xenstore(struct engine *e, const struct vg_xs_view *xs,
 void
 engine_set_host(struct engine *e, const struct vg_host *host)
 {
-    double now = vg_now_exact();
+    /* The loop's time of this wakeup: when the update was received, before
+     * the snapshot was built. */
+    double now = vg_now();
 
     e->stats.ovsdb_updates++;
 
@@ -800,34 +939,17 @@ installed_sort__(struct eng_bridge *br)
 
 /* Transactions. */
 
-static void
-record_latency__(struct engine *e, double seconds)
-{
-    struct vg_stats *s = &e->stats;
-    double us = seconds * 1e6;
-    int bucket = 0;
-    while (bucket < VG_LAT_BUCKETS - 1 && us >= (double)(2ull << bucket)) {
-        bucket++;
-    }
-    s->lat_buckets[bucket]++;
-    s->lat_count++;
-    s->lat_sum += seconds;
-    if (seconds > s->lat_max) {
-        s->lat_max = seconds;
-    }
-}
-
+/* The port whose port group has 'cookie', or NULL. */
 static struct eng_port *
 port_by_cookie__(struct eng_bridge *br, uint64_t cookie)
 {
-    for (size_t i = 0; i < br->n_ports; i++) {
-        struct eng_port *p = &br->ports[i];
-        if (p->ofp_port && vg_cookie(VG_COOKIE_PORT, p->ofp_port) == cookie) {
-            return p;
-        }
+    if ((cookie & ~(uint64_t)UINT32_MAX) != vg_cookie(VG_COOKIE_PORT, 0)) {
+        return NULL;
     }
-    return NULL;
+    return port_by_ofport__(br, (uint32_t)cookie);
 }
+
+static void lists_update__(struct eng_bridge *, struct txn_group__ *);
 
 static void
 txn_reply_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
@@ -873,11 +995,14 @@ txn_barrier_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
         for (size_t i = 0; i < txn->n_groups; i++) {
             struct txn_group__ *g = &txn->groups[i];
             installed_put__(br, g->cookie, g->fp, !g->deleted);
+            if ((g->cookie >> 40 & 0xff) == VG_COOKIE_VLAN) {
+                lists_update__(br, g);
+            }
             struct eng_port *p = port_by_cookie__(br, g->cookie);
             if (p && !g->deleted && p->want && p->want_fp == g->fp &&
-                p->changed_at) {
-                record_latency__(e, now - p->changed_at);
-                p->changed_at = 0;
+                p->since) {
+                vg_latency_record(&e->stats.plug, now - p->since);
+                p->since = 0;
             }
         }
         installed_sort__(br);
@@ -961,6 +1086,158 @@ txn_add_group__(struct eng_txn *txn, uint64_t cookie, uint64_t fp,
     g->cookie = cookie;
     g->fp = fp;
     g->deleted = deleted;
+    g->list = NULL;
+}
+
+static int
+flow_entry_cmp__(const void *a_, const void *b_)
+{
+    const struct flow_entry__ *a = a_, *b = b_;
+    return (a->key > b->key) - (a->key < b->key);
+}
+
+static struct flow_list__ *
+flow_list_create__(uint64_t cookie, size_t n)
+{
+    struct flow_list__ *l = ofp_xcalloc(1, sizeof *l);
+    l->cookie = cookie;
+    l->flows = ofp_xcalloc(n ? n : 1, sizeof *l->flows);
+    ofp_buf_init(&l->matches);
+    return l;
+}
+
+/* Appends to 'l' (with room for it) the flow 'table', 'priority', 'match',
+ * 'insts', number 'flow' of its group; adds its hash to the list's
+ * fingerprint. */
+static void
+flow_list_add__(struct flow_list__ *l, uint8_t table, uint16_t priority,
+                const struct ofp_match *match,
+                const struct ofp_instructions *insts, size_t flow)
+{
+    struct flow_entry__ *e = &l->flows[l->n];
+    struct ofp_instructions none;
+
+    e->match = (uint32_t)l->matches.size;
+    if (ofp_match_encode(match, &l->matches)) {
+        return; /* Cannot be installed either: see bundle_add_flow__. */
+    }
+    ofp_instructions_init(&none);
+    e->key = vg_flow_hash(table, priority, match, &none);
+    ofp_instructions_uninit(&none);
+    e->hash = vg_flow_hash(table, priority, match, insts);
+    e->flow = (uint32_t)flow;
+    e->priority = priority;
+    e->table = table;
+    l->fp += e->hash;
+    l->n++;
+}
+
+static void
+flow_list_sort__(struct flow_list__ *l)
+{
+    qsort(l->flows, l->n, sizeof *l->flows, flow_entry_cmp__);
+}
+
+/* Returns the flow list of compiled group 'g', whose fingerprint is 'fp'. */
+static struct flow_list__ *
+flow_list_build__(const struct vg_flow_group *g, uint64_t fp)
+{
+    struct flow_list__ *l = flow_list_create__(g->cookie, g->n);
+    for (size_t i = 0; i < g->n; i++) {
+        const struct ofp_flow_mod *fm = &g->flows[i];
+        flow_list_add__(l, fm->table_id, fm->priority, &fm->match, &fm->insts,
+                        i);
+    }
+    flow_list_sort__(l);
+    l->fp = fp;
+    return l;
+}
+
+/* The flow list of 'br' for group 'cookie' (its position in '*pos'), or
+ * NULL. */
+static struct flow_list__ *
+find_list__(const struct eng_bridge *br, uint64_t cookie, size_t *pos)
+{
+    for (size_t i = 0; i < br->n_lists; i++) {
+        if (br->lists[i]->cookie == cookie) {
+            *pos = i;
+            return br->lists[i];
+        }
+    }
+    return NULL;
+}
+
+/* Records that the switch now holds the flows of 'g' (a group of an
+ * acknowledged transaction), taking over its flow list. */
+static void
+lists_update__(struct eng_bridge *br, struct txn_group__ *g)
+{
+    size_t pos;
+    if (find_list__(br, g->cookie, &pos)) {
+        flow_list_destroy__(br->lists[pos]);
+        br->lists[pos] = br->lists[--br->n_lists];
+    }
+    if (g->list && !g->deleted) {
+        br->lists =
+            ofp_xrealloc(br->lists, (br->n_lists + 1) * sizeof *br->lists);
+        br->lists[br->n_lists++] = g->list;
+        g->list = NULL;
+    }
+}
+
+/* Appends the DELETE_STRICT of flow 'e' of 'l' to the bundle. */
+static void
+bundle_delete_flow__(struct eng_txn *txn, const struct flow_list__ *l,
+                     const struct flow_entry__ *e, struct ofp_buf *b,
+                     struct ofp_buf *scratch)
+{
+    struct ofp_flow_mod fm;
+    struct ofp_buf view;
+
+    ofp_flow_mod_init(&fm);
+    ofp_buf_use_const(&view, (const uint8_t *)l->matches.data + e->match,
+                      l->matches.size - e->match);
+    if (!ofp_match_decode(&view, &fm.match)) {
+        fm.command = OFPFC_DELETE_STRICT;
+        fm.table_id = e->table;
+        fm.priority = e->priority;
+        fm.cookie = l->cookie;
+        fm.cookie_mask = UINT64_MAX;
+        bundle_add_flow__(txn, &fm, b, scratch);
+    }
+    ofp_flow_mod_uninit(&fm);
+}
+
+/* Adds to the bundle the change of a group from the flows of 'old' (what
+ * the switch holds) to those of 'new' (compiled into 'g'): a DELETE_STRICT
+ * for every flow that is gone and an ADD (which replaces a flow with the
+ * same match) for every flow that is new or different.  Returns the number
+ * of flow mods. */
+static size_t
+txn_change__(struct eng_txn *txn, const struct flow_list__ *old,
+             const struct flow_list__ *new, const struct vg_flow_group *g,
+             struct ofp_buf *b, struct ofp_buf *scratch)
+{
+    size_t i = 0, j = 0, n = 0;
+    while (i < old->n || j < new->n) {
+        const struct flow_entry__ *o = i < old->n ? &old->flows[i] : NULL;
+        const struct flow_entry__ *w = j < new->n ? &new->flows[j] : NULL;
+        if (o && (!w || o->key < w->key)) {
+            bundle_delete_flow__(txn, old, o, b, scratch);
+            i++;
+            n++;
+        } else if (!o || w->key < o->key || w->hash != o->hash) {
+            bundle_add_flow__(txn, &g->flows[w->flow], b, scratch);
+            i += o && o->key == w->key;
+            j++;
+            n++;
+        } else {
+            i++;
+            j++;
+        }
+    }
+    txn_add_group__(txn, g->cookie, new->fp, false);
+    return n;
 }
 
 /* Adds the replacement of 'g' (compiled flows) to the bundle. */
@@ -1215,7 +1492,7 @@ reconcile_flows__(struct eng_bridge *br)
         struct installed__ *in = installed_find__(br, w->cookie);
         if (in && in->fp == w->fp) {
             if (w->kind == W_PORT) {
-                br->ports[w->index].changed_at = 0; /* Nothing to time. */
+                br->ports[w->index].since = 0; /* Nothing to time. */
             }
             continue;
         }
@@ -1229,7 +1506,21 @@ reconcile_flows__(struct eng_bridge *br)
         struct vg_flow_group g;
         vg_flow_group_init(&g, w->cookie);
         compile_want__(br, w, &g);
-        n_flows += txn_replace__(txn, &g, w->fp, &b, &scratch);
+        if (w->kind == W_VLAN) {
+            /* Only what changed, if the flows on the switch are known. */
+            struct flow_list__ *nl = flow_list_build__(&g, w->fp);
+            size_t pos;
+            struct flow_list__ *ol =
+                in ? find_list__(br, w->cookie, &pos) : NULL;
+            if (ol && ol->fp == in->fp) {
+                n_flows += txn_change__(txn, ol, nl, &g, &b, &scratch);
+            } else {
+                n_flows += txn_replace__(txn, &g, w->fp, &b, &scratch);
+            }
+            txn->groups[txn->n_groups - 1].list = nl;
+        } else {
+            n_flows += txn_replace__(txn, &g, w->fp, &b, &scratch);
+        }
         vg_flow_group_destroy(&g);
     }
 
@@ -1348,6 +1639,18 @@ nf_done__(void *br_, int error, const struct noflood_result *res, size_t n)
         uint8_t *st = &br->nf[res[i].ofport]; /* An nf_index__(). */
         if (!res[i].error) {
             *st = res[i].no_flood ? NF_SET : NF_CLEAR;
+            struct eng_port *p = port_by_ofport__(
+                br, res[i].ofport == OVSDB_OFPORT_LOCAL ? OFPP_LOCAL
+                                                        : res[i].ofport);
+            /* Timed only if the bit was not set yet: a bit found set
+             * (after a restart) closed no window. */
+            if (p && res[i].no_flood && res[i].changed && p->nf_since) {
+                vg_latency_record(&br->engine->stats.noflood,
+                                  vg_now_exact() - p->nf_since);
+            }
+            if (p && res[i].no_flood) {
+                p->nf_since = 0;
+            }
         } else if (!res[i].settled) {
             op_failed = true; /* The session failed: retry it later. */
         } else {
@@ -1415,6 +1718,41 @@ nf_kick__(struct eng_bridge *br)
 
 /* Connections. */
 
+/* Replaces the flow lists of 'br' by those of the VLAN groups in the
+ * read-back 'mp' (flow stats; 'installed' holds one entry per flow, sorted
+ * by cookie). */
+static void
+readback_lists__(struct eng_bridge *br, const struct ofp_mp_reply *mp)
+{
+    for (size_t i = 0; i < br->n_lists; i++) {
+        flow_list_destroy__(br->lists[i]);
+    }
+    br->n_lists = 0;
+    for (size_t i = 0; i < br->n_installed;) {
+        uint64_t cookie = br->installed[i].cookie;
+        size_t run = 1;
+        while (i + run < br->n_installed &&
+               br->installed[i + run].cookie == cookie) {
+            run++;
+        }
+        if ((cookie >> 40 & 0xff) == VG_COOKIE_VLAN) {
+            struct flow_list__ *l = flow_list_create__(cookie, run);
+            for (size_t k = 0; k < mp->n; k++) {
+                const struct ofp_flow_stats *fs = &mp->flows[k];
+                if (fs->cookie == cookie) {
+                    flow_list_add__(l, fs->table_id, fs->priority, &fs->match,
+                                    &fs->insts, 0);
+                }
+            }
+            flow_list_sort__(l);
+            br->lists =
+                ofp_xrealloc(br->lists, (br->n_lists + 1) * sizeof *br->lists);
+            br->lists[br->n_lists++] = l;
+        }
+        i += run;
+    }
+}
+
 static void
 readback_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
 {
@@ -1443,6 +1781,7 @@ readback_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
         }
     }
     installed_sort__(br);
+    readback_lists__(br, r->mp);
     size_t n = 0;
     for (size_t i = 0; i < br->n_installed; i++) {
         if (n && br->installed[n - 1].cookie == br->installed[i].cookie) {
@@ -1607,17 +1946,12 @@ port_state__(const struct eng_bridge *br, const struct eng_port *p,
         *reason = br->nf_error ? br->nf_error : "waiting for NO_FLOOD";
         return VG_PORT_PENDING;
     }
-    for (size_t i = 0; i < br->n_macs; i++) {
-        const struct eng_group *m = &br->macs[i];
-        for (size_t k = 0; k < m->n_ports && !m->macless; k++) {
-            if (m->ports[k] == p->ofp_port) {
-                const struct installed__ *min =
-                    installed_find__(br, m->cookie);
-                if (!mac_ready__(br, m) || !min || min->fp != m->fp) {
-                    *reason = "installing delivery";
-                    return VG_PORT_PENDING;
-                }
-            }
+    if (p->mac != SIZE_MAX && !br->macs[p->mac].macless) {
+        const struct eng_group *m = &br->macs[p->mac];
+        const struct installed__ *min = installed_find__(br, m->cookie);
+        if (!mac_ready__(br, m) || !min || min->fp != m->fp) {
+            *reason = "installing delivery";
+            return VG_PORT_PENDING;
         }
     }
     const struct installed__ *in =
@@ -1634,7 +1968,10 @@ port_state__(const struct eng_bridge *br, const struct eng_port *p,
 void
 engine_get_status(struct engine *e, struct vg_status *st)
 {
+    bool summary = st->summary;
+
     memset(st, 0, sizeof *st);
+    st->summary = summary;
     st->stats = e->stats;
     st->stats.uptime = vg_now_exact() - e->started;
     st->stats.loop_iterations = vg_loop_iterations();
@@ -1642,7 +1979,7 @@ engine_get_status(struct engine *e, struct vg_status *st)
     st->bridges =
         ofp_xcalloc(e->n_bridges ? e->n_bridges : 1, sizeof *st->bridges);
     size_t n_vifs = 0;
-    for (size_t i = 0; i < e->n_bridges; i++) {
+    for (size_t i = 0; i < e->n_bridges && !summary; i++) {
         for (size_t j = 0; j < e->bridges[i]->n_ports; j++) {
             n_vifs += e->bridges[i]->ports[j].guest;
         }
@@ -1665,9 +2002,13 @@ engine_get_status(struct engine *e, struct vg_status *st)
                 continue;
             }
             const char *reason;
+            enum vg_port_state state = port_state__(br, p, &reason);
+            bs->n_guests[state]++;
+            if (summary) {
+                continue;
+            }
             struct vg_vif_status *vs = &st->vifs[st->n_vifs++];
-            vs->state = port_state__(br, p, &reason);
-            bs->n_guests[vs->state]++;
+            vs->state = state;
             vs->bridge = ofp_xstrdup(br->name);
             vs->name = ofp_xstrdup(p->name);
             vs->ofport =

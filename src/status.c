@@ -23,6 +23,22 @@ vg_port_state_name(enum vg_port_state state)
     return "unknown";
 }
 
+void
+vg_latency_record(struct vg_latency *lat, double seconds)
+{
+    double us = seconds * 1e6;
+    int bucket = 0;
+    while (bucket < VG_LAT_BUCKETS - 1 && us >= (double)(2ull << bucket)) {
+        bucket++;
+    }
+    lat->buckets[bucket]++;
+    lat->count++;
+    lat->sum += seconds;
+    if (seconds > lat->max) {
+        lat->max = seconds;
+    }
+}
+
 static void
 free_strv__(char **v, size_t n)
 {

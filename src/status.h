@@ -53,9 +53,19 @@ struct vg_attach_status {
     double retry_in;   /* "waiting": seconds until the next attempt. */
 };
 
-/* Plug latency histogram: bucket i counts latencies in
- * [2^i, 2^(i+1)) microseconds; the last bucket is open-ended. */
+/* A latency histogram: bucket i counts latencies in [2^i, 2^(i+1))
+ * microseconds; the last bucket is open-ended. */
 #define VG_LAT_BUCKETS 24
+
+struct vg_latency {
+    uint64_t count;
+    uint64_t buckets[VG_LAT_BUCKETS];
+    double max; /* Seconds. */
+    double sum; /* Seconds. */
+};
+
+/* Adds 'seconds' to 'lat'. */
+void vg_latency_record(struct vg_latency *lat, double seconds);
 
 struct vg_stats {
     double uptime; /* Seconds. */
@@ -66,10 +76,13 @@ struct vg_stats {
     uint64_t bundles_committed;
     uint64_t bundles_failed;
     uint64_t ofp_errors; /* ERROR messages received. */
-    uint64_t lat_count;
-    uint64_t lat_buckets[VG_LAT_BUCKETS];
-    double lat_max; /* Seconds. */
-    double lat_sum; /* Seconds. */
+    /* From the OVSDB update that showed a new port (or changed what its
+     * flows must be) to the barrier reply that acknowledged its flows. */
+    struct vg_latency plug;
+    /* From the OVSDB update that showed a new guest port
+     * to the acknowledgement of its NO_FLOOD bit: how long NORMAL may flood
+     * to it (DESIGN.md, "Limits"). */
+    struct vg_latency noflood;
     unsigned long loop_iterations;
 };
 
@@ -81,6 +94,8 @@ struct vg_xenstore_status {
 };
 
 struct vg_status {
+    bool summary; /* Set by the caller before it is filled: bridges and
+                   * stats only, no 'vifs' (cheap with many ports). */
     struct vg_xenstore_status xenstore;
     struct vg_bridge_status *bridges;
     size_t n_bridges;

@@ -348,6 +348,25 @@ format_latency__(double seconds, char *buf, size_t size)
     }
 }
 
+/* Prints histogram 'lat' on one line after 'label'; 'what' names the
+ * events counted. */
+static void
+print_latency__(const char *label, const struct vg_latency *lat,
+                const char *what)
+{
+    char p50[32], p99[32], max[32];
+
+    if (!lat->count) {
+        printf("%s  no %s yet\n", label, what);
+        return;
+    }
+    format_latency__(ctl_latency_percentile(lat, .5), p50, sizeof p50);
+    format_latency__(ctl_latency_percentile(lat, .99), p99, sizeof p99);
+    format_latency__(lat->max, max, sizeof max);
+    printf("%s  p50 <= %s, p99 <= %s, max %s (%" PRIu64 " %s)\n", label, p50,
+           p99, max, lat->count, what);
+}
+
 static void
 print_show__(const struct vg_status *st, const struct json_object *json)
 {
@@ -504,7 +523,7 @@ static void
 print_stats__(const struct vg_status *st, const struct json_object *json)
 {
     const struct vg_stats *s = &st->stats;
-    char up[64], p50[32], p99[32], max[32];
+    char up[64];
     struct json_object *log, *errors, *warnings;
 
     format_duration__(s->uptime, up, sizeof up);
@@ -517,16 +536,8 @@ print_stats__(const struct vg_status *st, const struct json_object *json)
     printf("bundles:              %" PRIu64 " committed, %" PRIu64 " failed\n",
            s->bundles_committed, s->bundles_failed);
     printf("openflow errors:      %" PRIu64 "\n", s->ofp_errors);
-    if (s->lat_count) {
-        format_latency__(ctl_latency_percentile(s, .5), p50, sizeof p50);
-        format_latency__(ctl_latency_percentile(s, .99), p99, sizeof p99);
-        format_latency__(s->lat_max, max, sizeof max);
-        printf("plug latency:         p50 <= %s, p99 <= %s, max %s "
-               "(%" PRIu64 " plugs)\n",
-               p50, p99, max, s->lat_count);
-    } else {
-        printf("plug latency:         no plugs yet\n");
-    }
+    print_latency__("plug latency:        ", &s->plug, "plugs");
+    print_latency__("NO_FLOOD window:     ", &s->noflood, "ports");
     if (json_object_object_get_ex(json, "log", &log) &&
         json_object_object_get_ex(log, "errors", &errors) &&
         json_object_object_get_ex(log, "warnings", &warnings)) {

@@ -113,8 +113,8 @@ status_cb__(void *aux, struct vg_status *st)
     st->n_bridges = 1;
     st->bridges = ofp_xcalloc(1, sizeof *st->bridges);
     st->bridges[0].name = ofp_xstrdup("xenbr0");
-    st->stats.lat_buckets[3] = 1;
-    st->stats.lat_count = 1;
+    st->stats.plug.buckets[3] = 1;
+    st->stats.plug.count = 1;
 }
 
 static void

@@ -91,12 +91,14 @@ fake_status__(void *aux, struct vg_status *st)
     s->bundles_committed = 4;
     s->bundles_failed = 1;
     s->ofp_errors = 3;
-    s->lat_count = 100;
-    s->lat_buckets[0] = 50;  /* < 2 us */
-    s->lat_buckets[10] = 49; /* [1024, 2048) us */
-    s->lat_buckets[20] = 1;  /* [1.048576, 2.097152) s */
-    s->lat_max = 1.5;
-    s->lat_sum = 2.25;
+    s->plug.count = 100;
+    s->plug.buckets[0] = 50;  /* < 2 us */
+    s->plug.buckets[10] = 49; /* [1024, 2048) us */
+    s->plug.buckets[20] = 1;  /* [1.048576, 2.097152) s */
+    s->plug.max = 1.5;
+    s->plug.sum = 2.25;
+    vg_latency_record(&s->noflood, 3e-3);
+    vg_latency_record(&s->noflood, 5e-6);
     s->loop_iterations = 99;
 }
 
@@ -320,7 +322,10 @@ test_to_json(void)
                    "\"loop_iterations\":99,\"plug_latency\":{\"count\":100,"
                    "\"sum\":2.250000,\"max\":1.500000,\"p50\":0.000002,"
                    "\"p99\":0.002048,\"buckets\":[50,0,0,0,0,0,0,0,0,0,49,0,"
-                   "0,0,0,0,0,0,0,0,1,0,0,0]}}");
+                   "0,0,0,0,0,0,0,0,1,0,0,0]},\"noflood_latency\":"
+                   "{\"count\":2,\"sum\":0.003005,\"max\":0.003000,"
+                   "\"p50\":0.000008,\"p99\":0.003000,\"buckets\":[0,0,1,0,"
+                   "0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0]}}");
     free(s);
     vg_status_destroy(&st);
 }
@@ -432,12 +437,16 @@ test_from_json(void)
     round_trip__(CTL_STATS, &st, &back);
     CHECK(back.stats.flow_mods_sent == UINT64_C(10000000000));
     CHECK_EQ(back.stats.bundles_failed, 1);
-    CHECK_EQ(back.stats.lat_count, 100);
-    CHECK_EQ(back.stats.lat_buckets[10], 49);
-    CHECK(back.stats.lat_max == 1.5);
+    CHECK_EQ(back.stats.plug.count, 100);
+    CHECK_EQ(back.stats.plug.buckets[10], 49);
+    CHECK(back.stats.plug.max == 1.5);
+    CHECK_EQ(back.stats.noflood.count, 2);
+    CHECK_EQ(back.stats.noflood.buckets[2], 1);  /* [4, 8) us */
+    CHECK_EQ(back.stats.noflood.buckets[11], 1); /* [2048, 4096) us */
+    CHECK(back.stats.noflood.max == 3e-3);
     CHECK_EQ(back.stats.loop_iterations, 99);
-    CHECK(ctl_latency_percentile(&back.stats, .99) ==
-          ctl_latency_percentile(&st.stats, .99));
+    CHECK(ctl_latency_percentile(&back.stats.plug, .99) ==
+          ctl_latency_percentile(&st.stats.plug, .99));
     vg_status_destroy(&back);
 
     round_trip__(CTL_VERSION, &st, &back);
@@ -532,22 +541,22 @@ test_attach_status(void)
 static void
 test_percentiles(void)
 {
-    struct vg_stats s;
+    struct vg_latency s;
 
     memset(&s, 0, sizeof s);
     CHECK(ctl_latency_percentile(&s, .5) == 0);
 
-    s.lat_buckets[3] = 10; /* [8, 16) us */
-    s.lat_max = 12e-6;
+    s.buckets[3] = 10; /* [8, 16) us */
+    s.max = 12e-6;
     CHECK(ctl_latency_percentile(&s, .5) == 12e-6); /* Capped at max. */
-    s.lat_max = 0;
+    s.max = 0;
     CHECK(ctl_latency_percentile(&s, .5) == 16e-6); /* No max known. */
 
     memset(&s, 0, sizeof s);
-    s.lat_buckets[0] = 50;
-    s.lat_buckets[10] = 49;
-    s.lat_buckets[20] = 1;
-    s.lat_max = 1.5;
+    s.buckets[0] = 50;
+    s.buckets[10] = 49;
+    s.buckets[20] = 1;
+    s.max = 1.5;
     CHECK(ctl_latency_percentile(&s, .5) == 2e-6);
     CHECK(ctl_latency_percentile(&s, .51) == 2048e-6);
     CHECK(ctl_latency_percentile(&s, .99) == 2048e-6);
@@ -558,8 +567,8 @@ test_percentiles(void)
 
     /* The open-ended last bucket reports the maximum. */
     memset(&s, 0, sizeof s);
-    s.lat_buckets[VG_LAT_BUCKETS - 1] = 1;
-    s.lat_max = 3600;
+    s.buckets[VG_LAT_BUCKETS - 1] = 1;
+    s.max = 3600;
     CHECK(ctl_latency_percentile(&s, .5) == 3600);
 }
 
