@@ -17,6 +17,9 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef HAVE_MALLOC_TRIM
+#include <malloc.h>
+#endif
 
 #include "ofp/msgs.h"
 #include "src/bondlearn.h"
@@ -134,7 +137,8 @@ struct txn_group__ {
 };
 
 struct eng_txn {
-    uint32_t xid; /* Bundle messages. */
+    size_t n_flows; /* Flow mods in the bundle. */
+    uint32_t xid;   /* Bundle messages. */
     uint32_t barrier_xid;
     uint32_t bundle_id;
     bool committed; /* COMMIT_REPLY seen. */
@@ -150,6 +154,8 @@ struct eng_bridge {
     char *fail_mode;
     bool warned_fail_mode;
     struct vg_timer *fail_mode_timer; /* Checks fail_mode after connect. */
+    struct vg_timer *trim_timer;      /* release_memory__() after a
+                                       * read-back. */
     struct eng_port *ports;           /* Sorted by name. */
     size_t n_ports;
     struct by_ofport__ *by_ofport; /* Ports with an ofport, sorted by it. */
@@ -273,6 +279,7 @@ bridge_destroy__(struct eng_bridge *br)
     txn_destroy__(br->txn);
     vg_timer_destroy(br->fail_mode_timer);
     bondlearn_destroy(br->bl);
+    vg_timer_destroy(br->trim_timer);
     free(br->name);
     free(br->fail_mode);
     free(br);
@@ -950,6 +957,7 @@ port_by_cookie__(struct eng_bridge *br, uint64_t cookie)
 }
 
 static void lists_update__(struct eng_bridge *, struct txn_group__ *);
+static void release_memory__(size_t n_flows);
 
 static void
 txn_reply_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
@@ -1038,7 +1046,9 @@ txn_barrier_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
             p->error = ofp_xasprintf("switch refused its flows: %s", why);
         }
     }
+    size_t n_flows = txn->n_flows;
     txn_destroy__(txn);
+    release_memory__(n_flows);
     reconcile__(br);
 }
 
@@ -1165,6 +1175,22 @@ find_list__(const struct eng_bridge *br, uint64_t cookie, size_t *pos)
         }
     }
     return NULL;
+}
+
+/* After the large, short-lived buffers of a transaction or read-back of
+ * 'n_flows' flows (a cold start, a reconnection): returns the free memory at
+ * the top of the heap to the system, so that the daemon's footprint is what
+ * it keeps, not its peak. */
+static void
+release_memory__(size_t n_flows)
+{
+#ifdef HAVE_MALLOC_TRIM
+    if (n_flows >= 1000) {
+        malloc_trim(0);
+    }
+#else
+    (void)n_flows;
+#endif
 }
 
 /* Records that the switch now holds the flows of 'g' (a group of an
@@ -1565,6 +1591,7 @@ reconcile_flows__(struct eng_bridge *br)
     ofp_empty_encode(OFPT_BARRIER_REQUEST, txn->barrier_xid, &msgs);
 
     br->txn = txn;
+    txn->n_flows = n_flows;
     br->engine->stats.flow_mods_sent += n_flows;
     VG_DBG(SUBSYS, "bridge %s: bundle %" PRIu32 ": %zu groups, %zu flow mods",
            br->name, txn->bundle_id, txn->n_groups, n_flows);
@@ -1754,6 +1781,14 @@ readback_lists__(struct eng_bridge *br, const struct ofp_mp_reply *mp)
 }
 
 static void
+trim_timer_cb__(struct vg_timer *t, void *br)
+{
+    (void)t;
+    (void)br;
+    release_memory__(SIZE_MAX);
+}
+
+static void
 readback_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
 {
     struct eng_bridge *br = br_;
@@ -1796,6 +1831,13 @@ readback_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
             "bridge %s: read back %zu vifguard flow groups (%zu "
             "flows)",
             br->name, br->n_installed, r->mp->n);
+    if (r->mp->n >= 1000) {
+        /* The reply is freed after this callback returns. */
+        if (!br->trim_timer) {
+            br->trim_timer = vg_timer_create(trim_timer_cb__, br);
+        }
+        vg_timer_start(br->trim_timer, 0, 0);
+    }
     reconcile__(br);
 }
 
