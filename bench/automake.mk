@@ -10,3 +10,8 @@ EXTRA_DIST += bench/ofp-codec.sh
 # bench/datapath.sh: datapath throughput and megaflows of a protected bridge
 # against the same bridge with plain NORMAL (issue 7, benchmark 6).
 EXTRA_DIST += bench/datapath.sh bench/datapath.py
+
+# bench/scale.sh: vifguardd with 1000 guests (cold start against one
+# ovs-ofctl bundle and one ovs-ofctl per flow, plug latency, restart, churn,
+# footprint); bench/scale.py does the work.
+EXTRA_DIST += bench/scale.sh bench/scale.py
