@@ -357,13 +357,13 @@ print_latency__(const char *label, const struct vg_latency *lat,
     char p50[32], p99[32], max[32];
 
     if (!lat->count) {
-        printf("%s  no %s yet\n", label, what);
+        printf("%-22sno %s yet\n", label, what);
         return;
     }
     format_latency__(ctl_latency_percentile(lat, .5), p50, sizeof p50);
     format_latency__(ctl_latency_percentile(lat, .99), p99, sizeof p99);
     format_latency__(lat->max, max, sizeof max);
-    printf("%s  p50 <= %s, p99 <= %s, max %s (%" PRIu64 " %s)\n", label, p50,
+    printf("%-22sp50 <= %s, p99 <= %s, max %s (%" PRIu64 " %s)\n", label, p50,
            p99, max, lat->count, what);
 }
 
@@ -536,8 +536,8 @@ print_stats__(const struct vg_status *st, const struct json_object *json)
     printf("bundles:              %" PRIu64 " committed, %" PRIu64 " failed\n",
            s->bundles_committed, s->bundles_failed);
     printf("openflow errors:      %" PRIu64 "\n", s->ofp_errors);
-    print_latency__("plug latency:        ", &s->plug, "plugs");
-    print_latency__("NO_FLOOD window:     ", &s->noflood, "ports");
+    print_latency__("plug latency:", &s->plug, "plugs");
+    print_latency__("NO_FLOOD window:", &s->noflood, "ports");
     if (json_object_object_get_ex(json, "log", &log) &&
         json_object_object_get_ex(log, "errors", &errors) &&
         json_object_object_get_ex(log, "warnings", &warnings)) {

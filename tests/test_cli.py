@@ -354,6 +354,8 @@ def test_ctl_json(daemon):
         assert key in stats
     assert len(stats["plug_latency"]["buckets"]) == 24
     assert stats["plug_latency"]["count"] == 0
+    assert len(stats["noflood_latency"]["buckets"]) == 24
+    assert stats["noflood_latency"]["count"] == 0
     assert stats["log"] == {"errors": 0, "warnings": 0}
 
     assert ctl_json(daemon.ctl, "version") == {"version": version()}
@@ -373,6 +375,7 @@ def test_ctl_text(daemon):
     r = ctl(daemon.ctl, "stats")
     assert r.returncode == 0, r.stderr
     assert "plug latency:         no plugs yet" in r.stdout
+    assert "NO_FLOOD window:      no ports yet" in r.stdout
     assert "log:                  0 errors, 0 warnings" in r.stdout
 
     r = ctl(daemon.ctl, "version")
@@ -820,6 +823,7 @@ def test_ctl_text_rendering(fake_daemon):
         "openflow errors:      7\n"
         "plug latency:         p50 <= 1.02 ms, p99 <= 1.50 ms, max 1.50 ms "
         "(100 plugs)\n"
+        "NO_FLOOD window:      no ports yet\n"
         "log:                  2 errors, 3 warnings\n"
         "loop iterations:      99\n")
 
