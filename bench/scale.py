@@ -343,6 +343,8 @@ def bench_plug(s):
     n, plugs = s.args.ports, s.args.plugs
     print("== plug latency: %d plugs, one at a time, %d ports resident"
           % (plugs, n), flush=True)
+    s.wait_protected(n)
+    flows0 = s.flow_count()
     db = OvsdbTxn(s.sb.db_sock)
     lat0, nf0 = latency_hists(s.ctl)
     mods0 = s.ctl.request("stats")["flow_mods_sent"]
@@ -382,6 +384,9 @@ def bench_plug(s):
         db.unplug(s.br, u)
     db.close()
     s.wait_protected(n)
+    deadline = time.monotonic() + 60
+    while s.flow_count() != flows0 and time.monotonic() < deadline:
+        time.sleep(0.1)
     ms = [1000 * x for x in lat]
     ovs_ms = [1000 * x for x in ovs]
     own_ms = [a - b for a, b in zip(ms, ovs_ms)]
