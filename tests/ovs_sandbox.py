@@ -43,6 +43,8 @@ BENIGN_LOG = [
     # by the test) going away without closing the session.
     r"jsonrpc\|WARN\|unix#\d+: receive error: Connection reset by peer",
     r"reconnect\|WARN\|unix#\d+: connection dropped \(Connection reset",
+    r"jsonrpc\|WARN\|unix#\d+: send error: Broken pipe",
+    r"reconnect\|WARN\|unix#\d+: connection dropped \(Broken pipe\)",
     r"ovs_rcu.*blocked",
     r"(?i)could not (create|open) .*(system|kernel)",
     r"dpif_netlink",
