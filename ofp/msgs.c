@@ -73,6 +73,10 @@ static const struct ofp_kind_info__ kind_info__[OFPK_N_KINDS] = {
     [OFPK_SET_ASYNC] = { "OFPT_SET_ASYNC", OFPT_SET_ASYNC },
     [OFPK_BUNDLE_CONTROL] = { "OFPT_BUNDLE_CONTROL", OFPT_EXPERIMENTER },
     [OFPK_BUNDLE_ADD] = { "OFPT_BUNDLE_ADD_MESSAGE", OFPT_EXPERIMENTER },
+    [OFPK_FLOW_MONITOR_PAUSED] = { "OFPT_FLOW_MONITOR_PAUSED",
+                                   OFPT_EXPERIMENTER },
+    [OFPK_FLOW_MONITOR_RESUMED] = { "OFPT_FLOW_MONITOR_RESUMED",
+                                    OFPT_EXPERIMENTER },
 };
 
 /* Returns the name of message kind 'kind', e.g. "OFPT_FLOW_MOD", or
@@ -102,13 +106,18 @@ ofp_msg_frame(const void *data, size_t size, size_t *len)
     return 0;
 }
 
+/* Length of the headers of an experimenter multipart message. */
+#define MP_EXP_HEADER_LEN__                                   \
+    (OFP_HEADER_LEN + sizeof(struct ofp13_multipart_header) + \
+     sizeof(struct ofp13_experimenter_header))
+
 /* Returns true if libofp decodes multipart bodies of type 'type'. */
 static bool
 multipart_type_supported__(uint16_t type)
 {
     return (type == OFPMP_PORT_DESC || type == OFPMP_FLOW ||
             type == OFPMP_AGGREGATE || type == OFPMP_GROUP_DESC ||
-            type == OFPMP_METER);
+            type == OFPMP_METER || type == OFPMP_EXPERIMENTER);
 }
 
 /* Classifies the OFPT_EXPERIMENTER message 'p' of 'len' bytes into '*kind'.
@@ -129,6 +138,15 @@ classify_experimenter__(const uint8_t *p, size_t len, enum ofp_msg_kind *kind)
     case ONFT_BUNDLE_ADD_MESSAGE:
         *kind = OFPK_BUNDLE_ADD;
         return 0;
+    case ONFT_FLOW_MONITOR_PAUSED:
+    case ONFT_FLOW_MONITOR_RESUMED:
+        if (len != OFP_HEADER_LEN + sizeof(struct ofp13_experimenter_header)) {
+            return OFPERR_OFPBRC_BAD_LEN;
+        }
+        *kind = (ofp_get_be32(p + 12) == ONFT_FLOW_MONITOR_PAUSED
+                     ? OFPK_FLOW_MONITOR_PAUSED
+                     : OFPK_FLOW_MONITOR_RESUMED);
+        return 0;
     default:
         return OFPERR_OFPBRC_BAD_EXP_TYPE;
     }
@@ -140,7 +158,7 @@ static bool
 simple_kind__(uint8_t type, enum ofp_msg_kind *kind)
 {
     for (int k = 0; k < OFPK_N_KINDS; k++) {
-        if (k != OFPK_BUNDLE_CONTROL && k != OFPK_BUNDLE_ADD &&
+        if (kind_info__[k].type != OFPT_EXPERIMENTER &&
             kind_info__[k].type == type) {
             *kind = (enum ofp_msg_kind)k;
             return true;
@@ -200,6 +218,18 @@ ofp_msg_classify(const void *msg, size_t len, enum ofp_msg_kind *kind)
         }
         if (!multipart_type_supported__(ofp_get_be16(p + 8))) {
             return OFPERR_OFPBRC_BAD_MULTIPART;
+        }
+        /* The only experimenter multipart libofp knows: the flow monitor. */
+        if (ofp_get_be16(p + 8) == OFPMP_EXPERIMENTER) {
+            if (len < MP_EXP_HEADER_LEN__) {
+                return OFPERR_OFPBRC_BAD_LEN;
+            }
+            if (ofp_get_be32(p + 16) != ONF_EXPERIMENTER_ID) {
+                return OFPERR_OFPBRC_BAD_EXPERIMENTER;
+            }
+            if (ofp_get_be32(p + 20) != ONFST_FLOW_MONITOR) {
+                return OFPERR_OFPBRC_BAD_EXP_TYPE;
+            }
         }
     } else if (kind_is_empty__(k) && len != OFP_HEADER_LEN) {
         return OFPERR_OFPBRC_BAD_LEN;
@@ -312,6 +342,9 @@ ofp_msg_decode(const void *msg, size_t len, struct ofp_msg *m)
         return ofp_bundle_ctrl_decode(msg, len, &m->bundle_ctrl);
     case OFPK_BUNDLE_ADD:
         return ofp_bundle_add_decode(msg, len, &m->bundle_add);
+    case OFPK_FLOW_MONITOR_PAUSED:
+    case OFPK_FLOW_MONITOR_RESUMED:
+        return 0; /* ofp_msg_classify() checked that the body is empty. */
     case OFPK_N_KINDS:
     default:
         break;
@@ -399,6 +432,11 @@ ofp_msg_encode(const struct ofp_msg *m, struct ofp_buf *b)
         }
         ofp_bundle_add_encode(m->version, &m->bundle_add, xid, b);
         return 0;
+    case OFPK_FLOW_MONITOR_PAUSED:
+    case OFPK_FLOW_MONITOR_RESUMED:
+        ofp_flow_monitor_signal_encode(m->kind == OFPK_FLOW_MONITOR_RESUMED,
+                                       xid, b);
+        return 0;
     case OFPK_N_KINDS:
     default:
         break;
@@ -452,6 +490,8 @@ ofp_msg_uninit(struct ofp_msg *m)
     case OFPK_SET_ASYNC:
     case OFPK_BUNDLE_CONTROL:
     case OFPK_BUNDLE_ADD:
+    case OFPK_FLOW_MONITOR_PAUSED:
+    case OFPK_FLOW_MONITOR_RESUMED:
     case OFPK_N_KINDS:
     default:
         break;

@@ -58,6 +58,8 @@ enum ofp_msg_kind {
     OFPK_SET_ASYNC,
     OFPK_BUNDLE_CONTROL,
     OFPK_BUNDLE_ADD,
+    OFPK_FLOW_MONITOR_PAUSED,  /* ONF experimenter, no body. */
+    OFPK_FLOW_MONITOR_RESUMED, /* ONF experimenter, no body. */
     OFPK_N_KINDS
 };
 
@@ -317,7 +319,15 @@ int ofp_packet_out_encode(const struct ofp_packet_out *, uint32_t xid,
 int ofp_packet_out_decode(const void *msg, size_t len,
                           struct ofp_packet_out *);
 
-/* MULTIPART requests: PORT_DESC, FLOW, AGGREGATE, GROUP_DESC, METER. */
+/* libofp's multipart type for Open vSwitch's flow monitor for OpenFlow 1.3,
+ * ONFST_FLOW_MONITOR: on the wire it is OFPMP_EXPERIMENTER followed by
+ * {ONF_EXPERIMENTER_ID, ONFST_FLOW_MONITOR} in every part, which the
+ * multipart code adds and strips.  This value itself never appears on the
+ * wire (a message carrying it is rejected). */
+#define OFPMP_ONF_FLOW_MONITOR 0xfff0
+
+/* MULTIPART requests: PORT_DESC, FLOW, AGGREGATE, GROUP_DESC, METER,
+ * ONF_FLOW_MONITOR. */
 struct ofp_mp_request {
     uint16_t type; /* OFPMP_*. */
     uint16_t flags;
@@ -330,6 +340,10 @@ struct ofp_mp_request {
     struct ofp_match match;
     /* METER: */
     uint32_t meter_id; /* OFPM_ALL for all. */
+    /* ONF_FLOW_MONITOR (one monitor; also uses table_id, out_port, match): */
+    uint32_t monitor_id;
+    uint16_t monitor_flags; /* ONFFMF_*: at least one of ADD, DELETE,
+                             * MODIFY. */
 };
 /* Defaults: table ALL, out_port ANY, out_group ANY, catch-all, meter ALL. */
 void ofp_mp_request_init(struct ofp_mp_request *, uint16_t type);
@@ -372,6 +386,21 @@ struct ofp_meter_stats {
     size_t n_bands;
 };
 
+/* One ONF_FLOW_MONITOR update.  ONFFME_ABBREV (a change made by the
+ * monitoring connection itself) has only 'xid'; the others have the rest. */
+struct ofp_flow_update {
+    uint16_t event;  /* ONFFME_*. */
+    uint16_t reason; /* OFPRR_* for ONFFME_DELETED. */
+    uint16_t priority;
+    uint16_t idle_timeout;
+    uint16_t hard_timeout;
+    uint8_t table_id;
+    uint64_t cookie;
+    struct ofp_match match;
+    struct ofp_instructions insts; /* Empty unless ONFFMF_ACTIONS. */
+    uint32_t xid;                  /* ONFFME_ABBREV. */
+};
+
 /* A multipart reply body: one message's worth, or a whole reassembled
  * reply.  Arrays are owned. */
 struct ofp_mp_reply {
@@ -381,6 +410,7 @@ struct ofp_mp_reply {
     struct ofp_flow_stats *flows;         /* FLOW. */
     struct ofp_group *groups;             /* GROUP_DESC (command unused). */
     struct ofp_meter_stats *meters;       /* METER. */
+    struct ofp_flow_update *updates;      /* ONF_FLOW_MONITOR. */
     size_t n;                             /* Entries in the array in use. */
     struct ofp_aggregate_stats aggregate; /* AGGREGATE. */
 };
@@ -437,6 +467,12 @@ void ofp_bundle_add_encode(uint8_t version, const struct ofp_bundle_add *,
                            uint32_t xid, struct ofp_buf *);
 int ofp_bundle_add_decode(const void *msg, size_t len,
                           struct ofp_bundle_add *);
+
+/* ONFT_FLOW_MONITOR_PAUSED ('resumed' false) or _RESUMED: Open vSwitch
+ * pauses a flow monitor whose connection is backlogged and resumes it,
+ * with the updates it held back, once the backlog drains. */
+void ofp_flow_monitor_signal_encode(bool resumed, uint32_t xid,
+                                    struct ofp_buf *);
 
 /* Any message. */
 struct ofp_msg {

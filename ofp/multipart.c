@@ -1,5 +1,5 @@
 /* MULTIPART requests and replies (PORT_DESC, FLOW, AGGREGATE, GROUP_DESC,
- * METER), splitting and reassembly.
+ * METER, and Open vSwitch's ONF flow monitor), splitting and reassembly.
  *
  * Every MULTIPART message is the 8-byte OpenFlow header, the 8-byte
  * ofp13_multipart_header (type, flags) and a body.  Request bodies: empty for
@@ -12,6 +12,14 @@
  * the last flagged OFPMPF_REPLY_MORE.  ofp_mp_reply_encode() splits entries
  * over messages without ever splitting an entry; ofp_mp_assembler
  * concatenates the bodies and decodes them once the last part arrives.
+ *
+ * The flow monitor (OFPMP_ONF_FLOW_MONITOR in libofp) is an experimenter
+ * multipart: every part carries {ONF_EXPERIMENTER_ID, ONFST_FLOW_MONITOR}
+ * after the multipart header, which mp_start__() writes and
+ * mp_pull_header__() checks and strips, so that the rest of this file sees
+ * bodies as for any other type.  Its request body is one
+ * onf_flow_monitor_request and a match; its reply entries are flow updates
+ * (full: 24 bytes, a match, instructions; abbreviated: 8 bytes).
  *
  * Entry lengths are never trusted: each must be at least its fixed part,
  * within the body, and a multiple of 8 (OFPBRC_BAD_LEN otherwise); the match
@@ -35,7 +43,16 @@ mp_type_is_supported__(uint16_t type)
 {
     return (type == OFPMP_PORT_DESC || type == OFPMP_FLOW ||
             type == OFPMP_AGGREGATE || type == OFPMP_GROUP_DESC ||
-            type == OFPMP_METER);
+            type == OFPMP_METER || type == OFPMP_ONF_FLOW_MONITOR);
+}
+
+/* Length of the headers of a multipart message of (libofp) type 'type'. */
+static size_t
+mp_header_len__(uint16_t type)
+{
+    return (MP_HEADER_LEN + (type == OFPMP_ONF_FLOW_MONITOR
+                                 ? sizeof(struct ofp13_experimenter_header)
+                                 : 0));
 }
 
 /* Starts a MULTIPART message of header type 'msg_type' in 'b' and returns its
@@ -45,9 +62,14 @@ mp_start__(struct ofp_buf *b, uint8_t msg_type, uint16_t mp_type,
            uint16_t flags, uint32_t xid)
 {
     size_t start = ofp_msg_start(b, OFP13_VERSION, msg_type, xid);
-    ofp_buf_put_be16(b, mp_type);
+    bool monitor = mp_type == OFPMP_ONF_FLOW_MONITOR;
+    ofp_buf_put_be16(b, monitor ? OFPMP_EXPERIMENTER : mp_type);
     ofp_buf_put_be16(b, flags);
     ofp_buf_put_zeros(b, 4);
+    if (monitor) {
+        ofp_buf_put_be32(b, ONF_EXPERIMENTER_ID);
+        ofp_buf_put_be32(b, ONFST_FLOW_MONITOR);
+    }
     return start;
 }
 
@@ -69,6 +91,22 @@ mp_pull_header__(const void *msg, size_t len, enum ofp_msg_kind kind,
     }
     *type = ofp_get_be16(p);
     *flags = ofp_get_be16(p + 2);
+    if (*type == OFPMP_ONF_FLOW_MONITOR) {
+        return OFPERR_OFPBRC_BAD_MULTIPART; /* Internal: never on the wire. */
+    }
+    if (*type == OFPMP_EXPERIMENTER) {
+        p = ofp_buf_try_pull(body, sizeof(struct ofp13_experimenter_header));
+        if (!p) {
+            return OFPERR_OFPBRC_BAD_LEN;
+        }
+        if (ofp_get_be32(p) != ONF_EXPERIMENTER_ID) {
+            return OFPERR_OFPBRC_BAD_EXPERIMENTER;
+        }
+        if (ofp_get_be32(p + 4) != ONFST_FLOW_MONITOR) {
+            return OFPERR_OFPBRC_BAD_EXP_TYPE;
+        }
+        *type = OFPMP_ONF_FLOW_MONITOR;
+    }
     return mp_type_is_supported__(*type) ? 0 : OFPERR_OFPBRC_BAD_MULTIPART;
 }
 
@@ -116,6 +154,24 @@ ofp_mp_request_encode(const struct ofp_mp_request *req, uint32_t xid,
         ofp_buf_put_be32(b, req->meter_id);
         ofp_buf_put_zeros(b, 4);
         break;
+    case OFPMP_ONF_FLOW_MONITOR: {
+        size_t fmr = b->size;
+        ofp_buf_put_be32(b, req->monitor_id);
+        ofp_buf_put_be16(b, req->monitor_flags);
+        ofp_buf_put_be16(b, 0); /* match_len, set below. */
+        ofp_buf_put_be32(b, req->out_port);
+        ofp_buf_put_u8(b, req->table_id);
+        ofp_buf_put_zeros(b, 3);
+        size_t match = b->size;
+        error = ofp_match_encode(&req->match, b);
+        if (!error) {
+            /* The ofp_match's own length: the OXM fields and its 4-byte
+             * header, without the padding. */
+            ofp_set_be16(ofp_buf_at(b, fmr + 6, 2),
+                         ofp_get_be16(ofp_buf_at(b, match + 2, 2)));
+        }
+        break;
+    }
     default:
         break;
     }
@@ -172,6 +228,35 @@ ofp_mp_request_decode(const void *msg, size_t len, struct ofp_mp_request *req)
         }
         req->meter_id = ofp_get_be32(p);
         break;
+    case OFPMP_ONF_FLOW_MONITOR: {
+        p = ofp_buf_try_pull(&body, sizeof(struct onf_flow_monitor_request));
+        if (!p) {
+            return OFPERR_OFPBRC_BAD_LEN;
+        }
+        uint16_t mflags = ofp_get_be16(p + 4);
+        if (!(mflags & (ONFFMF_ADD | ONFFMF_DELETE | ONFFMF_MODIFY)) ||
+            mflags & ~(ONFFMF_INITIAL | ONFFMF_ADD | ONFFMF_DELETE |
+                       ONFFMF_MODIFY | ONFFMF_ACTIONS | ONFFMF_OWN)) {
+            return OFPERR_OFPFMFC_BAD_FLAGS;
+        }
+        if (p[13] || p[14] || p[15]) {
+            return OFPERR_OFPBRC_BAD_LEN; /* 'zeros' must be zero. */
+        }
+        req->monitor_id = ofp_get_be32(p);
+        req->monitor_flags = mflags;
+        req->out_port = ofp_get_be32(p + 8);
+        req->table_id = p[12];
+        size_t match_len = ofp_get_be16(p + 6);
+        const uint8_t *mh = ofp_buf_at(&body, 2, 2);
+        if (!mh || ofp_get_be16(mh) != match_len) {
+            return OFPERR_OFPBMC_BAD_LEN;
+        }
+        error = ofp_match_decode(&body, &req->match);
+        if (error) {
+            return error;
+        }
+        break;
+    }
     default:
         break;
     }
@@ -201,12 +286,15 @@ ofp_mp_reply_uninit(struct ofp_mp_reply *reply)
             ofp_group_uninit(&reply->groups[i]);
         } else if (reply->type == OFPMP_METER && reply->meters) {
             free(reply->meters[i].bands);
+        } else if (reply->type == OFPMP_ONF_FLOW_MONITOR && reply->updates) {
+            ofp_instructions_uninit(&reply->updates[i].insts);
         }
     }
     free(reply->ports);
     free(reply->flows);
     free(reply->groups);
     free(reply->meters);
+    free(reply->updates);
     ofp_mp_reply_init(reply, reply->type);
 }
 
@@ -287,6 +375,48 @@ meter_stats_encode__(const struct ofp_meter_stats *ms, struct ofp_buf *b)
     return 0;
 }
 
+/* Appends flow monitor update 'fu' to 'b'.  Returns 0 or an ofperr
+ * (OFPBRC_BAD_LEN for an unknown event). */
+static int
+flow_update_encode__(const struct ofp_flow_update *fu, struct ofp_buf *b)
+{
+    size_t start = b->size;
+
+    if (fu->event == ONFFME_ABBREV) {
+        ofp_buf_put_be16(b, sizeof(struct onf_flow_update_abbrev));
+        ofp_buf_put_be16(b, fu->event);
+        ofp_buf_put_be32(b, fu->xid);
+        return 0;
+    }
+    if (fu->event > ONFFME_MODIFIED) {
+        return OFPERR_OFPBRC_BAD_LEN;
+    }
+    ofp_buf_put_be16(b, 0); /* Length, set below. */
+    ofp_buf_put_be16(b, fu->event);
+    ofp_buf_put_be16(b, fu->reason);
+    ofp_buf_put_be16(b, fu->priority);
+    ofp_buf_put_be16(b, fu->idle_timeout);
+    ofp_buf_put_be16(b, fu->hard_timeout);
+    ofp_buf_put_be16(b, 0); /* match_len, set below. */
+    ofp_buf_put_u8(b, fu->table_id);
+    ofp_buf_put_u8(b, 0);
+    ofp_buf_put_be64(b, fu->cookie);
+    size_t match = b->size;
+    int error = ofp_match_encode(&fu->match, b);
+    if (!error) {
+        ofp_set_be16(ofp_buf_at(b, start + 12, 2),
+                     ofp_get_be16(ofp_buf_at(b, match + 2, 2)));
+        error = ofp_instructions_encode(&fu->insts, b);
+    }
+    if (!error && b->size - start > OFP_MAX_LEN16) {
+        error = OFPERR_OFPBRC_BAD_LEN;
+    }
+    if (!error) {
+        ofp_set_be16(ofp_buf_at(b, start, 2), (uint16_t)(b->size - start));
+    }
+    return error;
+}
+
 /* Appends entry 'i' of 'reply' to 'b'.  Returns 0 or an ofperr. */
 static int
 entry_encode__(const struct ofp_mp_reply *reply, size_t i, struct ofp_buf *b)
@@ -301,6 +431,8 @@ entry_encode__(const struct ofp_mp_reply *reply, size_t i, struct ofp_buf *b)
         return group_desc_encode__(&reply->groups[i], b);
     case OFPMP_METER:
         return meter_stats_encode__(&reply->meters[i], b);
+    case OFPMP_ONF_FLOW_MONITOR:
+        return flow_update_encode__(&reply->updates[i], b);
     default:
         return OFPERR_OFPBRC_BAD_MULTIPART;
     }
@@ -343,7 +475,7 @@ ofp_mp_reply_encode(const struct ofp_mp_reply *reply, uint32_t xid,
     if (!max_msg_len || max_msg_len > OFP_MAX_MSG_LEN) {
         max_msg_len = OFP_MAX_MSG_LEN;
     }
-    if (max_msg_len < MP_HEADER_LEN) {
+    if (max_msg_len < mp_header_len__(reply->type)) {
         return OFPERR_OFPBRC_BAD_LEN;
     }
 
@@ -382,7 +514,7 @@ ofp_mp_reply_encode(const struct ofp_mp_reply *reply, uint32_t xid,
         /* The entry does not fit: move it to a new message, unless it is
          * alone in this one, in which case it fits nowhere. */
         size_t entry_len = b->size - entry_start;
-        if (entry_start - start == MP_HEADER_LEN) {
+        if (entry_start - start == mp_header_len__(reply->type)) {
             error = OFPERR_OFPBRC_BAD_LEN;
             break;
         }
@@ -585,6 +717,62 @@ decode_meters__(struct ofp_buf *body, struct ofp_mp_reply *reply)
     return 0;
 }
 
+static int
+decode_updates__(struct ofp_buf *body, struct ofp_mp_reply *reply)
+{
+    size_t cap = 0;
+
+    while (body->size) {
+        struct ofp_buf entry;
+        int error = pull_entry__(
+            body, 0, sizeof(struct onf_flow_update_abbrev), &entry);
+        if (error) {
+            return error;
+        }
+
+        struct ofp_flow_update *fu =
+            array_add__((void **)&reply->updates, &reply->n, &cap, sizeof *fu);
+        ofp_match_init(&fu->match);
+        ofp_instructions_init(&fu->insts);
+
+        const uint8_t *p = entry.data;
+        fu->event = ofp_get_be16(p + 2);
+        if (fu->event == ONFFME_ABBREV) {
+            if (entry.size != sizeof(struct onf_flow_update_abbrev)) {
+                return OFPERR_OFPBRC_BAD_LEN;
+            }
+            fu->xid = ofp_get_be32(p + 4);
+            continue;
+        }
+        if (fu->event > ONFFME_MODIFIED) {
+            return OFPERR_OFPBRC_BAD_TYPE; /* OVS: NXBRC_FM_BAD_EVENT. */
+        }
+        p = ofp_buf_try_pull(&entry, sizeof(struct onf_flow_update_full));
+        if (!p) {
+            return OFPERR_OFPBRC_BAD_LEN;
+        }
+        fu->reason = ofp_get_be16(p + 4);
+        fu->priority = ofp_get_be16(p + 6);
+        fu->idle_timeout = ofp_get_be16(p + 8);
+        fu->hard_timeout = ofp_get_be16(p + 10);
+        size_t match_len = ofp_get_be16(p + 12);
+        fu->table_id = p[14];
+        fu->cookie = ofp_get_be64(p + 16);
+        const uint8_t *mh = ofp_buf_at(&entry, 2, 2);
+        if (!mh || ofp_get_be16(mh) != match_len) {
+            return OFPERR_OFPBMC_BAD_LEN;
+        }
+        error = ofp_match_decode(&entry, &fu->match);
+        if (!error) {
+            error = ofp_instructions_decode(&entry, &fu->insts);
+        }
+        if (error) {
+            return error;
+        }
+    }
+    return 0;
+}
+
 /* Decodes the 'len' bytes at 'body_', the concatenated bodies of every part
  * of a reply of 'type', into 'reply', which it initializes.  Returns 0 or an
  * ofperr, in which case 'reply' is left empty. */
@@ -612,6 +800,9 @@ ofp_mp_reply_decode_body(uint16_t type, const void *body_, size_t len,
         break;
     case OFPMP_METER:
         error = decode_meters__(&body, reply);
+        break;
+    case OFPMP_ONF_FLOW_MONITOR:
+        error = decode_updates__(&body, reply);
         break;
     default:
         error = OFPERR_OFPBRC_BAD_MULTIPART;
@@ -718,4 +909,16 @@ ofp_mp_assembler_add(struct ofp_mp_assembler *as, const void *msg, size_t len,
         *done = true;
     }
     return error;
+}
+
+/* Appends ONFT_FLOW_MONITOR_PAUSED, or _RESUMED if 'resumed', with 'xid' to
+ * 'b' (see msgs.h). */
+void
+ofp_flow_monitor_signal_encode(bool resumed, uint32_t xid, struct ofp_buf *b)
+{
+    size_t start = ofp_msg_start(b, OFP13_VERSION, OFPT_EXPERIMENTER, xid);
+    ofp_buf_put_be32(b, ONF_EXPERIMENTER_ID);
+    ofp_buf_put_be32(b, resumed ? ONFT_FLOW_MONITOR_RESUMED
+                                : ONFT_FLOW_MONITOR_PAUSED);
+    ofp_msg_finish(b, start);
 }

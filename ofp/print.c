@@ -895,7 +895,9 @@ format_header__(const struct ofp_msg *msg, struct ofp_buf *b)
             (msg->kind == OFPK_MULTIPART_REQUEST ? msg->mp_request.type
                                                  : msg->mp_reply.type);
         const char *name = mp_type_name__(type);
-        if (name) {
+        if (type == OFPMP_ONF_FLOW_MONITOR) {
+            ofp_buf_put_cstr(b, "ONFST_FLOW_MONITOR");
+        } else if (name) {
             ofp_buf_put_format(b, "OFPST_%s", name);
         } else {
             ofp_buf_put_format(b, "OFPST_%" PRIu16, type);
@@ -908,6 +910,10 @@ format_header__(const struct ofp_msg *msg, struct ofp_buf *b)
             b, "%s_%s", msg->version == OFP13_VERSION ? "ONFT" : "OFPT",
             msg->kind == OFPK_BUNDLE_CONTROL ? "BUNDLE_CONTROL"
                                              : "BUNDLE_ADD_MESSAGE");
+    } else if (msg->kind == OFPK_FLOW_MONITOR_PAUSED ||
+               msg->kind == OFPK_FLOW_MONITOR_RESUMED) {
+        /* ONF experimenter messages, named as Open vSwitch names them. */
+        ofp_buf_put_format(b, "ONFT_%s", ofp_msg_kind_name(msg->kind) + 5);
     } else {
         const char *name = ofp_msg_kind_name(msg->kind);
         ofp_buf_put_cstr(b, name ? name : "OFPT_UNKNOWN");
@@ -1280,6 +1286,19 @@ format_mp_request__(const struct ofp_mp_request *r, struct ofp_buf *b)
         ofp_buf_put_char(b, ' ');
         format_meter_id__(r->meter_id, '=', b);
         break;
+    case OFPMP_ONF_FLOW_MONITOR:
+        ofp_buf_put_format(b, " id=%" PRIu32 " flags=%#" PRIx16, r->monitor_id,
+                           r->monitor_flags);
+        if (r->table_id != OFPTT_ALL) {
+            ofp_buf_put_format(b, " table=%" PRIu8, r->table_id);
+        }
+        if (r->out_port != OFPP_ANY) {
+            ofp_buf_put_cstr(b, " out_port=");
+            ofp_port_format(r->out_port, b);
+        }
+        ofp_buf_put_char(b, ' ');
+        ofp_match_format(&r->match, b);
+        break;
     default:
         break;
     }
@@ -1316,6 +1335,10 @@ format_mp_reply__(const struct ofp_mp_reply *r, struct ofp_buf *b)
     case OFPMP_METER:
         what = "meter";
         whats = "meters";
+        break;
+    case OFPMP_ONF_FLOW_MONITOR:
+        what = "update";
+        whats = "updates";
         break;
     default:
         what = "entry";
@@ -1430,6 +1453,8 @@ format_msg__(const struct ofp_msg *msg, struct ofp_buf *b, int depth)
     case OFPK_BARRIER_REQUEST:
     case OFPK_BARRIER_REPLY:
     case OFPK_GET_ASYNC_REQUEST:
+    case OFPK_FLOW_MONITOR_PAUSED:
+    case OFPK_FLOW_MONITOR_RESUMED:
     case OFPK_N_KINDS:
     default:
         break;

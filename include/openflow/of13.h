@@ -609,4 +609,63 @@ struct ofp13_bundle_add_msg {
 };
 _Static_assert(sizeof(struct ofp13_bundle_add_msg) == 8, "bundle_add");
 
+/* Flow monitoring: the ONF extension for OpenFlow 1.3 that Open vSwitch
+ * implements (ONFST_FLOW_MONITOR, a multipart of type OFPMP_EXPERIMENTER with
+ * experimenter ONF and exp_type 1870; ONFT_FLOW_MONITOR_PAUSED/RESUMED,
+ * OFPT_EXPERIMENTER messages without a body).  The request body is
+ * onf_flow_monitor_request followed by an ofp_match; the reply body is a
+ * sequence of flow updates, each a full update (24 bytes, then an ofp_match
+ * and, if asked for, instructions) or an abbreviated one (8 bytes). */
+enum {
+    ONFST_FLOW_MONITOR = 1870,
+    ONFT_FLOW_MONITOR_PAUSED = 1871,
+    ONFT_FLOW_MONITOR_RESUMED = 1872,
+};
+enum onf_flow_monitor_flags {
+    ONFFMF_INITIAL = 1 << 0, /* Flows matching at the start. */
+    ONFFMF_ADD = 1 << 1,     /* Flows as they are added. */
+    ONFFMF_DELETE = 1 << 2,  /* Flows as they are removed. */
+    ONFFMF_MODIFY = 1 << 3,  /* Flows as they are changed. */
+    ONFFMF_ACTIONS = 1 << 4, /* Include instructions. */
+    ONFFMF_OWN = 1 << 5,     /* Report this connection's changes in full. */
+};
+enum onf_flow_update_event {
+    ONFFME_ADDED = 0,
+    ONFFME_DELETED = 1,
+    ONFFME_MODIFIED = 2,
+    ONFFME_ABBREV = 3, /* This connection's own change, by xid. */
+};
+
+struct onf_flow_monitor_request {
+    of_be32 id;
+    of_be16 flags;     /* ONFFMF_*. */
+    of_be16 match_len; /* Of the ofp_match that follows, unpadded. */
+    of_be32 out_port;
+    uint8_t table_id;
+    uint8_t zeros[3];
+};
+_Static_assert(sizeof(struct onf_flow_monitor_request) == 16, "onf_fmr");
+
+struct onf_flow_update_full {
+    of_be16 length;
+    of_be16 event;  /* ONFFME_ADDED, _DELETED or _MODIFIED. */
+    of_be16 reason; /* OFPRR_* for DELETED, else 0. */
+    of_be16 priority;
+    of_be16 idle_timeout;
+    of_be16 hard_timeout;
+    of_be16 match_len;
+    uint8_t table_id;
+    uint8_t pad;
+    of_be64 cookie;
+    /* Followed by an ofp_match, then instructions. */
+};
+_Static_assert(sizeof(struct onf_flow_update_full) == 24, "onf_fuf");
+
+struct onf_flow_update_abbrev {
+    of_be16 length; /* 8. */
+    of_be16 event;  /* ONFFME_ABBREV. */
+    of_be32 xid;
+};
+_Static_assert(sizeof(struct onf_flow_update_abbrev) == 8, "onf_fua");
+
 #endif /* openflow/of13.h */

@@ -1020,6 +1020,23 @@ gen_mp_requests(void)
     ofp_mp_request_init(&req, OFPMP_METER);
     req.meter_id = 3;
     emit_mp_request("mp_request_meter_one", &req);
+
+    /* vifguardd's own monitor: every table, additions and modifications,
+     * not its own changes. */
+    ofp_mp_request_init(&req, OFPMP_ONF_FLOW_MONITOR);
+    req.monitor_id = 1;
+    req.monitor_flags = ONFFMF_ADD | ONFFMF_MODIFY;
+    emit_mp_request("mp_request_flow_monitor", &req);
+
+    ofp_mp_request_init(&req, OFPMP_ONF_FLOW_MONITOR);
+    req.monitor_id = 7;
+    req.monitor_flags = (ONFFMF_INITIAL | ONFFMF_ADD | ONFFMF_DELETE |
+                         ONFFMF_MODIFY | ONFFMF_ACTIONS | ONFFMF_OWN);
+    req.table_id = 0;
+    req.out_port = 3;
+    ofp_match_set_u32(&req.match, OFPF_IN_PORT, 5);
+    ofp_match_set_u16(&req.match, OFPF_ETH_TYPE, 0x0800);
+    emit_mp_request("mp_request_flow_monitor_filtered", &req);
 }
 
 /* Encodes 'reply' as 'name' (it must fit in one message); uninitializes
@@ -1082,6 +1099,62 @@ make_flow_stats__(struct ofp_flow_stats *fs, int i)
         ofp_actions_add_output(ofp_instructions_apply(&fs->insts), OFPP_NORMAL,
                                0);
     }
+}
+
+/* Fills flow monitor update 'fu' of 'event' like xapi's locking flows
+ * (cookie 0x1, table 0). */
+static void
+make_flow_update__(struct ofp_flow_update *fu, uint16_t event)
+{
+    memset(fu, 0, sizeof *fu);
+    ofp_match_init(&fu->match);
+    ofp_instructions_init(&fu->insts);
+    fu->event = event;
+    fu->reason = event == ONFFME_DELETED ? OFPRR_DELETE : 0;
+    fu->priority = 4000 + 1000 * event;
+    fu->idle_timeout = event == ONFFME_MODIFIED ? 30 : 0;
+    fu->table_id = 0;
+    fu->cookie = 0x1;
+    ofp_match_set_u32(&fu->match, OFPF_IN_PORT, 5);
+    if (event == ONFFME_ADDED) {
+        ofp_match_set_u16(&fu->match, OFPF_ETH_TYPE, 0x0800);
+        set_hex__(&fu->match, OFPF_IPV4_SRC, IP4_1, NULL);
+    }
+    if (event != ONFFME_DELETED) {
+        ofp_actions_add_output(ofp_instructions_apply(&fu->insts), OFPP_NORMAL,
+                               0);
+    }
+}
+
+/* Emits flow monitor updates: every event, and the pause signals. */
+static void
+gen_flow_monitor(void)
+{
+    struct ofp_mp_reply r;
+    struct ofp_buf b;
+
+    ofp_mp_reply_init(&r, OFPMP_ONF_FLOW_MONITOR);
+    r.updates = ofp_xcalloc(4, sizeof *r.updates);
+    make_flow_update__(&r.updates[0], ONFFME_ADDED);
+    make_flow_update__(&r.updates[1], ONFFME_MODIFIED);
+    make_flow_update__(&r.updates[2], ONFFME_DELETED);
+    memset(&r.updates[3], 0, sizeof r.updates[3]);
+    ofp_match_init(&r.updates[3].match);
+    ofp_instructions_init(&r.updates[3].insts);
+    r.updates[3].event = ONFFME_ABBREV;
+    r.updates[3].xid = 0x1234;
+    r.n = 4;
+    emit_mp_reply("mp_reply_flow_monitor", &r);
+
+    ofp_mp_reply_init(&r, OFPMP_ONF_FLOW_MONITOR);
+    emit_mp_reply("mp_reply_flow_monitor_empty", &r);
+
+    ofp_buf_init(&b);
+    ofp_flow_monitor_signal_encode(false, xid__("flow_monitor_paused"), &b);
+    emit("flow_monitor_paused", &b);
+    ofp_buf_init(&b);
+    ofp_flow_monitor_signal_encode(true, xid__("flow_monitor_resumed"), &b);
+    emit("flow_monitor_resumed", &b);
 }
 
 /* Emits each multipart reply type, and a flow reply split in two. */
@@ -2054,6 +2127,7 @@ main(int argc, char *argv[])
     gen_meters();
     gen_mp_requests();
     gen_mp_replies();
+    gen_flow_monitor();
     gen_packets();
     gen_bondlearn();
     gen_flow_removed();

@@ -424,24 +424,35 @@ test_classify(void)
         CHECK_EQ(classify_hex(OFP13_VERSION, (uint8_t)type, "000d0000000000",
                               &kind),
                  OFPERR_OFPBRC_BAD_LEN);
-        static const char *const bad_mp[] = {
-            "0000000000000000",
-            "0003000000000000",
-            "0004000000000000",
-            "0005000000000000",
-            "0006000000000000",
-            "0008000000000000",
-            "000a000000000000",
-            "000b000000000000",
-            "000c000000000000",
-            "000e000000000000",
-            "ffff000000000000 00002320 00000000",
-        };
+        static const char
+            *const
+                bad_mp
+                    [] = {
+                        "0000000000000000", "0003000000000000",
+                        "0004000000000000", "0005000000000000",
+                        "0006000000000000", "0008000000000000",
+                        "000a000000000000", "000b000000000000",
+                        "000c000000000000", "000e000000000000",
+                        "fff0000000000000", /* libofp's internal flow monitor type. */
+                    };
         for (size_t i = 0; i < sizeof bad_mp / sizeof bad_mp[0]; i++) {
             CHECK_ERR(
                 classify_hex(OFP13_VERSION, (uint8_t)type, bad_mp[i], &kind),
                 OFPERR_OFPBRC_BAD_MULTIPART, "bad multipart", i);
         }
+        /* Experimenter multipart: only ONF's flow monitor. */
+        CHECK_EQ(classify_hex(OFP13_VERSION, (uint8_t)type,
+                              "ffff000000000000 00002320 00000000", &kind),
+                 OFPERR_OFPBRC_BAD_EXPERIMENTER);
+        CHECK_EQ(classify_hex(OFP13_VERSION, (uint8_t)type,
+                              "ffff000000000000 4f4e4600 0000074f", &kind),
+                 OFPERR_OFPBRC_BAD_EXP_TYPE);
+        CHECK_EQ(classify_hex(OFP13_VERSION, (uint8_t)type,
+                              "ffff000000000000 4f4e4600", &kind),
+                 OFPERR_OFPBRC_BAD_LEN);
+        CHECK_EQ(classify_hex(OFP13_VERSION, (uint8_t)type,
+                              "ffff000000000000 4f4e4600 0000074e", &kind),
+                 0);
     }
 
     /* Experimenter: short, wrong experimenter, wrong exp_type. */
@@ -1718,6 +1729,161 @@ test_bundle_add(void)
 
 /* ---- The ofp_msg dispatch for the other files' kinds. ---- */
 
+static int
+dec_mp_reply(const void *msg, size_t len)
+{
+    struct ofp_mp_reply r;
+    int error = ofp_mp_reply_decode(msg, len, &r);
+    ofp_mp_reply_uninit(&r);
+    return error;
+}
+
+static int
+dec_mp_request(const void *msg, size_t len)
+{
+    struct ofp_mp_request r;
+    return ofp_mp_request_decode(msg, len, &r);
+}
+
+/* Decodes the flow monitor reply whose body (after the experimenter
+ * header) is 'hex'.  Returns the error; '*r' holds the reply if 0. */
+static int
+monitor_reply_hex(const char *hex, struct ofp_mp_reply *r)
+{
+    struct ofp_buf b;
+    ofp_buf_init(&b);
+    size_t start = ofp_msg_start(&b, OFP13_VERSION, OFPT_MULTIPART_REPLY, 0);
+    put_hex(&b, "ffff0000 00000000 4f4e4600 0000074e");
+    put_hex(&b, hex);
+    ofp_msg_finish(&b, start);
+    int error = ofp_mp_reply_decode(b.data, b.size, r);
+    ofp_buf_uninit(&b);
+    return error;
+}
+
+/* ONF flow monitor: golden request, reply and signals, and every malformed
+ * update a switch could send. */
+static void
+test_flow_monitor(void)
+{
+    struct ofp_buf b;
+    struct ofp_mp_request req;
+    struct ofp_mp_reply r;
+
+    /* vifguardd's request, as Open vSwitch's ofp-print reads it
+     * (tests/golden/expected/mp_request_flow_monitor.txt). */
+    ofp_buf_init(&b);
+    ofp_mp_request_init(&req, OFPMP_ONF_FLOW_MONITOR);
+    req.monitor_id = 1;
+    req.monitor_flags = ONFFMF_ADD | ONFFMF_MODIFY;
+    CHECK_EQ(ofp_mp_request_encode(&req, 5, &b), 0);
+    check_golden("flow monitor request", &b,
+                 "04120030 00000005 ffff0000 00000000 4f4e4600 0000074e"
+                 "00000001 000a0004 ffffffff ff000000 00010004 00000000",
+                 dec_mp_request, OFPK_MULTIPART_REQUEST, false);
+    ofp_buf_uninit(&b);
+    /* No event asked for, unknown flags, non-zero padding, a match_len
+     * that disagrees with the match. */
+    static const char *const bad_requests[] = {
+        "00000001 00110004 ffffffff ff000000 00010004 00000000",
+        "00000001 00400004 ffffffff ff000000 00010004 00000000",
+        "00000001 000a0004 ffffffff ff000100 00010004 00000000",
+        "00000001 000a0008 ffffffff ff000000 00010004 00000000",
+    };
+    for (size_t i = 0; i < sizeof bad_requests / sizeof *bad_requests; i++) {
+        ofp_buf_init(&b);
+        size_t start =
+            ofp_msg_start(&b, OFP13_VERSION, OFPT_MULTIPART_REQUEST, 1);
+        put_hex(&b, "ffff0000 00000000 4f4e4600 0000074e");
+        put_hex(&b, bad_requests[i]);
+        ofp_msg_finish(&b, start);
+        CHECK_ERR(call(dec_mp_request, b.data, b.size) != 0, 1, "bad request",
+                  i);
+        ofp_buf_uninit(&b);
+    }
+
+    /* An added flow (cookie 1, priority 5000, table 0, in_port=5,
+     * actions=NORMAL) and an abbreviated update. */
+    static const char *const added =
+        "0040 0000 0000 1388 0000 0000 000c 00 00 0000000000000001"
+        "0001000c 80000004 00000005 00000000"
+        "00040018 00000000 00000010 fffffffa 00000000 00000000";
+    CHECK_EQ(monitor_reply_hex(added, &r), 0);
+    CHECK_EQ(r.type, OFPMP_ONF_FLOW_MONITOR);
+    CHECK_EQ(r.n, 1);
+    if (r.n == 1) {
+        CHECK_EQ(r.updates[0].event, ONFFME_ADDED);
+        CHECK_EQ(r.updates[0].priority, 5000);
+        CHECK_EQ(r.updates[0].cookie, 1);
+        CHECK_EQ(r.updates[0].table_id, 0);
+    }
+    ofp_mp_reply_uninit(&r);
+    CHECK_EQ(monitor_reply_hex("0008 0003 12345678", &r), 0);
+    CHECK_EQ(r.n, 1);
+    if (r.n == 1) {
+        CHECK_EQ(r.updates[0].event, ONFFME_ABBREV);
+        CHECK_EQ(r.updates[0].xid, 0x12345678);
+    }
+    ofp_mp_reply_uninit(&r);
+    CHECK_EQ(monitor_reply_hex("", &r), 0);
+    CHECK_EQ(r.n, 0);
+    ofp_mp_reply_uninit(&r);
+
+    /* Malformed updates. */
+    static const struct {
+        const char *hex;
+        int error;
+    } bad[] = {
+        /* Shorter than any update; length beyond the body; not a multiple
+         * of 8; below the minimum. */
+        { "0008", OFPERR_OFPBRC_BAD_LEN },
+        { "0010 0003 12345678", OFPERR_OFPBRC_BAD_LEN },
+        { "000c 0003 12345678 00000000", OFPERR_OFPBRC_BAD_LEN },
+        { "0000 0003 12345678", OFPERR_OFPBRC_BAD_LEN },
+        /* Abbreviated but long; unknown event. */
+        { "0010 0003 12345678 00000000 00000000", OFPERR_OFPBRC_BAD_LEN },
+        { "0008 0004 12345678", OFPERR_OFPBRC_BAD_TYPE },
+        /* Full but shorter than its fixed part. */
+        { "0010 0000 00000000 00000000", OFPERR_OFPBRC_BAD_LEN },
+        /* match_len disagrees with the match. */
+        { "0028 0000 0000 1388 0000 0000 0010 00 00 0000000000000001"
+          "0001000c 80000004 00000005 00000000",
+          OFPERR_OFPBMC_BAD_LEN },
+        /* The match runs past the update. */
+        { "0020 0000 0000 1388 0000 0000 0014 00 00 0000000000000001"
+          "00010014 80000004",
+          OFPERR_OFPBMC_BAD_LEN },
+        /* Instructions cut short. */
+        { "0030 0000 0000 1388 0000 0000 000c 00 00 0000000000000001"
+          "0001000c 80000004 00000005 00000000 00040018 00000000",
+          OFPERR_OFPBIC_BAD_LEN },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        int error = monitor_reply_hex(bad[i].hex, &r);
+        CHECK_ERR(error != 0, 1, bad[i].hex, i);
+        if (bad[i].error != OFPERR_OFPBIC_BAD_LEN) {
+            CHECK_ERR(error, bad[i].error, bad[i].hex, i);
+        }
+        CHECK_EQ(r.n, 0);
+    }
+
+    /* Pause and resume: empty bodies only. */
+    ofp_buf_init(&b);
+    ofp_flow_monitor_signal_encode(false, 9, &b);
+    CHECK_HEX(b.data, b.size, "04040010 00000009 4f4e4600 0000074f");
+    check_roundtrip("paused", b.data, b.size, OFPK_FLOW_MONITOR_PAUSED);
+    ofp_buf_clear(&b);
+    ofp_flow_monitor_signal_encode(true, 9, &b);
+    CHECK_HEX(b.data, b.size, "04040010 00000009 4f4e4600 00000750");
+    check_roundtrip("resumed", b.data, b.size, OFPK_FLOW_MONITOR_RESUMED);
+    ofp_buf_put_zeros(&b, 8);
+    ofp_set_be16((uint8_t *)b.data + 2, (uint16_t)b.size);
+    enum ofp_msg_kind kind;
+    CHECK_EQ(ofp_msg_classify(b.data, b.size, &kind), OFPERR_OFPBRC_BAD_LEN);
+    ofp_buf_uninit(&b);
+    (void)dec_mp_reply;
+}
+
 static void
 test_dispatch(void)
 {
@@ -1823,6 +1989,7 @@ main(void)
     test_packet_out();
     test_bundle_ctrl();
     test_bundle_add();
+    test_flow_monitor();
     test_dispatch();
     return check_summary();
 }
