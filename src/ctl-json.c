@@ -7,7 +7,7 @@
  *             "state", "error"}, "bridges": [{"name",
  *             "dpid" (16 hex digits), "connected", "fail_mode",
  *             "fail_secure", "trusted", "guests": {"pending", "protected",
- *             "error"}}], "attach_bridges" (patterns, null if off),
+ *             "error"}, "foreign_flows_removed"}], "attach_bridges" (patterns, null if off),
  *             "attach": [{"bridge", "state", "attempts", "failures",
  *             "error", "retry_in"}]}
  *   vifs:    [{"bridge", "name", "ofport", "mac", "mode", "ipv4": [],
@@ -15,7 +15,8 @@
  *             (the same as "source"), "conflict"}]  (null if absent)
  *   stats:   {"uptime", "ovsdb_connected", "ovsdb_updates",
  *             "ofp_connections", "flow_mods_sent", "bundles_committed",
- *             "bundles_failed", "ofp_errors", "loop_iterations",
+ *             "bundles_failed", "ofp_errors", "foreign_flows_removed",
+ *             "loop_iterations",
  *             "plug_latency" and "noflood_latency": {"count", "sum",
  *             "max", "p50", "p99", "buckets": [VG_LAT_BUCKETS counts]}}
  *   version: {"version"} */
@@ -260,6 +261,8 @@ show_to_json__(const struct vg_status *st)
                   json_object_new_uint64(b->n_guests[s]));
         }
         add__(bj, "guests", guests);
+        add__(bj, "foreign_flows_removed",
+              json_object_new_uint64(b->foreign_flows_removed));
         json_object_array_add(bridges, bj);
     }
     add__(obj, "bridges", bridges);
@@ -341,6 +344,8 @@ stats_to_json__(const struct vg_status *st)
           json_object_new_uint64(s->bundles_committed));
     add__(obj, "bundles_failed", json_object_new_uint64(s->bundles_failed));
     add__(obj, "ofp_errors", json_object_new_uint64(s->ofp_errors));
+    add__(obj, "foreign_flows_removed",
+          json_object_new_uint64(s->foreign_flows_removed));
     add__(obj, "loop_iterations", json_object_new_uint64(s->loop_iterations));
 
     add__(obj, "plug_latency", latency_to_json__(&s->plug));
@@ -575,6 +580,7 @@ show_from_json__(struct from_json *fj, const struct json_object *json,
             b->n_guests[s] = get_u64__(
                 fj, guests, vg_port_state_name((enum vg_port_state)s));
         }
+        b->foreign_flows_removed = get_u64__(fj, bj, "foreign_flows_removed");
     }
 }
 
@@ -661,6 +667,7 @@ stats_from_json__(struct from_json *fj, const struct json_object *json,
     s->bundles_committed = get_u64__(fj, json, "bundles_committed");
     s->bundles_failed = get_u64__(fj, json, "bundles_failed");
     s->ofp_errors = get_u64__(fj, json, "ofp_errors");
+    s->foreign_flows_removed = get_u64__(fj, json, "foreign_flows_removed");
     s->loop_iterations = get_u64__(fj, json, "loop_iterations");
 
     latency_from_json__(fj, json, "plug_latency", &s->plug);

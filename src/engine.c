@@ -10,7 +10,17 @@
  *   - at most one transaction in flight: an atomic bundle of group
  *     replacements and deletions, followed by a barrier.
  * reconcile__() compares the two and sends the difference.  Everything is
- * driven by events (a snapshot, a connection, a reply): no polling. */
+ * driven by events (a snapshot, a connection, a reply): no polling.
+ *
+ * vifguard owns every flow of a bridge it protects (DESIGN.md, "Ownership of
+ * the bridge"): the read-back sees all flows, and every flow whose cookie is
+ * not vifguard's is deleted, strictly (its table, priority, match and exact
+ * cookie), so that nothing else is touched.  While connected, a flow monitor
+ * (Open vSwitch's ONF extension for OpenFlow 1.3) reports flows that others
+ * add or modify, which meet the same fate; a flow of vifguard's cookie range
+ * that someone else added or modified makes its group be reinstalled.  The
+ * monitor leaves out our own changes (no ONFFMF_OWN: they come back as
+ * abbreviated updates, which are ignored). */
 #include <config.h>
 #include "src/engine.h"
 
@@ -21,7 +31,9 @@
 #include <malloc.h>
 #endif
 
+#include "ofp/errors.h"
 #include "ofp/msgs.h"
+#include "ofp/print.h"
 #include "src/bondlearn.h"
 #include "src/deliver.h"
 #include "src/flows.h"
@@ -165,6 +177,10 @@ struct eng_bridge {
     size_t n_lists;
     struct ofconn *conn;
     uint32_t readback_xid;         /* Read-back in progress, or 0. */
+    uint32_t monitor_xid;          /* Flow monitor request, or 0. */
+    uint64_t foreign_removed;      /* Foreign flows deleted (all time). */
+    uint64_t foreign_unlogged;     /* Deleted since the last log line. */
+    double foreign_logged_at;      /* When the last log line was written. */
     bool synced;                   /* 'installed' reflects the switch. */
     struct installed__ *installed; /* Sorted by cookie. */
     size_t n_installed;
@@ -203,6 +219,11 @@ static struct vg_ratelimit rl = VG_RATELIMIT_INIT(5, 20);
 static struct vg_ratelimit conflict_rl = VG_RATELIMIT_INIT(5, 20);
 
 static void reconcile__(struct eng_bridge *);
+
+/* Seconds between two log lines about foreign flows on one bridge: whatever
+ * keeps re-adding flows fights a losing battle (each deletion is one cheap
+ * flow mod), but must not flood the log. */
+#define FOREIGN_LOG_INTERVAL 10.0
 
 struct engine *
 engine_create(enum vg_mode default_mode, const char *ovsdb_remote,
@@ -1788,6 +1809,157 @@ trim_timer_cb__(struct vg_timer *t, void *br)
     release_memory__(SIZE_MAX);
 }
 
+/* Appends to 'b' the strict deletion of exactly one flow: the one in
+ * 'table_id' with 'priority', 'match' and 'cookie' (the cookie is compared
+ * in full, so a flow of vifguard's with the same match is never hit, even
+ * with cookie 0).  Counts it and logs it, at most once per
+ * FOREIGN_LOG_INTERVAL per bridge ('why' says how it was found). */
+static void
+foreign_delete__(struct eng_bridge *br, uint8_t table_id, uint16_t priority,
+                 const struct ofp_match *match, uint64_t cookie,
+                 const char *why, struct ofp_buf *b)
+{
+    struct ofp_flow_mod fm;
+    ofp_flow_mod_init(&fm);
+    fm.command = OFPFC_DELETE_STRICT;
+    fm.table_id = table_id;
+    fm.priority = priority;
+    fm.match = *match;
+    fm.cookie = cookie;
+    fm.cookie_mask = UINT64_MAX;
+    if (ofp_flow_mod_encode(&fm, ofconn_next_xid(br->conn), b)) {
+        VG_WARN(SUBSYS,
+                "bridge %s: cannot encode the deletion of a foreign "
+                "flow",
+                br->name);
+        return;
+    }
+    br->foreign_removed++;
+    br->engine->stats.foreign_flows_removed++;
+    br->engine->stats.flow_mods_sent++;
+
+    double now = vg_now();
+    if (br->foreign_logged_at &&
+        now - br->foreign_logged_at < FOREIGN_LOG_INTERVAL) {
+        br->foreign_unlogged++;
+        return;
+    }
+    struct ofp_buf text;
+    ofp_buf_init(&text);
+    ofp_match_format(match, &text);
+    VG_WARN(SUBSYS,
+            "bridge %s: removed a flow vifguard does not own (%s): "
+            "cookie=%#" PRIx64 " table=%" PRIu8 " priority=%" PRIu16
+            " %s; %" PRIu64 " more removed since the last report, %" PRIu64
+            " in all",
+            br->name, why, cookie, table_id, priority, ofp_buf_cstr(&text),
+            br->foreign_unlogged, br->foreign_removed);
+    ofp_buf_uninit(&text);
+    br->foreign_logged_at = now;
+    br->foreign_unlogged = 0;
+}
+
+/* Makes reconcile__() replace group 'cookie', in vifguard's range, which
+ * someone else changed: a fingerprint of 0 matches nothing it wants, and a
+ * cookie it does not want at all is deleted. */
+static void
+tampered_group__(struct eng_bridge *br, uint64_t cookie)
+{
+    vg_log_rl(&rl, SUBSYS, VG_LOG_WARN,
+              "bridge %s: someone else added or changed a flow with "
+              "vifguard's cookie %#" PRIx64 ": reinstalling its group",
+              br->name, cookie);
+    installed_put__(br, cookie, 0, true);
+    installed_sort__(br);
+}
+
+static void monitor_cb__(struct ofconn *, const struct ofconn_reply *,
+                         void *br_);
+
+/* Starts the flow monitor on 'br''s connection: additions and
+ * modifications of any flow in any table, without our own (ONFFMF_OWN
+ * unset), without instructions (the match, priority, table and cookie are
+ * all a deletion needs).  Open vSwitch answers with an empty reply (no
+ * ONFFMF_INITIAL: the read-back just saw every flow) carrying the request's
+ * xid, then sends updates with xid 0. */
+static void
+monitor_start__(struct eng_bridge *br)
+{
+    struct ofp_mp_request req;
+    struct ofp_buf b;
+
+    ofp_mp_request_init(&req, OFPMP_ONF_FLOW_MONITOR);
+    req.monitor_id = 1;
+    req.monitor_flags = ONFFMF_ADD | ONFFMF_MODIFY;
+    br->monitor_xid = ofconn_next_xid(br->conn);
+    ofp_buf_init(&b);
+    ofp_mp_request_encode(&req, br->monitor_xid, &b);
+    ofconn_expect(br->conn, br->monitor_xid, monitor_cb__, br);
+    ofconn_expect(br->conn, 0, monitor_cb__, br);
+    ofconn_send(br->conn, &b);
+    ofp_buf_uninit(&b);
+}
+
+/* Flow monitor traffic: the reply to the request, updates, pause and resume
+ * signals and, for the request's xid, an error if the switch refuses. */
+static void
+monitor_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
+{
+    struct eng_bridge *br = br_;
+
+    if (r->kind == OFPK_ERROR && ofp_msg_xid(r->msg) == br->monitor_xid) {
+        /* Without the monitor, foreign flows are still removed at every
+         * reconnection: keep going, loudly. */
+        VG_ERR(SUBSYS,
+               "bridge %s: the switch refused the flow monitor (%s): "
+               "flows added by others are only removed at the next "
+               "reconnection",
+               br->name, r->error ? ofperr_name(r->error) : "unknown error");
+        ofconn_forget(conn, br->monitor_xid);
+        br->monitor_xid = 0;
+        return;
+    }
+    if (r->kind == OFPK_FLOW_MONITOR_PAUSED) {
+        VG_WARN(SUBSYS,
+                "bridge %s: the switch paused the flow monitor "
+                "(connection backlogged)",
+                br->name);
+        return;
+    }
+    if (r->kind == OFPK_FLOW_MONITOR_RESUMED) {
+        VG_INFO(SUBSYS, "bridge %s: flow monitor resumed", br->name);
+        return;
+    }
+    if (r->kind != OFPK_MULTIPART_REPLY || !r->mp ||
+        r->mp->type != OFPMP_ONF_FLOW_MONITOR || !br->synced) {
+        return;
+    }
+
+    struct ofp_buf b;
+    bool tampered = false;
+    ofp_buf_init(&b);
+    for (size_t i = 0; i < r->mp->n; i++) {
+        const struct ofp_flow_update *u = &r->mp->updates[i];
+        if (u->event != ONFFME_ADDED && u->event != ONFFME_MODIFIED) {
+            continue; /* Our own changes (ABBREV), or deletions. */
+        }
+        if (!vg_cookie_is_ours(u->cookie)) {
+            foreign_delete__(br, u->table_id, u->priority, &u->match,
+                             u->cookie, "added while connected", &b);
+        } else {
+            tampered_group__(br, u->cookie);
+            tampered = true;
+        }
+    }
+    if (b.size) {
+        ofconn_send(conn, &b);
+    }
+    ofp_buf_uninit(&b);
+    if (tampered) {
+        reconcile__(br);
+    }
+}
+
 static void
 readback_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
 {
@@ -1800,8 +1972,11 @@ readback_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
         return;
     }
 
-    /* Sum the flows' hashes per cookie: sort (cookie, hash) pairs, then
-     * merge runs. */
+    /* Sum our flows' hashes per cookie: sort (cookie, hash) pairs, then
+     * merge runs.  Delete every other flow. */
+    struct ofp_buf b;
+    size_t n_foreign = 0;
+    ofp_buf_init(&b);
     free(br->installed);
     br->installed =
         ofp_xcalloc(r->mp->n ? r->mp->n : 1, sizeof *br->installed);
@@ -1813,6 +1988,10 @@ readback_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
             in->cookie = fs->cookie;
             in->fp = vg_flow_hash(fs->table_id, fs->priority, &fs->match,
                                   &fs->insts);
+        } else {
+            foreign_delete__(br, fs->table_id, fs->priority, &fs->match,
+                             fs->cookie, "found at connection", &b);
+            n_foreign++;
         }
     }
     installed_sort__(br);
@@ -1829,8 +2008,8 @@ readback_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
     br->synced = true;
     VG_INFO(SUBSYS,
             "bridge %s: read back %zu vifguard flow groups (%zu "
-            "flows)",
-            br->name, br->n_installed, r->mp->n);
+            "flows); %zu foreign flows removed",
+            br->name, br->n_installed, r->mp->n - n_foreign, n_foreign);
     if (r->mp->n >= 1000) {
         /* The reply is freed after this callback returns. */
         if (!br->trim_timer) {
@@ -1838,6 +2017,11 @@ readback_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
         }
         vg_timer_start(br->trim_timer, 0, 0);
     }
+    if (b.size) {
+        ofconn_send(conn, &b);
+    }
+    ofp_buf_uninit(&b);
+    monitor_start__(br);
     reconcile__(br);
 }
 
@@ -1862,9 +2046,8 @@ attach_conn__(struct eng_bridge *br, struct ofconn *conn)
 
     struct ofp_mp_request req;
     struct ofp_buf b;
+    /* Every flow, whatever its cookie: see readback_cb__(). */
     ofp_mp_request_init(&req, OFPMP_FLOW);
-    req.cookie = VG_COOKIE_MAGIC;
-    req.cookie_mask = VG_COOKIE_MAGIC_MASK;
     br->readback_xid = ofconn_next_xid(conn);
     ofp_buf_init(&b);
     ofp_mp_request_encode(&req, br->readback_xid, &b);
@@ -1923,6 +2106,7 @@ conn_closed__(struct ofconn *conn, void *e_)
         br->conn = NULL;
         br->synced = false;
         br->readback_xid = 0;
+        br->monitor_xid = 0;
         txn_destroy__(br->txn);
         br->txn = NULL;
         free(br->installed);
@@ -2036,6 +2220,7 @@ engine_get_status(struct engine *e, struct vg_status *st)
         bs->connected = br->conn && br->synced;
         bs->fail_mode = ofp_xstrdup(br->fail_mode);
         bs->fail_secure = !strcmp(br->fail_mode, "secure");
+        bs->foreign_flows_removed = br->foreign_removed;
 
         for (size_t j = 0; j < br->n_ports; j++) {
             const struct eng_port *p = &br->ports[j];

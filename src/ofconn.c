@@ -62,6 +62,7 @@ struct ofconn {
     size_t n_pending;
     size_t allocated_pending;
     struct ofp_mp_assembler mp;
+    struct ofp_mp_assembler mp_monitor; /* Flow monitor updates. */
     const struct ofconn_handler *handler;
     void *aux;
     bool closing;       /* Inside ofconn_close(). */
@@ -188,6 +189,7 @@ conn_destroy__(struct ofconn *conn)
     ofp_buf_uninit(&conn->rx);
     ofp_buf_uninit(&conn->tx);
     ofp_mp_assembler_uninit(&conn->mp);
+    ofp_mp_assembler_uninit(&conn->mp_monitor);
     free(conn->pending);
     free(conn->name);
     free(conn);
@@ -344,8 +346,14 @@ handle_msg__(struct ofconn *conn, const void *msg, size_t len)
         if (!find_pending__(conn, xid)) {
             return;
         }
+        /* Flow monitor updates (experimenter multipart, xid 0) come at any
+         * time, between the parts of another reply too: they have their own
+         * assembler. */
+        bool monitor = ofp_get_be16((const uint8_t *)msg + OFP_HEADER_LEN) ==
+                       OFPMP_EXPERIMENTER;
         ofp_mp_reply_init(&reply, 0);
-        error = ofp_mp_assembler_add(&conn->mp, msg, len, &reply, &done);
+        error = ofp_mp_assembler_add(monitor ? &conn->mp_monitor : &conn->mp,
+                                     msg, len, &reply, &done);
         if (error) {
             ofp_mp_reply_uninit(&reply);
             ofconn_close(conn, ofp_strerror(error));
@@ -363,6 +371,8 @@ handle_msg__(struct ofconn *conn, const void *msg, size_t len)
     case OFPK_ROLE_REPLY:
     case OFPK_GET_CONFIG_REPLY:
     case OFPK_GET_ASYNC_REPLY:
+    case OFPK_FLOW_MONITOR_PAUSED:
+    case OFPK_FLOW_MONITOR_RESUMED:
         deliver__(conn, xid, &r);
         return;
     case OFPK_HELLO:
@@ -471,6 +481,7 @@ listener_cb__(struct vg_io *io, int revents, void *l_)
         ofp_buf_init(&conn->rx);
         ofp_buf_init(&conn->tx);
         ofp_mp_assembler_init(&conn->mp);
+        ofp_mp_assembler_init(&conn->mp_monitor);
         conn->io = vg_io_create(fd, VG_READ, conn_io_cb__, conn);
         VG_DBG(SUBSYS, "%s: accepted", conn->name);
 

@@ -39,7 +39,9 @@ struct vg_bridge_status {
     char *fail_mode;  /* As configured in OVSDB. */
     bool fail_secure; /* fail_mode == "secure"; loud warning otherwise. */
     size_t n_trusted;
-    size_t n_guests[3]; /* Indexed by enum vg_port_state. */
+    size_t n_guests[3];             /* Indexed by enum vg_port_state. */
+    uint64_t foreign_flows_removed; /* Flows of other controllers or
+                                     * ovs-ofctl that vifguardd deleted. */
 };
 
 /* One bridge that the attach-bridges setting wants attached. */
@@ -75,7 +77,8 @@ struct vg_stats {
     uint64_t flow_mods_sent;  /* FLOW_MODs sent (adds and deletes). */
     uint64_t bundles_committed;
     uint64_t bundles_failed;
-    uint64_t ofp_errors; /* ERROR messages received. */
+    uint64_t ofp_errors;            /* ERROR messages received. */
+    uint64_t foreign_flows_removed; /* All bridges (see vg_bridge_status). */
     /* From the OVSDB update that showed a new port (or changed what its
      * flows must be) to the barrier reply that acknowledged its flows. */
     struct vg_latency plug;

@@ -403,6 +403,10 @@ print_show__(const struct vg_status *st, const struct json_object *json)
                "ports\n",
                b->n_guests[VG_PORT_PROTECTED], b->n_guests[VG_PORT_PENDING],
                b->n_guests[VG_PORT_ERROR], b->n_trusted);
+        if (b->foreign_flows_removed) {
+            printf("  foreign flows removed: %" PRIu64 "\n",
+                   b->foreign_flows_removed);
+        }
     }
     if (st->attach_patterns) {
         printf("attach-bridges %s:%s\n", st->attach_patterns,
@@ -536,6 +540,7 @@ print_stats__(const struct vg_status *st, const struct json_object *json)
     printf("bundles:              %" PRIu64 " committed, %" PRIu64 " failed\n",
            s->bundles_committed, s->bundles_failed);
     printf("openflow errors:      %" PRIu64 "\n", s->ofp_errors);
+    printf("foreign flows removed: %" PRIu64 "\n", s->foreign_flows_removed);
     print_latency__("plug latency:", &s->plug, "plugs");
     print_latency__("NO_FLOOD window:", &s->noflood, "ports");
     if (json_object_object_get_ex(json, "log", &log) &&

@@ -47,6 +47,7 @@ fake_status__(void *aux, struct vg_status *st)
     st->bridges[0].n_guests[VG_PORT_PENDING] = 0;
     st->bridges[0].n_guests[VG_PORT_PROTECTED] = 2;
     st->bridges[0].n_guests[VG_PORT_ERROR] = 1;
+    st->bridges[0].foreign_flows_removed = 5;
     st->bridges[1].name = ofp_xstrdup("xenbr1");
     st->bridges[1].dpid = 0x2a;
     st->bridges[1].fail_mode = ofp_xstrdup("");
@@ -91,6 +92,7 @@ fake_status__(void *aux, struct vg_status *st)
     s->bundles_committed = 4;
     s->bundles_failed = 1;
     s->ofp_errors = 3;
+    s->foreign_flows_removed = 5;
     s->plug.count = 100;
     s->plug.buckets[0] = 50;  /* < 2 us */
     s->plug.buckets[10] = 49; /* [1024, 2048) us */
@@ -286,11 +288,13 @@ test_to_json(void)
                    "{\"name\":\"xenbr0\",\"dpid\":\"fedcba9876543210\","
                    "\"connected\":true,\"fail_mode\":\"secure\","
                    "\"fail_secure\":true,\"trusted\":1,\"guests\":"
-                   "{\"pending\":0,\"protected\":2,\"error\":1}},"
+                   "{\"pending\":0,\"protected\":2,\"error\":1},"
+                   "\"foreign_flows_removed\":5},"
                    "{\"name\":\"xenbr1\",\"dpid\":\"000000000000002a\","
                    "\"connected\":false,\"fail_mode\":\"\","
                    "\"fail_secure\":false,\"trusted\":0,\"guests\":"
-                   "{\"pending\":0,\"protected\":0,\"error\":0}}],"
+                   "{\"pending\":0,\"protected\":0,\"error\":0},"
+                   "\"foreign_flows_removed\":0}],"
                    "\"attach_bridges\":null,\"attach\":[]}");
     free(s);
 
@@ -319,6 +323,7 @@ test_to_json(void)
                    "\"ovsdb_updates\":17,\"ofp_connections\":2,"
                    "\"flow_mods_sent\":10000000000,\"bundles_committed\":4,"
                    "\"bundles_failed\":1,\"ofp_errors\":3,"
+                   "\"foreign_flows_removed\":5,"
                    "\"loop_iterations\":99,\"plug_latency\":{\"count\":100,"
                    "\"sum\":2.250000,\"max\":1.500000,\"p50\":0.000002,"
                    "\"p99\":0.002048,\"buckets\":[50,0,0,0,0,0,0,0,0,0,49,0,"

@@ -1,0 +1,186 @@
+"""vifguard owns every flow of a bridge it protects (DESIGN.md, "Ownership
+of the bridge").
+
+Anything with access to the bridge's management socket can add flows, and
+on XenServer xapi's VIF hotplug script does (cookie 0x1, priorities 4000 to
+8000, actions=normal for what it allows).  Such a flow above vifguard's
+table-0 flows would bypass its whole pipeline.  vifguardd deletes every flow
+whose cookie is not its own: at the read-back of each (re)connection and,
+while connected, as soon as Open vSwitch's flow monitor reports it.  A flow
+someone else adds or modifies inside vifguard's cookie range makes the group
+be reinstalled.
+
+The LAN: a bridge under vifguardd, an uplink namespace "router" (10.0.0.1)
+on a trusted port and a locked guest g1 (10.0.0.11), the attacker.  Each
+check is made where traffic lands (the router's capture, with a control in
+the same capture), in `ovs-ofctl dump-flows`, in the log and in the
+counters.
+"""
+
+import re
+import time
+
+import pytest
+
+from netlab import Capture, sendp
+from vifguard_daemon import VifguardDaemon
+
+ROUTER_MAC = "02:00:00:00:00:01"
+G1_MAC = "02:00:00:00:00:11"
+ROUTER_IP = "10.0.0.1"
+G1_IP = "10.0.0.11"
+SPOOF_IP = "10.0.0.66"
+LOG_ALLOW = [r"removed a flow vifguard does not own",
+             r"someone else added or changed a flow with vifguard's cookie"]
+
+
+class Lan:
+    def __init__(self, sb, br, vg):
+        self.sb, self.br, self.vg = sb, br, vg
+
+    def flows(self):
+        """dump-flows lines (no header)."""
+        return [l.strip() for l in
+                self.sb.ofctl("dump-flows", self.br).splitlines()
+                if "cookie=" in l]
+
+    def foreign(self):
+        """The flows whose cookie is not vifguard's."""
+        return [l for l in self.flows()
+                if not l.startswith("cookie=0x7667")]
+
+    def wait_no_foreign(self, timeout=15):
+        deadline = time.monotonic() + timeout
+        while self.foreign():
+            assert time.monotonic() < deadline, \
+                "foreign flows stay: %s\n%s" % (self.foreign(),
+                                                self.vg.log_tail())
+            time.sleep(0.02)
+
+    def udp(self, marker, src_ip=G1_IP):
+        sendp(self.g1, "Ether(src='%s', dst='%s')/IP(src='%s', dst='%s')/"
+              "UDP(sport=4000, dport=9999)/Raw(b'%s')"
+              % (G1_MAC, ROUTER_MAC, src_ip, ROUTER_IP, marker))
+
+    def assert_spoof_blocked(self):
+        with Capture(self.router, "udp port 9999") as cap:
+            self.udp("SPOOFED", src_ip=SPOOF_IP)
+            self.udp("CONTROL")
+            text = cap.stop().text()
+        assert "CONTROL" in text
+        assert "SPOOFED" not in text
+
+
+def ours(lines):
+    """{flow without its counters: duration in seconds} for vifguard's
+    flows."""
+    out = {}
+    for l in lines:
+        if not l.startswith("cookie=0x7667"):
+            continue
+        d = re.search(r"duration=([0-9.]+)s", l)
+        key = re.sub(r" (duration|n_packets|n_bytes|idle_age)=[^ ,]*,?", "",
+                     l)
+        out[key] = float(d.group(1))
+    return out
+
+
+@pytest.fixture
+def lan(ovs, build_dirs):
+    sb = ovs
+    br = sb.add_bridge()
+    vg = VifguardDaemon(sb, build_dirs["plain"])
+    lan = Lan(sb, br, vg)
+    lan.router = sb.add_netns(br, "router", ROUTER_MAC, [ROUTER_IP + "/24"],
+                              ofport=1)
+    lan.g1 = sb.add_netns(br, "g1", G1_MAC, [G1_IP + "/24"], ofport=11)
+    sb.vsctl("set", "interface", lan.g1.port,
+             "external_ids:attached-mac=" + G1_MAC,
+             "external_ids:vifguard-ipv4=" + G1_IP)
+    try:
+        vg.start()
+        vg.attach(br)
+        vg.wait_state([lan.g1.port])
+        yield lan
+        problems = vg.log_problems(LOG_ALLOW)
+    finally:
+        vg.stop()
+    assert not problems, "unexpected ERR/WARN in vifguardd log:\n" + \
+        "\n".join(problems)
+
+
+def test_foreign_flows_removed_while_connected(lan):
+    vg, g1 = lan.vg, lan.g1
+    assert not lan.foreign()
+    before = ours(lan.flows())
+    assert before
+    sent = vg.stats()["flow_mods_sent"]
+
+    # A plain bypass, and xapi's form (cookie 0x1, its priorities).
+    lan.sb.ofctl("add-flow", lan.br, "table=0,priority=5000,in_port=%d,"
+                 "actions=normal" % g1.ofport)
+    lan.sb.ofctl("add-flow", lan.br, "cookie=0x1,table=0,priority=6000,"
+                 "in_port=%d,ip,nw_src=%s,actions=normal"
+                 % (g1.ofport, SPOOF_IP))
+    lan.wait_no_foreign()
+    lan.assert_spoof_blocked()
+
+    # Logged (the second within the rate limit: counted, not logged).
+    warns = [l for l in vg.log_lines("WARN")
+             if "removed a flow vifguard does not own" in l]
+    assert warns and "added while connected" in warns[0]
+    assert "priority=5000" in warns[0] or "priority=6000" in warns[0]
+    st = vg.stats()
+    assert st["foreign_flows_removed"] == 2
+    show = vg.ctl("show")
+    assert [b["foreign_flows_removed"] for b in show["bridges"]] == [2]
+    text = vg.ctl_run("show").stdout
+    assert "foreign flows removed: 2" in text
+
+    # vifguard's own flows are untouched: same flows, durations running on,
+    # and the only flow mods sent were the two deletions.
+    after = ours(lan.flows())
+    assert set(after) == set(before)
+    assert all(after[k] >= before[k] for k in before)
+    assert st["flow_mods_sent"] == sent + 2
+
+
+def test_foreign_flow_removed_at_readback(lan):
+    vg, g1 = lan.vg, lan.g1
+    vg.stop()
+    # fail_mode=secure: the switch keeps vifguard's flows, and takes this.
+    lan.sb.ofctl("add-flow", lan.br, "cookie=0x1,table=0,priority=8000,"
+                 "in_port=%d,actions=normal" % g1.ofport)
+    lan.sb.ofctl("add-flow", lan.br, "table=2,priority=1,actions=drop")
+    assert len(lan.foreign()) == 2
+    vg.start()
+    vg.wait_state([g1.port])
+    lan.wait_no_foreign()
+    lan.assert_spoof_blocked()
+    infos = [l for l in vg.log_lines("INFO") if "read back" in l]
+    assert infos and "2 foreign flows removed" in infos[-1]
+    warns = [l for l in vg.log_lines("WARN")
+             if "removed a flow vifguard does not own" in l]
+    assert warns and "found at connection" in warns[-1]
+    assert vg.stats()["foreign_flows_removed"] == 2
+
+
+def test_tampering_with_vifguard_flows(lan):
+    """Someone rewrites vifguard's own flows (same cookie) or adds one in
+    its cookie range: the group is reinstalled."""
+    vg, g1 = lan.vg, lan.g1
+    before = set(ours(lan.flows()))
+    lan.sb.ofctl("mod-flows", lan.br, "in_port=%d,actions=normal"
+                 % g1.ofport)
+    lan.sb.ofctl("add-flow", lan.br, "cookie=0x7667000000000000,table=0,"
+                 "priority=9000,in_port=%d,actions=normal" % g1.ofport)
+    deadline = time.monotonic() + 15
+    while set(ours(lan.flows())) != before:
+        assert time.monotonic() < deadline, \
+            "tampered flows stay: %s\n%s" % (
+                set(ours(lan.flows())) ^ before, vg.log_tail())
+        time.sleep(0.05)
+    vg.wait_state([g1.port])
+    lan.assert_spoof_blocked()
+    assert any("someone else added or changed" in l
+               for l in vg.log_lines("WARN"))
