@@ -178,6 +178,7 @@ struct eng_bridge {
     struct ofconn *conn;
     uint32_t readback_xid;         /* Read-back in progress, or 0. */
     uint32_t monitor_xid;          /* Flow monitor request, or 0. */
+    bool monitor_paused;           /* Between PAUSED and RESUMED. */
     uint64_t foreign_removed;      /* Foreign flows deleted (all time). */
     uint64_t foreign_unlogged;     /* Deleted since the last log line. */
     double foreign_logged_at;      /* When the last log line was written. */
@@ -1875,6 +1876,7 @@ tampered_group__(struct eng_bridge *br, uint64_t cookie)
 
 static void monitor_cb__(struct ofconn *, const struct ofconn_reply *,
                          void *br_);
+static void readback_start__(struct eng_bridge *);
 
 /* Starts the flow monitor on 'br''s connection: additions and
  * modifications of any flow in any table, without our own (ONFFMF_OWN
@@ -1924,10 +1926,17 @@ monitor_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
                 "bridge %s: the switch paused the flow monitor "
                 "(connection backlogged)",
                 br->name);
+        br->monitor_paused = true;
         return;
     }
     if (r->kind == OFPK_FLOW_MONITOR_RESUMED) {
-        VG_INFO(SUBSYS, "bridge %s: flow monitor resumed", br->name);
+        /* The refresh that came just before reported every flow changed
+         * during the pause, ours in full too: foreign ones were deleted,
+         * ours skipped.  A read-back tells whether ours are intact. */
+        VG_INFO(SUBSYS, "bridge %s: flow monitor resumed; reading back",
+                br->name);
+        br->monitor_paused = false;
+        readback_start__(br);
         return;
     }
     if (r->kind != OFPK_MULTIPART_REPLY || !r->mp ||
@@ -1946,7 +1955,7 @@ monitor_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
         if (!vg_cookie_is_ours(u->cookie)) {
             foreign_delete__(br, u->table_id, u->priority, &u->match,
                              u->cookie, "added while connected", &b);
-        } else {
+        } else if (!br->monitor_paused) {
             tampered_group__(br, u->cookie);
             tampered = true;
         }
@@ -2021,8 +2030,30 @@ readback_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
         ofconn_send(conn, &b);
     }
     ofp_buf_uninit(&b);
-    monitor_start__(br);
+    if (!br->monitor_xid) {
+        monitor_start__(br);
+    }
     reconcile__(br);
+}
+
+/* Asks the switch for every flow of 'br' (see readback_cb__()), unless a
+ * read-back is already under way. */
+static void
+readback_start__(struct eng_bridge *br)
+{
+    struct ofp_mp_request req;
+    struct ofp_buf b;
+
+    if (!br->conn || br->readback_xid) {
+        return;
+    }
+    ofp_mp_request_init(&req, OFPMP_FLOW);
+    br->readback_xid = ofconn_next_xid(br->conn);
+    ofp_buf_init(&b);
+    ofp_mp_request_encode(&req, br->readback_xid, &b);
+    ofconn_expect(br->conn, br->readback_xid, readback_cb__, br);
+    ofconn_send(br->conn, &b);
+    ofp_buf_uninit(&b);
 }
 
 static void
@@ -2044,16 +2075,8 @@ attach_conn__(struct eng_bridge *br, struct ofconn *conn)
     }
     vg_timer_start(br->fail_mode_timer, 2.0, 0);
 
-    struct ofp_mp_request req;
-    struct ofp_buf b;
     /* Every flow, whatever its cookie: see readback_cb__(). */
-    ofp_mp_request_init(&req, OFPMP_FLOW);
-    br->readback_xid = ofconn_next_xid(conn);
-    ofp_buf_init(&b);
-    ofp_mp_request_encode(&req, br->readback_xid, &b);
-    ofconn_expect(conn, br->readback_xid, readback_cb__, br);
-    ofconn_send(conn, &b);
-    ofp_buf_uninit(&b);
+    readback_start__(br);
 }
 
 static struct eng_bridge *
@@ -2107,6 +2130,7 @@ conn_closed__(struct ofconn *conn, void *e_)
         br->synced = false;
         br->readback_xid = 0;
         br->monitor_xid = 0;
+        br->monitor_paused = false;
         txn_destroy__(br->txn);
         br->txn = NULL;
         free(br->installed);

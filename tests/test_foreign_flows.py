@@ -184,3 +184,28 @@ def test_tampering_with_vifguard_flows(lan):
     lan.assert_spoof_blocked()
     assert any("someone else added or changed" in l
                for l in vg.log_lines("WARN"))
+
+
+def test_fight_is_rate_limited(lan):
+    """Something that keeps re-adding its flow loses every time; the log
+    gets one line per interval, the counter every deletion."""
+    vg, g1 = lan.vg, lan.g1
+    n = 10
+    start = time.monotonic()
+    for i in range(n):
+        lan.sb.ofctl("add-flow", lan.br, "cookie=0x1,table=0,priority=7000,"
+                     "in_port=%d,actions=normal" % g1.ofport)
+        lan.wait_no_foreign()
+    deadline = time.monotonic() + 15
+    while vg.stats()["foreign_flows_removed"] < n:
+        assert time.monotonic() < deadline, vg.log_tail()
+        time.sleep(0.05)
+    lan.assert_spoof_blocked()
+    assert vg.stats()["foreign_flows_removed"] == n
+    warns = [l for l in vg.log_lines("WARN")
+             if "removed a flow vifguard does not own" in l]
+    # One line per 10 s (FOREIGN_LOG_INTERVAL) at most, however slow the
+    # machine: the bound follows the time the fight took.
+    elapsed = time.monotonic() - start
+    assert 1 <= len(warns) <= 1 + int(elapsed / 10) + 1, warns
+    assert len(warns) < n
