@@ -540,7 +540,8 @@ print_stats__(const struct vg_status *st, const struct json_object *json)
     printf("bundles:              %" PRIu64 " committed, %" PRIu64 " failed\n",
            s->bundles_committed, s->bundles_failed);
     printf("openflow errors:      %" PRIu64 "\n", s->ofp_errors);
-    printf("foreign flows removed: %" PRIu64 "\n", s->foreign_flows_removed);
+    printf("foreign flows:        %" PRIu64 " removed\n",
+           s->foreign_flows_removed);
     print_latency__("plug latency:", &s->plug, "plugs");
     print_latency__("NO_FLOOD window:", &s->noflood, "ports");
     if (json_object_object_get_ex(json, "log", &log) &&

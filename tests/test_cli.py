@@ -350,7 +350,7 @@ def test_ctl_json(daemon):
     stats = ctl_json(daemon.ctl, "stats")
     for key in ("uptime", "ovsdb_updates", "ofp_connections",
                 "flow_mods_sent", "bundles_committed", "bundles_failed",
-                "ofp_errors", "loop_iterations"):
+                "ofp_errors", "foreign_flows_removed", "loop_iterations"):
         assert key in stats
     assert len(stats["plug_latency"]["buckets"]) == 24
     assert stats["plug_latency"]["count"] == 0
@@ -728,11 +728,13 @@ FAKE_RESULTS = {
         "bridges": [
             {"name": "xenbr0", "dpid": "00002a0b3c4d5e6f", "connected": True,
              "fail_mode": "secure", "fail_secure": True, "trusted": 1,
-             "guests": {"pending": 1, "protected": 2, "error": 1}},
+             "guests": {"pending": 1, "protected": 2, "error": 1},
+             "foreign_flows_removed": 4},
             {"name": "xenbr1", "dpid": "0000000000000001",
              "connected": False, "fail_mode": "", "fail_secure": False,
              "trusted": 0,
-             "guests": {"pending": 0, "protected": 0, "error": 0}}]},
+             "guests": {"pending": 0, "protected": 0, "error": 0},
+             "foreign_flows_removed": 0}]},
     "vifs": [
         {"bridge": "xenbr0", "name": "vif1.0", "ofport": 5,
          "mac": "02:00:00:00:00:01", "mode": "locked",
@@ -748,7 +750,7 @@ FAKE_RESULTS = {
         "uptime": 12.25, "ovsdb_connected": False, "ovsdb_updates": 3,
         "ofp_connections": 2, "flow_mods_sent": 1234,
         "bundles_committed": 5, "bundles_failed": 1, "ofp_errors": 7,
-        "loop_iterations": 99,
+        "foreign_flows_removed": 4, "loop_iterations": 99,
         "plug_latency": {"count": 100, "sum": 1.0, "max": 0.0015,
                          "buckets": [0] * 9 + [50, 49, 1] + [0] * 12},
         "log": {"errors": 2, "warnings": 3}},
@@ -793,6 +795,7 @@ def test_ctl_text_rendering(fake_daemon):
         "xenstore: lost (xenstore = auto): read /xapi: Broken pipe\n"
         "bridge xenbr0 (dpid 00002a0b3c4d5e6f): connected, fail_mode secure\n"
         "  guests: 2 protected, 1 pending, 1 error; 1 trusted ports\n"
+        "  foreign flows removed: 4\n"
         "bridge xenbr1 (dpid 0000000000000001): disconnected, fail_mode "
         "(unset)\n"
         "  WARNING: fail_mode is not secure: guests are unprotected while "
@@ -821,6 +824,7 @@ def test_ctl_text_rendering(fake_daemon):
         "flow mods sent:       1234\n"
         "bundles:              5 committed, 1 failed\n"
         "openflow errors:      7\n"
+        "foreign flows:        4 removed\n"
         "plug latency:         p50 <= 1.02 ms, p99 <= 1.50 ms, max 1.50 ms "
         "(100 plugs)\n"
         "NO_FLOOD window:      no ports yet\n"
