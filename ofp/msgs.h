@@ -366,6 +366,8 @@ struct ofp_flow_stats {
     uint64_t byte_count;
     struct ofp_match match;
     struct ofp_instructions insts;
+    int error; /* Lenient decoding only: why the match or instructions did
+                * not decode (both then empty), or 0. */
 };
 struct ofp_aggregate_stats {
     uint64_t packet_count;
@@ -399,6 +401,7 @@ struct ofp_flow_update {
     struct ofp_match match;
     struct ofp_instructions insts; /* Empty unless ONFFMF_ACTIONS. */
     uint32_t xid;                  /* ONFFME_ABBREV. */
+    int error; /* Lenient decoding only, as in ofp_flow_stats. */
 };
 
 /* A multipart reply body: one message's worth, or a whole reassembled
@@ -428,8 +431,16 @@ int ofp_mp_reply_decode(const void *msg, size_t len, struct ofp_mp_reply *);
 int ofp_mp_reply_decode_body(uint16_t type, const void *body, size_t len,
                              struct ofp_mp_reply *);
 
-/* Reassembly of a multipart reply split over several messages. */
+/* Reassembly of a multipart reply split over several messages.
+ *
+ * 'lenient' (false after ofp_mp_assembler_init(); set it after) is for a
+ * controller reading flows it did not write: a FLOW entry or a flow monitor
+ * update whose frame is sound but whose match or instructions libofp cannot
+ * decode (a field or action it does not know) is kept, with its cookie,
+ * table and priority, an empty match and instructions and 'error' set,
+ * instead of failing the whole reply. */
 struct ofp_mp_assembler {
+    bool lenient;
     bool active;         /* A reply is being assembled. */
     uint32_t xid;        /* Its xid. */
     uint16_t type;       /* Its OFPMP_* type. */

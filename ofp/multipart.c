@@ -21,6 +21,9 @@
  * onf_flow_monitor_request and a match; its reply entries are flow updates
  * (full: 24 bytes, a match, instructions; abbreviated: 8 bytes).
  *
+ * A lenient assembler (msgs.h) keeps a FLOW entry or update whose frame is
+ * sound but whose match or instructions do not decode, with 'error' set.
+ *
  * Entry lengths are never trusted: each must be at least its fixed part,
  * within the body, and a multiple of 8 (OFPBRC_BAD_LEN otherwise); the match
  * and instructions of a flow entry must fill it exactly. */
@@ -595,8 +598,26 @@ decode_ports__(struct ofp_buf *body, struct ofp_mp_reply *reply)
     return 0;
 }
 
+/* In a lenient decoding (see ofp_mp_assembler in msgs.h), records
+ * 'error', the decoding error of the match or instructions of an entry
+ * whose frame is sound, in '*entry_error' and forgets what was decoded of
+ * them; returns 0 so that decoding goes on.  Otherwise returns 'error'. */
 static int
-decode_flows__(struct ofp_buf *body, struct ofp_mp_reply *reply)
+entry_error__(int error, bool lenient, int *entry_error,
+              struct ofp_match *match, struct ofp_instructions *insts)
+{
+    if (!error || !lenient) {
+        return error;
+    }
+    *entry_error = error;
+    ofp_match_init(match);
+    ofp_instructions_uninit(insts);
+    ofp_instructions_init(insts);
+    return 0;
+}
+
+static int
+decode_flows__(struct ofp_buf *body, struct ofp_mp_reply *reply, bool lenient)
 {
     size_t cap = 0;
 
@@ -629,6 +650,8 @@ decode_flows__(struct ofp_buf *body, struct ofp_mp_reply *reply)
         if (!error) {
             error = ofp_instructions_decode(&entry, &fs->insts);
         }
+        error =
+            entry_error__(error, lenient, &fs->error, &fs->match, &fs->insts);
         if (error) {
             return error;
         }
@@ -718,7 +741,8 @@ decode_meters__(struct ofp_buf *body, struct ofp_mp_reply *reply)
 }
 
 static int
-decode_updates__(struct ofp_buf *body, struct ofp_mp_reply *reply)
+decode_updates__(struct ofp_buf *body, struct ofp_mp_reply *reply,
+                 bool lenient)
 {
     size_t cap = 0;
 
@@ -760,12 +784,15 @@ decode_updates__(struct ofp_buf *body, struct ofp_mp_reply *reply)
         fu->cookie = ofp_get_be64(p + 16);
         const uint8_t *mh = ofp_buf_at(&entry, 2, 2);
         if (!mh || ofp_get_be16(mh) != match_len) {
-            return OFPERR_OFPBMC_BAD_LEN;
+            error = OFPERR_OFPBMC_BAD_LEN;
+        } else {
+            error = ofp_match_decode(&entry, &fu->match);
         }
-        error = ofp_match_decode(&entry, &fu->match);
         if (!error) {
             error = ofp_instructions_decode(&entry, &fu->insts);
         }
+        error =
+            entry_error__(error, lenient, &fu->error, &fu->match, &fu->insts);
         if (error) {
             return error;
         }
@@ -774,11 +801,12 @@ decode_updates__(struct ofp_buf *body, struct ofp_mp_reply *reply)
 }
 
 /* Decodes the 'len' bytes at 'body_', the concatenated bodies of every part
- * of a reply of 'type', into 'reply', which it initializes.  Returns 0 or an
- * ofperr, in which case 'reply' is left empty. */
-int
-ofp_mp_reply_decode_body(uint16_t type, const void *body_, size_t len,
-                         struct ofp_mp_reply *reply)
+ * of a reply of 'type', into 'reply', which it initializes, leniently or not
+ * (see ofp_mp_assembler in msgs.h).  Returns 0 or an ofperr, in which case
+ * 'reply' is left empty. */
+static int
+decode_body__(uint16_t type, const void *body_, size_t len,
+              struct ofp_mp_reply *reply, bool lenient)
 {
     struct ofp_buf body;
     int error;
@@ -790,7 +818,7 @@ ofp_mp_reply_decode_body(uint16_t type, const void *body_, size_t len,
         error = decode_ports__(&body, reply);
         break;
     case OFPMP_FLOW:
-        error = decode_flows__(&body, reply);
+        error = decode_flows__(&body, reply, lenient);
         break;
     case OFPMP_AGGREGATE:
         error = decode_aggregate__(&body, reply);
@@ -802,7 +830,7 @@ ofp_mp_reply_decode_body(uint16_t type, const void *body_, size_t len,
         error = decode_meters__(&body, reply);
         break;
     case OFPMP_ONF_FLOW_MONITOR:
-        error = decode_updates__(&body, reply);
+        error = decode_updates__(&body, reply, lenient);
         break;
     default:
         error = OFPERR_OFPBRC_BAD_MULTIPART;
@@ -812,6 +840,16 @@ ofp_mp_reply_decode_body(uint16_t type, const void *body_, size_t len,
         ofp_mp_reply_uninit(reply);
     }
     return error;
+}
+
+/* Decodes the 'len' bytes at 'body_', the concatenated bodies of every part
+ * of a reply of 'type', into 'reply', which it initializes.  Returns 0 or an
+ * ofperr, in which case 'reply' is left empty. */
+int
+ofp_mp_reply_decode_body(uint16_t type, const void *body_, size_t len,
+                         struct ofp_mp_reply *reply)
+{
+    return decode_body__(type, body_, len, reply, false);
 }
 
 /* Decodes MULTIPART_REPLY 'msg' ('len' bytes), one part of a reply, into
@@ -854,11 +892,14 @@ ofp_mp_assembler_uninit(struct ofp_mp_assembler *as)
     }
 }
 
-/* Abandons the reply in progress in 'as', if any, and frees its memory. */
+/* Abandons the reply in progress in 'as', if any, and frees its memory;
+ * 'as' stays lenient if it was. */
 static void
 assembler_reset__(struct ofp_mp_assembler *as)
 {
+    bool lenient = as->lenient;
     ofp_mp_assembler_uninit(as);
+    as->lenient = lenient;
 }
 
 /* Adds reply part 'msg' ('len' bytes) to 'as' (see msgs.h).  The parts'
@@ -903,7 +944,7 @@ ofp_mp_assembler_add(struct ofp_mp_assembler *as, const void *msg, size_t len,
     }
 
     error =
-        ofp_mp_reply_decode_body(type, as->body.data, as->body.size, reply);
+        decode_body__(type, as->body.data, as->body.size, reply, as->lenient);
     assembler_reset__(as);
     if (!error) {
         *done = true;

@@ -1867,6 +1867,42 @@ test_flow_monitor(void)
         CHECK_EQ(r.n, 0);
     }
 
+    /* A field libofp does not know (NXM tun_id): strict decoding fails,
+     * a lenient assembler keeps the update's cookie, table and priority. */
+    static const char *const reg0 =
+        "0028 0000 0000 1388 0000 0000 0010 03 00 00000000000000aa"
+        "00010010 00012008 00000000 00000005";
+    CHECK(monitor_reply_hex(reg0, &r) != 0);
+    {
+        struct ofp_mp_assembler as;
+        bool done = false;
+        ofp_mp_assembler_init(&as);
+        as.lenient = true;
+        ofp_buf_init(&b);
+        size_t start =
+            ofp_msg_start(&b, OFP13_VERSION, OFPT_MULTIPART_REPLY, 0);
+        put_hex(&b, "ffff0000 00000000 4f4e4600 0000074e");
+        put_hex(&b, reg0);
+        put_hex(&b, "0008 0003 00000007");
+        ofp_msg_finish(&b, start);
+        for (int k = 0; k < 2; k++) { /* Stays lenient after a reply. */
+            CHECK_EQ(ofp_mp_assembler_add(&as, b.data, b.size, &r, &done), 0);
+            CHECK(done);
+            CHECK_EQ(r.n, 2);
+            if (r.n == 2) {
+                CHECK(r.updates[0].error != 0);
+                CHECK_EQ(r.updates[0].cookie, 0xaa);
+                CHECK_EQ(r.updates[0].priority, 5000);
+                CHECK_EQ(r.updates[0].table_id, 3);
+                CHECK_EQ(r.updates[1].error, 0);
+                CHECK_EQ(r.updates[1].xid, 7);
+            }
+            ofp_mp_reply_uninit(&r);
+        }
+        ofp_buf_uninit(&b);
+        ofp_mp_assembler_uninit(&as);
+    }
+
     /* Pause and resume: empty bodies only. */
     ofp_buf_init(&b);
     ofp_flow_monitor_signal_encode(false, 9, &b);
