@@ -14,8 +14,10 @@
  *
  * vifguard owns every flow of a bridge it protects (DESIGN.md, "Ownership of
  * the bridge"): the read-back sees all flows, and every flow whose cookie is
- * not vifguard's is deleted, strictly (its table, priority, match and exact
- * cookie), so that nothing else is touched.  While connected, a flow monitor
+ * not vifguard's is deleted by its exact cookie (all of vifguard's flows
+ * have cookies in its own range, so nothing of ours is touched, and the
+ * foreign flow's match need not even be decodable).  While connected, a
+ * flow monitor
  * (Open vSwitch's ONF extension for OpenFlow 1.3) reports flows that others
  * add or modify, which meet the same fate; a flow of vifguard's cookie range
  * that someone else added or modified makes its group be reinstalled.  The
@@ -1810,34 +1812,26 @@ trim_timer_cb__(struct vg_timer *t, void *br)
     release_memory__(SIZE_MAX);
 }
 
-/* Appends to 'b' the strict deletion of exactly one flow: the one in
- * 'table_id' with 'priority', 'match' and 'cookie' (the cookie is compared
- * in full, so a flow of vifguard's with the same match is never hit, even
- * with cookie 0).  Counts it and logs it, at most once per
- * FOREIGN_LOG_INTERVAL per bridge ('why' says how it was found). */
+/* Foreign flows found in one read-back or one monitor message: their
+ * cookies, deleted once each. */
+struct foreign__ {
+    uint64_t *cookies;
+    size_t n;
+};
+
+/* Counts foreign flow 'cookie' / 'table_id' / 'priority' (with 'match', or
+ * the decoding error 'error' if libofp could not decode it) on 'br', logs it
+ * at most once per FOREIGN_LOG_INTERVAL per bridge ('why' says how it was
+ * found), and adds its cookie to 'f'. */
 static void
-foreign_delete__(struct eng_bridge *br, uint8_t table_id, uint16_t priority,
-                 const struct ofp_match *match, uint64_t cookie,
-                 const char *why, struct ofp_buf *b)
+foreign_note__(struct eng_bridge *br, struct foreign__ *f, uint64_t cookie,
+               uint8_t table_id, uint16_t priority,
+               const struct ofp_match *match, int error, const char *why)
 {
-    struct ofp_flow_mod fm;
-    ofp_flow_mod_init(&fm);
-    fm.command = OFPFC_DELETE_STRICT;
-    fm.table_id = table_id;
-    fm.priority = priority;
-    fm.match = *match;
-    fm.cookie = cookie;
-    fm.cookie_mask = UINT64_MAX;
-    if (ofp_flow_mod_encode(&fm, ofconn_next_xid(br->conn), b)) {
-        VG_WARN(SUBSYS,
-                "bridge %s: cannot encode the deletion of a foreign "
-                "flow",
-                br->name);
-        return;
-    }
+    f->cookies = ofp_xrealloc(f->cookies, (f->n + 1) * sizeof *f->cookies);
+    f->cookies[f->n++] = cookie;
     br->foreign_removed++;
     br->engine->stats.foreign_flows_removed++;
-    br->engine->stats.flow_mods_sent++;
 
     double now = vg_now();
     if (br->foreign_logged_at &&
@@ -1847,7 +1841,12 @@ foreign_delete__(struct eng_bridge *br, uint8_t table_id, uint16_t priority,
     }
     struct ofp_buf text;
     ofp_buf_init(&text);
-    ofp_match_format(match, &text);
+    if (error) {
+        ofp_buf_put_format(&text, "(match or actions not decoded: %s)",
+                           ofperr_name(error));
+    } else {
+        ofp_match_format(match, &text);
+    }
     VG_WARN(SUBSYS,
             "bridge %s: removed a flow vifguard does not own (%s): "
             "cookie=%#" PRIx64 " table=%" PRIu8 " priority=%" PRIu16
@@ -1858,6 +1857,48 @@ foreign_delete__(struct eng_bridge *br, uint8_t table_id, uint16_t priority,
     ofp_buf_uninit(&text);
     br->foreign_logged_at = now;
     br->foreign_unlogged = 0;
+}
+
+static int
+cookie_cmp__(const void *a_, const void *b_)
+{
+    uint64_t a = *(const uint64_t *)a_, b = *(const uint64_t *)b_;
+    return (a > b) - (a < b);
+}
+
+/* Sends, for each distinct cookie of 'f', the deletion of every flow with
+ * exactly that cookie in every table, then frees 'f'.  Every flow of
+ * vifguard's has a cookie in its own range, so these deletions can never
+ * hit one (cookie 0 included), whatever the flows' matches, which need not
+ * even be decodable. */
+static void
+foreign_delete__(struct eng_bridge *br, struct foreign__ *f)
+{
+    struct ofp_buf b;
+
+    ofp_buf_init(&b);
+    qsort(f->cookies, f->n, sizeof *f->cookies, cookie_cmp__);
+    for (size_t i = 0; i < f->n; i++) {
+        if (i && f->cookies[i] == f->cookies[i - 1]) {
+            continue;
+        }
+        struct ofp_flow_mod fm;
+        ofp_flow_mod_init(&fm);
+        fm.command = OFPFC_DELETE;
+        fm.table_id = OFPTT_ALL;
+        fm.cookie = f->cookies[i];
+        fm.cookie_mask = UINT64_MAX;
+        ofp_flow_mod_encode(&fm, ofconn_next_xid(br->conn), &b);
+        ofp_flow_mod_uninit(&fm);
+        br->engine->stats.flow_mods_sent++;
+    }
+    if (b.size) {
+        ofconn_send(br->conn, &b);
+    }
+    ofp_buf_uninit(&b);
+    free(f->cookies);
+    f->cookies = NULL;
+    f->n = 0;
 }
 
 /* Makes reconcile__() replace group 'cookie', in vifguard's range, which
@@ -1882,8 +1923,8 @@ static void readback_start__(struct eng_bridge *);
  * modifications of any flow in any table, without our own (ONFFMF_OWN
  * unset), without instructions (the match, priority, table and cookie are
  * all a deletion needs).  Open vSwitch answers with an empty reply (no
- * ONFFMF_INITIAL: the read-back just saw every flow) carrying the request's
- * xid, then sends updates with xid 0. */
+ * ONFFMF_INITIAL: the read-back that follows sees every flow) carrying the
+ * request's xid, then sends updates with xid 0. */
 static void
 monitor_start__(struct eng_bridge *br)
 {
@@ -1940,30 +1981,28 @@ monitor_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
         return;
     }
     if (r->kind != OFPK_MULTIPART_REPLY || !r->mp ||
-        r->mp->type != OFPMP_ONF_FLOW_MONITOR || !br->synced) {
+        r->mp->type != OFPMP_ONF_FLOW_MONITOR) {
         return;
     }
 
-    struct ofp_buf b;
+    struct foreign__ f = { NULL, 0 };
     bool tampered = false;
-    ofp_buf_init(&b);
     for (size_t i = 0; i < r->mp->n; i++) {
         const struct ofp_flow_update *u = &r->mp->updates[i];
         if (u->event != ONFFME_ADDED && u->event != ONFFME_MODIFIED) {
             continue; /* Our own changes (ABBREV), or deletions. */
         }
         if (!vg_cookie_is_ours(u->cookie)) {
-            foreign_delete__(br, u->table_id, u->priority, &u->match,
-                             u->cookie, "added while connected", &b);
-        } else if (!br->monitor_paused) {
+            foreign_note__(br, &f, u->cookie, u->table_id, u->priority,
+                           &u->match, u->error, "added while connected");
+        } else if (br->synced && !br->monitor_paused) {
+            /* Not before the read-back (it sees the flow itself), nor in a
+             * pause's refresh (our own changes are there in full). */
             tampered_group__(br, u->cookie);
             tampered = true;
         }
     }
-    if (b.size) {
-        ofconn_send(conn, &b);
-    }
-    ofp_buf_uninit(&b);
+    foreign_delete__(br, &f);
     if (tampered) {
         reconcile__(br);
     }
@@ -1983,9 +2022,7 @@ readback_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
 
     /* Sum our flows' hashes per cookie: sort (cookie, hash) pairs, then
      * merge runs.  Delete every other flow. */
-    struct ofp_buf b;
-    size_t n_foreign = 0;
-    ofp_buf_init(&b);
+    struct foreign__ f = { NULL, 0 };
     free(br->installed);
     br->installed =
         ofp_xcalloc(r->mp->n ? r->mp->n : 1, sizeof *br->installed);
@@ -1995,12 +2032,14 @@ readback_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
         if (vg_cookie_is_ours(fs->cookie)) {
             struct installed__ *in = &br->installed[br->n_installed++];
             in->cookie = fs->cookie;
-            in->fp = vg_flow_hash(fs->table_id, fs->priority, &fs->match,
-                                  &fs->insts);
+            /* One of ours that does not decode cannot be what we
+             * installed: 0 makes its group be replaced. */
+            in->fp = fs->error ? 0
+                               : vg_flow_hash(fs->table_id, fs->priority,
+                                              &fs->match, &fs->insts);
         } else {
-            foreign_delete__(br, fs->table_id, fs->priority, &fs->match,
-                             fs->cookie, "found at connection", &b);
-            n_foreign++;
+            foreign_note__(br, &f, fs->cookie, fs->table_id, fs->priority,
+                           &fs->match, fs->error, "found at connection");
         }
     }
     installed_sort__(br);
@@ -2018,20 +2057,14 @@ readback_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
     VG_INFO(SUBSYS,
             "bridge %s: read back %zu vifguard flow groups (%zu "
             "flows); %zu foreign flows removed",
-            br->name, br->n_installed, r->mp->n - n_foreign, n_foreign);
+            br->name, br->n_installed, r->mp->n - f.n, f.n);
+    foreign_delete__(br, &f);
     if (r->mp->n >= 1000) {
         /* The reply is freed after this callback returns. */
         if (!br->trim_timer) {
             br->trim_timer = vg_timer_create(trim_timer_cb__, br);
         }
         vg_timer_start(br->trim_timer, 0, 0);
-    }
-    if (b.size) {
-        ofconn_send(conn, &b);
-    }
-    ofp_buf_uninit(&b);
-    if (!br->monitor_xid) {
-        monitor_start__(br);
     }
     reconcile__(br);
 }
@@ -2075,7 +2108,10 @@ attach_conn__(struct eng_bridge *br, struct ofconn *conn)
     }
     vg_timer_start(br->fail_mode_timer, 2.0, 0);
 
-    /* Every flow, whatever its cookie: see readback_cb__(). */
+    /* The monitor first, then every flow, whatever its cookie (see
+     * readback_cb__()): a flow added in between is reported by the monitor,
+     * so none slips through. */
+    monitor_start__(br);
     readback_start__(br);
 }
 

@@ -482,6 +482,9 @@ listener_cb__(struct vg_io *io, int revents, void *l_)
         ofp_buf_init(&conn->tx);
         ofp_mp_assembler_init(&conn->mp);
         ofp_mp_assembler_init(&conn->mp_monitor);
+        /* The engine reads back flows of others too (msgs.h). */
+        conn->mp.lenient = true;
+        conn->mp_monitor.lenient = true;
         conn->io = vg_io_create(fd, VG_READ, conn_io_cb__, conn);
         VG_DBG(SUBSYS, "%s: accepted", conn->name);
 

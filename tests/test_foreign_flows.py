@@ -209,3 +209,58 @@ def test_fight_is_rate_limited(lan):
     elapsed = time.monotonic() - start
     assert 1 <= len(warns) <= 1 + int(elapsed / 10) + 1, warns
     assert len(warns) < n
+
+
+XAPI_FLOWS = [
+    # scripts/setup-vif-rules of xapi-project/xen-api, for a locked VIF
+    # (MAC 02:00:00:00:00:11, one IPv4 and one IPv6 address).
+    "priority=8000,dl_type=0x0800,nw_proto=0x11,tp_dst=67,"
+    "dl_src={mac},idle_timeout=0,actions=normal",
+    "priority=7000,dl_type=0x0806,dl_src={mac},arp_sha={mac},"
+    "nw_src=0.0.0.0,idle_timeout=0,actions=normal",
+    "priority=7000,dl_type=0x0806,dl_src={mac},arp_sha={mac},"
+    "nw_src={ip},idle_timeout=0,actions=normal",
+    "priority=6000,dl_type=0x0800,nw_src={ip},dl_src={mac},"
+    "idle_timeout=0,actions=normal",
+    "priority=8000,dl_src={mac},icmp6,ipv6_src=fe80::11,icmp_type=135,"
+    "nd_sll={mac},idle_timeout=0,actions=normal",
+    "priority=8000,dl_src={mac},icmp6,ipv6_src=fe80::11,icmp_type=136,"
+    "nd_target=fe80::11,idle_timeout=0,actions=normal",
+    "priority=5000,dl_src={mac},ipv6_src=fe80::11,udp6,actions=normal",
+    "priority=7000,icmp6,icmp_type=135,actions=drop",
+    "priority=6000,icmp6,icmp_type=134,actions=drop",
+    "priority=4000,idle_timeout=0,actions=drop",
+]
+# Fields and actions vifguard's codec does not speak: the flows must go all
+# the same, and the connection must survive them.
+EXOTIC_FLOWS = [
+    "table=0,priority=9000,reg0=0x1,actions=normal",
+    "table=0,priority=9001,tun_id=0x5,actions=normal",
+    "table=0,priority=9002,ip,ct_state=+trk,actions=normal",
+    "table=0,priority=9003,metadata=0x1,actions=normal",
+    "table=0,priority=9004,actions=learn(table=5,NXM_OF_ETH_DST[]),normal",
+    "table=0,priority=9005,in_port={port},ip,actions=ct(commit),normal",
+]
+
+
+@pytest.mark.parametrize("flows", [XAPI_FLOWS, EXOTIC_FLOWS],
+                         ids=["xapi", "exotic"])
+@pytest.mark.parametrize("when", ["connected", "readback"])
+def test_any_foreign_flow_goes(lan, flows, when):
+    vg, g1 = lan.vg, lan.g1
+    if when == "readback":
+        vg.stop()
+    for f in flows:
+        f = f.format(mac=G1_MAC, ip=G1_IP, port=g1.ofport)
+        if "table=" not in f:
+            f = "cookie=0x1,table=0,in_port=%d,%s" % (g1.ofport, f)
+        lan.sb.ofctl("add-flow", lan.br, f)
+    if when == "readback":
+        # The learn() flow may have learned one more meanwhile.
+        assert len(lan.foreign()) >= len(flows)
+        vg.start()
+    vg.wait_state([g1.port])
+    lan.wait_no_foreign()
+    lan.assert_spoof_blocked()
+    assert vg.stats()["foreign_flows_removed"] >= len(flows)
+    assert vg.stats()["ofp_connections"] == 1
