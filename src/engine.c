@@ -228,6 +228,12 @@ static void reconcile__(struct eng_bridge *);
  * flow mod), but must not flood the log. */
 #define FOREIGN_LOG_INTERVAL 10.0
 
+/* Open vSwitch's own internal table (TBL_INTERNAL: bond recirculation and
+ * the like).  It is hidden and read-only for controllers: nothing anyone
+ * adds over OpenFlow lands there, and nothing can be deleted from it, but
+ * the flow monitor reports its changes. */
+#define OVS_TBL_INTERNAL 254
+
 struct engine *
 engine_create(enum vg_mode default_mode, const char *ovsdb_remote,
               bool (*is_guest_name)(const char *, void *), void *aux)
@@ -1992,6 +1998,9 @@ monitor_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
         if (u->event != ONFFME_ADDED && u->event != ONFFME_MODIFIED) {
             continue; /* Our own changes (ABBREV), or deletions. */
         }
+        if (u->table_id == OVS_TBL_INTERNAL) {
+            continue;
+        }
         if (!vg_cookie_is_ours(u->cookie)) {
             foreign_note__(br, &f, u->cookie, u->table_id, u->priority,
                            &u->match, u->error, "added while connected");
@@ -2029,6 +2038,9 @@ readback_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
     br->n_installed = 0;
     for (size_t i = 0; i < r->mp->n; i++) {
         const struct ofp_flow_stats *fs = &r->mp->flows[i];
+        if (fs->table_id == OVS_TBL_INTERNAL) {
+            continue; /* Not listed by OVS; just in case. */
+        }
         if (vg_cookie_is_ours(fs->cookie)) {
             struct installed__ *in = &br->installed[br->n_installed++];
             in->cookie = fs->cookie;
