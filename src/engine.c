@@ -17,10 +17,10 @@
  * not vifguard's is deleted by its exact cookie (all of vifguard's flows
  * have cookies in its own range, so nothing of ours is touched, and the
  * foreign flow's match need not even be decodable).  While connected, a
- * flow monitor
- * (Open vSwitch's ONF extension for OpenFlow 1.3) reports flows that others
- * add or modify, which meet the same fate; a flow of vifguard's cookie range
- * that someone else added or modified makes its group be reinstalled.  The
+ * flow monitor (Open vSwitch's ONF extension for OpenFlow 1.3) reports
+ * flows that others add or modify, which meet the same fate; a flow of
+ * vifguard's cookie range that someone else added, modified or deleted
+ * (`ovs-ofctl del-flows`) makes its group be reinstalled.  The
  * monitor leaves out our own changes (no ONFFMF_OWN: they come back as
  * abbreviated updates, which are ignored). */
 #include <config.h>
@@ -1914,19 +1914,18 @@ static void
 tampered_group__(struct eng_bridge *br, uint64_t cookie)
 {
     vg_log_rl(&rl, SUBSYS, VG_LOG_WARN,
-              "bridge %s: someone else added or changed a flow with "
-              "vifguard's cookie %#" PRIx64 ": reinstalling its group",
+              "bridge %s: someone else added, changed or deleted a flow "
+              "with vifguard's cookie %#" PRIx64 ": reinstalling its group",
               br->name, cookie);
     installed_put__(br, cookie, 0, true);
-    installed_sort__(br);
 }
 
 static void monitor_cb__(struct ofconn *, const struct ofconn_reply *,
                          void *br_);
 static void readback_start__(struct eng_bridge *);
 
-/* Starts the flow monitor on 'br''s connection: additions and
- * modifications of any flow in any table, without our own (ONFFMF_OWN
+/* Starts the flow monitor on 'br''s connection: additions, modifications
+ * and deletions of any flow in any table, without our own (ONFFMF_OWN
  * unset), without instructions (the match, priority, table and cookie are
  * all a deletion needs).  Open vSwitch answers with an empty reply (no
  * ONFFMF_INITIAL: the read-back that follows sees every flow) carrying the
@@ -1939,7 +1938,7 @@ monitor_start__(struct eng_bridge *br)
 
     ofp_mp_request_init(&req, OFPMP_ONF_FLOW_MONITOR);
     req.monitor_id = 1;
-    req.monitor_flags = ONFFMF_ADD | ONFFMF_MODIFY;
+    req.monitor_flags = ONFFMF_ADD | ONFFMF_MODIFY | ONFFMF_DELETE;
     br->monitor_xid = ofconn_next_xid(br->conn);
     ofp_buf_init(&b);
     ofp_mp_request_encode(&req, br->monitor_xid, &b);
@@ -1995,11 +1994,15 @@ monitor_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
     bool tampered = false;
     for (size_t i = 0; i < r->mp->n; i++) {
         const struct ofp_flow_update *u = &r->mp->updates[i];
-        if (u->event != ONFFME_ADDED && u->event != ONFFME_MODIFIED) {
-            continue; /* Our own changes (ABBREV), or deletions. */
+        if (u->event != ONFFME_ADDED && u->event != ONFFME_MODIFIED &&
+            u->event != ONFFME_DELETED) {
+            continue; /* Our own changes (ABBREV). */
         }
         if (u->table_id == OVS_TBL_INTERNAL) {
             continue;
+        }
+        if (u->event == ONFFME_DELETED && !vg_cookie_is_ours(u->cookie)) {
+            continue; /* Someone else's flow went: nothing to do. */
         }
         if (!vg_cookie_is_ours(u->cookie)) {
             foreign_note__(br, &f, u->cookie, u->table_id, u->priority,
@@ -2013,6 +2016,7 @@ monitor_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
     }
     foreign_delete__(br, &f);
     if (tampered) {
+        installed_sort__(br);
         reconcile__(br);
     }
 }

@@ -31,7 +31,8 @@ ROUTER_IP = "10.0.0.1"
 G1_IP = "10.0.0.11"
 SPOOF_IP = "10.0.0.66"
 LOG_ALLOW = [r"removed a flow vifguard does not own",
-             r"someone else added or changed a flow with vifguard's cookie"]
+             r"someone else added, changed or deleted a flow with vifguard's "
+             r"cookie"]
 
 
 class Lan:
@@ -182,7 +183,26 @@ def test_tampering_with_vifguard_flows(lan):
         time.sleep(0.05)
     vg.wait_state([g1.port])
     lan.assert_spoof_blocked()
-    assert any("someone else added or changed" in l
+    assert any("someone else added, changed or deleted" in l
+               for l in vg.log_lines("WARN"))
+
+
+def test_deleted_vifguard_flows_come_back(lan):
+    """An operator's `ovs-ofctl del-flows BR` (every flow of the bridge, so
+    the bridge drops everything): vifguard reinstalls its groups at once,
+    not only at the next reconnection."""
+    vg, g1 = lan.vg, lan.g1
+    before = set(ours(lan.flows()))
+    lan.sb.ofctl("del-flows", lan.br)
+    deadline = time.monotonic() + 15
+    while set(ours(lan.flows())) != before:
+        assert time.monotonic() < deadline, \
+            "deleted flows stay deleted: %s\n%s" % (
+                before - set(ours(lan.flows())), vg.log_tail())
+        time.sleep(0.05)
+    vg.wait_state([g1.port])
+    lan.assert_spoof_blocked()
+    assert any("someone else added, changed or deleted" in l
                for l in vg.log_lines("WARN"))
 
 
