@@ -660,17 +660,29 @@ nf_connect__(struct noflood *nf)
     if (nf->fd < 0) {
         return errno;
     }
-    if (connect(nf->fd, (struct sockaddr *)&sun, sizeof sun) < 0 &&
-        errno != EINPROGRESS) {
+    int rc = connect(nf->fd, (struct sockaddr *)&sun, sizeof sun);
+    if (rc < 0 && errno != EINPROGRESS) {
         /* EAGAIN on a unix socket means a full backlog: not in progress. */
         int error = errno;
         close(nf->fd);
         nf->fd = -1;
         return error;
     }
-    /* Connected or not, the rest happens on the event loop once the socket
-     * is writable, so that nothing calls back from inside
-     * noflood_apply(). */
+    if (!rc) {
+        /* Connected at once (the usual case on a unix socket): send HELLO
+         * and FEATURES_REQUEST now, so that the switch composes its reply
+         * while the caller goes on (the engine compiles meanwhile).  A send
+         * error is reported from the event loop, where the next send finds
+         * it again, so that nothing calls back from inside
+         * noflood_apply(). */
+        nf->state = NF_HELLO;
+        ofp10_hello_encode(XID_HELLO, &nf->tx);
+        ofp10_empty_encode(OFPT10_FEATURES_REQUEST, XID_FEATURES, &nf->tx);
+        nf->io = vg_io_create(nf->fd, VG_READ | VG_WRITE, nf_io_cb__, nf);
+        (void)nf_flush__(nf);
+        return 0;
+    }
+    /* The rest happens on the event loop once the socket is writable. */
     nf->state = NF_CONNECTING;
     nf->io = vg_io_create(nf->fd, VG_WRITE, nf_io_cb__, nf);
     return 0;
