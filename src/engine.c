@@ -106,6 +106,12 @@ struct eng_group {
     size_t *members; /* VLAN group: its guests, as indexes into the
                        * bridge's MAC groups. */
     size_t n_members;
+    /* VLAN group whose fingerprint was computed afresh: its compiled flows
+     * and their list, kept for the transaction that installs them (at 1000
+     * guests, compiling a VLAN group and hashing its flows is most of
+     * vifguardd's work on a plug); NULL otherwise. */
+    struct vg_flow_group *compiled;
+    struct flow_list__ *list;
 };
 
 /* NO_FLOOD state of an OVSDB port number on a bridge (DESIGN.md). */
@@ -194,8 +200,12 @@ struct eng_bridge {
     size_t n_macs;
     struct eng_group *vlans; /* VLAN groups, rebuilt by reconcile__(). */
     size_t n_vlans;
-    uint8_t *nf;               /* NF_PORTS enum nf_state, or NULL. */
-    struct noflood *nf_op;     /* NO_FLOOD operation in flight, or NULL. */
+    uint8_t *nf;            /* NF_PORTS enum nf_state, or NULL. */
+    struct noflood *nf_op;  /* NO_FLOOD operation in flight, or NULL. */
+    struct eng_group *spec; /* VLAN groups as they will be if 'nf_op'
+                                * succeeds, compiled while it runs (see
+                                * nf_speculate__()). */
+    size_t n_spec;
     char *nf_error;            /* Why NO_FLOOD failed last, or NULL. */
     struct vg_timer *nf_retry; /* Retries a failed NO_FLOOD operation. */
     double nf_backoff;         /* Seconds before the next retry. */
@@ -278,11 +288,27 @@ txn_destroy__(struct eng_txn *txn)
     }
 }
 
+/* Frees the compiled flows and flow list kept in 'grp', if any. */
+static void
+group_uncache__(struct eng_group *grp)
+{
+    if (grp->compiled) {
+        vg_flow_group_destroy(grp->compiled);
+        free(grp->compiled);
+        grp->compiled = NULL;
+    }
+    if (grp->list) {
+        flow_list_destroy__(grp->list);
+        grp->list = NULL;
+    }
+}
+
 static void
 groups_destroy__(struct eng_group *v, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         free(v[i].members);
+        group_uncache__(&v[i]);
     }
     free(v);
 }
@@ -296,6 +322,7 @@ bridge_destroy__(struct eng_bridge *br)
     free(br->nf_error);
     groups_destroy__(br->macs, br->n_macs);
     groups_destroy__(br->vlans, br->n_vlans);
+    groups_destroy__(br->spec, br->n_spec);
     for (size_t i = 0; i < br->n_ports; i++) {
         port_destroy__(&br->ports[i]);
     }
@@ -1375,10 +1402,64 @@ u64_pair_cmp__(const void *a_, const void *b_)
                         : (a[1] > b[1]) - (a[1] < b[1]);
 }
 
-/* Rebuilds the VLAN groups of 'br': one per VLAN with a ready locked or
- * unlocked guest, whose members are those guests' MAC groups. */
+/* Moves what 'from' kept compiled to 'to'. */
 static void
-build_vlans__(struct eng_bridge *br)
+group_take__(struct eng_group *to, struct eng_group *from)
+{
+    to->compiled = from->compiled;
+    to->list = from->list;
+    from->compiled = NULL;
+    from->list = NULL;
+}
+
+/* Sets the fingerprint of VLAN group 'grp': the one of the group with the
+ * same cookie and key among the 'n_old' previous groups 'old' (taking over
+ * what that one kept compiled if 'take') or among the speculative groups of
+ * 'br' (taking it over), or else computed afresh from its compiled flows,
+ * which 'grp' keeps with their list for reconcile_flows__(). */
+static void
+vlan_fp__(struct eng_bridge *br, struct eng_group *grp, struct eng_group *old,
+          size_t n_old, bool take)
+{
+    for (size_t k = 0; k < n_old; k++) {
+        if (old[k].cookie == grp->cookie && old[k].key == grp->key) {
+            grp->fp = old[k].fp;
+            if (take) {
+                group_take__(grp, &old[k]);
+            }
+            return;
+        }
+    }
+    for (size_t k = 0; k < br->n_spec; k++) {
+        struct eng_group *sp = &br->spec[k];
+        if (sp->cookie == grp->cookie && sp->key == grp->key) {
+            grp->fp = sp->fp;
+            group_take__(grp, sp);
+            return;
+        }
+    }
+    struct vg_flow_group *g = ofp_xmalloc(sizeof *g);
+    vg_flow_group_init(g, grp->cookie);
+    compile_group__(br, grp, false, g);
+    /* The list's fingerprint sums the same flow hashes, unless a flow could
+     * not be listed (its match does not encode). */
+    struct flow_list__ *l = flow_list_build__(g, 0);
+    uint64_t fp = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        fp += l->flows[i].hash;
+    }
+    grp->fp = l->n == g->n ? fp : vg_flow_group_fingerprint(g);
+    l->fp = grp->fp;
+    grp->compiled = g;
+    grp->list = l;
+}
+
+/* Rebuilds the VLAN groups of 'br': one per VLAN with a ready locked or
+ * unlocked guest, whose members are those guests' MAC groups.  If 'spec',
+ * builds them into the bridge's speculative groups instead and leaves its
+ * VLAN groups as they are. */
+static void
+build_vlans__(struct eng_bridge *br, bool spec)
 {
     size_t n = 0;
     uint64_t *pairs = ofp_xcalloc(2 * br->n_macs + 2, sizeof *pairs);
@@ -1395,10 +1476,10 @@ build_vlans__(struct eng_bridge *br)
 
     struct eng_group *old = br->vlans;
     size_t n_old = br->n_vlans;
-    br->vlans = ofp_xcalloc(n ? n : 1, sizeof *br->vlans);
-    br->n_vlans = 0;
+    struct eng_group *v = ofp_xcalloc(n ? n : 1, sizeof *v);
+    size_t n_v = 0;
     for (size_t i = 0; i < n;) {
-        struct eng_group *grp = &br->vlans[br->n_vlans++];
+        struct eng_group *grp = &v[n_v++];
         grp->vlan = (uint16_t)pairs[2 * i];
         grp->cookie = vg_cookie(VG_COOKIE_VLAN, VG_VLAN_CTX(grp->vlan));
         grp->key = grp->vlan;
@@ -1409,9 +1490,17 @@ build_vlans__(struct eng_bridge *br)
             grp->key = mix__(grp->key, br->macs[m].key);
             i++;
         }
-        grp->fp = reuse_fp__(br, grp, false, old, n_old);
+        vlan_fp__(br, grp, old, n_old, !spec);
     }
-    groups_destroy__(old, n_old);
+    if (spec) {
+        groups_destroy__(br->spec, br->n_spec);
+        br->spec = v;
+        br->n_spec = n_v;
+    } else {
+        groups_destroy__(old, n_old);
+        br->vlans = v;
+        br->n_vlans = n_v;
+    }
     free(pairs);
 }
 
@@ -1530,7 +1619,13 @@ reconcile_flows__(struct eng_bridge *br)
         return;
     }
 
-    build_vlans__(br);
+    build_vlans__(br, false);
+    if (!br->nf_op && br->n_spec) {
+        /* Speculation over: taken or not, it is of no more use. */
+        groups_destroy__(br->spec, br->n_spec);
+        br->spec = NULL;
+        br->n_spec = 0;
+    }
     size_t n_wants;
     struct want__ *wants = collect_wants__(br, &n_wants);
     struct eng_txn *txn = ofp_xcalloc(1, sizeof *txn);
@@ -1560,11 +1655,23 @@ reconcile_flows__(struct eng_bridge *br)
                ", wanted %#" PRIx64,
                br->name, w->cookie, in ? in->fp : 0, w->fp);
         struct vg_flow_group g;
-        vg_flow_group_init(&g, w->cookie);
-        compile_want__(br, w, &g);
-        if (w->kind == W_VLAN) {
+        struct eng_group *vg = w->kind == W_VLAN ? &br->vlans[w->index] : NULL;
+        struct flow_list__ *kept = NULL;
+        if (vg && vg->compiled && vg->fp == w->fp) {
+            /* Compiled by build_vlans__(): take it over. */
+            g = *vg->compiled;
+            free(vg->compiled);
+            vg->compiled = NULL;
+            kept = vg->list;
+            vg->list = NULL;
+        } else {
+            vg_flow_group_init(&g, w->cookie);
+            compile_want__(br, w, &g);
+        }
+        if (vg) {
             /* Only what changed, if the flows on the switch are known. */
-            struct flow_list__ *nl = flow_list_build__(&g, w->fp);
+            struct flow_list__ *nl =
+                kept ? kept : flow_list_build__(&g, w->fp);
             size_t pos;
             struct flow_list__ *ol =
                 in ? find_list__(br, w->cookie, &pos) : NULL;
@@ -1578,6 +1685,13 @@ reconcile_flows__(struct eng_bridge *br)
             n_flows += txn_replace__(txn, &g, w->fp, &b, &scratch);
         }
         vg_flow_group_destroy(&g);
+    }
+
+    /* What build_vlans__() compiled and no transaction took (the switch
+     * has it already, or it must wait) is not kept: it would double the
+     * memory of the VLAN groups. */
+    for (size_t i = 0; i < br->n_vlans; i++) {
+        group_uncache__(&br->vlans[i]);
     }
 
     /* Groups on the switch that nobody wants any more (VLAN groups stay
@@ -1738,6 +1852,35 @@ nf_done__(void *br_, int error, const struct noflood_result *res, size_t n)
     reconcile__(br);
 }
 
+/* While NO_FLOOD operation 'br->nf_op' on the 'n' ports 'v' runs (the switch
+ * composes its FEATURES_REPLY, listing every port of the bridge), compiles
+ * the VLAN groups as they will be if it succeeds: the new guests' flows in
+ * their VLAN's group, 6 per guest at 1000 guests, are most of vifguardd's
+ * own work on a plug.  Nothing is sent: build_vlans__() takes over a
+ * speculative group only if its inputs (its key) turn out the same once the
+ * acknowledgements are in, and the groups still wait for them
+ * (port_ready__(), mac_ready__()). */
+static void
+nf_speculate__(struct eng_bridge *br, const struct noflood_port *v, size_t n)
+{
+    uint8_t *saved = ofp_xmalloc(n ? n : 1);
+    bool any = false;
+    for (size_t i = 0; i < n; i++) {
+        saved[i] = br->nf[v[i].ofport];
+        if (v[i].no_flood) {
+            br->nf[v[i].ofport] = NF_SET;
+            any = true;
+        }
+    }
+    if (any && br->nf_op) {
+        build_vlans__(br, true);
+    }
+    for (size_t i = 0; i < n; i++) {
+        br->nf[v[i].ofport] = saved[i];
+    }
+    free(saved);
+}
+
 /* Starts a NO_FLOOD operation for every port of 'br' whose bit is not known
  * to be what it should be, unless one is in flight or waiting to retry. */
 static void
@@ -1769,6 +1912,7 @@ nf_kick__(struct eng_bridge *br)
             noflood_mgmt_path(br->engine->ovsdb_remote, NULL, br->name);
         br->nf_op = noflood_apply(path, v, n, nf_done__, br);
         free(path);
+        nf_speculate__(br, v, n);
     }
     free(v);
 }
