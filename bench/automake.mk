@@ -1,5 +1,8 @@
 # Benchmarks: built by `make`, run by bench/*.sh (never by `make check`).
 
+# The checks every bench/*.sh starts with.
+EXTRA_DIST += bench/common.sh
+
 # bench/ofp-codec.sh: libofp encode/decode rate against the rate at which
 # ovs-vswitchd accepts the same flow_mods.
 noinst_PROGRAMS += bench/ofp-codec

@@ -17,29 +17,10 @@
 # Must run as root.  Exits non-zero if a goal is missed.
 set -eu
 
-srcdir=$(cd "$(dirname "$0")/.." && pwd)
-build=${VG_BUILD_PLAIN:-build/plain}
-case $build in
-    /*) ;;
-    *) build=$srcdir/$build ;;
-esac
-
-if [ "$(id -u)" != 0 ]; then
-    echo "$0: must run as root (namespaces, a private ovs-vswitchd)" >&2
-    exit 1
-fi
-for prog in ovsdb-tool ovsdb-server ovs-vswitchd ovs-vsctl ovs-ofctl \
-            ovs-appctl iperf3 ethtool tcpdump ip; do
-    if ! command -v $prog >/dev/null 2>&1; then
-        echo "$0: $prog not found (run scripts/install-deps.sh)" >&2
-        exit 1
-    fi
-done
-if [ ! -f "$build/Makefile" ]; then
-    echo "$0: $build is not a configured build directory" \
-         "(set VG_BUILD_PLAIN)" >&2
-    exit 1
-fi
+BENCH_PROGS="ovsdb-tool ovsdb-server ovs-vswitchd ovs-vsctl ovs-ofctl ovs-appctl iperf3 ethtool tcpdump ip"
+BENCH_ROOT_WHY="namespaces, a private ovs-vswitchd"
+# shellcheck source=bench/common.sh
+. "$(dirname "$0")/common.sh"
 make -C "$build" -s vifguardd vifguard-ctl >/dev/null
 # Debian's python3, which has scapy (for the protection check).
 exec /usr/bin/python3 "$srcdir/bench/datapath.py" --build "$build" "$@"

@@ -13,28 +13,10 @@
 # Must run as root.  Exits non-zero if a goal is missed.
 set -eu
 
-srcdir=$(cd "$(dirname "$0")/.." && pwd)
-build=${VG_BUILD_PLAIN:-build/plain}
-case $build in
-    /*) ;;
-    *) build=$srcdir/$build ;;
-esac
-
-if [ "$(id -u)" != 0 ]; then
-    echo "$0: must run as root (it starts a private ovs-vswitchd)" >&2
-    exit 1
-fi
-for prog in ovsdb-tool ovsdb-server ovs-vswitchd ovs-vsctl ovs-ofctl; do
-    if ! command -v $prog >/dev/null 2>&1; then
-        echo "$0: $prog not found (install Open vSwitch)" >&2
-        exit 1
-    fi
-done
-if [ ! -f "$build/Makefile" ]; then
-    echo "$0: $build is not a configured build directory" \
-         "(set VG_BUILD_PLAIN)" >&2
-    exit 1
-fi
+BENCH_PROGS="ovsdb-tool ovsdb-server ovs-vswitchd ovs-vsctl ovs-ofctl"
+BENCH_ROOT_WHY="it starts a private ovs-vswitchd"
+# shellcheck source=bench/common.sh
+. "$(dirname "$0")/common.sh"
 make -C "$build" -s bench/ofp-codec >/dev/null
 bench=$build/bench/ofp-codec
 
