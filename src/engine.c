@@ -1202,7 +1202,9 @@ flow_list_add__(struct flow_list__ *l, uint8_t table, uint16_t priority,
 static void
 flow_list_sort__(struct flow_list__ *l)
 {
-    qsort(l->flows, l->n, sizeof *l->flows, flow_entry_cmp__);
+    if (l->n > 1) {
+        qsort(l->flows, l->n, sizeof *l->flows, flow_entry_cmp__);
+    }
 }
 
 /* Returns the flow list of compiled group 'g', whose fingerprint is 'fp'. */
@@ -2027,7 +2029,9 @@ foreign_delete__(struct eng_bridge *br, struct foreign__ *f)
     struct ofp_buf b;
 
     ofp_buf_init(&b);
-    qsort(f->cookies, f->n, sizeof *f->cookies, cookie_cmp__);
+    if (f->n > 1) {
+        qsort(f->cookies, f->n, sizeof *f->cookies, cookie_cmp__);
+    }
     for (size_t i = 0; i < f->n; i++) {
         if (i && f->cookies[i] == f->cookies[i - 1]) {
             continue;

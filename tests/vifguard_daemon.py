@@ -33,6 +33,8 @@ class VifguardDaemon:
         self.ofp_sock = os.path.join(d, name + "-ofp.sock")
         self.ctl_sock = os.path.join(d, name + "-ctl.sock")
         self.log = os.path.join(d, name + ".log")
+        # stderr: what does not go through the log (sanitizer reports).
+        self.stderr = os.path.join(d, name + ".stderr")
         self.args = list(args)
         self.proc = None
 
@@ -52,9 +54,10 @@ class VifguardDaemon:
                "--config=/dev/null"] + self.args
         if os.environ.get("VG_DEBUG"):
             cmd.append("-v")  # Debug logs of every subsystem.
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)
+        with open(self.stderr, "a") as err:
+            self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                                         stdout=subprocess.DEVNULL,
+                                         stderr=err)
         deadline = time.monotonic() + timeout
         while True:
             if self.proc.poll() is not None:
@@ -140,11 +143,20 @@ class VifguardDaemon:
     # Logs.
 
     def log_tail(self, lines=60):
+        """The last lines of the log, then of stderr if it has any."""
         try:
             with open(self.log, errors="replace") as f:
-                return "".join(f.readlines()[-lines:])
+                text = "".join(f.readlines()[-lines:])
         except OSError as e:
-            return "(no log: %s)\n" % e
+            text = "(no log: %s)\n" % e
+        try:
+            with open(self.stderr, errors="replace") as f:
+                err = f.readlines()[-lines:]
+        except OSError:
+            err = []
+        if err:
+            text += "--- stderr ---\n" + "".join(err)
+        return text
 
     def log_lines(self, level):
         try:
