@@ -196,19 +196,23 @@ def protection_check(m):
                                "router" % (m.name, fam))
         res["spoofed IPv%s source reaches router" % fam] = \
             "DPBENCH.spoof" + fam in text
-    # Unknown unicast from the router: NORMAL floods it; a locked guest
-    # (NO_FLOOD) must not see it, the unlocked guest does (the control).
-    caps = {h.name: Capture(h, "udp port 9999") for h in (a, u)}
+    # Unknown unicast from the router: NORMAL floods it; no guest (every
+    # guest port is NO_FLOOD) may see it, the trusted storage host does
+    # (the control).
+    st = t.storage
+    caps = {h.name: Capture(h, "udp port 9999") for h in (a, u, st)}
     flood = (Ether(src=r.mac, dst="02:00:00:00:99:99") / IP(src=r.ip,
                                                              dst=a.ip)
              / UDP(sport=9999, dport=9999) / Raw(b"DPBENCH.flood"))
     topology.send_frames(r, [flood] * 3)
     texts = {n: c.stop().text() for n, c in caps.items()}
-    if "DPBENCH.flood" not in texts[u.name]:
-        raise RuntimeError("%s: the flooded frame never reached the unlocked "
-                           "guest" % m.name)
+    if "DPBENCH.flood" not in texts[st.name]:
+        raise RuntimeError("%s: the flooded frame never reached the trusted "
+                           "storage host" % m.name)
     res["unknown unicast flood reaches locked guest"] = \
         "DPBENCH.flood" in texts[a.name]
+    res["unknown unicast flood reaches unlocked guest"] = \
+        "DPBENCH.flood" in texts[u.name]
     return res
 
 
