@@ -45,18 +45,27 @@ ofp_xstrdup(const char *s)
     return memcpy(ofp_xmalloc(n), s, n);
 }
 
+/* Returns a malloc'd string formatted as by vprintf(). */
+char *
+ofp_xvasprintf(const char *fmt, va_list args)
+{
+    struct ofp_buf b;
+
+    ofp_buf_init(&b);
+    ofp_buf_put_vformat(&b, fmt, args);
+    return ofp_buf_steal_cstr(&b);
+}
+
 /* Returns a malloc'd string formatted as by printf(). */
 char *
 ofp_xasprintf(const char *fmt, ...)
 {
-    struct ofp_buf b;
     va_list args;
 
-    ofp_buf_init(&b);
     va_start(args, fmt);
-    ofp_buf_put_vformat(&b, fmt, args);
+    char *s = ofp_xvasprintf(fmt, args);
     va_end(args);
-    return ofp_buf_steal_cstr(&b);
+    return s;
 }
 
 /* Initializes 'b' as an empty owned buffer. */

@@ -162,5 +162,7 @@ void *ofp_xcalloc(size_t, size_t);
 void *ofp_xrealloc(void *, size_t);
 char *ofp_xstrdup(const char *);
 char *ofp_xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+char *ofp_xvasprintf(const char *, va_list)
+    __attribute__((format(printf, 1, 0)));
 
 #endif /* ofp/buf.h */

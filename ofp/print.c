@@ -1213,6 +1213,22 @@ format_meter_id__(uint32_t id, char sep, struct ofp_buf *b)
     }
 }
 
+/* Formats the table, out_port and match of a flow or flow monitor request,
+ * as ovs-ofctl does. */
+static void
+format_table_port_match__(const struct ofp_mp_request *r, struct ofp_buf *b)
+{
+    if (r->table_id != OFPTT_ALL) {
+        ofp_buf_put_format(b, " table=%" PRIu8, r->table_id);
+    }
+    if (r->out_port != OFPP_ANY) {
+        ofp_buf_put_cstr(b, " out_port=");
+        ofp_port_format(r->out_port, b);
+    }
+    ofp_buf_put_char(b, ' ');
+    ofp_match_format(&r->match, b);
+}
+
 static void
 format_meter_mod__(const struct ofp_meter_mod *mm, struct ofp_buf *b)
 {
@@ -1269,15 +1285,7 @@ format_mp_request__(const struct ofp_mp_request *r, struct ofp_buf *b)
         break;
     case OFPMP_FLOW:
     case OFPMP_AGGREGATE:
-        if (r->table_id != OFPTT_ALL) {
-            ofp_buf_put_format(b, " table=%" PRIu8, r->table_id);
-        }
-        if (r->out_port != OFPP_ANY) {
-            ofp_buf_put_cstr(b, " out_port=");
-            ofp_port_format(r->out_port, b);
-        }
-        ofp_buf_put_char(b, ' ');
-        ofp_match_format(&r->match, b);
+        format_table_port_match__(r, b);
         break;
     case OFPMP_GROUP_DESC:
         ofp_buf_put_cstr(b, " group_id=ALL");
@@ -1289,15 +1297,7 @@ format_mp_request__(const struct ofp_mp_request *r, struct ofp_buf *b)
     case OFPMP_ONF_FLOW_MONITOR:
         ofp_buf_put_format(b, " id=%" PRIu32 " flags=%#" PRIx16, r->monitor_id,
                            r->monitor_flags);
-        if (r->table_id != OFPTT_ALL) {
-            ofp_buf_put_format(b, " table=%" PRIu8, r->table_id);
-        }
-        if (r->out_port != OFPP_ANY) {
-            ofp_buf_put_cstr(b, " out_port=");
-            ofp_port_format(r->out_port, b);
-        }
-        ofp_buf_put_char(b, ' ');
-        ofp_match_format(&r->match, b);
+        format_table_port_match__(r, b);
         break;
     default:
         break;

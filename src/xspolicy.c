@@ -330,13 +330,10 @@ static bool __attribute__((format(printf, 2, 3)))
 jerr__(struct jp__ *jp, const char *fmt, ...)
 {
     if (!jp->err) {
-        struct ofp_buf b;
         va_list args;
-        ofp_buf_init(&b);
         va_start(args, fmt);
-        ofp_buf_put_vformat(&b, fmt, args);
+        jp->err = ofp_xvasprintf(fmt, args);
         va_end(args);
-        jp->err = ofp_buf_steal_cstr(&b);
     }
     return false;
 }
