@@ -7,6 +7,7 @@ different marker, stop the capture, then assert that the control arrived
 (the capture works, the path is open) and the forged frame did not.
 """
 
+import ipaddress
 import os
 import subprocess
 import tempfile
@@ -18,12 +19,15 @@ PYTHON = "/usr/bin/python3"  # Debian's, which has scapy (not a pyenv one).
 class Capture:
     """tcpdump on 'dev' in namespace 'ns' (a Netns) with BPF 'bpf'."""
 
+    # More tcpdump options, for subclasses.
+    TCPDUMP_OPTS = ()
+
     def __init__(self, ns, bpf="", dev="eth0"):
         self.ns = ns
         fd, self.path = tempfile.mkstemp(suffix=".pcap", dir=ns.sb.dir)
         os.close(fd)
-        args = ["tcpdump", "-i", dev, "-U", "-n", "-w", self.path,
-                "--immediate-mode"]
+        args = ["tcpdump", "-i", dev, *self.TCPDUMP_OPTS, "-U", "-n", "-w",
+                self.path, "--immediate-mode"]
         if bpf:
             args.append(bpf)
         self.proc = ns.popen(*args, stdout=subprocess.DEVNULL,
@@ -85,3 +89,12 @@ def neigh(ns, addr):
     if "lladdr" in parts:
         return parts[parts.index("lladdr") + 1].lower()
     return None
+
+
+def eui64(mac, prefix="fe80::"):
+    """The address with the modified EUI-64 interface identifier of 'mac'
+    in /64 'prefix' (the link-local one by default)."""
+    b = bytes.fromhex(mac.replace(":", ""))
+    iid = bytes([b[0] ^ 2]) + b[1:3] + b"\xff\xfe" + b[3:]
+    return str(ipaddress.IPv6Address(
+        ipaddress.IPv6Address(prefix).packed[:8] + iid))

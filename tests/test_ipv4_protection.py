@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from netlab import Capture, neigh, scapy, sendp
+from netlab import Capture, neigh, sendp
 from vifguard_daemon import VifguardDaemon
 
 ROUTER_MAC = "02:00:00:00:00:01"
@@ -401,7 +401,7 @@ def flow_durations(lan):
                              r"rconn\|WARN\|.*connection dropped")
 def test_kill9_and_restart_sends_nothing(lan):
     lan.log_allow = [r"disconnected"]
-    vg, g1, g2 = lan.vg, lan.ns["g1"], lan.ns["g2"]
+    vg, g1 = lan.vg, lan.ns["g1"]
     before = flow_durations(lan)
     assert len(before) > 10
     vg.kill9()

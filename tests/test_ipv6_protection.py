@@ -32,7 +32,7 @@ import time
 
 import pytest
 
-from netlab import PYTHON, Capture, neigh, sendp
+from netlab import PYTHON, Capture, eui64, neigh, sendp
 from vifguard_daemon import VifguardDaemon
 
 BASELINE = os.environ.get("VG_IPV6_BASELINE") == "1"
@@ -42,15 +42,6 @@ ROUTER_MAC = "02:00:00:00:00:01"
 MAC = {"g1": "02:00:00:00:00:11", "g2": "02:00:00:00:00:12",
        "g3": "02:00:00:00:00:13", "g4": "02:00:00:00:00:14"}
 FORGED_MAC = "02:00:00:00:66:66"
-
-
-def eui64(mac, prefix="fe80::"):
-    """The address with the modified EUI-64 interface identifier of 'mac'
-    in /64 'prefix' (the link-local one by default)."""
-    b = bytes.fromhex(mac.replace(":", ""))
-    iid = bytes([b[0] ^ 2]) + b[1:3] + b"\xff\xfe" + b[3:]
-    return str(ipaddress.IPv6Address(
-        ipaddress.IPv6Address(prefix).packed[:8] + iid))
 
 
 def solicited_node(addr):

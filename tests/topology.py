@@ -53,13 +53,11 @@ at a guest into the list of frames that guest should never have received.
 """
 
 import ipaddress
-import os
 import re
 import subprocess
-import tempfile
 import time
 
-from netlab import PYTHON, Capture
+from netlab import PYTHON, Capture, eui64
 from ovs_sandbox import SandboxError, _kill_netns_pids, run
 from vifguard_daemon import VifguardDaemon
 
@@ -69,15 +67,6 @@ UDP_PORT = 9999
 # A MAC flood uses random locally administered unicast source addresses with
 # this first byte, so that they never meet a host's MAC.
 FLOOD_OUI = 0x0e
-
-
-def eui64(mac, prefix="fe80::"):
-    """The address with the modified EUI-64 interface identifier of 'mac'
-    in /64 'prefix' (the link-local one by default)."""
-    b = bytes.fromhex(mac.replace(":", ""))
-    iid = bytes([b[0] ^ 2]) + b[1:3] + b"\xff\xfe" + b[3:]
-    return str(ipaddress.IPv6Address(
-        ipaddress.IPv6Address(prefix).packed[:8] + iid))
 
 
 def norm6(addr):
@@ -856,19 +845,7 @@ class InCapture(Capture):
     """netlab.Capture of the frames 'ns' receives on 'dev' (tcpdump -Q in):
     what a host sends itself is no evidence of what reached it."""
 
-    def __init__(self, ns, bpf="", dev="eth0"):
-        self.ns = ns
-        fd, self.path = tempfile.mkstemp(suffix=".pcap", dir=ns.sb.dir)
-        os.close(fd)
-        args = ["tcpdump", "-i", dev, "-Q", "in", "-U", "-n", "-w",
-                self.path, "--immediate-mode", "-B", "8192"]
-        if bpf:
-            args.append(bpf)
-        self.proc = ns.popen(*args, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, text=True)
-        line = self.proc.stderr.readline()
-        if "listening" not in line:
-            raise RuntimeError("tcpdump did not start: " + line)
+    TCPDUMP_OPTS = ("-Q", "in", "-B", "8192")
 
 
 class Captures:
