@@ -129,6 +129,14 @@ struct installed__ {
     uint64_t fp;
 };
 
+/* A port's hardware address, as the switch's PORT_STATUS gave it: spares
+ * the NO_FLOOD session of a new port the switch's whole port list
+ * (noflood.h). */
+struct hw_addr__ {
+    uint32_t ofp_port;
+    uint8_t mac[6];
+};
+
 /* The flows of an installed VLAN group, one by one, so that a change to
  * it (a guest plugged or unplugged) sends only the flows that differ instead
  * of the whole group, which holds flows for every guest of the VLAN. */
@@ -206,6 +214,8 @@ struct eng_bridge {
                                 * succeeds, compiled while it runs (see
                                 * nf_speculate__()). */
     size_t n_spec;
+    struct hw_addr__ *hw_addrs; /* From PORT_STATUS, sorted by port. */
+    size_t n_hw_addrs;
     char *nf_error;            /* Why NO_FLOOD failed last, or NULL. */
     struct vg_timer *nf_retry; /* Retries a failed NO_FLOOD operation. */
     double nf_backoff;         /* Seconds before the next retry. */
@@ -320,6 +330,7 @@ bridge_destroy__(struct eng_bridge *br)
     vg_timer_destroy(br->nf_retry);
     free(br->nf);
     free(br->nf_error);
+    free(br->hw_addrs);
     groups_destroy__(br->macs, br->n_macs);
     groups_destroy__(br->vlans, br->n_vlans);
     groups_destroy__(br->spec, br->n_spec);
@@ -1883,6 +1894,22 @@ nf_speculate__(struct eng_bridge *br, const struct noflood_port *v, size_t n)
     free(saved);
 }
 
+static int
+hw_addr_cmp__(const void *a_, const void *b_)
+{
+    const struct hw_addr__ *a = a_, *b = b_;
+    return (a->ofp_port > b->ofp_port) - (a->ofp_port < b->ofp_port);
+}
+
+static struct hw_addr__ *
+hw_addr_find__(const struct eng_bridge *br, uint32_t ofp_port)
+{
+    struct hw_addr__ key = { .ofp_port = ofp_port };
+    return br->n_hw_addrs ? bsearch(&key, br->hw_addrs, br->n_hw_addrs,
+                                    sizeof key, hw_addr_cmp__)
+                          : NULL;
+}
+
 /* Starts a NO_FLOOD operation for every port of 'br' whose bit is not known
  * to be what it should be, unless one is in flight or waiting to retry. */
 static void
@@ -1902,11 +1929,17 @@ nf_kick__(struct eng_bridge *br)
         if (!p->ofp_port || st == NF_FAILED) {
             continue;
         }
-        if (wants_noflood__(p) && st != NF_SET) {
-            v[n++] = (struct noflood_port){ nf_index__(p->ofp_port), true };
-        } else if (p->want && !wants_noflood__(p) && st == NF_SET) {
-            /* No longer a guest: back into the flood set. */
-            v[n++] = (struct noflood_port){ nf_index__(p->ofp_port), false };
+        bool set = wants_noflood__(p);
+        if ((set && st != NF_SET) || (p->want && !set && st == NF_SET)) {
+            /* To set, or no longer a guest: back into the flood set. */
+            struct noflood_port *np = &v[n++];
+            np->ofport = nf_index__(p->ofp_port);
+            np->no_flood = set;
+            const struct hw_addr__ *hw = hw_addr_find__(br, p->ofp_port);
+            if (hw) {
+                np->has_hw_addr = true;
+                memcpy(np->hw_addr, hw->mac, 6);
+            }
         }
     }
     if (n) {
@@ -2346,7 +2379,48 @@ conn_closed__(struct ofconn *conn, void *e_)
             vg_timer_stop(br->nf_retry);
         }
         br->nf_backoff = 0;
+        free(br->hw_addrs);
+        br->hw_addrs = NULL;
+        br->n_hw_addrs = 0;
     }
+}
+
+/* Keeps the hardware address of every port the switch announces (a new
+ * port is announced before its ofport reaches OVSDB). */
+static void
+conn_port_status__(struct ofconn *conn, const struct ofp_port_status *ps,
+                   void *e_)
+{
+    struct eng_bridge *br = bridge_by_conn__(e_, conn);
+    if (!br) {
+        return;
+    }
+    struct hw_addr__ *hw = hw_addr_find__(br, ps->desc.port_no);
+    VG_DBG(SUBSYS, "bridge %s: port %" PRIu32 " (%s) %s", br->name,
+           ps->desc.port_no, ps->desc.name,
+           ps->reason == OFPPR_ADD      ? "added"
+           : ps->reason == OFPPR_DELETE ? "deleted"
+                                        : "changed");
+    if (ps->reason == OFPPR_DELETE) {
+        if (hw) {
+            size_t i = (size_t)(hw - br->hw_addrs);
+            memmove(hw, hw + 1, (--br->n_hw_addrs - i) * sizeof *hw);
+        }
+        return;
+    }
+    if (!hw) {
+        size_t i = 0;
+        while (i < br->n_hw_addrs &&
+               br->hw_addrs[i].ofp_port < ps->desc.port_no) {
+            i++;
+        }
+        br->hw_addrs = ofp_xrealloc(br->hw_addrs, (br->n_hw_addrs + 1) *
+                                                      sizeof *br->hw_addrs);
+        hw = &br->hw_addrs[i];
+        memmove(hw + 1, hw, (br->n_hw_addrs++ - i) * sizeof *hw);
+        hw->ofp_port = ps->desc.port_no;
+    }
+    memcpy(hw->mac, ps->desc.hw_addr, 6);
 }
 
 const struct ofconn_handler *
@@ -2355,6 +2429,7 @@ engine_ofconn_handler(void)
     static const struct ofconn_handler handler = {
         .ready = conn_ready__,
         .closed = conn_closed__,
+        .port_status = conn_port_status__,
     };
     return &handler;
 }

@@ -5,7 +5,11 @@
  * -> FEATURES (waiting for FEATURES_REPLY) -> [PORT_DESC (waiting for the
  * port description reply, when the FEATURES_REPLY had no room for every
  * port)] -> BARRIER (PORT_MODs and BARRIER_REQUEST sent) -> DONE.  Any
- * failure, the timeout included, goes straight to DONE.  DONE closes the
+ * failure, the timeout included, goes straight to DONE.  With every
+ * hardware address given ('direct'), HELLO is followed by the PORT_MODs and
+ * BARRIER_REQUEST and the HELLO state leads to BARRIER; ports whose
+ * PORT_MOD failed for a stale address go back to pending, and the barrier
+ * reply then leads to FEATURES as above.  DONE closes the
  * socket and calls the callback; the memory is freed when the event-loop
  * entry point that got there returns (or at once by noflood_cancel()).
  *
@@ -90,6 +94,9 @@ struct noflood {
     struct ofp10_port *sw_ports; /* The switch's ports, from the replies. */
     size_t n_sw_ports;
 
+    uint8_t (*hw_addrs)[6]; /* Per requested port, if 'direct'. */
+    bool direct;            /* PORT_MODs sent without FEATURES_REQUEST. */
+
     noflood_done_cb *cb;
     void *aux;
     int busy;         /* Inside an event-loop entry point. */
@@ -111,6 +118,7 @@ nf_free__(struct noflood *nf)
     free(nf->results);
     free(nf->port_states);
     free(nf->sw_ports);
+    free(nf->hw_addrs);
     free(nf->path);
     free(nf);
 }
@@ -256,6 +264,22 @@ nf_add_sw_ports__(struct noflood *nf, const struct ofp10_port *ports, size_t n)
     return true;
 }
 
+/* Queues the PORT_MOD of requested port 'i', whose address is 'hw_addr'. */
+static void
+nf_queue_port_mod__(struct noflood *nf, size_t i, const uint8_t hw_addr[6])
+{
+    struct noflood_result *r = &nf->results[i];
+    struct ofp10_port_mod_msg pm = {
+        .port_no = (uint16_t)r->ofport,
+        .config = r->no_flood ? OFPPC10_NO_FLOOD : 0,
+        .mask = OFPPC10_NO_FLOOD,
+    };
+    memcpy(pm.hw_addr, hw_addr, sizeof pm.hw_addr);
+    ofp10_port_mod_encode(&pm, (uint32_t)(XID_PORT_MOD + i), &nf->tx);
+    r->changed = true;
+    nf->port_states[i] = NFP_SENT;
+}
+
 /* Now that 'nf' knows the switch's ports: settles the ports that are
  * missing or already right, sends a PORT_MOD for each of the others and a
  * barrier after them, or ends the operation if nothing needs sending. */
@@ -289,17 +313,9 @@ nf_apply__(struct noflood *nf)
             nf_settle__(nf, i, 0);
             continue;
         }
-        struct ofp10_port_mod_msg pm = {
-            .port_no = port->port_no,
-            .config = r->no_flood ? OFPPC10_NO_FLOOD : 0,
-            .mask = OFPPC10_NO_FLOOD,
-        };
-        memcpy(pm.hw_addr, port->hw_addr, sizeof pm.hw_addr);
-        ofp10_port_mod_encode(&pm, (uint32_t)(XID_PORT_MOD + i), &nf->tx);
+        nf_queue_port_mod__(nf, i, port->hw_addr);
         VG_DBG(SUBSYS, "%s: port %" PRIu32 " (%s): %s NO_FLOOD", nf->path,
                r->ofport, port->name, r->no_flood ? "setting" : "clearing");
-        r->changed = true;
-        nf->port_states[i] = NFP_SENT;
         n_sent++;
     }
     free(nf->sw_ports);
@@ -333,6 +349,16 @@ nf_handle_error__(struct noflood *nf, const uint8_t *msg, size_t len)
     if (xid >= XID_PORT_MOD && xid - XID_PORT_MOD < nf->n &&
         nf->port_states[xid - XID_PORT_MOD] == NFP_SENT) {
         size_t i = xid - XID_PORT_MOD;
+        if (nf->direct && (err.error == OFPERR_OFPPMFC_BAD_PORT ||
+                           err.error == OFPERR_OFPPMFC_BAD_HW_ADDR)) {
+            /* The given address was stale: look the port up after the
+             * barrier. */
+            VG_DBG(SUBSYS, "%s: port %" PRIu32 ": %s, asking for features",
+                   nf->path, nf->results[i].ofport, name);
+            nf->results[i].changed = false;
+            nf->port_states[i] = NFP_PENDING;
+            return;
+        }
         vg_log_rl(&rl, SUBSYS, VG_LOG_WARN,
                   "%s: port %" PRIu32 ": switch rejected PORT_MOD: %s "
                   "(type %u, code %u)",
@@ -375,7 +401,7 @@ nf_handle_hello__(struct noflood *nf, const uint8_t *msg, size_t len)
         nf_fail__(nf, EPROTO, "expected HELLO, got %s: %s",
                   ofp10_type_name(msg[1]), ofp_strerror(error));
     } else {
-        nf->state = NF_FEATURES;
+        nf->state = nf->direct ? NF_BARRIER : NF_FEATURES;
     }
 }
 
@@ -432,6 +458,33 @@ nf_handle_port_desc__(struct noflood *nf, const uint8_t *msg, size_t len)
     }
 }
 
+/* Handles the BARRIER_REPLY: the PORT_MODs sent took effect.  Ends the
+ * operation, unless a direct PORT_MOD's address was stale: then asks for the
+ * switch's ports to settle those. */
+static void
+nf_handle_barrier__(struct noflood *nf)
+{
+    bool pending = false;
+    for (size_t i = 0; i < nf->n; i++) {
+        if (nf->port_states[i] == NFP_SENT) {
+            nf_settle__(nf, i, 0);
+        } else if (nf->port_states[i] == NFP_PENDING) {
+            pending = true;
+        }
+    }
+    if (!pending) {
+        nf_finish__(nf, 0);
+        return;
+    }
+    nf->direct = false;
+    nf->state = NF_FEATURES;
+    ofp10_empty_encode(OFPT10_FEATURES_REQUEST, XID_FEATURES, &nf->tx);
+    int error = nf_flush__(nf);
+    if (error) {
+        nf_fail__(nf, error, "send: %s", strerror(error));
+    }
+}
+
 /* Handles one message 'msg' of 'len' bytes (framed) from the switch. */
 static void
 nf_handle_msg__(struct noflood *nf, const uint8_t *msg, size_t len)
@@ -474,12 +527,7 @@ nf_handle_msg__(struct noflood *nf, const uint8_t *msg, size_t len)
         break;
     case OFPT10_BARRIER_REPLY:
         if (nf->state == NF_BARRIER && xid == XID_BARRIER) {
-            for (size_t i = 0; i < nf->n; i++) {
-                if (nf->port_states[i] == NFP_SENT) {
-                    nf_settle__(nf, i, 0);
-                }
-            }
-            nf_finish__(nf, 0);
+            nf_handle_barrier__(nf);
             return;
         }
         break;
@@ -571,17 +619,27 @@ nf_read__(struct noflood *nf)
     }
 }
 
-/* Queues HELLO and FEATURES_REQUEST on the connected socket. */
+/* Queues the start of the session on the connected socket: HELLO, then
+ * FEATURES_REQUEST or (if 'direct') the PORT_MODs and BARRIER_REQUEST. */
 static void
-nf_connected__(struct noflood *nf)
+nf_start__(struct noflood *nf)
 {
     nf->state = NF_HELLO;
     ofp10_hello_encode(XID_HELLO, &nf->tx);
-    ofp10_empty_encode(OFPT10_FEATURES_REQUEST, XID_FEATURES, &nf->tx);
-    int error = nf_flush__(nf);
-    if (error) {
-        nf_fail__(nf, error, "send: %s", strerror(error));
+    if (!nf->direct) {
+        ofp10_empty_encode(OFPT10_FEATURES_REQUEST, XID_FEATURES, &nf->tx);
+        return;
     }
+    size_t n_sent = 0;
+    for (size_t i = 0; i < nf->n; i++) {
+        if (nf->port_states[i] == NFP_PENDING) {
+            nf_queue_port_mod__(nf, i, nf->hw_addrs[i]);
+            n_sent++;
+        }
+    }
+    ofp10_empty_encode(OFPT10_BARRIER_REQUEST, XID_BARRIER, &nf->tx);
+    VG_DBG(SUBSYS, "%s: %zu PORT_MOD(s) with the given addresses", nf->path,
+           n_sent);
 }
 
 static void
@@ -600,7 +658,11 @@ nf_io_cb__(struct vg_io *io, int revents, void *nf_)
         if (error) {
             nf_fail__(nf, error, "connect: %s", strerror(error));
         } else {
-            nf_connected__(nf);
+            nf_start__(nf);
+            error = nf_flush__(nf);
+            if (error) {
+                nf_fail__(nf, error, "send: %s", strerror(error));
+            }
         }
     } else {
         if (revents & VG_WRITE) {
@@ -669,15 +731,11 @@ nf_connect__(struct noflood *nf)
         return error;
     }
     if (!rc) {
-        /* Connected at once (the usual case on a unix socket): send HELLO
-         * and FEATURES_REQUEST now, so that the switch composes its reply
-         * while the caller goes on (the engine compiles meanwhile).  A send
-         * error is reported from the event loop, where the next send finds
-         * it again, so that nothing calls back from inside
-         * noflood_apply(). */
-        nf->state = NF_HELLO;
-        ofp10_hello_encode(XID_HELLO, &nf->tx);
-        ofp10_empty_encode(OFPT10_FEATURES_REQUEST, XID_FEATURES, &nf->tx);
+        /* Connected at once (the usual case on a unix socket): start now,
+         * so that the switch works while the caller goes on.  A send error
+         * is reported from the event loop, where the next send finds it
+         * again, so that nothing calls back from inside noflood_apply(). */
+        nf_start__(nf);
         nf->io = vg_io_create(nf->fd, VG_READ | VG_WRITE, nf_io_cb__, nf);
         (void)nf_flush__(nf);
         return 0;
@@ -707,6 +765,13 @@ noflood_apply(const char *mgmt_path, const struct noflood_port *ports,
     /* Invalid and repeated port numbers.  1.0 port numbers are 16 bits, so
      * a table of the ones seen is small. */
     uint8_t *seen = ofp_xcalloc(UINT16_MAX + 1, 1);
+    nf->direct = n > 0;
+    for (size_t i = 0; i < n; i++) {
+        nf->direct = nf->direct && ports[i].has_hw_addr;
+    }
+    if (nf->direct) {
+        nf->hw_addrs = ofp_xcalloc(n, sizeof *nf->hw_addrs);
+    }
     for (size_t i = 0; i < n; i++) {
         struct noflood_result *r = &nf->results[i];
         r->ofport = ports[i].ofport;
@@ -721,6 +786,9 @@ noflood_apply(const char *mgmt_path, const struct noflood_port *ports,
             nf_settle__(nf, i, EINVAL);
         } else {
             seen[r->ofport] = 1;
+            if (nf->direct) {
+                memcpy(nf->hw_addrs[i], ports[i].hw_addr, 6);
+            }
         }
     }
     free(seen);

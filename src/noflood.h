@@ -15,6 +15,13 @@
  *      current hardware address, as OVS requires) for each requested port
  *      whose bit differs, then BARRIER_REQUEST;
  *   4. waits for BARRIER_REPLY, closes the connection and calls back.
+ * When the caller knows every requested port's hardware address (the
+ * engine learns it from the OpenFlow 1.3 PORT_STATUS of a new port), steps
+ * 1 to 3 shrink to HELLO, the PORT_MODs and BARRIER_REQUEST in one go: the
+ * FEATURES_REPLY lists every port of the bridge (48 kB at 1000 ports) and
+ * composing it is most of the session's time on a large bridge.  A port
+ * whose PORT_MOD the switch rejects as naming no port or another address
+ * (the hint was stale) then goes through steps 1 to 4 after all.
  * It answers ECHO requests and ignores PACKET_IN (OVS sends table misses to
  * 1.0 connections), PORT_STATUS and the like.  The whole operation must end
  * within NOFLOOD_TIMEOUT seconds.  Nothing blocks; there is no periodic
@@ -44,16 +51,19 @@
 
 /* One port to configure. */
 struct noflood_port {
-    uint32_t ofport; /* OVSDB Interface.ofport = OpenFlow 1.0 port number
+    uint32_t ofport;    /* OVSDB Interface.ofport = OpenFlow 1.0 port number
                       * (1..65279, or 65534 for the bridge's LOCAL port). */
-    bool no_flood;   /* true: set NO_FLOOD; false: clear it. */
+    bool no_flood;      /* true: set NO_FLOOD; false: clear it. */
+    bool has_hw_addr;   /* 'hw_addr' is the port's current address. */
+    uint8_t hw_addr[6]; /* Only if 'has_hw_addr'. */
 };
 
 /* What happened to one requested port. */
 struct noflood_result {
     uint32_t ofport; /* As requested. */
     bool no_flood;   /* As requested. */
-    bool changed;    /* Its bit differed, so a PORT_MOD was sent. */
+    bool changed;    /* A PORT_MOD was sent: its bit differed, or it was
+                      * not read (the hardware address was given). */
     bool settled;    /* 'error' is this port's own outcome; false if the
                       * operation failed before it was known. */
     int error;       /* 0: the port has the requested bit (acknowledged by

@@ -375,12 +375,21 @@ handle_msg__(struct ofconn *conn, const void *msg, size_t len)
     case OFPK_FLOW_MONITOR_RESUMED:
         deliver__(conn, xid, &r);
         return;
+    case OFPK_PORT_STATUS: {
+        struct ofp_port_status ps;
+        error = ofp_port_status_decode(msg, len, &ps);
+        if (error) {
+            vg_log_rl(&rl, SUBSYS, VG_LOG_WARN, "%s: bad PORT_STATUS: %s",
+                      conn->name, ofp_strerror(error));
+        } else if (conn->handler->port_status) {
+            conn->handler->port_status(conn, &ps, conn->aux);
+        }
+        return;
+    }
     case OFPK_HELLO:
     case OFPK_ECHO_REPLY:
-    case OFPK_PORT_STATUS:
     case OFPK_PACKET_IN:
     case OFPK_FLOW_REMOVED:
-        /* OVSDB is our source of truth for ports; nothing to do. */
         return;
     default:
         /* A request a switch has no business sending us. */

@@ -28,6 +28,9 @@ struct ofconn_handler {
     /* The connection is gone; 'conn' is freed when this returns, with every
      * registered reply callback dropped (not called). */
     void (*closed)(struct ofconn *, void *aux);
+    /* A port was added, deleted or changed (optional). */
+    void (*port_status)(struct ofconn *, const struct ofp_port_status *,
+                        void *aux);
 };
 
 /* What arrived for a registered xid. */

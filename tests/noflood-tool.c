@@ -7,7 +7,8 @@
  * The first form starts one noflood_apply() per group (groups are separated
  * by "--"; all run at once), each on management socket MGMT with the listed
  * ports (PORT is an OpenFlow port number, "on" sets NO_FLOOD, "off" clears
- * it), and prints, for each operation as it ends:
+ * it; "PORT=on@aa:bb:cc:dd:ee:ff" gives the port's hardware address, and an
+ * operation where every port has one skips FEATURES_REQUEST), and prints, for each operation as it ends:
  *
  *   result op=K error=N text=TEXT
  *   port op=K ofport=P want=on|off changed=yes|no settled=yes|no error=N
@@ -56,8 +57,9 @@ static void
 usage__(void)
 {
     fprintf(stderr,
-            "usage: noflood-tool [-v] [--cancel-after=S] MGMT PORT=on|off... "
-            "[-- MGMT PORT=on|off...]...\n"
+            "usage: noflood-tool [-v] [--cancel-after=S] MGMT PORTSPEC... "
+            "[-- MGMT PORTSPEC...]...\n"
+            "       (PORTSPEC: PORT=on|off[@HW_ADDR])\n"
             "       noflood-tool --path REMOTE|- RUNDIR|- BRIDGE\n");
     exit(2);
 }
@@ -115,7 +117,7 @@ stop_cb__(struct vg_timer *t, void *aux)
     vg_loop_break();
 }
 
-/* Parses "PORT=on|off" into 'p'. */
+/* Parses "PORT=on|off[@HW_ADDR]" into 'p'. */
 static void
 parse_port__(const char *s, struct noflood_port *p)
 {
@@ -126,11 +128,28 @@ parse_port__(const char *s, struct noflood_port *p)
         usage__();
     }
     p->ofport = (uint32_t)v;
-    if (!strcmp(end, "=on")) {
+    if (!strncmp(end, "=on", 3)) {
         p->no_flood = true;
-    } else if (!strcmp(end, "=off")) {
+        end += 3;
+    } else if (!strncmp(end, "=off", 4)) {
         p->no_flood = false;
+        end += 4;
     } else {
+        usage__();
+    }
+    if (*end == '@') {
+        unsigned int m[6];
+        int len = 0;
+        if (sscanf(end + 1, "%2x:%2x:%2x:%2x:%2x:%2x%n", &m[0], &m[1], &m[2],
+                   &m[3], &m[4], &m[5], &len) != 6 ||
+            end[1 + len]) {
+            usage__();
+        }
+        for (int i = 0; i < 6; i++) {
+            p->hw_addr[i] = (uint8_t)m[i];
+        }
+        p->has_hw_addr = true;
+    } else if (*end) {
         usage__();
     }
 }

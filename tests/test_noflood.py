@@ -283,6 +283,51 @@ def test_many_ports_port_desc(ovs_dummy):
     assert no_flood_ports(sb, br) == {p for p, v in want.items() if v}
 
 
+def port_hw_addrs(sb, br):
+    """{ofport: "aa:bb:..."} from `ovs-ofctl -O OpenFlow10 show`."""
+    out = sb.ofctl("show", br, version="OpenFlow10")
+    return {OFPP_LOCAL if m.group(1) == "LOCAL" else int(m.group(1)):
+            m.group(2)
+            for m in re.finditer(r"^\s*(\d+|LOCAL)\(.*\): addr:(\S+)$",
+                                 out, re.M)}
+
+
+def test_hw_addr_given(ovs_dummy):
+    """With every port's hardware address given, the session sends its
+    PORT_MODs straight after HELLO (no FEATURES_REQUEST); a stale address or
+    a port that is not on the bridge falls back to the switch's port list,
+    which settles them as without an address."""
+    sb = ovs_dummy
+    br = flood_bridge(sb, 3)
+    mgmt = mgmt_path(sb, br)
+    hw = port_hw_addrs(sb, br)
+    assert len(hw) == 4, hw
+
+    out = run_tool("-v", mgmt, "1=on@" + hw[1], "%d=on@%s" % (
+        OFPP_LOCAL, hw[OFPP_LOCAL]))
+    assert out.rc == 0 and out.error() == 0, out
+    assert out.changed() == {1: True, OFPP_LOCAL: True}, out
+    assert "asking for features" not in out.stderr, out
+    assert no_flood_ports(sb, br) == {1, OFPP_LOCAL}
+
+    # Port 2's address is wrong, port 9 does not exist: both go through
+    # the FEATURES_REPLY, after the barrier of the direct PORT_MODs.
+    out = run_tool("-v", mgmt, "1=off@" + hw[1], "2=on@02:00:00:00:00:99",
+                   "9=on@02:00:00:00:00:09")
+    assert out.rc == 1 and out.error() == errno.ENOENT, out
+    assert out.port_errors() == {1: 0, 2: 0, 9: errno.ENOENT}, out
+    assert out.changed() == {1: True, 2: True, 9: False}, out
+    assert "port 2: OFPPMFC_BAD_HW_ADDR, asking for features" in out.stderr
+    assert "port 9: OFPPMFC_BAD_PORT, asking for features" in out.stderr
+    assert no_flood_ports(sb, br) == {2, OFPP_LOCAL}
+
+    # One port without an address: the whole operation reads the port list
+    # and sends only what differs.
+    out = run_tool(mgmt, "2=on@" + hw[2], "3=on")
+    assert out.rc == 0 and out.changed() == {2: False, 3: True}, out
+    assert no_flood_ports(sb, br) == {2, 3, OFPP_LOCAL}
+
+
 def test_parallel_operations(ovs_dummy):
     """Operations on several bridges run at once, each on its own
     connection."""
@@ -522,6 +567,42 @@ def test_fake_port_mod_rejected():
     assert errs[2] == 0 and errs[1] == out.error(), out
     assert out.settled() == {1: True, 2: True}, out
     assert "rejected PORT_MOD: OFPPMFC_BAD_HW_ADDR" in out.stderr
+
+
+def test_fake_hw_addr_given():
+    """With the addresses given: HELLO, the PORT_MODs with those addresses
+    and a barrier, nothing else; a PORT_MOD rejected as BAD_HW_ADDR is sent
+    again with the address of the FEATURES_REPLY that follows the
+    barrier."""
+    got = {}
+
+    def script(conn, fake):
+        conn.sendall(of10(0, 1))
+        msgs = [fake.recv_msg(conn) for _ in range(4)]
+        got["first"] = [m[1] for m in msgs]
+        for m in msgs[1:3]:
+            if m[3][:2] == b"\x00\x02":
+                bad = of10(m[1], m[2], m[3])
+                conn.sendall(of10(1, m[2], struct.pack("!HH", 4, 1) + bad))
+        conn.sendall(of10(19, msgs[3][2]))
+        freq = fake.recv_msg(conn)
+        got["then"] = freq[1]
+        conn.sendall(features_reply(freq[2], PORTS))
+        mod = fake.recv_msg(conn)
+        got["resent"] = mod[3]
+        finish(conn, fake)
+
+    with FakeSwitch(script) as fake:
+        out = run_tool(fake.path, "1=on@aa:00:00:00:00:01",
+                       "2=off@02:00:00:00:00:02")
+    assert not fake.errors, fake.errors
+    assert out.rc == 0 and out.error() == 0, out
+    assert out.changed() == {1: True, 2: True}, out
+    # HELLO, PORT_MOD, PORT_MOD, BARRIER_REQUEST; then FEATURES_REQUEST.
+    assert got["first"] == [0, 15, 15, 18] and got["then"] == 5, got
+    assert got["resent"] == (struct.pack("!H", 2) +
+                             bytes.fromhex("aa0000000002") +
+                             struct.pack("!III4x", 0, NO_FLOOD, 0))
 
 
 def test_fake_features_error():

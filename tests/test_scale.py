@@ -101,7 +101,7 @@ def test_scale_smoke(ovs_dummy, build_dirs):
              "type=dummy", "ofport_request=%d" % (N_GUESTS + 100))
     names = ["g%d" % i for i in range(N_GUESTS)]
 
-    vg = VifguardDaemon(sb, build_dirs["plain"]).start()
+    vg = VifguardDaemon(sb, build_dirs["plain"], args=["-vnoflood"]).start()
     try:
         # Cold start: every guest protected, as the switch shows it.
         vg.attach(br)
@@ -135,6 +135,13 @@ def test_scale_smoke(ovs_dummy, build_dirs):
         vg.wait_state(names + extra, timeout=60)
         wait_flows(sb, br, lambda f: not mentions(f, N_GUESTS + 1) and
                    not mentions(f, N_GUESTS + 2), "without the unplugged")
+        # The plugged ports' NO_FLOOD went out with the hardware addresses
+        # of their PORT_STATUS, without reading the switch's port list.
+        assert no_flood_ports(sb, br) == ofports | {N_GUESTS + 3,
+                                                    N_GUESTS + 4}
+        direct = [l for l in vg.log_lines("DBG")
+                  if "1 PORT_MOD(s) with the given addresses" in l]
+        assert len(direct) == 4, direct
         st = vg.stats()
         assert st["noflood_latency"]["count"] == 4, st["noflood_latency"]
         assert st["plug_latency"]["count"] >= 4, st["plug_latency"]
