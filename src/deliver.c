@@ -3,10 +3,11 @@
  * Priorities in the forward table (40): 500 a guest's MAC as the source of
  * a frame from a trusted port (a reflection: dropped; MAC group), 400 a
  * locked guest's own ARP requests and Neighbor Solicitations for its own
- * addresses (gratuitous ARP, DAD: to NORMAL and the unlocked guests; VLAN
+ * addresses (gratuitous ARP, DAD: to NORMAL and the unlocked guests; MAC
  * group), 300 frames addressed to a guest's MAC (MAC group), 200 + prefix
  * length ARP requests and solicitations for a locked guest's addresses from
- * anyone else (VLAN group; the longest prefix wins), 150 the VLAN fan-out
+ * anyone else (the guest's MAC group, or the VLAN group for a target that
+ * several guests share; the longest prefix wins), 150 the VLAN fan-out
  * from trusted ports, 100 every other broadcast and multicast of a VLAN
  * with unlocked guests (VLAN group), 0 NORMAL (bridge group).  The egress
  * table (50) holds per-guest allows at 100 and the bridge group's drop at
@@ -35,6 +36,10 @@ enum {
 };
 
 #define ICMPV6_NS 135
+
+/* Targets of one guest at most: its IPv4 and IPv6 lists and its link-local
+ * address. */
+#define TARGETS_MAX (2 * VG_POLICY_MAX_ADDRS + 1)
 
 static const uint8_t eth_broadcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 static const uint8_t eth_all_nodes[6] = { 0x33, 0x33, 0, 0, 0, 1 };
@@ -126,8 +131,157 @@ add_egress__(const struct vg_delivery *d, struct vg_flow_group *g)
     return fm;
 }
 
+/* A list of ports. */
+struct ports__ {
+    uint32_t *v;
+    size_t n;
+};
+
+static void
+ports_add__(struct ports__ *l, const uint32_t *ports, size_t n)
+{
+    l->v = ofp_xrealloc(l->v, (l->n + n + 1) * sizeof *l->v);
+    if (n) {
+        memcpy(&l->v[l->n], ports, n * sizeof *ports);
+    }
+    l->n += n;
+}
+
+/* Appends to 'acts' an output to NORMAL, then (after a pop_vlan if
+ * 'tagged') one to each port of 'a' and of 'b' (either may be NULL). */
+static void
+normal_and__(struct ofp_actions *acts, bool tagged, const struct ports__ *a,
+             const struct ports__ *b)
+{
+    struct ports__ all = { NULL, 0 };
+    ofp_actions_add_output(acts, OFPP_NORMAL, 0);
+    if (a) {
+        ports_add__(&all, a->v, a->n);
+    }
+    if (b) {
+        ports_add__(&all, b->v, b->n);
+    }
+    if (all.n) {
+        outputs__(acts, tagged, all.v, all.n);
+    }
+    free(all.v);
+}
+
+/* The targets of locked guest policy 'p': its IPv4 addresses and prefixes,
+ * then its IPv6 ones with its link-local address.  Returns the count; 'v'
+ * must hold TARGETS_MAX entries. */
+static size_t
+guest_targets__(const struct vg_policy *p, struct vg_target *v)
+{
+    struct vg_prefix6 v6[VG_POLICY_MAX_ADDRS + 1];
+    size_t n6 = ipv6_addrs__(p, v6);
+    size_t n = 0;
+
+    for (size_t j = 0; j < p->n_ipv4; j++) {
+        struct vg_target *x = &v[n++];
+        memset(x, 0, sizeof *x);
+        ofp_set_be32(x->addr, p->ipv4[j].addr);
+        x->len = p->ipv4[j].len;
+    }
+    for (size_t j = 0; j < n6; j++) {
+        struct vg_target *x = &v[n++];
+        memset(x, 0, sizeof *x);
+        x->v6 = true;
+        memcpy(x->addr, v6[j].addr, 16);
+        x->len = v6[j].len;
+    }
+    return n;
+}
+
+static int
+target_cmp__(const void *a_, const void *b_)
+{
+    const struct vg_target *a = a_, *b = b_;
+    int c = (int)a->v6 - (int)b->v6;
+    if (!c) {
+        c = memcmp(a->addr, b->addr, 16);
+    }
+    return c ? c : (int)a->len - (int)b->len;
+}
+
+/* Adds the flows that deliver ARP requests or Neighbor Solicitations for
+ * target 't' (from anyone but its owners' own announcements, which match
+ * first) to the 'owners' ports; for a prefix also to NORMAL and the
+ * 'unlocked' guests' ports. */
+static void
+add_target__(uint16_t vlan, const struct vg_target *t,
+             const struct ports__ *owners, const struct ports__ *unlocked,
+             struct vg_flow_group *g)
+{
+    /* An exact address belongs to its guest alone.  A prefix may hold
+     * addresses of hosts beyond the guests (the router's, for one), so its
+     * requests also go where NORMAL would send them. */
+    bool prefix = t->len < (t->v6 ? 128 : 32);
+    for (int tagged = 0; tagged < 2; tagged++) {
+        struct ofp_flow_mod *fm =
+            vg_flow_group_add(g, VG_TABLE_FORWARD, PRIO_TARGET + t->len);
+        ofp_match_set_u32(&fm->match, VG_REG_VLAN, VG_VLAN_CTX(vlan));
+        match_tag__(&fm->match, tagged);
+        if (t->v6) {
+            struct vg_prefix6 a;
+            memcpy(a.addr, t->addr, 16);
+            a.len = t->len;
+            ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV6);
+            ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, VG_IP_PROTO_ICMPV6);
+            ofp_match_set_u8(&fm->match, OFPF_ICMPV6_TYPE, ICMPV6_NS);
+            set_prefix6__(&fm->match, OFPF_IPV6_ND_TARGET, &a);
+        } else {
+            struct vg_prefix4 a = { ofp_get_be32(t->addr), t->len };
+            ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_ARP);
+            ofp_match_set_u16(&fm->match, OFPF_ARP_OP, 1);
+            set_prefix4__(&fm->match, OFPF_ARP_TPA, &a);
+        }
+        struct ofp_actions *acts = ofp_instructions_apply(&fm->insts);
+        if (prefix) {
+            normal_and__(acts, tagged, owners, unlocked);
+        } else {
+            outputs__(acts, tagged, owners->v, owners->n);
+        }
+    }
+}
+
+/* Adds the flows that send the own announcements of locked guest 'd'
+ * (gratuitous ARP, DAD probes: ARP requests and solicitations for its own
+ * addresses) to NORMAL and to the 'unlocked' guests, not back to 'd'. */
+static void
+add_own__(const struct vg_delivery *d, const struct vg_target *t, size_t nt,
+          const struct ports__ *unlocked, struct vg_flow_group *g)
+{
+    for (size_t k = 0; k < d->n_ports; k++) {
+        for (size_t i = 0; i < nt; i++) {
+            struct ofp_flow_mod *fm =
+                vg_flow_group_add(g, VG_TABLE_FORWARD, PRIO_OWN);
+            ofp_match_set_u32(&fm->match, OFPF_IN_PORT, d->ports[k]);
+            if (!t[i].v6) {
+                struct vg_prefix4 a = { ofp_get_be32(t[i].addr), t[i].len };
+                ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_ARP);
+                ofp_match_set_u16(&fm->match, OFPF_ARP_OP, 1);
+                set_prefix4__(&fm->match, OFPF_ARP_TPA, &a);
+            } else {
+                struct vg_prefix6 a;
+                memcpy(a.addr, t[i].addr, 16);
+                a.len = t[i].len;
+                ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV6);
+                ofp_match_set_u8(&fm->match, OFPF_IP_PROTO,
+                                 VG_IP_PROTO_ICMPV6);
+                ofp_match_set_u8(&fm->match, OFPF_ICMPV6_TYPE, ICMPV6_NS);
+                set_prefix6__(&fm->match, OFPF_IPV6_ND_TARGET, &a);
+            }
+            /* Guests' frames are never tagged (table 0). */
+            normal_and__(ofp_instructions_apply(&fm->insts), false, unlocked,
+                         NULL);
+        }
+    }
+}
+
 void
-vg_deliver_guest(const struct vg_delivery *d, struct vg_flow_group *g)
+vg_deliver_guest(const struct vg_delivery *d, const struct vg_vlan_view *view,
+                 struct vg_flow_group *g)
 {
     const struct vg_policy *p = d->policy;
     struct vg_prefix6 v6[VG_POLICY_MAX_ADDRS + 1];
@@ -183,6 +337,23 @@ vg_deliver_guest(const struct vg_delivery *d, struct vg_flow_group *g)
         ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV6);
         set_prefix6__(&fm->match, OFPF_IPV6_DST, &v6[i]);
     }
+
+    if (!view) {
+        return; /* Not in its VLAN yet. */
+    }
+    /* Its announcements, and the requests for its targets that no other
+     * guest of the VLAN shares. */
+    struct vg_target t[TARGETS_MAX];
+    size_t nt = guest_targets__(p, t);
+    struct ports__ unlocked = { view->unlocked, view->n_unlocked };
+    struct ports__ owners = { (uint32_t *)d->ports, d->n_ports };
+    add_own__(d, t, nt, &unlocked, g);
+    for (size_t i = 0; i < nt; i++) {
+        if (!view->n_shared || !bsearch(&t[i], view->shared, view->n_shared,
+                                        sizeof t[i], target_cmp__)) {
+            add_target__(d->vlan, &t[i], &owners, &unlocked, g);
+        }
+    }
 }
 
 void
@@ -192,140 +363,121 @@ vg_deliver_disabled(const uint8_t mac[6], struct vg_flow_group *g)
     ofp_match_set(&fm->match, OFPF_ETH_DST, mac, NULL);
 }
 
-/* One ARP or NS target of one guest port, for merging. */
-struct target__ {
-    bool v6;
-    uint8_t addr[16]; /* IPv4 in the first 4 bytes, network order. */
-    uint8_t len;
+/* One target of one locked guest port of a VLAN. */
+struct owned__ {
+    struct vg_target t;
+    size_t member; /* Index of the guest among the VLAN's members. */
     uint32_t port;
 };
 
 static int
-target_cmp__(const void *a_, const void *b_)
+owned_cmp__(const void *a_, const void *b_)
 {
-    const struct target__ *a = a_, *b = b_;
-    int c = (int)a->v6 - (int)b->v6;
+    const struct owned__ *a = a_, *b = b_;
+    int c = target_cmp__(&a->t, &b->t);
     if (!c) {
-        c = memcmp(a->addr, b->addr, 16);
-    }
-    if (!c) {
-        c = (int)a->len - (int)b->len;
+        c = (a->member > b->member) - (a->member < b->member);
     }
     return c ? c : (a->port > b->port) - (a->port < b->port);
 }
 
-/* A list of ports. */
-struct ports__ {
-    uint32_t *v;
-    size_t n;
-};
-
-static void
-ports_add__(struct ports__ *l, const uint32_t *ports, size_t n)
+/* Lists every target of every port of the locked guests among the 'n'
+ * 'members', sorted by target; returns the count. */
+static size_t
+collect_owned__(const struct vg_delivery *members, size_t n,
+                struct owned__ **vp)
 {
-    l->v = ofp_xrealloc(l->v, (l->n + n + 1) * sizeof *l->v);
-    if (n) {
-        memcpy(&l->v[l->n], ports, n * sizeof *ports);
-    }
-    l->n += n;
-}
-
-/* Appends to 'acts' an output to NORMAL, then (after a pop_vlan if
- * 'tagged') one to each port of 'a' and of 'b' (either may be NULL). */
-static void
-normal_and__(struct ofp_actions *acts, bool tagged, const struct ports__ *a,
-             const struct ports__ *b)
-{
-    struct ports__ all = { NULL, 0 };
-    ofp_actions_add_output(acts, OFPP_NORMAL, 0);
-    if (a) {
-        ports_add__(&all, a->v, a->n);
-    }
-    if (b) {
-        ports_add__(&all, b->v, b->n);
-    }
-    if (all.n) {
-        outputs__(acts, tagged, all.v, all.n);
-    }
-    free(all.v);
-}
-
-/* Adds, for the 'n' sorted 'targets' with the same address, the flows that
- * deliver ARP requests or Neighbor Solicitations for it to their ports; for
- * a prefix also to NORMAL and the 'unlocked' guests' ports. */
-static void
-add_target__(uint16_t vlan, const struct target__ *t, size_t n,
-             const struct ports__ *unlocked, struct vg_flow_group *g)
-{
-    struct ports__ owners = { NULL, 0 };
+    size_t max = 0;
     for (size_t i = 0; i < n; i++) {
-        ports_add__(&owners, &t[i].port, 1);
-    }
-    /* An exact address belongs to its guest alone.  A prefix may hold
-     * addresses of hosts beyond the guests (the router's, for one), so its
-     * requests also go where NORMAL would send them. */
-    bool prefix = t->len < (t->v6 ? 128 : 32);
-    for (int tagged = 0; tagged < 2; tagged++) {
-        struct ofp_flow_mod *fm =
-            vg_flow_group_add(g, VG_TABLE_FORWARD, PRIO_TARGET + t->len);
-        ofp_match_set_u32(&fm->match, VG_REG_VLAN, VG_VLAN_CTX(vlan));
-        match_tag__(&fm->match, tagged);
-        if (t->v6) {
-            struct vg_prefix6 a;
-            memcpy(a.addr, t->addr, 16);
-            a.len = t->len;
-            ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV6);
-            ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, VG_IP_PROTO_ICMPV6);
-            ofp_match_set_u8(&fm->match, OFPF_ICMPV6_TYPE, ICMPV6_NS);
-            set_prefix6__(&fm->match, OFPF_IPV6_ND_TARGET, &a);
-        } else {
-            struct vg_prefix4 a = { ofp_get_be32(t->addr), t->len };
-            ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_ARP);
-            ofp_match_set_u16(&fm->match, OFPF_ARP_OP, 1);
-            set_prefix4__(&fm->match, OFPF_ARP_TPA, &a);
-        }
-        struct ofp_actions *acts = ofp_instructions_apply(&fm->insts);
-        if (prefix) {
-            normal_and__(acts, tagged, &owners, unlocked);
-        } else {
-            outputs__(acts, tagged, owners.v, owners.n);
+        if (members[i].policy->mode != VG_MODE_UNLOCKED) {
+            const struct vg_policy *p = members[i].policy;
+            max += (p->n_ipv4 + p->n_ipv6 + 1) * members[i].n_ports;
         }
     }
-    free(owners.v);
+    struct owned__ *v = ofp_xcalloc(max ? max : 1, sizeof *v);
+    size_t nv = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct vg_delivery *d = &members[i];
+        if (d->policy->mode == VG_MODE_UNLOCKED) {
+            continue;
+        }
+        struct vg_target t[TARGETS_MAX];
+        size_t nt = guest_targets__(d->policy, t);
+        for (size_t k = 0; k < d->n_ports; k++) {
+            for (size_t j = 0; j < nt; j++) {
+                v[nv++] = (struct owned__){ t[j], i, d->ports[k] };
+            }
+        }
+    }
+    qsort(v, nv, sizeof *v, owned_cmp__);
+    *vp = v;
+    return nv;
 }
 
-/* Adds the flows that send the own announcements of locked guest 'd'
- * (gratuitous ARP, DAD probes: ARP requests and solicitations for its own
- * addresses) to NORMAL and to the 'unlocked' guests, not back to 'd'. */
-static void
-add_own__(const struct vg_delivery *d, const struct ports__ *unlocked,
-          struct vg_flow_group *g)
+/* Returns the length of the run of entries of 'v' (of 'n') that start at
+ * 'i' and have its target; '*shared' tells whether more than one guest owns
+ * it. */
+static size_t
+owned_run__(const struct owned__ *v, size_t n, size_t i, bool *shared)
 {
-    const struct vg_policy *p = d->policy;
-    struct vg_prefix6 v6[VG_POLICY_MAX_ADDRS + 1];
-    size_t n6 = ipv6_addrs__(p, v6);
-    struct ofp_flow_mod *fm;
+    size_t run = 1;
+    *shared = false;
+    while (i + run < n && !target_cmp__(&v[i + run].t, &v[i].t)) {
+        *shared = *shared || v[i + run].member != v[i].member;
+        run++;
+    }
+    return run;
+}
 
-    for (size_t k = 0; k < d->n_ports; k++) {
-        for (size_t i = 0; i < p->n_ipv4 + n6; i++) {
-            fm = vg_flow_group_add(g, VG_TABLE_FORWARD, PRIO_OWN);
-            ofp_match_set_u32(&fm->match, OFPF_IN_PORT, d->ports[k]);
-            if (i < p->n_ipv4) {
-                ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_ARP);
-                ofp_match_set_u16(&fm->match, OFPF_ARP_OP, 1);
-                set_prefix4__(&fm->match, OFPF_ARP_TPA, &p->ipv4[i]);
-            } else {
-                ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV6);
-                ofp_match_set_u8(&fm->match, OFPF_IP_PROTO,
-                                 VG_IP_PROTO_ICMPV6);
-                ofp_match_set_u8(&fm->match, OFPF_ICMPV6_TYPE, ICMPV6_NS);
-                set_prefix6__(&fm->match, OFPF_IPV6_ND_TARGET,
-                              &v6[i - p->n_ipv4]);
-            }
-            /* Guests' frames are never tagged (table 0). */
-            normal_and__(ofp_instructions_apply(&fm->insts), false, unlocked,
-                         NULL);
+/* The ports of the unlocked guests among the 'n' 'members', in order. */
+static void
+unlocked_ports__(const struct vg_delivery *members, size_t n,
+                 struct ports__ *l)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (members[i].policy->mode == VG_MODE_UNLOCKED) {
+            ports_add__(l, members[i].ports, members[i].n_ports);
         }
+    }
+}
+
+void
+vg_vlan_view_init(struct vg_vlan_view *view, const struct vg_delivery *members,
+                  size_t n)
+{
+    struct ports__ unlocked = { NULL, 0 };
+    unlocked_ports__(members, n, &unlocked);
+    view->unlocked = unlocked.v;
+    view->n_unlocked = unlocked.n;
+
+    struct owned__ *v;
+    size_t nv = collect_owned__(members, n, &v);
+    view->shared = ofp_xcalloc(nv ? nv : 1, sizeof *view->shared);
+    view->n_shared = 0;
+    for (size_t i = 0; i < nv;) {
+        bool shared;
+        size_t run = owned_run__(v, nv, i, &shared);
+        if (shared) {
+            view->shared[view->n_shared++] = v[i].t;
+        }
+        i += run;
+    }
+    free(v);
+
+    view->hash = vg_hash_bytes(view->unlocked,
+                               view->n_unlocked * sizeof *view->unlocked,
+                               0xcbf29ce484222325ULL);
+    view->hash = vg_hash_bytes(
+        view->shared, view->n_shared * sizeof *view->shared, view->hash);
+}
+
+void
+vg_vlan_view_destroy(struct vg_vlan_view *view)
+{
+    if (view) {
+        free(view->unlocked);
+        free(view->shared);
+        memset(view, 0, sizeof *view);
     }
 }
 
@@ -350,67 +502,33 @@ vg_deliver_vlan(uint16_t vlan, const struct vg_delivery *members, size_t n,
 
     /* The ports of the locked and of the unlocked guests. */
     struct ports__ locked = { NULL, 0 }, unlocked = { NULL, 0 };
-    size_t max = 0;
-    for (size_t i = 0; i < n; i++) {
-        const struct vg_delivery *d = &members[i];
-        if (d->policy->mode == VG_MODE_UNLOCKED) {
-            ports_add__(&unlocked, d->ports, d->n_ports);
-        } else {
-            ports_add__(&locked, d->ports, d->n_ports);
-            max += (d->policy->n_ipv4 + d->policy->n_ipv6 + 1) * d->n_ports;
-        }
-    }
-
-    /* The locked guests' own announcements. */
     for (size_t i = 0; i < n; i++) {
         if (members[i].policy->mode != VG_MODE_UNLOCKED) {
-            add_own__(&members[i], &unlocked, g);
+            ports_add__(&locked, members[i].ports, members[i].n_ports);
         }
     }
+    unlocked_ports__(members, n, &unlocked);
 
-    /* ARP requests and Neighbor Solicitations (DAD probes included) for an
-     * address of a locked guest: to the guests allowed that address, and to
-     * no one else.  A prefix that several guests are allowed (SLAAC guests
-     * of one network) is delivered to all of them: each may own any address
-     * in it. */
-    struct target__ *t = ofp_xcalloc(max ? max : 1, sizeof *t);
-    size_t nt = 0;
-    for (size_t i = 0; i < n; i++) {
-        const struct vg_delivery *d = &members[i];
-        if (d->policy->mode == VG_MODE_UNLOCKED) {
-            continue;
-        }
-        struct vg_prefix6 v6[VG_POLICY_MAX_ADDRS + 1];
-        size_t n6 = ipv6_addrs__(d->policy, v6);
-        for (size_t k = 0; k < d->n_ports; k++) {
-            for (size_t j = 0; j < d->policy->n_ipv4; j++) {
-                struct target__ *x = &t[nt++];
-                ofp_set_be32(x->addr, d->policy->ipv4[j].addr);
-                x->len = d->policy->ipv4[j].len;
-                x->port = d->ports[k];
+    /* ARP requests and Neighbor Solicitations for a target that several
+     * locked guests are allowed (an address in conflict; a prefix of SLAAC
+     * guests of one network, each of whom may own any address in it): to
+     * all of them.  A target of one guest alone is in its MAC group. */
+    struct owned__ *v;
+    size_t nv = collect_owned__(members, n, &v);
+    for (size_t i = 0; i < nv;) {
+        bool shared;
+        size_t run = owned_run__(v, nv, i, &shared);
+        if (shared) {
+            struct ports__ owners = { NULL, 0 };
+            for (size_t k = 0; k < run; k++) {
+                ports_add__(&owners, &v[i + k].port, 1);
             }
-            for (size_t j = 0; j < n6; j++) {
-                struct target__ *x = &t[nt++];
-                x->v6 = true;
-                memcpy(x->addr, v6[j].addr, 16);
-                x->len = v6[j].len;
-                x->port = d->ports[k];
-            }
+            add_target__(vlan, &v[i].t, &owners, &unlocked, g);
+            free(owners.v);
         }
-    }
-    qsort(t, nt, sizeof *t, target_cmp__);
-    for (size_t i = 0; i < nt;) {
-        size_t run = 1;
-        while (i + run < nt && t[i + run].v6 == t[i].v6 &&
-               t[i + run].len == t[i].len &&
-               !memcmp(t[i + run].addr, t[i].addr, 16)) {
-            run++;
-        }
-        add_target__(vlan, &t[i], run, &unlocked, g);
         i += run;
     }
-    free(t);
-
+    free(v);
     for (int tagged = 0; tagged < 2; tagged++) {
         /* What every locked guest needs from trusted ports: NORMAL for the
          * rest of the network, plus an output to each guest. */

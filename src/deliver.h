@@ -5,18 +5,23 @@
  * "Forwarding to guests: anti-sniffing"):
  *   - a MAC group per guest MAC: every frame addressed to it is caught in
  *     the forward table and checked in the egress table (a locked guest:
- *     its VLAN and addresses; an unlocked guest: its VLAN only);
+ *     its VLAN and addresses; an unlocked guest: its VLAN only); for a
+ *     locked guest in its VLAN also its own announcements, and the ARP
+ *     requests and Neighbor Solicitations for the targets (addresses and
+ *     prefixes) it alone is allowed, to it and to no one else;
  *   - a VLAN group per VLAN with guests: the trunk classification of that
- *     VLAN, ARP requests and Neighbor Solicitations to the locked guests
- *     allowed their targets (and to no one else), the fan-out of what locked
- *     guests need from trusted ports, and every broadcast and multicast to
- *     the unlocked guests.
+ *     VLAN, the requests for targets that several locked guests share, the
+ *     fan-out of what locked guests need from trusted ports, and every
+ *     broadcast and multicast to the unlocked guests.
+ * So a guest's own flows are in its own group, and plugging a locked guest
+ * changes only the few VLAN flows that list every guest.
  * Both are flow groups like the others (flows.h), with their own cookie
  * kinds, so that the engine installs, replaces and deletes them the same
  * way. */
 #ifndef VG_DELIVER_H
 #define VG_DELIVER_H 1
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,16 +40,45 @@ struct vg_delivery {
     size_t n_ports;
 };
 
-/* The MAC group of a locked or unlocked guest ('cookie' VG_COOKIE_MAC). */
-void vg_deliver_guest(const struct vg_delivery *, struct vg_flow_group *);
+/* An ARP (IPv4) or Neighbor Solicitation (IPv6) target: a guest's address
+ * or prefix. */
+struct vg_target {
+    bool v6;
+    uint8_t addr[16]; /* IPv4 in the first 4 bytes, network order. */
+    uint8_t len;
+};
+
+/* What the MAC group of a locked guest needs to know of its VLAN: the
+ * ports of the VLAN's unlocked guests (they get the guest's announcements
+ * and the requests for its prefixes, as NORMAL would flood them to them),
+ * and the targets that more than one locked guest of the VLAN is allowed
+ * (the VLAN group delivers those, to all of them at once). */
+struct vg_vlan_view {
+    uint32_t *unlocked;
+    size_t n_unlocked;
+    struct vg_target *shared; /* Sorted. */
+    size_t n_shared;
+    uint64_t hash; /* Of the above: the same hash, the same view. */
+};
+/* The view of the VLAN whose locked and unlocked guests are the 'n'
+ * 'members' (in the order vg_deliver_vlan() gets them). */
+void vg_vlan_view_init(struct vg_vlan_view *,
+                       const struct vg_delivery *members, size_t n);
+void vg_vlan_view_destroy(struct vg_vlan_view *);
+
+/* The MAC group of a locked or unlocked guest ('cookie' VG_COOKIE_MAC);
+ * 'view' is its VLAN's, or NULL while the guest is not in it yet (the
+ * group is then incomplete: the engine installs it only with the view). */
+void vg_deliver_guest(const struct vg_delivery *,
+                      const struct vg_vlan_view *view, struct vg_flow_group *);
 /* The MAC group of a disabled guest: its MAC receives nothing. */
 void vg_deliver_disabled(const uint8_t mac[6], struct vg_flow_group *);
 /* The VLAN group of 'vlan' (0: untagged network) with its 'n' locked and
- * unlocked guests 'members': the trunk classification, the locked guests'
- * own announcements, the delivery of ARP requests and Neighbor
- * Solicitations to the locked guests allowed their targets, the fan-out of
- * what every locked guest needs from trusted ports, and every other
- * broadcast and multicast to the unlocked guests. */
+ * unlocked guests 'members': the trunk classification, the delivery of ARP
+ * requests and Neighbor Solicitations for the targets that several locked
+ * guests share, the fan-out of what every locked guest needs from trusted
+ * ports, and every other broadcast and multicast to the unlocked
+ * guests. */
 void vg_deliver_vlan(uint16_t vlan, const struct vg_delivery *members,
                      size_t n, struct vg_flow_group *);
 

@@ -106,6 +106,15 @@ struct eng_group {
     size_t *members; /* VLAN group: its guests, as indexes into the
                        * bridge's MAC groups. */
     size_t n_members;
+    struct vg_vlan_view view; /* VLAN group: what its locked guests' MAC
+                               * groups hold of it (deliver.h). */
+    /* MAC group of a locked guest: its VLAN group (an index into the
+     * bridge's 'vlans', SIZE_MAX if it is not in one), and whether its 'fp'
+     * was computed with that group's view ('in_view'; 'vkey' is the view's
+     * hash). */
+    size_t vgroup;
+    bool in_view;
+    uint64_t vkey;
     /* VLAN group whose fingerprint was computed afresh: its compiled flows
      * and their list, kept for the transaction that installs them (at 1000
      * guests, compiling a VLAN group and hashing its flows is most of
@@ -208,12 +217,8 @@ struct eng_bridge {
     size_t n_macs;
     struct eng_group *vlans; /* VLAN groups, rebuilt by reconcile__(). */
     size_t n_vlans;
-    uint8_t *nf;            /* NF_PORTS enum nf_state, or NULL. */
-    struct noflood *nf_op;  /* NO_FLOOD operation in flight, or NULL. */
-    struct eng_group *spec; /* VLAN groups as they will be if 'nf_op'
-                                * succeeds, compiled while it runs (see
-                                * nf_speculate__()). */
-    size_t n_spec;
+    uint8_t *nf;                /* NF_PORTS enum nf_state, or NULL. */
+    struct noflood *nf_op;      /* NO_FLOOD operation in flight, or NULL. */
     struct hw_addr__ *hw_addrs; /* From PORT_STATUS, sorted by port. */
     size_t n_hw_addrs;
     char *nf_error;            /* Why NO_FLOOD failed last, or NULL. */
@@ -318,6 +323,7 @@ groups_destroy__(struct eng_group *v, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         free(v[i].members);
+        vg_vlan_view_destroy(&v[i].view);
         group_uncache__(&v[i]);
     }
     free(v);
@@ -333,7 +339,6 @@ bridge_destroy__(struct eng_bridge *br)
     free(br->hw_addrs);
     groups_destroy__(br->macs, br->n_macs);
     groups_destroy__(br->vlans, br->n_vlans);
-    groups_destroy__(br->spec, br->n_spec);
     for (size_t i = 0; i < br->n_ports; i++) {
         port_destroy__(&br->ports[i]);
     }
@@ -621,19 +626,25 @@ mac_order__(const void *a_, const void *b_, void *ports_)
 static uint64_t group_fp__(const struct eng_bridge *br,
                            const struct eng_group *grp, bool mac);
 
-/* Returns the fingerprint of MAC group (if 'mac') or VLAN group 'grp': the
- * one of the group with the same cookie and key among the 'n_old' previous
- * groups 'old', or else computed afresh. */
-static uint64_t
-reuse_fp__(const struct eng_bridge *br, const struct eng_group *grp, bool mac,
-           const struct eng_group *old, size_t n_old)
+/* Sets the fingerprint of MAC group 'grp': the one of the group with the
+ * same cookie and key among the 'n_old' previous groups 'old' (with the
+ * VLAN view it was computed with), or else computed afresh without a view
+ * (build_vlans__() then adds its view). */
+static void
+reuse_mac__(const struct eng_bridge *br, struct eng_group *grp,
+            const struct eng_group *old, size_t n_old)
 {
+    grp->vgroup = SIZE_MAX;
     for (size_t k = 0; k < n_old; k++) {
         if (old[k].cookie == grp->cookie && old[k].key == grp->key) {
-            return old[k].fp;
+            grp->fp = old[k].fp;
+            grp->in_view = old[k].in_view;
+            grp->vkey = old[k].vkey;
+            return;
         }
     }
-    return group_fp__(br, grp, mac);
+    grp->in_view = false;
+    grp->fp = group_fp__(br, grp, true);
 }
 
 /* Builds the MAC groups of 'br' from its ports: one per guest MAC, carried
@@ -675,6 +686,7 @@ build_macs__(struct eng_bridge *br)
             grp->n_ports = 1;
             grp->ports[0] = p->ofp_port;
             grp->key = mix__(mix__(p->want_fp, grp->vlan), p->ofp_port);
+            grp->vgroup = SIZE_MAX;
         }
     }
     for (size_t i = 0; i < n;) {
@@ -716,7 +728,7 @@ build_macs__(struct eng_bridge *br)
             grp->ports[k] = br->ports[idx[i + k]].ofp_port;
             grp->key = mix__(grp->key, grp->ports[k]);
         }
-        grp->fp = reuse_fp__(br, grp, true, old, n_old);
+        reuse_mac__(br, grp, old, n_old);
         i += run;
     }
     groups_destroy__(old, n_old);
@@ -1349,6 +1361,20 @@ txn_replace__(struct eng_txn *txn, struct vg_flow_group *g, uint64_t fp,
     return g->n + 1;
 }
 
+/* The deliveries of the members of VLAN group 'grp' of 'br', malloc'd. */
+static struct vg_delivery *
+vlan_deliveries__(const struct eng_bridge *br, const struct eng_group *grp)
+{
+    struct vg_delivery *d =
+        ofp_xcalloc(grp->n_members ? grp->n_members : 1, sizeof *d);
+    for (size_t i = 0; i < grp->n_members; i++) {
+        const struct eng_group *m = &br->macs[grp->members[i]];
+        d[i] = (struct vg_delivery){ &br->ports[m->port].policy, m->vlan,
+                                     m->ports, m->n_ports };
+    }
+    return d;
+}
+
 /* Compiles MAC group (if 'mac') or VLAN group 'grp' of 'br' into 'g'. */
 static void
 compile_group__(const struct eng_bridge *br, const struct eng_group *grp,
@@ -1358,13 +1384,7 @@ compile_group__(const struct eng_bridge *br, const struct eng_group *grp,
         return; /* No flows of its own. */
     }
     if (!mac) {
-        struct vg_delivery *d =
-            ofp_xcalloc(grp->n_members ? grp->n_members : 1, sizeof *d);
-        for (size_t i = 0; i < grp->n_members; i++) {
-            const struct eng_group *m = &br->macs[grp->members[i]];
-            d[i] = (struct vg_delivery){ &br->ports[m->port].policy, m->vlan,
-                                         m->ports, m->n_ports };
-        }
+        struct vg_delivery *d = vlan_deliveries__(br, grp);
         vg_deliver_vlan(grp->vlan, d, grp->n_members, g);
         free(d);
     } else if (grp->disabled) {
@@ -1372,7 +1392,8 @@ compile_group__(const struct eng_bridge *br, const struct eng_group *grp,
     } else {
         struct vg_delivery d = { &br->ports[grp->port].policy, grp->vlan,
                                  grp->ports, grp->n_ports };
-        vg_deliver_guest(&d, g);
+        vg_deliver_guest(
+            &d, grp->in_view ? &br->vlans[grp->vgroup].view : NULL, g);
     }
 }
 
@@ -1427,27 +1448,16 @@ group_take__(struct eng_group *to, struct eng_group *from)
 
 /* Sets the fingerprint of VLAN group 'grp': the one of the group with the
  * same cookie and key among the 'n_old' previous groups 'old' (taking over
- * what that one kept compiled if 'take') or among the speculative groups of
- * 'br' (taking it over), or else computed afresh from its compiled flows,
- * which 'grp' keeps with their list for reconcile_flows__(). */
+ * what that one kept compiled), or else computed afresh from its compiled
+ * flows, which 'grp' keeps with their list for reconcile_flows__(). */
 static void
 vlan_fp__(struct eng_bridge *br, struct eng_group *grp, struct eng_group *old,
-          size_t n_old, bool take)
+          size_t n_old)
 {
     for (size_t k = 0; k < n_old; k++) {
         if (old[k].cookie == grp->cookie && old[k].key == grp->key) {
             grp->fp = old[k].fp;
-            if (take) {
-                group_take__(grp, &old[k]);
-            }
-            return;
-        }
-    }
-    for (size_t k = 0; k < br->n_spec; k++) {
-        struct eng_group *sp = &br->spec[k];
-        if (sp->cookie == grp->cookie && sp->key == grp->key) {
-            grp->fp = sp->fp;
-            group_take__(grp, sp);
+            group_take__(grp, &old[k]);
             return;
         }
     }
@@ -1468,17 +1478,18 @@ vlan_fp__(struct eng_bridge *br, struct eng_group *grp, struct eng_group *old,
 }
 
 /* Rebuilds the VLAN groups of 'br': one per VLAN with a ready locked or
- * unlocked guest, whose members are those guests' MAC groups.  If 'spec',
- * builds them into the bridge's speculative groups instead and leaves its
- * VLAN groups as they are. */
+ * unlocked guest, whose members are those guests' MAC groups; then gives
+ * the MAC group of each locked member its VLAN's view, and recomputes the
+ * fingerprint of each MAC group whose view changed. */
 static void
-build_vlans__(struct eng_bridge *br, bool spec)
+build_vlans__(struct eng_bridge *br)
 {
     size_t n = 0;
     uint64_t *pairs = ofp_xcalloc(2 * br->n_macs + 2, sizeof *pairs);
 
     for (size_t i = 0; i < br->n_macs; i++) {
-        const struct eng_group *m = &br->macs[i];
+        struct eng_group *m = &br->macs[i];
+        m->vgroup = SIZE_MAX;
         if (!m->disabled && mac_ready__(br, m)) {
             pairs[2 * n] = m->vlan;
             pairs[2 * n + 1] = i;
@@ -1501,20 +1512,31 @@ build_vlans__(struct eng_bridge *br, bool spec)
             size_t m = (size_t)pairs[2 * i + 1];
             grp->members[grp->n_members++] = m;
             grp->key = mix__(grp->key, br->macs[m].key);
+            if (br->ports[br->macs[m].port].policy.mode != VG_MODE_UNLOCKED) {
+                br->macs[m].vgroup = n_v - 1;
+            }
             i++;
         }
-        vlan_fp__(br, grp, old, n_old, !spec);
+        struct vg_delivery *d = vlan_deliveries__(br, grp);
+        vg_vlan_view_init(&grp->view, d, grp->n_members);
+        free(d);
+        vlan_fp__(br, grp, old, n_old);
     }
-    if (spec) {
-        groups_destroy__(br->spec, br->n_spec);
-        br->spec = v;
-        br->n_spec = n_v;
-    } else {
-        groups_destroy__(old, n_old);
-        br->vlans = v;
-        br->n_vlans = n_v;
-    }
+    groups_destroy__(old, n_old);
+    br->vlans = v;
+    br->n_vlans = n_v;
     free(pairs);
+
+    for (size_t i = 0; i < br->n_macs; i++) {
+        struct eng_group *m = &br->macs[i];
+        bool in_view = m->vgroup != SIZE_MAX;
+        uint64_t vkey = in_view ? br->vlans[m->vgroup].view.hash : 0;
+        if (m->in_view != in_view || m->vkey != vkey) {
+            m->in_view = in_view;
+            m->vkey = vkey;
+            m->fp = group_fp__(br, m, true);
+        }
+    }
 }
 
 /* A flow group the switch should hold. */
@@ -1602,10 +1624,13 @@ collect_wants__(struct eng_bridge *br, size_t *np)
         }
     }
     for (size_t i = 0; i < br->n_macs; i++) {
-        if (br->ports[br->macs[i].port].want && !br->macs[i].macless) {
-            w[n++] =
-                (struct want__){ br->macs[i].cookie, br->macs[i].fp, W_MAC, i,
-                                 mac_ready__(br, &br->macs[i]) };
+        const struct eng_group *m = &br->macs[i];
+        if (br->ports[m->port].want && !m->macless) {
+            /* A locked guest's group holds part of its VLAN's delivery
+             * (its view): it changes with the VLAN group. */
+            bool ready =
+                mac_ready__(br, m) && (m->vgroup == SIZE_MAX || vlans_ready);
+            w[n++] = (struct want__){ m->cookie, m->fp, W_MAC, i, ready };
         }
     }
     for (size_t i = 0; i < br->n_vlans; i++) {
@@ -1632,13 +1657,7 @@ reconcile_flows__(struct eng_bridge *br)
         return;
     }
 
-    build_vlans__(br, false);
-    if (!br->nf_op && br->n_spec) {
-        /* Speculation over: taken or not, it is of no more use. */
-        groups_destroy__(br->spec, br->n_spec);
-        br->spec = NULL;
-        br->n_spec = 0;
-    }
+    build_vlans__(br);
     size_t n_wants;
     struct want__ *wants = collect_wants__(br, &n_wants);
     struct eng_txn *txn = ofp_xcalloc(1, sizeof *txn);
@@ -1865,35 +1884,6 @@ nf_done__(void *br_, int error, const struct noflood_result *res, size_t n)
     reconcile__(br);
 }
 
-/* While NO_FLOOD operation 'br->nf_op' on the 'n' ports 'v' runs (the switch
- * composes its FEATURES_REPLY, listing every port of the bridge), compiles
- * the VLAN groups as they will be if it succeeds: the new guests' flows in
- * their VLAN's group, 6 per guest at 1000 guests, are most of vifguardd's
- * own work on a plug.  Nothing is sent: build_vlans__() takes over a
- * speculative group only if its inputs (its key) turn out the same once the
- * acknowledgements are in, and the groups still wait for them
- * (port_ready__(), mac_ready__()). */
-static void
-nf_speculate__(struct eng_bridge *br, const struct noflood_port *v, size_t n)
-{
-    uint8_t *saved = ofp_xmalloc(n ? n : 1);
-    bool any = false;
-    for (size_t i = 0; i < n; i++) {
-        saved[i] = br->nf[v[i].ofport];
-        if (v[i].no_flood) {
-            br->nf[v[i].ofport] = NF_SET;
-            any = true;
-        }
-    }
-    if (any && br->nf_op) {
-        build_vlans__(br, true);
-    }
-    for (size_t i = 0; i < n; i++) {
-        br->nf[v[i].ofport] = saved[i];
-    }
-    free(saved);
-}
-
 static int
 hw_addr_cmp__(const void *a_, const void *b_)
 {
@@ -1947,7 +1937,6 @@ nf_kick__(struct eng_bridge *br)
             noflood_mgmt_path(br->engine->ovsdb_remote, NULL, br->name);
         br->nf_op = noflood_apply(path, v, n, nf_done__, br);
         free(path);
-        nf_speculate__(br, v, n);
     }
     free(v);
 }

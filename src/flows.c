@@ -481,8 +481,8 @@ vg_flows_guest(uint32_t ofport, const struct vg_policy *p,
 }
 
 /* 64-bit FNV-1a, then a splitmix64 finalizer for good bit mixing. */
-static uint64_t
-hash_bytes__(const void *p_, size_t n, uint64_t h)
+uint64_t
+vg_hash_bytes(const void *p_, size_t n, uint64_t h)
 {
     const uint8_t *p = p_;
     for (size_t i = 0; i < n; i++) {
@@ -509,7 +509,7 @@ vg_flow_hash(uint8_t table, uint16_t priority, const struct ofp_match *match,
          * installed flow. */
         ofp_buf_put_be64(&b, UINT64_MAX);
     }
-    uint64_t h = hash_bytes__(b.data, b.size, 0xcbf29ce484222325ULL);
+    uint64_t h = vg_hash_bytes(b.data, b.size, 0xcbf29ce484222325ULL);
     ofp_buf_uninit(&b);
     return h;
 }

@@ -109,6 +109,8 @@ void vg_flows_trusted(uint32_t ofport, const struct vg_port_ctx *,
 void vg_flows_guest(uint32_t ofport, const struct vg_policy *,
                     const struct vg_port_ctx *, struct vg_flow_group *);
 
+/* A 64-bit hash of the 'n' bytes at 'p', from 'basis'. */
+uint64_t vg_hash_bytes(const void *p, size_t n, uint64_t basis);
 /* Order-independent fingerprint of a group: identical for the flows compiled
  * here and for the same flows read back from the switch. */
 uint64_t vg_flow_hash(uint8_t table, uint16_t priority,

@@ -16,24 +16,24 @@
 #define MAC5 "cookie:0x7667040000000005 "
 #define VLAN7 "cookie:0x7667030000010007 "
 
-/* Checks that 'g' holds exactly the flows in 'want' (NULL-terminated), in
- * order, and that each encodes.  'cookie' replaces MAC5 in 'want' when the
- * group's cookie differs. */
+/* Checks that 'g' holds exactly the flows in 'want' (NULL-terminated) from
+ * its flow 'from' on, in order, and that each encodes.  'cookie' replaces
+ * MAC5 in 'want' when the group's cookie differs. */
 static void
-check_group(const struct vg_flow_group *g, const char *const *want,
-            const char *cookie)
+check_group_from(const struct vg_flow_group *g, size_t from,
+                 const char *const *want, const char *cookie)
 {
     size_t n_want = 0;
     while (want[n_want]) {
         n_want++;
     }
-    CHECK_EQ(g->n, n_want);
-    for (size_t i = 0; i < g->n && i < n_want; i++) {
+    CHECK_EQ(g->n, from + n_want);
+    for (size_t i = 0; i < n_want && from + i < g->n; i++) {
         struct ofp_buf b, enc, exp;
         ofp_buf_init(&b);
         ofp_buf_init(&enc);
         ofp_buf_init(&exp);
-        ofp_flow_mod_format(&g->flows[i], &b);
+        ofp_flow_mod_format(&g->flows[from + i], &b);
         const char *w = want[i];
         const char *at = strstr(w, MAC5);
         if (at && cookie) {
@@ -43,11 +43,33 @@ check_group(const struct vg_flow_group *g, const char *const *want,
             w = ofp_buf_cstr(&exp);
         }
         CHECK_STREQ(ofp_buf_cstr(&b), w);
-        CHECK_EQ(ofp_flow_mod_encode(&g->flows[i], 1, &enc), 0);
+        CHECK_EQ(ofp_flow_mod_encode(&g->flows[from + i], 1, &enc), 0);
         ofp_buf_uninit(&b);
         ofp_buf_uninit(&enc);
         ofp_buf_uninit(&exp);
     }
+}
+
+static void
+check_group(const struct vg_flow_group *g, const char *const *want,
+            const char *cookie)
+{
+    check_group_from(g, 0, want, cookie);
+}
+
+/* The number of flows of 'g' whose ovs-ofctl form contains 'text'. */
+static size_t
+count_flows(const struct vg_flow_group *g, const char *text)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < g->n; i++) {
+        struct ofp_buf b;
+        ofp_buf_init(&b);
+        ofp_flow_mod_format(&g->flows[i], &b);
+        n += strstr(ofp_buf_cstr(&b), text) != NULL;
+        ofp_buf_uninit(&b);
+    }
+    return n;
 }
 
 int
@@ -87,11 +109,8 @@ main(void)
         "ADD table:50 priority=100,ipv6,reg0=0x10007,"
         "dl_dst=02:00:00:00:00:05,"
         "ipv6_dst=2001:db8::/64 " MAC5 "actions=output:5,output:6",
-        NULL,
-    };
-    static const char *const want_vlan[] = {
-        "ADD table:1 priority=100,"
-        "dl_vlan=7 " MAC5 "actions=set_field:0x10007->reg0,goto_table:40",
+        /* In its VLAN: its announcements, to NORMAL only (no unlocked
+         * guest), and the requests for its targets. */
         "ADD table:40 priority=400,arp,in_port=5,arp_tpa=10.0.0.5,"
         "arp_op=1 " MAC5 "actions=NORMAL",
         "ADD table:40 priority=400,icmp6,in_port=5,icmp_type=135,"
@@ -110,13 +129,6 @@ main(void)
         "ADD table:40 priority=232,arp,reg0=0x10007,"
         "vlan_tci=0x1000/0x1000,arp_tpa=10.0.0.5,"
         "arp_op=1 " MAC5 "actions=pop_vlan,output:5,output:6",
-        "ADD table:40 priority=264,icmp6,reg0=0x10007,"
-        "vlan_tci=0x0000/0x1fff,icmp_type=135,"
-        "nd_target=2001:db8::/64 " MAC5 "actions=NORMAL,output:5,output:6",
-        "ADD table:40 priority=264,icmp6,reg0=0x10007,"
-        "vlan_tci=0x1000/0x1000,icmp_type=135,"
-        "nd_target=2001:db8::/64 " MAC5 "actions=NORMAL,pop_vlan,output:5,"
-        "output:6",
         "ADD table:40 priority=328,icmp6,reg0=0x10007,"
         "vlan_tci=0x0000/0x1fff,icmp_type=135,"
         "nd_target=fe80::ff:fe00:5 " MAC5 "actions=output:5,output:6",
@@ -124,6 +136,18 @@ main(void)
         "vlan_tci=0x1000/0x1000,icmp_type=135,"
         "nd_target=fe80::ff:fe00:5 " MAC5 "actions=pop_vlan,output:5,"
         "output:6",
+        "ADD table:40 priority=264,icmp6,reg0=0x10007,"
+        "vlan_tci=0x0000/0x1fff,icmp_type=135,"
+        "nd_target=2001:db8::/64 " MAC5 "actions=NORMAL,output:5,output:6",
+        "ADD table:40 priority=264,icmp6,reg0=0x10007,"
+        "vlan_tci=0x1000/0x1000,icmp_type=135,"
+        "nd_target=2001:db8::/64 " MAC5 "actions=NORMAL,pop_vlan,output:5,"
+        "output:6",
+        NULL,
+    };
+    static const char *const want_vlan[] = {
+        "ADD table:1 priority=100,"
+        "dl_vlan=7 " MAC5 "actions=set_field:0x10007->reg0,goto_table:40",
         "ADD table:40 priority=150,arp,reg0=0x10007,reg1=0x1,"
         "vlan_tci=0x0000/0x1fff,dl_dst=ff:ff:ff:ff:ff:ff,"
         "arp_op=1 " MAC5 "actions=NORMAL,output:5,output:6",
@@ -153,9 +177,20 @@ main(void)
     };
 
     struct vg_delivery d = { &p, 7, ports, 2 };
+    struct vg_vlan_view view;
+    vg_vlan_view_init(&view, &d, 1);
+    CHECK_EQ(view.n_unlocked, 0);
+    CHECK_EQ(view.n_shared, 0);
     vg_flow_group_init(&g, vg_cookie(VG_COOKIE_MAC, 5));
-    vg_deliver_guest(&d, &g);
+    vg_deliver_guest(&d, &view, &g);
     check_group(&g, want_guest, NULL);
+    vg_flow_group_destroy(&g);
+    vg_vlan_view_destroy(&view);
+
+    /* Not in its VLAN yet: its own MAC and egress only. */
+    vg_flow_group_init(&g, vg_cookie(VG_COOKIE_MAC, 5));
+    vg_deliver_guest(&d, NULL, &g);
+    CHECK_EQ(g.n, 8);
     vg_flow_group_destroy(&g);
 
     vg_flow_group_init(&g, vg_cookie(VG_COOKIE_VLAN, VG_VLAN_CTX(7)));
@@ -196,7 +231,7 @@ main(void)
     CHECK_EQ(vg_parse_ipv4_list("10.0.0.9", &u.ipv4, &u.n_ipv4, &err), 0);
     struct vg_delivery du = { &u, 7, uports, 1 };
     vg_flow_group_init(&g, vg_cookie(VG_COOKIE_MAC, 5));
-    vg_deliver_guest(&du, &g);
+    vg_deliver_guest(&du, NULL, &g);
     static const char *const want_unlocked[] = {
         "ADD table:40 priority=500,reg1=0x1,"
         "dl_src=02:00:00:00:00:09 " MAC5 "actions=drop",
@@ -212,15 +247,17 @@ main(void)
     vg_flow_group_destroy(&g);
 
     /* VLAN 7 with the locked guest on port 5 and the unlocked one: the
-     * locked guest's announcements, prefix targets and fan-outs also go to
-     * port 9; its exact targets do not; every other multicast and
-     * broadcast goes to NORMAL and port 9. */
+     * locked guest's announcements, prefix targets (its MAC group) and
+     * fan-outs (the VLAN group) also go to port 9; its exact targets do
+     * not; every other multicast and broadcast goes to NORMAL and port
+     * 9. */
     struct vg_delivery both[] = { { &p, 7, ports, 1 }, du };
-    vg_flow_group_init(&g, vg_cookie(VG_COOKIE_VLAN, VG_VLAN_CTX(7)));
-    vg_deliver_vlan(7, both, 2, &g);
-    static const char *const want_mixed[] = {
-        "ADD table:1 priority=100,"
-        "dl_vlan=7 " MAC5 "actions=set_field:0x10007->reg0,goto_table:40",
+    vg_vlan_view_init(&view, both, 2);
+    CHECK_EQ(view.n_unlocked, 1);
+    CHECK_EQ(view.unlocked[0], 9);
+    vg_flow_group_init(&g, vg_cookie(VG_COOKIE_MAC, 5));
+    vg_deliver_guest(&both[0], &view, &g);
+    static const char *const want_mixed_guest[] = {
         "ADD table:40 priority=400,arp,in_port=5,arp_tpa=10.0.0.5,"
         "arp_op=1 " MAC5 "actions=NORMAL,output:9",
         "ADD table:40 priority=400,icmp6,in_port=5,icmp_type=135,"
@@ -233,6 +270,12 @@ main(void)
         "ADD table:40 priority=232,arp,reg0=0x10007,"
         "vlan_tci=0x1000/0x1000,arp_tpa=10.0.0.5,"
         "arp_op=1 " MAC5 "actions=pop_vlan,output:5",
+        "ADD table:40 priority=328,icmp6,reg0=0x10007,"
+        "vlan_tci=0x0000/0x1fff,icmp_type=135,"
+        "nd_target=fe80::ff:fe00:5 " MAC5 "actions=output:5",
+        "ADD table:40 priority=328,icmp6,reg0=0x10007,"
+        "vlan_tci=0x1000/0x1000,icmp_type=135,"
+        "nd_target=fe80::ff:fe00:5 " MAC5 "actions=pop_vlan,output:5",
         "ADD table:40 priority=264,icmp6,reg0=0x10007,"
         "vlan_tci=0x0000/0x1fff,icmp_type=135,"
         "nd_target=2001:db8::/64 " MAC5 "actions=NORMAL,output:5,output:9",
@@ -240,12 +283,17 @@ main(void)
         "vlan_tci=0x1000/0x1000,icmp_type=135,"
         "nd_target=2001:db8::/64 " MAC5 "actions=NORMAL,pop_vlan,output:5,"
         "output:9",
-        "ADD table:40 priority=328,icmp6,reg0=0x10007,"
-        "vlan_tci=0x0000/0x1fff,icmp_type=135,"
-        "nd_target=fe80::ff:fe00:5 " MAC5 "actions=output:5",
-        "ADD table:40 priority=328,icmp6,reg0=0x10007,"
-        "vlan_tci=0x1000/0x1000,icmp_type=135,"
-        "nd_target=fe80::ff:fe00:5 " MAC5 "actions=pop_vlan,output:5",
+        NULL,
+    };
+    /* After its 8 flows of the MAC and egress. */
+    check_group_from(&g, 8, want_mixed_guest, NULL);
+    vg_flow_group_destroy(&g);
+    vg_flow_group_init(&g, vg_cookie(VG_COOKIE_VLAN, VG_VLAN_CTX(7)));
+    vg_deliver_vlan(7, both, 2, &g);
+
+    static const char *const want_mixed[] = {
+        "ADD table:1 priority=100,"
+        "dl_vlan=7 " MAC5 "actions=set_field:0x10007->reg0,goto_table:40",
         "ADD table:40 priority=150,arp,reg0=0x10007,reg1=0x1,"
         "vlan_tci=0x0000/0x1fff,dl_dst=ff:ff:ff:ff:ff:ff,"
         "arp_op=1 " MAC5 "actions=NORMAL,output:5,output:9",
@@ -281,6 +329,7 @@ main(void)
     };
     check_group(&g, want_mixed, VLAN7);
     vg_flow_group_destroy(&g);
+    vg_vlan_view_destroy(&view);
 
     /* A VLAN with unlocked guests only (one without a MAC): the trunk
      * mapping and the catch-all, nothing for locked guests. */
@@ -306,6 +355,50 @@ main(void)
     vg_flow_group_destroy(&g);
     vg_policy_destroy(&nomac);
     vg_policy_destroy(&u);
+
+    /* Two locked guests of VLAN 7 that share a target: port 5 (10.0.0.5,
+     * 2001:db8::/64) and port 8 (10.0.0.5 too, in conflict, and
+     * 2001:db8::/64 as SLAAC guests of one network).  The VLAN group
+     * delivers those to both; each MAC group keeps its own announcements
+     * and its link-local address alone. */
+    struct vg_policy q;
+    uint32_t qports[] = { 8 };
+    vg_policy_init(&q);
+    CHECK_EQ(vg_parse_mac("02:00:00:00:00:08", q.mac, &err), 0);
+    q.has_mac = true;
+    CHECK_EQ(vg_parse_ipv4_list("10.0.0.5", &q.ipv4, &q.n_ipv4, &err), 0);
+    CHECK_EQ(vg_parse_ipv6_list("2001:db8::/64", &q.ipv6, &q.n_ipv6, &err), 0);
+    struct vg_delivery pair[] = { { &p, 7, ports, 1 }, { &q, 7, qports, 1 } };
+    vg_vlan_view_init(&view, pair, 2);
+    CHECK_EQ(view.n_unlocked, 0);
+    CHECK_EQ(view.n_shared, 2);
+    for (size_t i = 0; i < 2; i++) {
+        vg_flow_group_init(&g, vg_cookie(VG_COOKIE_MAC, pair[i].ports[0]));
+        vg_deliver_guest(&pair[i], &view, &g);
+        CHECK_EQ(count_flows(&g, "priority=400"), 3);
+        CHECK_EQ(count_flows(&g, "priority=232"), 0);
+        CHECK_EQ(count_flows(&g, "priority=264"), 0);
+        CHECK_EQ(count_flows(&g, "priority=328"), 2);
+        vg_flow_group_destroy(&g);
+    }
+    vg_flow_group_init(&g, vg_cookie(VG_COOKIE_VLAN, VG_VLAN_CTX(7)));
+    vg_deliver_vlan(7, pair, 2, &g);
+    CHECK_EQ(count_flows(&g, "priority=232,arp,reg0=0x10007,"
+                             "vlan_tci=0x0000/0x1fff,arp_tpa=10.0.0.5,"
+                             "arp_op=1 cookie:0x7667030000010007 "
+                             "actions=output:5,output:8"),
+             1);
+    CHECK_EQ(count_flows(&g, "nd_target=2001:db8::/64 "
+                             "cookie:0x7667030000010007 "
+                             "actions=NORMAL,pop_vlan,output:5,output:8"),
+             1);
+    CHECK_EQ(count_flows(&g, "priority=328"), 0);
+    CHECK_EQ(count_flows(&g, "priority=400"), 0);
+    /* Trunk, 4 shared target flows, 8 fan-outs. */
+    CHECK_EQ(g.n, 13);
+    vg_flow_group_destroy(&g);
+    vg_vlan_view_destroy(&view);
+    vg_policy_destroy(&q);
 
     /* A disabled guest's MAC receives nothing. */
     vg_flow_group_init(&g, vg_cookie(VG_COOKIE_MAC, 5));
