@@ -18,3 +18,7 @@ EXTRA_DIST += bench/datapath.sh bench/datapath.py
 # ovs-ofctl bundle and one ovs-ofctl per flow, plug latency, restart, churn,
 # footprint); bench/scale.py does the work.
 EXTRA_DIST += bench/scale.sh bench/scale.py
+
+# bench/ovsplug.py: ovs-vswitchd's own port creation (commit -> ofport) with
+# N ports, without vifguardd: the floor under the plug latency (diagnostic).
+EXTRA_DIST += bench/ovsplug.py
