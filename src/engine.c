@@ -62,6 +62,8 @@ struct eng_port {
     char *name;
     char uuid[37];     /* OVSDB Interface row. */
     uint32_t ofp_port; /* OpenFlow port number, 0 if none valid. */
+    bool sw_ofport;    /* 'ofp_port' is from the switch's PORT_STATUS, not
+                        * (yet) from OVSDB. */
     bool guest;
     struct vg_port_ctx ctx;  /* VLAN context and source class. */
     struct vg_policy policy; /* Guests only. */
@@ -138,12 +140,17 @@ struct installed__ {
     uint64_t fp;
 };
 
-/* A port's hardware address, as the switch's PORT_STATUS gave it: spares
- * the NO_FLOOD session of a new port the switch's whole port list
+/* A port as the switch's PORT_STATUS announced it on the current
+ * connection.  A new port is announced as soon as ovs-vswitchd adds it,
+ * while it goes on reconfiguring the bridge (hundreds of milliseconds at
+ * 1000 ports) before its ofport reaches OVSDB: so the engine takes the port
+ * number from here for an interface whose OVSDB ofport is not set yet, and
+ * the address spares its NO_FLOOD session the switch's whole port list
  * (noflood.h). */
-struct hw_addr__ {
+struct sw_port__ {
     uint32_t ofp_port;
     uint8_t mac[6];
+    char name[OFP_MAX_PORT_NAME_LEN + 1];
 };
 
 /* The flows of an installed VLAN group, one by one, so that a change to
@@ -219,8 +226,8 @@ struct eng_bridge {
     size_t n_vlans;
     uint8_t *nf;                /* NF_PORTS enum nf_state, or NULL. */
     struct noflood *nf_op;      /* NO_FLOOD operation in flight, or NULL. */
-    struct hw_addr__ *hw_addrs; /* From PORT_STATUS, sorted by port. */
-    size_t n_hw_addrs;
+    struct sw_port__ *sw_ports; /* From PORT_STATUS, sorted by port. */
+    size_t n_sw_ports;
     char *nf_error;            /* Why NO_FLOOD failed last, or NULL. */
     struct vg_timer *nf_retry; /* Retries a failed NO_FLOOD operation. */
     double nf_backoff;         /* Seconds before the next retry. */
@@ -239,6 +246,7 @@ struct engine {
     struct vg_stats stats;
     double started;
 
+    const struct vg_host *host;  /* The last engine_set_host(). */
     const struct vg_xs_view *xs; /* xenstore policy, or NULL. */
     bool xs_required;            /* Hold guests closed while 'xs' is NULL. */
 };
@@ -336,7 +344,7 @@ bridge_destroy__(struct eng_bridge *br)
     vg_timer_destroy(br->nf_retry);
     free(br->nf);
     free(br->nf_error);
-    free(br->hw_addrs);
+    free(br->sw_ports);
     groups_destroy__(br->macs, br->n_macs);
     groups_destroy__(br->vlans, br->n_vlans);
     for (size_t i = 0; i < br->n_ports; i++) {
@@ -489,6 +497,39 @@ find_port__(const struct eng_bridge *br, const char *name)
     return NULL;
 }
 
+static int
+sw_port_cmp__(const void *a_, const void *b_)
+{
+    const struct sw_port__ *a = a_, *b = b_;
+    return (a->ofp_port > b->ofp_port) - (a->ofp_port < b->ofp_port);
+}
+
+/* The switch's port 'ofp_port' of 'br', or NULL. */
+static struct sw_port__ *
+sw_port_find__(const struct eng_bridge *br, uint32_t ofp_port)
+{
+    struct sw_port__ key = { .ofp_port = ofp_port };
+    return br->n_sw_ports ? bsearch(&key, br->sw_ports, br->n_sw_ports,
+                                    sizeof key, sw_port_cmp__)
+                          : NULL;
+}
+
+/* The OpenFlow port number of interface 'name' of 'br' as the switch
+ * announced it, or 0. */
+static uint32_t
+sw_port_by_name__(const struct eng_bridge *br, const char *name)
+{
+    if (strlen(name) > OFP_MAX_PORT_NAME_LEN) {
+        return 0; /* Its OpenFlow name is truncated: not a sure match. */
+    }
+    for (size_t i = 0; i < br->n_sw_ports; i++) {
+        if (!strcmp(br->sw_ports[i].name, name)) {
+            return br->sw_ports[i].ofp_port;
+        }
+    }
+    return 0;
+}
+
 /* Builds the engine's view of one interface, reusing the fingerprint of
  * 'old' (the same interface in the previous snapshot) when nothing that
  * affects its flows changed. */
@@ -501,6 +542,11 @@ build_port__(struct engine *e, const struct eng_bridge *br,
     p->name = ofp_xstrdup(iface->name);
     memcpy(p->uuid, iface->uuid, sizeof p->uuid);
     p->ofp_port = ofp_port_from_ovsdb__(iface->ofport);
+    if (!p->ofp_port) {
+        /* ovs-vswitchd may have announced it already. */
+        p->ofp_port = sw_port_by_name__(br, iface->name);
+        p->sw_ofport = p->ofp_port != 0;
+    }
     p->guest = is_guest__(e, iface);
     p->mac = SIZE_MAX;
     vg_policy_init(&p->policy);
@@ -911,6 +957,7 @@ engine_set_host(struct engine *e, const struct vg_host *host)
     double now = vg_now();
 
     e->stats.ovsdb_updates++;
+    e->host = host;
 
     /* Bridges gone from OVSDB. */
     for (size_t i = 0; i < e->n_bridges;) {
@@ -1884,22 +1931,6 @@ nf_done__(void *br_, int error, const struct noflood_result *res, size_t n)
     reconcile__(br);
 }
 
-static int
-hw_addr_cmp__(const void *a_, const void *b_)
-{
-    const struct hw_addr__ *a = a_, *b = b_;
-    return (a->ofp_port > b->ofp_port) - (a->ofp_port < b->ofp_port);
-}
-
-static struct hw_addr__ *
-hw_addr_find__(const struct eng_bridge *br, uint32_t ofp_port)
-{
-    struct hw_addr__ key = { .ofp_port = ofp_port };
-    return br->n_hw_addrs ? bsearch(&key, br->hw_addrs, br->n_hw_addrs,
-                                    sizeof key, hw_addr_cmp__)
-                          : NULL;
-}
-
 /* Starts a NO_FLOOD operation for every port of 'br' whose bit is not known
  * to be what it should be, unless one is in flight or waiting to retry. */
 static void
@@ -1925,7 +1956,7 @@ nf_kick__(struct eng_bridge *br)
             struct noflood_port *np = &v[n++];
             np->ofport = nf_index__(p->ofp_port);
             np->no_flood = set;
-            const struct hw_addr__ *hw = hw_addr_find__(br, p->ofp_port);
+            const struct sw_port__ *hw = sw_port_find__(br, p->ofp_port);
             if (hw) {
                 np->has_hw_addr = true;
                 memcpy(np->hw_addr, hw->mac, 6);
@@ -2368,48 +2399,62 @@ conn_closed__(struct ofconn *conn, void *e_)
             vg_timer_stop(br->nf_retry);
         }
         br->nf_backoff = 0;
-        free(br->hw_addrs);
-        br->hw_addrs = NULL;
-        br->n_hw_addrs = 0;
+        free(br->sw_ports);
+        br->sw_ports = NULL;
+        br->n_sw_ports = 0;
     }
 }
 
-/* Keeps the hardware address of every port the switch announces (a new
- * port is announced before its ofport reaches OVSDB). */
+/* Keeps every port the switch announces (sw_port__), and applies it at once
+ * to an interface that has no ofport in OVSDB yet, or had one only from
+ * here. */
 static void
 conn_port_status__(struct ofconn *conn, const struct ofp_port_status *ps,
                    void *e_)
 {
-    struct eng_bridge *br = bridge_by_conn__(e_, conn);
-    if (!br) {
+    struct engine *e = e_;
+    struct eng_bridge *br = bridge_by_conn__(e, conn);
+    const struct ofp_port *d = &ps->desc;
+    if (!br || !d->port_no ||
+        (d->port_no >= OVSDB_OFPORT_MAX && d->port_no != OFPP_LOCAL)) {
         return;
     }
-    struct hw_addr__ *hw = hw_addr_find__(br, ps->desc.port_no);
-    VG_DBG(SUBSYS, "bridge %s: port %" PRIu32 " (%s) %s", br->name,
-           ps->desc.port_no, ps->desc.name,
+    VG_DBG(SUBSYS, "bridge %s: port %" PRIu32 " (%s) %s", br->name, d->port_no,
+           d->name,
            ps->reason == OFPPR_ADD      ? "added"
            : ps->reason == OFPPR_DELETE ? "deleted"
                                         : "changed");
+    struct sw_port__ *sp = sw_port_find__(br, d->port_no);
     if (ps->reason == OFPPR_DELETE) {
-        if (hw) {
-            size_t i = (size_t)(hw - br->hw_addrs);
-            memmove(hw, hw + 1, (--br->n_hw_addrs - i) * sizeof *hw);
+        if (sp) {
+            size_t i = (size_t)(sp - br->sw_ports);
+            memmove(sp, sp + 1, (--br->n_sw_ports - i) * sizeof *sp);
         }
-        return;
-    }
-    if (!hw) {
-        size_t i = 0;
-        while (i < br->n_hw_addrs &&
-               br->hw_addrs[i].ofp_port < ps->desc.port_no) {
-            i++;
+    } else {
+        if (!sp) {
+            size_t i = 0;
+            while (i < br->n_sw_ports &&
+                   br->sw_ports[i].ofp_port < d->port_no) {
+                i++;
+            }
+            br->sw_ports = ofp_xrealloc(
+                br->sw_ports, (br->n_sw_ports + 1) * sizeof *br->sw_ports);
+            sp = &br->sw_ports[i];
+            memmove(sp + 1, sp, (br->n_sw_ports++ - i) * sizeof *sp);
+            sp->ofp_port = d->port_no;
         }
-        br->hw_addrs = ofp_xrealloc(br->hw_addrs, (br->n_hw_addrs + 1) *
-                                                      sizeof *br->hw_addrs);
-        hw = &br->hw_addrs[i];
-        memmove(hw + 1, hw, (br->n_hw_addrs++ - i) * sizeof *hw);
-        hw->ofp_port = ps->desc.port_no;
+        memcpy(sp->mac, d->hw_addr, 6);
+        memcpy(sp->name, d->name, sizeof sp->name);
     }
-    memcpy(hw->mac, ps->desc.hw_addr, 6);
+
+    const struct eng_port *p = find_port__(br, d->name);
+    const struct vg_bridge *sb =
+        e->host ? vg_host_find_bridge(e->host, br->name) : NULL;
+    if (p && (!p->ofp_port || p->sw_ofport) && sb &&
+        ps->reason != OFPPR_MODIFY) {
+        update_bridge__(e, br, sb, vg_now());
+        reconcile__(br);
+    }
 }
 
 const struct ofconn_handler *

@@ -52,8 +52,12 @@ class VifguardDaemon:
                "--listen=punix:" + self.ofp_sock, "--ctl=" + self.ctl_sock,
                "--log-file=" + self.log,
                "--config=/dev/null"] + self.args
-        if os.environ.get("VG_DEBUG"):
+        debug = os.environ.get("VG_DEBUG", "")
+        if debug == "1":
             cmd.append("-v")  # Debug logs of every subsystem.
+        elif debug:
+            # VG_DEBUG=engine,noflood: debug logs of those subsystems.
+            cmd += ["-v" + name for name in debug.split(",")]
         with open(self.stderr, "a") as err:
             self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                                          stdout=subprocess.DEVNULL,
