@@ -672,20 +672,41 @@ mac_order__(const void *a_, const void *b_, void *ports_)
 static uint64_t group_fp__(const struct eng_bridge *br,
                            const struct eng_group *grp, bool mac);
 
+/* Compares pairs of uint64_t, for qsort(). */
+static int
+u64_pair_cmp__(const void *a_, const void *b_)
+{
+    const uint64_t *a = a_, *b = b_;
+    return a[0] != b[0] ? (a[0] > b[0]) - (a[0] < b[0])
+                        : (a[1] > b[1]) - (a[1] < b[1]);
+}
+
 /* Sets the fingerprint of MAC group 'grp': the one of the group with the
  * same cookie and key among the 'n_old' previous groups 'old' (with the
  * VLAN view it was computed with), or else computed afresh without a view
- * (build_vlans__() then adds its view). */
+ * (build_vlans__() then adds its view).  'by_cookie' holds a (cookie,
+ * index) pair for each of 'old', sorted. */
 static void
 reuse_mac__(const struct eng_bridge *br, struct eng_group *grp,
-            const struct eng_group *old, size_t n_old)
+            const struct eng_group *old, const uint64_t *by_cookie,
+            size_t n_old)
 {
+    size_t lo = 0, hi = n_old;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (by_cookie[2 * mid] < grp->cookie) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
     grp->vgroup = SIZE_MAX;
-    for (size_t k = 0; k < n_old; k++) {
-        if (old[k].cookie == grp->cookie && old[k].key == grp->key) {
-            grp->fp = old[k].fp;
-            grp->in_view = old[k].in_view;
-            grp->vkey = old[k].vkey;
+    for (; lo < n_old && by_cookie[2 * lo] == grp->cookie; lo++) {
+        const struct eng_group *o = &old[by_cookie[2 * lo + 1]];
+        if (o->key == grp->key) {
+            grp->fp = o->fp;
+            grp->in_view = o->in_view;
+            grp->vkey = o->vkey;
             return;
         }
     }
@@ -718,6 +739,12 @@ build_macs__(struct eng_bridge *br)
 
     struct eng_group *old = br->macs;
     size_t n_old = br->n_macs;
+    uint64_t *by_cookie = ofp_xcalloc(2 * n_old + 2, sizeof *by_cookie);
+    for (size_t i = 0; i < n_old; i++) {
+        by_cookie[2 * i] = old[i].cookie;
+        by_cookie[2 * i + 1] = i;
+    }
+    qsort(by_cookie, n_old, 2 * sizeof *by_cookie, u64_pair_cmp__);
     br->macs = ofp_xcalloc(n + n_macless + 1, sizeof *br->macs);
     br->n_macs = 0;
     for (size_t i = 0; i < br->n_ports && n_macless; i++) {
@@ -774,10 +801,11 @@ build_macs__(struct eng_bridge *br)
             grp->ports[k] = br->ports[idx[i + k]].ofp_port;
             grp->key = mix__(grp->key, grp->ports[k]);
         }
-        reuse_mac__(br, grp, old, n_old);
+        reuse_mac__(br, grp, old, by_cookie, n_old);
         i += run;
     }
     groups_destroy__(old, n_old);
+    free(by_cookie);
     free(idx);
 }
 
@@ -1473,14 +1501,6 @@ mac_ready__(const struct eng_bridge *br, const struct eng_group *grp)
         }
     }
     return br->ports[grp->port].want;
-}
-
-static int
-u64_pair_cmp__(const void *a_, const void *b_)
-{
-    const uint64_t *a = a_, *b = b_;
-    return a[0] != b[0] ? (a[0] > b[0]) - (a[0] < b[0])
-                        : (a[1] > b[1]) - (a[1] < b[1]);
 }
 
 /* Moves what 'from' kept compiled to 'to'. */
