@@ -3,15 +3,18 @@
  * Priorities in the forward table (40): 500 a guest's MAC as the source of
  * a frame from a trusted port (a reflection: dropped; MAC group), 400 a
  * locked guest's own ARP requests and Neighbor Solicitations for its own
- * addresses (gratuitous ARP, DAD: to NORMAL and the unlocked guests; MAC
+ * addresses (gratuitous ARP, DAD: to NORMAL and on to table 45; MAC
  * group), 300 frames addressed to a guest's MAC (MAC group), 200 + prefix
  * length ARP requests and solicitations for a locked guest's addresses from
  * anyone else (the guest's MAC group, or the VLAN group for a target that
  * several guests share; the longest prefix wins), 150 the VLAN fan-out
  * from trusted ports, 100 every other broadcast and multicast of a VLAN
- * with unlocked guests (VLAN group), 0 NORMAL (bridge group).  The egress
- * table (50) holds per-guest allows at 100 and the bridge group's drop at
- * 0.
+ * with unlocked guests (VLAN group), 0 NORMAL (bridge group).  The
+ * announcements and prefix requests go on to the unlocked guests' table
+ * (45), where a VLAN group outputs to its unlocked guests (100; the bridge
+ * group drops at 0), so that a locked guest's MAC group does not change
+ * when an unlocked guest comes or goes.  The egress table (50) holds
+ * per-guest allows at 100 and the bridge group's drop at 0.
  *
  * A frame that arrived tagged from a trunk still carries its 802.1Q header in
  * the pipeline, and an explicit output sends a frame as it is, so every
@@ -33,6 +36,7 @@ enum {
     PRIO_FANOUT = 150,
     PRIO_FLOOD = 100,
     PRIO_EGRESS = 100,
+    PRIO_UNLOCKED = 100,
 };
 
 #define ICMPV6_NS 135
@@ -204,14 +208,21 @@ target_cmp__(const void *a_, const void *b_)
     return c ? c : (int)a->len - (int)b->len;
 }
 
+/* Makes 'fm' go on to the unlocked guests' table, where its VLAN group
+ * outputs to the unlocked guests of the VLAN, if it has any. */
+static void
+to_unlocked__(struct ofp_flow_mod *fm)
+{
+    ofp_instructions_goto(&fm->insts, VG_TABLE_UNLOCKED);
+}
+
 /* Adds the flows that deliver ARP requests or Neighbor Solicitations for
  * target 't' (from anyone but its owners' own announcements, which match
  * first) to the 'owners' ports; for a prefix also to NORMAL and the
- * 'unlocked' guests' ports. */
+ * unlocked guests. */
 static void
 add_target__(uint16_t vlan, const struct vg_target *t,
-             const struct ports__ *owners, const struct ports__ *unlocked,
-             struct vg_flow_group *g)
+             const struct ports__ *owners, struct vg_flow_group *g)
 {
     /* An exact address belongs to its guest alone.  A prefix may hold
      * addresses of hosts beyond the guests (the router's, for one), so its
@@ -238,7 +249,8 @@ add_target__(uint16_t vlan, const struct vg_target *t,
         }
         struct ofp_actions *acts = ofp_instructions_apply(&fm->insts);
         if (prefix) {
-            normal_and__(acts, tagged, owners, unlocked);
+            normal_and__(acts, tagged, owners, NULL);
+            to_unlocked__(fm);
         } else {
             outputs__(acts, tagged, owners->v, owners->n);
         }
@@ -246,11 +258,12 @@ add_target__(uint16_t vlan, const struct vg_target *t,
 }
 
 /* Adds the flows that send the own announcements of locked guest 'd'
- * (gratuitous ARP, DAD probes: ARP requests and solicitations for its own
- * addresses) to NORMAL and to the 'unlocked' guests, not back to 'd'. */
+ * (gratuitous ARP, DAD probes: ARP requests and solicitations for its
+ * 'nt' targets 't') to NORMAL and to the unlocked guests, not back to
+ * 'd'. */
 static void
 add_own__(const struct vg_delivery *d, const struct vg_target *t, size_t nt,
-          const struct ports__ *unlocked, struct vg_flow_group *g)
+          struct vg_flow_group *g)
 {
     for (size_t k = 0; k < d->n_ports; k++) {
         for (size_t i = 0; i < nt; i++) {
@@ -273,8 +286,9 @@ add_own__(const struct vg_delivery *d, const struct vg_target *t, size_t nt,
                 set_prefix6__(&fm->match, OFPF_IPV6_ND_TARGET, &a);
             }
             /* Guests' frames are never tagged (table 0). */
-            normal_and__(ofp_instructions_apply(&fm->insts), false, unlocked,
-                         NULL);
+            ofp_actions_add_output(ofp_instructions_apply(&fm->insts),
+                                   OFPP_NORMAL, 0);
+            to_unlocked__(fm);
         }
     }
 }
@@ -345,13 +359,12 @@ vg_deliver_guest(const struct vg_delivery *d, const struct vg_vlan_view *view,
      * guest of the VLAN shares. */
     struct vg_target t[TARGETS_MAX];
     size_t nt = guest_targets__(p, t);
-    struct ports__ unlocked = { view->unlocked, view->n_unlocked };
     struct ports__ owners = { (uint32_t *)d->ports, d->n_ports };
-    add_own__(d, t, nt, &unlocked, g);
+    add_own__(d, t, nt, g);
     for (size_t i = 0; i < nt; i++) {
         if (!view->n_shared || !bsearch(&t[i], view->shared, view->n_shared,
                                         sizeof t[i], target_cmp__)) {
-            add_target__(d->vlan, &t[i], &owners, &unlocked, g);
+            add_target__(d->vlan, &t[i], &owners, g);
         }
     }
 }
@@ -445,11 +458,6 @@ void
 vg_vlan_view_init(struct vg_vlan_view *view, const struct vg_delivery *members,
                   size_t n)
 {
-    struct ports__ unlocked = { NULL, 0 };
-    unlocked_ports__(members, n, &unlocked);
-    view->unlocked = unlocked.v;
-    view->n_unlocked = unlocked.n;
-
     struct owned__ *v;
     size_t nv = collect_owned__(members, n, &v);
     view->shared = ofp_xcalloc(nv ? nv : 1, sizeof *view->shared);
@@ -464,18 +472,15 @@ vg_vlan_view_init(struct vg_vlan_view *view, const struct vg_delivery *members,
     }
     free(v);
 
-    view->hash = vg_hash_bytes(view->unlocked,
-                               view->n_unlocked * sizeof *view->unlocked,
-                               0xcbf29ce484222325ULL);
-    view->hash = vg_hash_bytes(
-        view->shared, view->n_shared * sizeof *view->shared, view->hash);
+    view->hash =
+        vg_hash_bytes(view->shared, view->n_shared * sizeof *view->shared,
+                      0xcbf29ce484222325ULL);
 }
 
 void
 vg_vlan_view_destroy(struct vg_vlan_view *view)
 {
     if (view) {
-        free(view->unlocked);
         free(view->shared);
         memset(view, 0, sizeof *view);
     }
@@ -523,7 +528,7 @@ vg_deliver_vlan(uint16_t vlan, const struct vg_delivery *members, size_t n,
             for (size_t k = 0; k < run; k++) {
                 ports_add__(&owners, &v[i + k].port, 1);
             }
-            add_target__(vlan, &v[i].t, &owners, &unlocked, g);
+            add_target__(vlan, &v[i].t, &owners, g);
             free(owners.v);
         }
         i += run;
@@ -579,6 +584,15 @@ vg_deliver_vlan(uint16_t vlan, const struct vg_delivery *members, size_t n,
             normal_and__(ofp_instructions_apply(&fm->insts), tagged, &unlocked,
                          NULL);
         }
+    }
+
+    /* The locked guests' announcements and the requests for their
+     * prefixes, for the unlocked guests (untagged by now). */
+    if (unlocked.n) {
+        fm = vg_flow_group_add(g, VG_TABLE_UNLOCKED, PRIO_UNLOCKED);
+        ofp_match_set_u32(&fm->match, VG_REG_VLAN, VG_VLAN_CTX(vlan));
+        outputs__(ofp_instructions_apply(&fm->insts), false, unlocked.v,
+                  unlocked.n);
     }
     free(locked.v);
     free(unlocked.v);

@@ -11,8 +11,10 @@
  *     prefixes) it alone is allowed, to it and to no one else;
  *   - a VLAN group per VLAN with guests: the trunk classification of that
  *     VLAN, the requests for targets that several locked guests share, the
- *     fan-out of what locked guests need from trusted ports, and every
- *     broadcast and multicast to the unlocked guests.
+ *     fan-out of what locked guests need from trusted ports, every
+ *     broadcast and multicast to the unlocked guests, and (table 45) the
+ *     copies of the locked guests' announcements and prefix requests for
+ *     the unlocked guests.
  * So a guest's own flows are in its own group, and plugging a locked guest
  * changes only the few VLAN flows that list every guest.
  * Both are flow groups like the others (flows.h), with their own cookie
@@ -49,13 +51,11 @@ struct vg_target {
 };
 
 /* What the MAC group of a locked guest needs to know of its VLAN: the
- * ports of the VLAN's unlocked guests (they get the guest's announcements
- * and the requests for its prefixes, as NORMAL would flood them to them),
- * and the targets that more than one locked guest of the VLAN is allowed
- * (the VLAN group delivers those, to all of them at once). */
+ * targets that more than one locked guest of the VLAN is allowed (the VLAN
+ * group delivers those, to all of them at once).  (The unlocked guests get
+ * its announcements and the requests for its prefixes through the VLAN
+ * group's flow in table 45.) */
 struct vg_vlan_view {
-    uint32_t *unlocked;
-    size_t n_unlocked;
     struct vg_target *shared; /* Sorted. */
     size_t n_shared;
     uint64_t hash; /* Of the above: the same hash, the same view. */

@@ -2510,8 +2510,12 @@ port_state__(const struct eng_bridge *br, const struct eng_port *p,
 {
     *reason = NULL;
     if (p->error) {
+        /* Closed once the switch no longer holds its flows. */
         *reason = p->error;
-        return VG_PORT_ERROR;
+        return p->ofp_port && installed_find__(
+                                  br, vg_cookie(VG_COOKIE_PORT, p->ofp_port))
+                   ? VG_PORT_PENDING
+                   : VG_PORT_ERROR;
     }
     if (!p->ofp_port) {
         *reason = "no ofport assigned";

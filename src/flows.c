@@ -244,6 +244,8 @@ vg_flows_bridge(struct vg_flow_group *g)
     /* Trunk frames of a VLAN without locked guests: no VLAN context, so no
      * delivery flow matches them; NORMAL forwards them. */
     add_goto__(g, VG_TABLE_TRUNK, PRIO_DEFAULT, VG_TABLE_FORWARD);
+    /* Copies for the unlocked guests of a VLAN without any. */
+    add_goto__(g, VG_TABLE_UNLOCKED, PRIO_DEFAULT, 0);
     /* Frames for a guest's MAC that failed its egress checks. */
     add_goto__(g, VG_TABLE_EGRESS, PRIO_DEFAULT, 0);
 

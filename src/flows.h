@@ -47,6 +47,7 @@ enum vg_table {
     VG_TABLE_GUEST_ND = 12,  /* Proven IPv6 source: NS/NA checks. */
     VG_TABLE_GUEST_DAD = 13, /* DAD probes (IPv6 source ::). */
     VG_TABLE_FORWARD = 40,   /* Forwarding: delivery to guests, NORMAL. */
+    VG_TABLE_UNLOCKED = 45,  /* Copies for the unlocked guests of a VLAN. */
     VG_TABLE_EGRESS = 50,    /* Per-guest destination checks, output. */
 };
 

@@ -112,17 +112,17 @@ main(void)
         /* In its VLAN: its announcements, to NORMAL only (no unlocked
          * guest), and the requests for its targets. */
         "ADD table:40 priority=400,arp,in_port=5,arp_tpa=10.0.0.5,"
-        "arp_op=1 " MAC5 "actions=NORMAL",
+        "arp_op=1 " MAC5 "actions=NORMAL,goto_table:45",
         "ADD table:40 priority=400,icmp6,in_port=5,icmp_type=135,"
-        "nd_target=fe80::ff:fe00:5 " MAC5 "actions=NORMAL",
+        "nd_target=fe80::ff:fe00:5 " MAC5 "actions=NORMAL,goto_table:45",
         "ADD table:40 priority=400,icmp6,in_port=5,icmp_type=135,"
-        "nd_target=2001:db8::/64 " MAC5 "actions=NORMAL",
+        "nd_target=2001:db8::/64 " MAC5 "actions=NORMAL,goto_table:45",
         "ADD table:40 priority=400,arp,in_port=6,arp_tpa=10.0.0.5,"
-        "arp_op=1 " MAC5 "actions=NORMAL",
+        "arp_op=1 " MAC5 "actions=NORMAL,goto_table:45",
         "ADD table:40 priority=400,icmp6,in_port=6,icmp_type=135,"
-        "nd_target=fe80::ff:fe00:5 " MAC5 "actions=NORMAL",
+        "nd_target=fe80::ff:fe00:5 " MAC5 "actions=NORMAL,goto_table:45",
         "ADD table:40 priority=400,icmp6,in_port=6,icmp_type=135,"
-        "nd_target=2001:db8::/64 " MAC5 "actions=NORMAL",
+        "nd_target=2001:db8::/64 " MAC5 "actions=NORMAL,goto_table:45",
         "ADD table:40 priority=232,arp,reg0=0x10007,"
         "vlan_tci=0x0000/0x1fff,arp_tpa=10.0.0.5,"
         "arp_op=1 " MAC5 "actions=output:5,output:6",
@@ -138,11 +138,12 @@ main(void)
         "output:6",
         "ADD table:40 priority=264,icmp6,reg0=0x10007,"
         "vlan_tci=0x0000/0x1fff,icmp_type=135,"
-        "nd_target=2001:db8::/64 " MAC5 "actions=NORMAL,output:5,output:6",
+        "nd_target=2001:db8::/64 " MAC5 "actions=NORMAL,output:5,output:6,"
+        "goto_table:45",
         "ADD table:40 priority=264,icmp6,reg0=0x10007,"
         "vlan_tci=0x1000/0x1000,icmp_type=135,"
         "nd_target=2001:db8::/64 " MAC5 "actions=NORMAL,pop_vlan,output:5,"
-        "output:6",
+        "output:6,goto_table:45",
         NULL,
     };
     static const char *const want_vlan[] = {
@@ -179,7 +180,6 @@ main(void)
     struct vg_delivery d = { &p, 7, ports, 2 };
     struct vg_vlan_view view;
     vg_vlan_view_init(&view, &d, 1);
-    CHECK_EQ(view.n_unlocked, 0);
     CHECK_EQ(view.n_shared, 0);
     vg_flow_group_init(&g, vg_cookie(VG_COOKIE_MAC, 5));
     vg_deliver_guest(&d, &view, &g);
@@ -247,23 +247,23 @@ main(void)
     vg_flow_group_destroy(&g);
 
     /* VLAN 7 with the locked guest on port 5 and the unlocked one: the
-     * locked guest's announcements, prefix targets (its MAC group) and
-     * fan-outs (the VLAN group) also go to port 9; its exact targets do
-     * not; every other multicast and broadcast goes to NORMAL and port
-     * 9. */
+     * locked guest's announcements and prefix targets (its MAC group) go
+     * on to table 45, where the VLAN group outputs them to port 9; its
+     * exact targets do not; the fan-outs also go to port 9, and every
+     * other multicast and broadcast to NORMAL and port 9.  The MAC group
+     * is the same as without the unlocked guest. */
     struct vg_delivery both[] = { { &p, 7, ports, 1 }, du };
     vg_vlan_view_init(&view, both, 2);
-    CHECK_EQ(view.n_unlocked, 1);
-    CHECK_EQ(view.unlocked[0], 9);
+    CHECK_EQ(view.n_shared, 0);
     vg_flow_group_init(&g, vg_cookie(VG_COOKIE_MAC, 5));
     vg_deliver_guest(&both[0], &view, &g);
     static const char *const want_mixed_guest[] = {
         "ADD table:40 priority=400,arp,in_port=5,arp_tpa=10.0.0.5,"
-        "arp_op=1 " MAC5 "actions=NORMAL,output:9",
+        "arp_op=1 " MAC5 "actions=NORMAL,goto_table:45",
         "ADD table:40 priority=400,icmp6,in_port=5,icmp_type=135,"
-        "nd_target=fe80::ff:fe00:5 " MAC5 "actions=NORMAL,output:9",
+        "nd_target=fe80::ff:fe00:5 " MAC5 "actions=NORMAL,goto_table:45",
         "ADD table:40 priority=400,icmp6,in_port=5,icmp_type=135,"
-        "nd_target=2001:db8::/64 " MAC5 "actions=NORMAL,output:9",
+        "nd_target=2001:db8::/64 " MAC5 "actions=NORMAL,goto_table:45",
         "ADD table:40 priority=232,arp,reg0=0x10007,"
         "vlan_tci=0x0000/0x1fff,arp_tpa=10.0.0.5,"
         "arp_op=1 " MAC5 "actions=output:5",
@@ -278,15 +278,24 @@ main(void)
         "nd_target=fe80::ff:fe00:5 " MAC5 "actions=pop_vlan,output:5",
         "ADD table:40 priority=264,icmp6,reg0=0x10007,"
         "vlan_tci=0x0000/0x1fff,icmp_type=135,"
-        "nd_target=2001:db8::/64 " MAC5 "actions=NORMAL,output:5,output:9",
+        "nd_target=2001:db8::/64 " MAC5 "actions=NORMAL,output:5,"
+        "goto_table:45",
         "ADD table:40 priority=264,icmp6,reg0=0x10007,"
         "vlan_tci=0x1000/0x1000,icmp_type=135,"
         "nd_target=2001:db8::/64 " MAC5 "actions=NORMAL,pop_vlan,output:5,"
-        "output:9",
+        "goto_table:45",
         NULL,
     };
     /* After its 8 flows of the MAC and egress. */
     check_group_from(&g, 8, want_mixed_guest, NULL);
+    struct vg_vlan_view alone;
+    struct vg_flow_group g1;
+    vg_vlan_view_init(&alone, both, 1);
+    vg_flow_group_init(&g1, vg_cookie(VG_COOKIE_MAC, 5));
+    vg_deliver_guest(&both[0], &alone, &g1);
+    CHECK_EQ(vg_flow_group_fingerprint(&g1), vg_flow_group_fingerprint(&g));
+    vg_flow_group_destroy(&g1);
+    vg_vlan_view_destroy(&alone);
     vg_flow_group_destroy(&g);
     vg_flow_group_init(&g, vg_cookie(VG_COOKIE_VLAN, VG_VLAN_CTX(7)));
     vg_deliver_vlan(7, both, 2, &g);
@@ -325,6 +334,7 @@ main(void)
         "ADD table:40 priority=100,reg0=0x10007,vlan_tci=0x1000/0x1000,"
         "dl_dst=01:00:00:00:00:00/01:00:00:00:00:00 " MAC5
         "actions=NORMAL,pop_vlan,output:9",
+        "ADD table:45 priority=100,reg0=0x10007 " MAC5 "actions=output:9",
         NULL,
     };
     check_group(&g, want_mixed, VLAN7);
@@ -349,6 +359,8 @@ main(void)
         "ADD table:40 priority=100,reg0=0x10007,vlan_tci=0x1000/0x1000,"
         "dl_dst=01:00:00:00:00:00/01:00:00:00:00:00 " MAC5
         "actions=NORMAL,pop_vlan,output:9,output:12",
+        "ADD table:45 priority=100,reg0=0x10007 " MAC5
+        "actions=output:9,output:12",
         NULL,
     };
     check_group(&g, want_onlyu, VLAN7);
@@ -370,7 +382,6 @@ main(void)
     CHECK_EQ(vg_parse_ipv6_list("2001:db8::/64", &q.ipv6, &q.n_ipv6, &err), 0);
     struct vg_delivery pair[] = { { &p, 7, ports, 1 }, { &q, 7, qports, 1 } };
     vg_vlan_view_init(&view, pair, 2);
-    CHECK_EQ(view.n_unlocked, 0);
     CHECK_EQ(view.n_shared, 2);
     for (size_t i = 0; i < 2; i++) {
         vg_flow_group_init(&g, vg_cookie(VG_COOKIE_MAC, pair[i].ports[0]));
