@@ -151,6 +151,10 @@ struct sw_port__ {
     uint32_t ofp_port;
     uint8_t mac[6];
     char name[OFP_MAX_PORT_NAME_LEN + 1];
+    bool stale; /* Announced before OVSDB showed the interface of that name
+                 * gone or replaced: maybe a port the switch has removed
+                 * already (its deletion is not announced yet), so not a
+                 * port number for the new interface.  Still an address. */
 };
 
 /* The flows of an installed VLAN group, one by one, so that a change to
@@ -524,10 +528,21 @@ sw_port_by_name__(const struct eng_bridge *br, const char *name)
     }
     for (size_t i = 0; i < br->n_sw_ports; i++) {
         if (!strcmp(br->sw_ports[i].name, name)) {
-            return br->sw_ports[i].ofp_port;
+            return br->sw_ports[i].stale ? 0 : br->sw_ports[i].ofp_port;
         }
     }
     return 0;
+}
+
+/* Marks the switch's ports named 'name' stale (struct sw_port__). */
+static void
+sw_port_forget_name__(struct eng_bridge *br, const char *name)
+{
+    for (size_t i = 0; i < br->n_sw_ports; i++) {
+        if (!strcmp(br->sw_ports[i].name, name)) {
+            br->sw_ports[i].stale = true;
+        }
+    }
 }
 
 /* Builds the engine's view of one interface, reusing the fingerprint of
@@ -869,6 +884,15 @@ static void
 update_bridge__(struct engine *e, struct eng_bridge *br,
                 const struct vg_bridge *sb, double now)
 {
+    /* What the switch announced under the name of an interface that OVSDB
+     * now shows new or replaced (below: gone) may be the old port. */
+    for (size_t i = 0; i < sb->n_ifaces; i++) {
+        const struct eng_port *old = find_port__(br, sb->ifaces[i].name);
+        if (!old || strcmp(old->uuid, sb->ifaces[i].uuid)) {
+            sw_port_forget_name__(br, sb->ifaces[i].name);
+        }
+    }
+
     struct eng_port *ports =
         ofp_xcalloc(sb->n_ifaces ? sb->n_ifaces : 1, sizeof *ports);
     for (size_t i = 0; i < sb->n_ifaces; i++) {
@@ -876,6 +900,12 @@ update_bridge__(struct engine *e, struct eng_bridge *br,
                      find_port__(br, sb->ifaces[i].name), &ports[i], now);
     }
     qsort(ports, sb->n_ifaces, sizeof *ports, port_cmp__);
+    for (size_t i = 0; i < br->n_ports; i++) {
+        if (!bsearch(&br->ports[i], ports, sb->n_ifaces, sizeof *ports,
+                     port_cmp__)) {
+            sw_port_forget_name__(br, br->ports[i].name);
+        }
+    }
 
     /* Two interfaces claiming one port number: neither gets flows. */
     size_t n_idx;
@@ -2464,7 +2494,15 @@ conn_port_status__(struct ofconn *conn, const struct ofp_port_status *ps,
             sp->ofp_port = d->port_no;
         }
         memcpy(sp->mac, d->hw_addr, 6);
+        if (ps->reason == OFPPR_ADD || strcmp(sp->name, d->name)) {
+            sp->stale = false;
+        }
         memcpy(sp->name, d->name, sizeof sp->name);
+    }
+    if (ps->reason == OFPPR_ADD && br->nf &&
+        br->nf[nf_index__(d->port_no)] == NF_FAILED) {
+        /* Failed, maybe on an earlier port of that number: try again. */
+        br->nf[nf_index__(d->port_no)] = NF_UNKNOWN;
     }
 
     const struct eng_port *p = find_port__(br, d->name);

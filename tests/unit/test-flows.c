@@ -136,6 +136,7 @@ test_bridge(void)
         "actions=goto_table:40",
         "ADD table:13 priority=0 " BR "actions=drop",
         "ADD table:1 priority=0 " BR "actions=goto_table:40",
+        "ADD table:45 priority=0 " BR "actions=drop",
         "ADD table:50 priority=0 " BR "actions=drop",
         "ADD table:40 priority=0 " BR "actions=NORMAL",
         NULL,
