@@ -12,6 +12,9 @@
 #include <config.h>
 
 #include <errno.h>
+#ifdef HAVE_MALLOPT
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,6 +215,29 @@ setup_logging__(const struct vg_config *cfg)
     }
 }
 
+/* Keeps glibc from holding on to the memory of large short-lived buffers.
+ *
+ * vifguardd's large allocations are short-lived: the encoded bundle of a
+ * transaction, a snapshot's interface array, the flow list of a VLAN group
+ * being replaced, the compiled groups of a large transaction.  glibc serves
+ * an allocation of 128 kB or more with mmap() and unmaps it when freed, but
+ * the first time such a block is freed it raises that threshold to the
+ * block's size (up to 32 MB) and the heap's trim threshold to twice that.
+ * After the cold start's bundle, every later transaction's buffers then
+ * came from the heap, between the small long-lived allocations of
+ * snapshots and ports, and the heap was never trimmed: over a few hundred
+ * plug/unplug rounds RSS went from 10 to 20-25 MB while the memory in use
+ * stayed the same (malloc_info(): 12 MB in use, 24 MB free in the heap).
+ * Setting the threshold explicitly keeps it (and the trim threshold) at the
+ * initial 128 kB. */
+static void
+tune_malloc__(void)
+{
+#ifdef HAVE_MALLOPT
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
+}
+
 int
 main(int argc, char **argv)
 {
@@ -219,6 +245,7 @@ main(int argc, char **argv)
     char *err = NULL;
     int error;
 
+    tune_malloc__();
     memset(&d, 0, sizeof d);
     vg_config_init(&d.cfg);
     error = vg_config_load(&d.cfg, argc, argv, &err);
