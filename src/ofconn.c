@@ -22,6 +22,8 @@
 /* A peer that makes us buffer more than this is dropped. */
 #define TX_LIMIT (256u << 20)
 #define RX_CHUNK 65536
+/* A send buffer larger than this is freed, not kept, once drained. */
+#define TX_KEEP 65536
 
 enum conn_state {
     CONN_HELLO,    /* Waiting for the peer's HELLO. */
@@ -213,7 +215,13 @@ conn_flush__(struct ofconn *conn)
         }
     }
     if (!conn->tx.size) {
-        ofp_buf_clear(&conn->tx);
+        /* A large send (a cold start's bundle: megabytes) must not pin its
+         * buffer for the life of the connection. */
+        if (conn->tx.allocated > TX_KEEP) {
+            ofp_buf_uninit(&conn->tx);
+        } else {
+            ofp_buf_clear(&conn->tx);
+        }
     }
     vg_io_set_events(conn->io, VG_READ | (conn->tx.size ? VG_WRITE : 0));
 }
