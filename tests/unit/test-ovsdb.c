@@ -711,6 +711,66 @@ test_snapshot(void)
     ovsdb_db_destroy(NULL);
 }
 
+/* ovsdb_db_rebuild(): the same snapshot as ovsdb_db_build(), with the
+ * unchanged strings of the previous one taken over, not copied. */
+static void
+test_rebuild(void)
+{
+    struct ovsdb_db *db = ovsdb_db_create();
+    struct vg_host prev, host;
+    struct ofp_buf b;
+    char *text;
+
+    CHECK_EQ(apply__(db, initial), 0);
+    vg_host_init(&prev);
+    CHECK_EQ(ovsdb_db_rebuild(db, NULL, &prev), 0);
+    const struct vg_bridge *br = vg_host_find_bridge(&prev, "xenbr0");
+    const struct vg_iface *vif = vg_bridge_find_iface(br, "vif1.0");
+    const struct vg_iface *eth0 = vg_bridge_find_iface(br, "eth0");
+    const char *vif_name = vif->name, *vif_port = vif->port_name;
+    const struct vg_kv *vif_ext = vif->external_ids;
+    const char *eth0_mac = eth0->mac_in_use;
+
+    /* vif1.0 gets another ofport, eth0 another MAC and external_ids, and a
+     * new port with a new interface appears on xenbr0. */
+    CHECK_EQ(apply__(db, "{'Interface':{'@IVIF':{'new':{'ofport':7}},"
+                         "'@IETH0':{'new':{'mac_in_use':'02:00:00:00:00:e9',"
+                         "'external_ids':['map',[['k','v']]]}},"
+                         "'@IX':{'new':{'name':'vif2.0','type':'',"
+                         "'ofport':8,'external_ids':['map',[]],"
+                         "'mac_in_use':['set',[]]}}},"
+                         "'Port':{'@PX':{'new':{'name':'vif2.0',"
+                         "'interfaces':#IX,'tag':['set',[]],"
+                         "'bond_active_slave':['set',[]]}}},"
+                         "'Bridge':{'@BR0':{'new':{'ports':['set',[#PBR0,"
+                         "#PVIF,#PBOND,#PX]]}}}}"),
+             0);
+    vg_host_init(&host);
+    CHECK_EQ(ovsdb_db_rebuild(db, &prev, &host), 0);
+    vg_host_destroy(&prev);
+
+    CHECK_EQ(build__(db, &text), 0);
+    ofp_buf_init(&b);
+    ovsdb_format_host(&host, &b);
+    CHECK_STREQ(ofp_buf_cstr(&b), text);
+    CHECK(strstr(text, "\"vif1.0\" ofport=7 "));
+    CHECK(strstr(text, "\"vif2.0\" ofport=8 "));
+    CHECK(strstr(text, "mac_in_use=\"02:00:00:00:00:e9\" "
+                       "external_ids={\"k\"=\"v\"}"));
+    free(text);
+    ofp_buf_uninit(&b);
+
+    br = vg_host_find_bridge(&host, "xenbr0");
+    vif = vg_bridge_find_iface(br, "vif1.0");
+    eth0 = vg_bridge_find_iface(br, "eth0");
+    CHECK(vif->name == vif_name);
+    CHECK(vif->port_name == vif_port);
+    CHECK(vif->external_ids == vif_ext);
+    CHECK(eth0->mac_in_use != eth0_mac);
+    vg_host_destroy(&host);
+    ovsdb_db_destroy(db);
+}
+
 /* Malformed updates: each bad value costs only its row or column. */
 static void
 test_malformed(void)
@@ -865,6 +925,7 @@ main(void)
     test_parser();
     test_datum();
     test_snapshot();
+    test_rebuild();
     test_malformed();
     test_monitor_params();
     test_format_quoting();
