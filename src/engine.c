@@ -203,7 +203,8 @@ struct eng_bridge {
     bool warned_fail_mode;
     struct vg_timer *fail_mode_timer; /* Checks fail_mode after connect. */
     struct vg_timer *trim_timer;      /* release_memory__() after a
-                                       * read-back. */
+                                       * read-back or transactions
+                                       * (trim_later__()). */
     struct eng_port *ports;           /* Sorted by name. */
     size_t n_ports;
     struct by_ofport__ *by_ofport; /* Ports with an ofport, sorted by it. */
@@ -264,6 +265,10 @@ static void reconcile__(struct eng_bridge *);
  * keeps re-adding flows fights a losing battle (each deletion is one cheap
  * flow mod), but must not flood the log. */
 #define FOREIGN_LOG_INTERVAL 10.0
+
+/* Seconds without a transaction before the heap is trimmed (see
+ * trim_later__()). */
+#define TRIM_IDLE 1.0
 
 /* Open vSwitch's own internal table (TBL_INTERNAL: bond recirculation and
  * the like).  It is hidden and read-only for controllers: nothing anyone
@@ -1143,6 +1148,7 @@ port_by_cookie__(struct eng_bridge *br, uint64_t cookie)
 
 static void lists_update__(struct eng_bridge *, struct txn_group__ *);
 static void release_memory__(size_t n_flows);
+static void trim_later__(struct eng_bridge *, double after);
 
 static void
 txn_reply_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
@@ -1234,6 +1240,7 @@ txn_barrier_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
     size_t n_flows = txn->n_flows;
     txn_destroy__(txn);
     release_memory__(n_flows);
+    trim_later__(br, TRIM_IDLE);
     reconcile__(br);
 }
 
@@ -2067,6 +2074,21 @@ trim_timer_cb__(struct vg_timer *t, void *br)
     release_memory__(SIZE_MAX);
 }
 
+/* Calls release_memory__() 'after' seconds from now, unless called again
+ * before.  A transaction of any size leaves free pages in the heap (its
+ * buffers, the compiled groups, the previous snapshot and ports); they are
+ * handed back once no transaction has followed for TRIM_IDLE seconds, so
+ * that a burst of plugs does not pay the page faults of trimming after each
+ * one. */
+static void
+trim_later__(struct eng_bridge *br, double after)
+{
+    if (!br->trim_timer) {
+        br->trim_timer = vg_timer_create(trim_timer_cb__, br);
+    }
+    vg_timer_start(br->trim_timer, after, 0);
+}
+
 /* Foreign flows found in one read-back or one monitor message: their
  * cookies, deleted once each. */
 struct foreign__ {
@@ -2328,10 +2350,7 @@ readback_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
     foreign_delete__(br, &f);
     if (r->mp->n >= 1000) {
         /* The reply is freed after this callback returns. */
-        if (!br->trim_timer) {
-            br->trim_timer = vg_timer_create(trim_timer_cb__, br);
-        }
-        vg_timer_start(br->trim_timer, 0, 0);
+        trim_later__(br, 0);
     }
     reconcile__(br);
 }
