@@ -240,6 +240,11 @@ class Scale:
             ovs_pid = int(f.read())
         return cpu(self.vg.proc.pid), cpu(ovs_pid)
 
+    def minflt(self):
+        """Minor page faults of vifguardd so far."""
+        with open("/proc/%d/stat" % self.vg.proc.pid) as f:
+            return int(f.read().rsplit(")", 1)[1].split()[7])
+
     def flow_count(self, bridge=None):
         out = self.sb.ofctl("dump-aggregate", bridge or self.br)
         return int(re.search(r"flow_count=(\d+)", out).group(1))
@@ -360,6 +365,7 @@ def bench_plug(s):
     lat0, nf0 = latency_hists(s.ctl)
     mods0 = s.ctl.request("stats")["flow_mods_sent"]
     cpu0 = s.cpu_s()
+    flt0 = s.minflt()
     lat, ovs, uuids = [], [], []
     for k in range(plugs):
         s.wait_protected(n + k)
@@ -390,6 +396,7 @@ def bench_plug(s):
         lat.append(t1 - t0)
         ovs.append(t_of - t0)
     cpu1 = s.cpu_s()
+    flt1 = s.minflt()
     lat1, nf1 = latency_hists(s.ctl)
     mods = s.ctl.request("stats")["flow_mods_sent"] - mods0
     # Back to 'n' ports for the next benchmarks.
@@ -424,6 +431,9 @@ def bench_plug(s):
           "polling of its control socket included), ovs-vswitchd %.2f ms"
           % (1000 * (cpu1[0] - cpu0[0]) / plugs,
              1000 * (cpu1[1] - cpu0[1]) / plugs), flush=True)
+    # Page faults show the cost of memory handed back and taken again.
+    print("  vifguardd's minor page faults per plug: %.0f"
+          % ((flt1 - flt0) / plugs), flush=True)
     d = hist_delta(lat0, lat1)
     print("  vifguardd's histogram (OVSDB update received -> barrier reply),"
           " %d plugs: mean %.2f ms, p50 <= %.2f ms, p99 <= %.2f ms"
@@ -509,6 +519,7 @@ def bench_churn(s):
           "in one OVSDB transaction, protected, unplugged), %d ports "
           "resident" % (rounds * batch, rounds, batch, total), flush=True)
     s.wait_protected(total)
+    print("  RSS before the churn: %d kB" % s.rss_kb(), flush=True)
     flows0 = s.flow_count()
     errs0 = len(s.vg.log_lines("ERR"))
     db = OvsdbTxn(s.sb.db_sock)
@@ -572,6 +583,8 @@ def bench_footprint(s):
     time.sleep(secs)
     c = s.ctl.request("stats")["loop_iterations"]
     wakeups = c - b - per_request
+    print("  RSS %.1f MB after the %d idle seconds" % (s.rss_kb() / 1024, secs),
+          flush=True)
     # Keepalives: ovs-vswitchd's echo requests on the OpenFlow connection
     # (inactivity_probe, 5 s by default) and vifguardd's own OVSDB echo
     # (10 s): a wakeup for each request and one for each reply.
