@@ -442,18 +442,6 @@ owned_run__(const struct owned__ *v, size_t n, size_t i, bool *shared)
     return run;
 }
 
-/* The ports of the unlocked guests among the 'n' 'members', in order. */
-static void
-unlocked_ports__(const struct vg_delivery *members, size_t n,
-                 struct ports__ *l)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (members[i].policy->mode == VG_MODE_UNLOCKED) {
-            ports_add__(l, members[i].ports, members[i].n_ports);
-        }
-    }
-}
-
 void
 vg_vlan_view_init(struct vg_vlan_view *view, const struct vg_delivery *members,
                   size_t n)
@@ -508,11 +496,10 @@ vg_deliver_vlan(uint16_t vlan, const struct vg_delivery *members, size_t n,
     /* The ports of the locked and of the unlocked guests. */
     struct ports__ locked = { NULL, 0 }, unlocked = { NULL, 0 };
     for (size_t i = 0; i < n; i++) {
-        if (members[i].policy->mode != VG_MODE_UNLOCKED) {
-            ports_add__(&locked, members[i].ports, members[i].n_ports);
-        }
+        const struct vg_delivery *d = &members[i];
+        ports_add__(d->policy->mode == VG_MODE_UNLOCKED ? &unlocked : &locked,
+                    d->ports, d->n_ports);
     }
-    unlocked_ports__(members, n, &unlocked);
 
     /* ARP requests and Neighbor Solicitations for a target that several
      * locked guests are allowed (an address in conflict; a prefix of SLAAC

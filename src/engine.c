@@ -1505,7 +1505,8 @@ compile_group__(const struct eng_bridge *br, const struct eng_group *grp,
         struct vg_delivery d = { &br->ports[grp->port].policy, grp->vlan,
                                  grp->ports, grp->n_ports };
         vg_deliver_guest(
-            &d, grp->in_view ? &br->vlans[grp->vgroup].view : NULL, g);
+            &d, grp->vgroup != SIZE_MAX ? &br->vlans[grp->vgroup].view : NULL,
+            g);
     }
 }
 
@@ -2518,8 +2519,9 @@ conn_port_status__(struct ofconn *conn, const struct ofp_port_status *ps,
         }
         memcpy(sp->name, d->name, sizeof sp->name);
     }
-    if (ps->reason == OFPPR_ADD && br->nf &&
-        br->nf[nf_index__(d->port_no)] == NF_FAILED) {
+    bool retry = ps->reason == OFPPR_ADD && br->nf &&
+                 br->nf[nf_index__(d->port_no)] == NF_FAILED;
+    if (retry) {
         /* Failed, maybe on an earlier port of that number: try again. */
         br->nf[nf_index__(d->port_no)] = NF_UNKNOWN;
     }
@@ -2530,6 +2532,8 @@ conn_port_status__(struct ofconn *conn, const struct ofp_port_status *ps,
     if (p && (!p->ofp_port || p->sw_ofport) && sb &&
         ps->reason != OFPPR_MODIFY) {
         update_bridge__(e, br, sb, vg_now());
+        reconcile__(br);
+    } else if (retry) {
         reconcile__(br);
     }
 }
