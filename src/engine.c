@@ -1095,8 +1095,9 @@ static struct installed__ *
 installed_find__(const struct eng_bridge *br, uint64_t cookie)
 {
     struct installed__ key = { cookie, 0 };
-    return bsearch(&key, br->installed, br->n_installed, sizeof *br->installed,
-                   installed_cmp__);
+    return br->n_installed ? bsearch(&key, br->installed, br->n_installed,
+                                     sizeof *br->installed, installed_cmp__)
+                           : NULL;
 }
 
 /* Records that the switch holds group 'cookie' with fingerprint 'fp' (or

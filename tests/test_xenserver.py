@@ -318,6 +318,7 @@ def xen(request, build_dirs):
         problems = vg.log_problems(LOG_ALLOW)
     finally:
         rc = vg.stop()
+        tail = vg.log_tail()  # The sandbox directory goes with sb.stop().
         xs.stop()
         if saved is None:
             os.environ.pop("XENSTORED_PATH", None)
@@ -325,7 +326,7 @@ def xen(request, build_dirs):
             os.environ["XENSTORED_PATH"] = saved
         ovs_problems = sb.log_problems()
         sb.stop()
-    assert rc == 0, "vifguardd exited with %s:\n%s" % (rc, vg.log_tail())
+    assert rc == 0, "vifguardd exited with %s:\n%s" % (rc, tail)
     assert not problems, "unexpected ERR/WARN in vifguardd's log:\n" + \
         "\n".join(problems)
     assert not ovs_problems, "\n".join(ovs_problems)
