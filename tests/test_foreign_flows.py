@@ -86,11 +86,13 @@ def ours(lines):
     return out
 
 
-@pytest.fixture
-def lan(ovs, build_dirs):
+@pytest.fixture(params=["plain", "asan"])
+def lan(ovs, build_dirs, request):
+    """vifguardd from the plain build, then from the ASan+UBSan one (a
+    sanitizer report makes it exit non-zero)."""
     sb = ovs
     br = sb.add_bridge()
-    vg = VifguardDaemon(sb, build_dirs["plain"])
+    vg = VifguardDaemon(sb, build_dirs[request.param])
     lan = Lan(sb, br, vg)
     lan.router = sb.add_netns(br, "router", ROUTER_MAC, [ROUTER_IP + "/24"],
                               ofport=1)
@@ -105,7 +107,8 @@ def lan(ovs, build_dirs):
         yield lan
         problems = vg.log_problems(LOG_ALLOW)
     finally:
-        vg.stop()
+        rc = vg.stop()
+    assert rc == 0, "vifguardd exited with %s:\n%s" % (rc, vg.log_tail())
     assert not problems, "unexpected ERR/WARN in vifguardd log:\n" + \
         "\n".join(problems)
 

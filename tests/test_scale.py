@@ -90,7 +90,10 @@ def restart_sends_nothing(sb, vg, br, names):
 
 
 @pytest.mark.ovs_log_allow(*ALLOW)
-def test_scale_smoke(ovs_dummy, build_dirs):
+@pytest.mark.parametrize("build", ["plain", "asan"])
+def test_scale_smoke(ovs_dummy, build_dirs, build):
+    """With vifguardd from the plain build, then from the ASan+UBSan one (a
+    sanitizer report makes it exit non-zero)."""
     sb = ovs_dummy
     br = sb.add_bridge(fail_mode="secure")
     args = []
@@ -101,7 +104,7 @@ def test_scale_smoke(ovs_dummy, build_dirs):
              "type=dummy", "ofport_request=%d" % (N_GUESTS + 100))
     names = ["g%d" % i for i in range(N_GUESTS)]
 
-    vg = VifguardDaemon(sb, build_dirs["plain"], args=["-vnoflood"]).start()
+    vg = VifguardDaemon(sb, build_dirs[build], args=["-vnoflood"]).start()
     try:
         # Cold start: every guest protected, as the switch shows it.
         vg.attach(br)
@@ -173,4 +176,5 @@ def test_scale_smoke(ovs_dummy, build_dirs):
                    "back to the first table")
         assert vg.log_problems() == []
     finally:
-        vg.stop()
+        rc = vg.stop()
+    assert rc == 0, "vifguardd exited with %s:\n%s" % (rc, vg.log_tail())
