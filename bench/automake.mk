@@ -22,3 +22,6 @@ EXTRA_DIST += bench/scale.sh bench/scale.py
 # bench/ovsplug.py: ovs-vswitchd's own port creation (commit -> ofport) with
 # N ports, without vifguardd: the floor under the plug latency (diagnostic).
 EXTRA_DIST += bench/ovsplug.py
+
+# bench/ovsdb_rpc.py: the JSON-RPC client of both.
+EXTRA_DIST += bench/ovsdb_rpc.py

@@ -24,7 +24,6 @@ import argparse
 import json
 import os
 import re
-import select
 import socket
 import struct
 import subprocess
@@ -35,76 +34,14 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests"))
 
-
-class Rpc:
-    """A JSON-RPC connection to ovsdb-server."""
-
-    def __init__(self, path):
-        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.s.connect(path)
-        self.buf = ""
-        self.dec = json.JSONDecoder()
-        self.n = 0
-        self.notes = []
-
-    def _parse(self):
-        self.buf = self.buf.lstrip()
-        if not self.buf:
-            return None
-        try:
-            msg, end = self.dec.raw_decode(self.buf)
-        except ValueError:
-            return None
-        self.buf = self.buf[end:]
-        return msg
-
-    def recv(self, timeout=None):
-        """One message, or None after 'timeout'."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while True:
-            msg = self._parse()
-            if msg is not None:
-                if msg.get("method") == "echo":
-                    self.send({"id": msg["id"], "error": None,
-                               "result": msg["params"]})
-                    continue
-                return msg
-            if deadline is not None:
-                left = deadline - time.monotonic()
-                if left <= 0 or not select.select([self.s], [], [], left)[0]:
-                    return None
-            data = self.s.recv(1 << 20)
-            if not data:
-                raise RuntimeError("ovsdb-server closed the connection")
-            self.buf += data.decode()
-
-    def send(self, msg):
-        self.s.sendall(json.dumps(msg).encode())
-
-    def call(self, method, params):
-        self.n += 1
-        self.send({"method": method, "id": self.n, "params": params})
-        while True:
-            msg = self.recv()
-            if msg.get("id") == self.n:
-                if msg.get("error"):
-                    raise RuntimeError("%s: %s" % (method, msg))
-                return msg["result"]
-            self.notes.append(msg)
+from ovsdb_rpc import OvsdbRpc, add_port_ops  # noqa: E402
 
 
 def plug_ops(bridge, name, ofport, ptype, iface_other):
     row = {"name": name, "type": ptype, "ofport_request": ofport}
     if iface_other:
         row["other_config"] = ["map", [list(kv) for kv in iface_other]]
-    return [{"op": "insert", "table": "Interface", "uuid-name": "i",
-             "row": row},
-            {"op": "insert", "table": "Port", "uuid-name": "p",
-             "row": {"name": name, "interfaces": ["named-uuid", "i"]}},
-            {"op": "mutate", "table": "Bridge",
-             "where": [["name", "==", bridge]],
-             "mutations": [["ports", "insert",
-                            ["set", [["named-uuid", "p"]]]]]}]
+    return add_port_ops(bridge, row)
 
 
 class OfpSink(threading.Thread):
@@ -250,11 +187,11 @@ def one(args, n_ports):
                      "unix:" + os.path.join(sb.dir, "nobody.sock"))
         time.sleep(args.settle)
 
-        mon = Rpc(sb.db_sock)
+        mon = OvsdbRpc(sb.db_sock)
         mon.call("monitor", ["Open_vSwitch", None,
                              {"Interface": {"columns": ["name", "ofport"]},
                               "Port": {"columns": ["name"]}}])
-        db = Rpc(sb.db_sock)
+        db = OvsdbRpc(sb.db_sock)
         perf = None
         vs_pid = int(open(os.path.join(sb.dir, "ovs-vswitchd.pid")).read())
         if args.perf:

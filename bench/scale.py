@@ -33,6 +33,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "tests"))
 
 from ovs_sandbox import OvsSandbox  # noqa: E402
 from vifguard_daemon import VifguardDaemon  # noqa: E402
+from ovsdb_rpc import OvsdbRpc, add_port_ops  # noqa: E402
 
 RESULTS = []  # (goal text, met) of this run.
 
@@ -55,66 +56,15 @@ def guest_ids(i):
             ("vifguard-ipv6", "fd00::%x:%x" % (i >> 16, i & 0xffff))]
 
 
-class OvsdbTxn:
+class OvsdbTxn(OvsdbRpc):
     """One JSON-RPC connection to ovsdb-server for plugging and unplugging
     guest ports quickly."""
 
-    def __init__(self, sock_path):
-        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.s.connect(sock_path)
-        self.buf = ""
-        self.dec = json.JSONDecoder()
-        self.next_id = 0
-
-    def _recv(self):
-        while True:
-            self.buf = self.buf.lstrip()
-            if self.buf:
-                try:
-                    msg, end = self.dec.raw_decode(self.buf)
-                    self.buf = self.buf[end:]
-                    return msg
-                except ValueError:
-                    pass
-            data = self.s.recv(65536)
-            if not data:
-                raise RuntimeError("ovsdb-server closed the connection")
-            self.buf += data.decode()
-
-    def transact(self, ops):
-        """Runs 'ops'; returns the results once committed."""
-        self.next_id += 1
-        req = {"method": "transact", "id": self.next_id,
-               "params": ["Open_vSwitch"] + ops}
-        self.s.sendall(json.dumps(req).encode())
-        while True:
-            msg = self._recv()
-            if msg.get("method") == "echo":
-                self.s.sendall(json.dumps({"id": msg["id"], "error": None,
-                                           "result": msg["params"]}).encode())
-                continue
-            if msg.get("id") == self.next_id:
-                if msg.get("error"):
-                    raise RuntimeError("transact: %s" % msg)
-                for r in msg["result"]:
-                    if r and "error" in r:
-                        raise RuntimeError("transact: %s" % msg["result"])
-                return msg["result"]
-
     def plug(self, bridge, i, ofport):
         """Adds guest port 'i' with 'ofport'; returns its Port UUID."""
-        name = guest_name(i)
-        res = self.transact([
-            {"op": "insert", "table": "Interface", "uuid-name": "i",
-             "row": {"name": name, "type": "dummy", "ofport_request": ofport,
-                     "external_ids": ["map", [list(kv)
-                                              for kv in guest_ids(i)]]}},
-            {"op": "insert", "table": "Port", "uuid-name": "p",
-             "row": {"name": name, "interfaces": ["named-uuid", "i"]}},
-            {"op": "mutate", "table": "Bridge",
-             "where": [["name", "==", bridge]],
-             "mutations": [["ports", "insert",
-                            ["set", [["named-uuid", "p"]]]]]}])
+        res = self.transact(add_port_ops(bridge, {
+            "name": guest_name(i), "type": "dummy", "ofport_request": ofport,
+            "external_ids": ["map", [list(kv) for kv in guest_ids(i)]]}))
         return res[1]["uuid"][1]
 
     def unplug(self, bridge, port_uuid):
@@ -123,9 +73,6 @@ class OvsdbTxn:
              "where": [["name", "==", bridge]],
              "mutations": [["ports", "delete",
                             ["set", [["uuid", port_uuid]]]]]}])
-
-    def close(self):
-        self.s.close()
 
 
 class CtlClient:
