@@ -2015,10 +2015,10 @@ nf_kick__(struct eng_bridge *br)
             struct noflood_port *np = &v[n++];
             np->ofport = nf_index__(p->ofp_port);
             np->no_flood = set;
-            const struct sw_port__ *hw = sw_port_find__(br, p->ofp_port);
-            if (hw) {
+            const struct sw_port__ *sp = sw_port_find__(br, p->ofp_port);
+            if (sp) {
                 np->has_hw_addr = true;
-                memcpy(np->hw_addr, hw->mac, 6);
+                memcpy(np->hw_addr, sp->mac, 6);
             }
         }
     }

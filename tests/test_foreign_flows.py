@@ -58,6 +58,15 @@ class Lan:
                                                 self.vg.log_tail())
             time.sleep(0.02)
 
+    def wait_ours(self, want, timeout=15):
+        """Waits until vifguard's flows are 'want' (a set of ours())."""
+        deadline = time.monotonic() + timeout
+        while set(ours(self.flows())) != want:
+            assert time.monotonic() < deadline, \
+                "vifguard's flows differ: %s\n%s" % (
+                    set(ours(self.flows())) ^ want, self.vg.log_tail())
+            time.sleep(0.05)
+
     def udp(self, marker, src_ip=G1_IP):
         sendp(self.g1, "Ether(src='%s', dst='%s')/IP(src='%s', dst='%s')/"
               "UDP(sport=4000, dport=9999)/Raw(b'%s')"
@@ -178,12 +187,7 @@ def test_tampering_with_vifguard_flows(lan):
                  % g1.ofport)
     lan.sb.ofctl("add-flow", lan.br, "cookie=0x7667000000000000,table=0,"
                  "priority=9000,in_port=%d,actions=normal" % g1.ofport)
-    deadline = time.monotonic() + 15
-    while set(ours(lan.flows())) != before:
-        assert time.monotonic() < deadline, \
-            "tampered flows stay: %s\n%s" % (
-                set(ours(lan.flows())) ^ before, vg.log_tail())
-        time.sleep(0.05)
+    lan.wait_ours(before)
     vg.wait_state([g1.port])
     lan.assert_spoof_blocked()
     assert any("someone else added, changed or deleted" in l
@@ -197,12 +201,7 @@ def test_deleted_vifguard_flows_come_back(lan):
     vg, g1 = lan.vg, lan.g1
     before = set(ours(lan.flows()))
     lan.sb.ofctl("del-flows", lan.br)
-    deadline = time.monotonic() + 15
-    while set(ours(lan.flows())) != before:
-        assert time.monotonic() < deadline, \
-            "deleted flows stay deleted: %s\n%s" % (
-                before - set(ours(lan.flows())), vg.log_tail())
-        time.sleep(0.05)
+    lan.wait_ours(before)
     vg.wait_state([g1.port])
     lan.assert_spoof_blocked()
     assert any("someone else added, changed or deleted" in l
