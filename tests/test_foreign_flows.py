@@ -58,14 +58,20 @@ class Lan:
                                                 self.vg.log_tail())
             time.sleep(0.02)
 
-    def wait_ours(self, want, timeout=15):
-        """Waits until vifguard's flows are 'want' (a set of ours())."""
+    def assert_restored(self, want, timeout=15):
+        """Waits until vifguard's flows are 'want' (a set of ours()) again,
+        checks that the guest is protected and that the log says someone
+        else changed them."""
         deadline = time.monotonic() + timeout
         while set(ours(self.flows())) != want:
             assert time.monotonic() < deadline, \
                 "vifguard's flows differ: %s\n%s" % (
                     set(ours(self.flows())) ^ want, self.vg.log_tail())
             time.sleep(0.05)
+        self.vg.wait_state([self.g1.port])
+        self.assert_spoof_blocked()
+        assert any("someone else added, changed or deleted" in l
+                   for l in self.vg.log_lines("WARN"))
 
     def udp(self, marker, src_ip=G1_IP):
         sendp(self.g1, "Ether(src='%s', dst='%s')/IP(src='%s', dst='%s')/"
@@ -181,31 +187,22 @@ def test_foreign_flow_removed_at_readback(lan):
 def test_tampering_with_vifguard_flows(lan):
     """Someone rewrites vifguard's own flows (same cookie) or adds one in
     its cookie range: the group is reinstalled."""
-    vg, g1 = lan.vg, lan.g1
+    g1 = lan.g1
     before = set(ours(lan.flows()))
     lan.sb.ofctl("mod-flows", lan.br, "in_port=%d,actions=normal"
                  % g1.ofport)
     lan.sb.ofctl("add-flow", lan.br, "cookie=0x7667000000000000,table=0,"
                  "priority=9000,in_port=%d,actions=normal" % g1.ofport)
-    lan.wait_ours(before)
-    vg.wait_state([g1.port])
-    lan.assert_spoof_blocked()
-    assert any("someone else added, changed or deleted" in l
-               for l in vg.log_lines("WARN"))
+    lan.assert_restored(before)
 
 
 def test_deleted_vifguard_flows_come_back(lan):
     """An operator's `ovs-ofctl del-flows BR` (every flow of the bridge, so
     the bridge drops everything): vifguard reinstalls its groups at once,
     not only at the next reconnection."""
-    vg, g1 = lan.vg, lan.g1
     before = set(ours(lan.flows()))
     lan.sb.ofctl("del-flows", lan.br)
-    lan.wait_ours(before)
-    vg.wait_state([g1.port])
-    lan.assert_spoof_blocked()
-    assert any("someone else added, changed or deleted" in l
-               for l in vg.log_lines("WARN"))
+    lan.assert_restored(before)
 
 
 def test_fight_is_rate_limited(lan):
