@@ -42,8 +42,8 @@ class OvsdbRpc:
                     continue
                 return msg
             if deadline is not None:
-                left = deadline - time.monotonic()
-                if left <= 0 or not select.select([self.s], [], [], left)[0]:
+                left = max(0.0, deadline - time.monotonic())
+                if not select.select([self.s], [], [], left)[0]:
                     return None
             data = self.s.recv(1 << 20)
             if not data:

@@ -38,10 +38,8 @@
 #define CTL_MAX_DEPTH 16
 
 static const char *const command_names[CTL_N_COMMANDS] = {
-    [CTL_SHOW] = "show",
-    [CTL_VIFS] = "vifs",
-    [CTL_STATS] = "stats",
-    [CTL_VERSION] = "version",
+    [CTL_SHOW] = "show",       [CTL_VIFS] = "vifs", [CTL_STATS] = "stats",
+    [CTL_VERSION] = "version", [CTL_WAIT] = "wait",
 };
 
 const char *
@@ -84,14 +82,89 @@ quote__(const char *s, size_t len)
     return ofp_buf_steal_cstr(&b);
 }
 
+void
+ctl_request_destroy(struct ctl_request *r)
+{
+    if (r) {
+        for (size_t i = 0; i < r->n_ports; i++) {
+            free(r->ports[i]);
+        }
+        free(r->ports);
+        memset(r, 0, sizeof *r);
+    }
+}
+
+/* Parses the "args" 'args' (an array or NULL) of command 'r->command' into
+ * 'r'.  Returns NULL, or an error message (malloc'd). */
+static char *
+parse_args__(struct ctl_request *r, struct json_object *args)
+{
+    size_t n = args ? json_object_array_length(args) : 0;
+
+    if (r->command != CTL_WAIT) {
+        return n ? ofp_xasprintf("command \"%s\" takes no arguments",
+                                 ctl_command_name(r->command))
+                 : NULL;
+    }
+    if (!n) {
+        return ofp_xstrdup("command \"wait\" needs at least one port name in "
+                           "\"args\"");
+    }
+    r->ports = ofp_xcalloc(n, sizeof *r->ports);
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *a = json_object_array_get_idx(args, i);
+        if (!json_object_is_type(a, json_type_string)) {
+            return ofp_xasprintf("\"args\"[%zu] is not a string (a port "
+                                 "name)",
+                                 i);
+        }
+        const char *name = json_object_get_string(a);
+        size_t len = (size_t)json_object_get_string_len(a);
+        if (!len || strlen(name) != len) {
+            return ofp_xasprintf("\"args\"[%zu] is not a port name (%s)", i,
+                                 len ? "NUL byte" : "empty");
+        }
+        r->ports[r->n_ports++] = ofp_xstrdup(name);
+    }
+    return NULL;
+}
+
+/* Parses the "timeout" 'member' (or NULL) of request 'r'.  Returns NULL, or
+ * an error message (malloc'd). */
+static char *
+parse_timeout__(struct ctl_request *r, struct json_object *member)
+{
+    r->timeout = CTL_DEFAULT_WAIT;
+    if (!member) {
+        return NULL;
+    }
+    if (r->command != CTL_WAIT) {
+        return ofp_xasprintf("command \"%s\" takes no \"timeout\"",
+                             ctl_command_name(r->command));
+    }
+    if (!json_object_is_type(member, json_type_int) &&
+        !json_object_is_type(member, json_type_double)) {
+        return ofp_xstrdup("\"timeout\" is not a number");
+    }
+    double t = json_object_get_double(member);
+    if (!(t > 0 && t <= CTL_MAX_WAIT)) {
+        return ofp_xasprintf("\"timeout\" %s out of range (0 < timeout <= "
+                             "%g seconds)",
+                             json_object_to_json_string(member), CTL_MAX_WAIT);
+    }
+    r->timeout = t;
+    return NULL;
+}
+
 int
-ctl_parse_request(const char *req, size_t len, enum ctl_command *cmd,
+ctl_parse_request(const char *req, size_t len, struct ctl_request *r,
                   char **errp)
 {
     struct json_tokener *tok;
     struct json_object *obj, *member;
     int error = EINVAL;
 
+    memset(r, 0, sizeof *r);
     *errp = NULL;
     if (len > CTL_MAX_REQUEST) {
         *errp = ofp_xasprintf("request too long (%zu bytes, at most %d)", len,
@@ -144,51 +217,72 @@ ctl_parse_request(const char *req, size_t len, enum ctl_command *cmd,
     }
     const char *name = json_object_get_string(member);
     size_t name_len = (size_t)json_object_get_string_len(member);
-    if (strlen(name) != name_len || !ctl_command_from_name(name, cmd)) {
+    if (strlen(name) != name_len ||
+        !ctl_command_from_name(name, &r->command)) {
         char *q = quote__(name, name_len);
         *errp = ofp_xasprintf("unknown command %s (expected show, vifs, "
-                              "stats or version)",
+                              "stats, version or wait)",
                               q);
         free(q);
         goto out;
     }
 
-    if (json_object_object_get_ex(obj, "args", &member) && member) {
-        if (!json_object_is_type(member, json_type_array)) {
-            *errp = ofp_xstrdup("\"args\" is not an array");
-            goto out;
-        }
-        if (json_object_array_length(member)) {
-            *errp = ofp_xasprintf("command \"%s\" takes no arguments",
-                                  ctl_command_name(*cmd));
-            goto out;
-        }
-    }
     json_object_object_foreach(obj, key, val)
     {
         (void)val;
-        if (strcmp(key, "command") && strcmp(key, "args")) {
+        if (strcmp(key, "command") && strcmp(key, "args") &&
+            strcmp(key, "timeout")) {
             char *q = quote__(key, strlen(key));
             *errp = ofp_xasprintf("unknown request member %s (expected "
-                                  "\"command\" and \"args\")",
+                                  "\"command\", \"args\" and \"timeout\")",
                                   q);
             free(q);
             goto out;
         }
     }
-    error = 0;
+    if (json_object_object_get_ex(obj, "args", &member) && member &&
+        !json_object_is_type(member, json_type_array)) {
+        *errp = ofp_xstrdup("\"args\" is not an array");
+        goto out;
+    }
+    *errp = parse_args__(r, member);
+    if (!*errp) {
+        json_object_object_get_ex(obj, "timeout", &member);
+        *errp = parse_timeout__(r, member);
+    }
+    if (!*errp) {
+        error = 0;
+    }
 
 out:
+    if (error) {
+        ctl_request_destroy(r);
+    }
     json_object_put(obj);
     json_tokener_free(tok);
     return error;
 }
 
 char *
-ctl_format_request(enum ctl_command cmd)
+ctl_format_request(const struct ctl_request *r)
 {
-    return ofp_xasprintf("{\"command\":\"%s\",\"args\":[]}",
-                         ctl_command_name(cmd));
+    struct json_object *req = json_object_new_object();
+    struct json_object *args = json_object_new_array();
+
+    json_object_object_add(
+        req, "command", json_object_new_string(ctl_command_name(r->command)));
+    for (size_t i = 0; i < r->n_ports; i++) {
+        json_object_array_add(args, json_object_new_string(r->ports[i]));
+    }
+    json_object_object_add(req, "args", args);
+    if (r->command == CTL_WAIT) {
+        json_object_object_add(req, "timeout",
+                               json_object_new_double(r->timeout));
+    }
+    char *s = ofp_xstrdup(json_object_to_json_string_ext(
+        req, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(req);
+    return s;
 }
 
 static struct json_object *
@@ -385,18 +479,45 @@ error_response__(const char *msg)
     return s;
 }
 
-char *
-ctl_execute(const char *req, size_t len, ctl_status_cb *cb, void *aux)
+/* Returns the response line for 'result' (malloc'd); takes it over. */
+static char *
+ok_response__(struct json_object *result)
 {
-    enum ctl_command cmd;
+    struct json_object *resp = json_object_new_object();
+    add__(resp, "ok", json_object_new_boolean(true));
+    add__(resp, "result", result);
+    const char *text = json_object_to_json_string_ext(
+        resp, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+    char *s = strlen(text) > CTL_MAX_RESPONSE
+                  ? error_response__("response too large")
+                  : ofp_xstrdup(text);
+    json_object_put(resp);
+    return s;
+}
+
+char *
+ctl_execute(const char *req, size_t len, ctl_status_cb *cb, void *aux,
+            struct ctl_request **waitp)
+{
+    struct ctl_request r;
     char *err;
 
-    if (ctl_parse_request(req, len, &cmd, &err)) {
+    if (ctl_parse_request(req, len, &r, &err)) {
         char *resp = error_response__(err);
         free(err);
         return resp;
     }
+    if (r.command == CTL_WAIT) {
+        if (!waitp) {
+            ctl_request_destroy(&r);
+            return error_response__("\"wait\" is not available here");
+        }
+        *waitp = ofp_xmalloc(sizeof **waitp);
+        **waitp = r;
+        return NULL;
+    }
 
+    enum ctl_command cmd = r.command;
     struct vg_status status;
     memset(&status, 0, sizeof status);
     status.summary = cmd != CTL_VIFS;
@@ -412,17 +533,64 @@ ctl_execute(const char *req, size_t len, ctl_status_cb *cb, void *aux)
               json_object_new_uint64(vg_log_count(VG_LOG_WARN)));
         add__(result, "log", log);
     }
+    return ok_response__(result);
+}
 
-    struct json_object *resp = json_object_new_object();
-    add__(resp, "ok", json_object_new_boolean(true));
-    add__(resp, "result", result);
-    const char *text = json_object_to_json_string_ext(
-        resp, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-    char *s = strlen(text) > CTL_MAX_RESPONSE
-                  ? error_response__("response too large")
-                  : ofp_xstrdup(text);
-    json_object_put(resp);
-    return s;
+/* Ports listed at most in a timeout message. */
+#define WAIT_LIST_MAX 16
+
+char *
+ctl_wait_response(const struct ctl_request *r, ctl_port_state_cb *cb,
+                  void *aux, bool timed_out)
+{
+    struct ofp_buf msg;
+    size_t n_waiting = 0;
+    char *resp = NULL;
+
+    ofp_buf_init(&msg);
+    for (size_t i = 0; i < r->n_ports; i++) {
+        const char *reason = NULL;
+        int state = cb(aux, r->ports[i], &reason);
+        if (state == VG_PORT_PROTECTED) {
+            continue;
+        }
+        if (state == VG_PORT_ERROR) {
+            char *m = ofp_xasprintf("port %s is held closed: %s", r->ports[i],
+                                    reason ? reason : "error");
+            resp = error_response__(m);
+            free(m);
+            goto out;
+        }
+        if (n_waiting++ < WAIT_LIST_MAX) {
+            ofp_buf_put_format(&msg, "%s %s (%s)", n_waiting > 1 ? "," : "",
+                               r->ports[i],
+                               state < 0 ? "unknown: no guest port of that "
+                                           "name yet"
+                               : reason  ? reason
+                                         : "pending");
+        }
+    }
+    if (!n_waiting) {
+        struct json_object *result = json_object_new_object();
+        struct json_object *names = json_object_new_array();
+        for (size_t i = 0; i < r->n_ports; i++) {
+            json_object_array_add(names, json_object_new_string(r->ports[i]));
+        }
+        add__(result, "protected", names);
+        resp = ok_response__(result);
+    } else if (timed_out) {
+        if (n_waiting > WAIT_LIST_MAX) {
+            ofp_buf_put_format(&msg, " and %zu more",
+                               n_waiting - WAIT_LIST_MAX);
+        }
+        char *m = ofp_xasprintf("timed out after %g s; not protected:%s",
+                                r->timeout, ofp_buf_cstr(&msg));
+        resp = error_response__(m);
+        free(m);
+    }
+out:
+    ofp_buf_uninit(&msg);
+    return resp;
 }
 
 /* Helpers of ctl_status_from_json(): each looks up 'key' in 'obj' and, if

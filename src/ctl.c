@@ -5,7 +5,10 @@
  * while its output buffer is empty, so a client that sends requests without
  * reading the responses stalls itself, never the daemon, and never makes it
  * buffer more than one response.  Requests are answered by ctl_execute()
- * (ctl-json.c). */
+ * (ctl-json.c), except "wait": the client is parked (not read from, its
+ * idle timer running the wait's timeout instead) and a loop hook, active
+ * while any client waits, asks ctl_wait_response() at the end of every
+ * loop iteration whether it can be answered. */
 #include <config.h>
 #include "src/ctl.h"
 
@@ -35,18 +38,20 @@ struct ctl_client {
     struct vg_timer *idle;     /* Fires after CTL_IDLE_TIMEOUT idle. */
     struct ofp_buf in;         /* Received, not yet answered. */
     struct ofp_buf out;        /* The response being sent. */
+    struct ctl_request *wait;  /* A "wait" not answered yet, or NULL. */
     bool eof;                  /* The client closed its side. */
     bool closing;              /* Close as soon as 'out' is sent. */
 };
 
 struct ctl_server {
-    char *path;        /* Socket path, removed on destroy... */
-    dev_t dev;         /* ...if it is still the socket file */
-    ino_t ino;         /* we created. */
-    int fd;            /* Listening socket. */
-    struct vg_io *io;  /* Watches 'fd'. */
-    ctl_status_cb *cb; /* Status provider. */
-    void *aux;         /* Its argument. */
+    char *path;                   /* Socket path, removed on destroy... */
+    dev_t dev;                    /* ...if it is still the socket file */
+    ino_t ino;                    /* we created. */
+    int fd;                       /* Listening socket. */
+    struct vg_io *io;             /* Watches 'fd'. */
+    struct ctl_provider provider; /* Where the answers come from. */
+    struct vg_prepare *prepare;   /* Checks the waits; active if any. */
+    size_t n_waiting;             /* Clients with a 'wait'. */
     struct ctl_client *clients[CTL_MAX_CLIENTS]; /* Connected clients. */
     size_t n_clients;                            /* Number of them. */
     unsigned int next_id;                        /* For log messages. */
@@ -55,6 +60,20 @@ struct ctl_server {
 static struct vg_ratelimit rl = VG_RATELIMIT_INIT(5, 10);
 
 static void client_run__(struct ctl_client *);
+
+/* Ends the wait of 'c', if any. */
+static void
+client_unwait__(struct ctl_client *c)
+{
+    if (c->wait) {
+        ctl_request_destroy(c->wait);
+        free(c->wait);
+        c->wait = NULL;
+        if (!--c->server->n_waiting) {
+            vg_prepare_stop(c->server->prepare);
+        }
+    }
+}
 
 static void
 client_destroy__(struct ctl_client *c)
@@ -68,6 +87,7 @@ client_destroy__(struct ctl_client *c)
         }
     }
     VG_DBG(SUBSYS, "client %u: disconnected", c->id);
+    client_unwait__(c);
     vg_io_destroy(c->io);
     vg_timer_destroy(c->idle);
     close(c->fd);
@@ -76,14 +96,55 @@ client_destroy__(struct ctl_client *c)
     free(c);
 }
 
+/* Answers the wait of 'c' if it can be answered now, or if 'timed_out'.
+ * Returns true if it did ('c' may be gone then). */
+static bool
+client_check_wait__(struct ctl_client *c, bool timed_out)
+{
+    const struct ctl_provider *p = &c->server->provider;
+    char *resp = ctl_wait_response(c->wait, p->port_state, p->aux, timed_out);
+
+    if (!resp) {
+        return false;
+    }
+    VG_DBG(SUBSYS, "client %u: wait answered: %.200s", c->id, resp);
+    client_unwait__(c);
+    ofp_buf_put_cstr(&c->out, resp);
+    ofp_buf_put_char(&c->out, '\n');
+    free(resp);
+    vg_timer_start(c->idle, CTL_IDLE_TIMEOUT, 0);
+    client_run__(c);
+    return true;
+}
+
 static void
 client_idle_cb__(struct vg_timer *t, void *c_)
 {
     struct ctl_client *c = c_;
     (void)t;
+    if (c->wait) {
+        client_check_wait__(c, true);
+        return;
+    }
     VG_DBG(SUBSYS, "client %u: idle for %.0f s, disconnecting", c->id,
            CTL_IDLE_TIMEOUT);
     client_destroy__(c);
+}
+
+/* The loop hook: answers the waits that can be answered. */
+static void
+server_prepare_cb__(struct vg_prepare *prep, void *s_)
+{
+    struct ctl_server *s = s_;
+    (void)prep;
+
+    /* Backwards: answering may destroy a client, which moves the last one
+     * into its slot. */
+    for (size_t i = s->n_clients; i-- > 0;) {
+        if (i < s->n_clients && s->clients[i]->wait) {
+            client_check_wait__(s->clients[i], false);
+        }
+    }
 }
 
 static void
@@ -94,13 +155,23 @@ client_io_cb__(struct vg_io *io, int revents, void *c_)
     client_run__(c_);
 }
 
-/* Queues the response to the request 'req' ('len' bytes). */
+/* Queues the response to the request 'req' ('len' bytes), or parks 'c'
+ * on its "wait". */
 static void
 client_answer__(struct ctl_client *c, const char *req, size_t len)
 {
-    char *resp = ctl_execute(req, len, c->server->cb, c->server->aux);
+    struct ctl_server *s = c->server;
+    char *resp =
+        ctl_execute(req, len, s->provider.status, s->provider.aux, &c->wait);
     VG_DBG(SUBSYS, "client %u: request %.*s", c->id,
            (int)(len > 200 ? 200 : len), req);
+    if (!resp) {
+        if (!s->n_waiting++) {
+            vg_prepare_start(s->prepare);
+        }
+        vg_timer_start(c->idle, c->wait->timeout, 0);
+        return;
+    }
     ofp_buf_put_cstr(&c->out, resp);
     ofp_buf_put_char(&c->out, '\n');
     free(resp);
@@ -111,7 +182,7 @@ client_answer__(struct ctl_client *c, const char *req, size_t len)
 static bool
 client_process__(struct ctl_client *c)
 {
-    while (!c->out.size && c->in.size) {
+    while (!c->out.size && !c->wait && c->in.size) {
         const uint8_t *nl = memchr(c->in.data, '\n', c->in.size);
         size_t len;
 
@@ -140,7 +211,7 @@ client_process__(struct ctl_client *c)
         }
         if (len && !(len == 1 && req[0] == '\r')) {
             client_answer__(c, req, len);
-            return true;
+            return !c->wait;
         }
     }
     return false;
@@ -207,12 +278,20 @@ client_run__(struct ctl_client *c)
             return;
         }
         bool answered = client_process__(c);
+        /* A response queued before the call (an answered "wait") counts:
+         * requests behind it may be buffered. */
+        answered |= c->out.size > 0;
         if (c->out.size && !client_write__(c)) {
             client_destroy__(c);
             return;
         }
         if (c->out.size) {
             vg_io_set_events(c->io, VG_WRITE);
+            return;
+        }
+        if (c->wait) {
+            /* Parked: the loop hook or the timeout goes on. */
+            vg_io_set_events(c->io, 0);
             return;
         }
         if (c->closing) {
@@ -322,7 +401,7 @@ remove_stale__(const char *path, const struct sockaddr_un *sun, char **errp)
 }
 
 int
-ctl_server_create(const char *path, ctl_status_cb *cb, void *aux,
+ctl_server_create(const char *path, const struct ctl_provider *provider,
                   struct ctl_server **sp, char **errp)
 {
     struct sockaddr_un sun;
@@ -372,8 +451,8 @@ ctl_server_create(const char *path, ctl_status_cb *cb, void *aux,
     s->dev = st.st_dev;
     s->ino = st.st_ino;
     s->fd = fd;
-    s->cb = cb;
-    s->aux = aux;
+    s->provider = *provider;
+    s->prepare = vg_prepare_create(server_prepare_cb__, s);
     s->io = vg_io_create(fd, VG_READ, server_accept_cb__, s);
     VG_INFO(SUBSYS, "listening on %s", path);
     *sp = s;
@@ -389,6 +468,7 @@ ctl_server_destroy(struct ctl_server *s)
     while (s->n_clients) {
         client_destroy__(s->clients[0]);
     }
+    vg_prepare_destroy(s->prepare);
     vg_io_destroy(s->io);
     close(s->fd);
 

@@ -2610,6 +2610,25 @@ port_state__(const struct eng_bridge *br, const struct eng_port *p,
     return VG_PORT_PENDING;
 }
 
+int
+engine_port_state(const struct engine *e, const char *name,
+                  const char **reason)
+{
+    for (size_t i = 0; i < e->n_bridges; i++) {
+        const struct eng_bridge *br = e->bridges[i];
+        const struct eng_port *p = find_port__(br, name);
+        if (p && !p->guest) {
+            /* It may become one (its policy set a moment later). */
+            *reason = "not a guest port";
+            return VG_PORT_PENDING;
+        } else if (p) {
+            return port_state__(br, p, reason);
+        }
+    }
+    *reason = NULL;
+    return -1;
+}
+
 void
 engine_get_status(struct engine *e, struct vg_status *st)
 {

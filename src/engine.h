@@ -46,4 +46,11 @@ const struct ofconn_handler *engine_ofconn_handler(void);
 /* Fills in bridges, guest ports and the engine's counters. */
 void engine_get_status(struct engine *, struct vg_status *);
 
+/* Returns the state (enum vg_port_state) of the port named 'name' on any
+ * bridge, with a reason or NULL in '*reason' (valid until the engine next
+ * changes), or -1 if the engine knows no port of that name.  A port that is
+ * not a guest port is VG_PORT_PENDING with the reason "not a guest port". */
+int engine_port_state(const struct engine *, const char *name,
+                      const char **reason);
+
 #endif /* src/engine.h */

@@ -204,6 +204,52 @@ vg_child_destroy(struct vg_child *c)
     }
 }
 
+struct vg_prepare {
+    ev_prepare w;
+    vg_prepare_cb *cb;
+    void *aux;
+};
+
+static void
+prepare_cb__(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+    struct vg_prepare *p = (struct vg_prepare *)w;
+    (void)loop;
+    (void)revents;
+    p->cb(p, p->aux);
+}
+
+struct vg_prepare *
+vg_prepare_create(vg_prepare_cb *cb, void *aux)
+{
+    struct vg_prepare *p = ofp_xcalloc(1, sizeof *p);
+    p->cb = cb;
+    p->aux = aux;
+    ev_prepare_init(&p->w, prepare_cb__);
+    return p;
+}
+
+void
+vg_prepare_start(struct vg_prepare *p)
+{
+    ev_prepare_start(loop__(), &p->w);
+}
+
+void
+vg_prepare_stop(struct vg_prepare *p)
+{
+    ev_prepare_stop(loop__(), &p->w);
+}
+
+void
+vg_prepare_destroy(struct vg_prepare *p)
+{
+    if (p) {
+        ev_prepare_stop(loop__(), &p->w);
+        free(p);
+    }
+}
+
 double
 vg_now(void)
 {

@@ -14,11 +14,13 @@ struct vg_io;
 struct vg_timer;
 struct vg_signal;
 struct vg_child;
+struct vg_prepare;
 
 typedef void vg_io_cb(struct vg_io *, int revents, void *aux);
 typedef void vg_timer_cb(struct vg_timer *, void *aux);
 typedef void vg_signal_cb(struct vg_signal *, int signum, void *aux);
 typedef void vg_child_cb(struct vg_child *, int status, void *aux);
+typedef void vg_prepare_cb(struct vg_prepare *, void *aux);
 
 /* Watches 'fd' for 'events' (VG_READ | VG_WRITE; 0 to pause). */
 struct vg_io *vg_io_create(int fd, int events, vg_io_cb *, void *aux);
@@ -44,6 +46,15 @@ void vg_signal_destroy(struct vg_signal *);
  * reaped when it exits. */
 struct vg_child *vg_child_create(pid_t pid, vg_child_cb *, void *aux);
 void vg_child_destroy(struct vg_child *);
+
+/* A stopped hook; once vg_prepare_start()ed, 'cb' runs at the end of every
+ * loop iteration, after the callbacks of that iteration's events and before
+ * the loop waits for the next ones: for work that depends on the outcome
+ * of whatever happened. */
+struct vg_prepare *vg_prepare_create(vg_prepare_cb *, void *aux);
+void vg_prepare_start(struct vg_prepare *);
+void vg_prepare_stop(struct vg_prepare *);
+void vg_prepare_destroy(struct vg_prepare *);
 
 /* Monotonic time in seconds, as of the current loop iteration
  * (vg_now_exact() asks the clock). */

@@ -1,12 +1,17 @@
 /* vifguard-ctl: asks a running vifguardd about its state.
  *
  *     vifguard-ctl [--ctl=PATH] [--format=text|json] [--timeout=SECS] COMMAND
+ *     vifguard-ctl [...] wait PORT...
  *
  * Sends one request over the control socket (protocol in src/ctl.h) and
  * prints the answer: as text for people, or with --format=json the
  * daemon's JSON result, pretty-printed, for scripts.  For text, the result
  * is turned back into a struct vg_status (ctl_status_from_json()) and
- * printed from there.
+ * printed from there.  "wait" returns once every PORT is protected (or
+ * fails as soon as one is held closed), within --timeout seconds: the
+ * daemon is asked to give up after that long, so that it can say what each
+ * port is still waiting for, and vifguard-ctl itself gives up a little
+ * later.
  *
  * Exit status: 0 on success, 1 if the daemon cannot be reached, times out
  * or answers with an error, 2 for a bad command line. */
@@ -39,19 +44,28 @@ struct options {
     bool json;       /* --format=json. */
     double timeout;  /* Seconds for the whole exchange. */
     enum ctl_command command;
+    char **ports; /* "wait": the ports (in argv). */
+    size_t n_ports;
 };
+
+/* Seconds vifguard-ctl waits for the answer to a "wait" beyond its
+ * timeout. */
+#define WAIT_GRACE 2.0
 
 static void
 usage__(void)
 {
     printf("vifguard-ctl: asks a running vifguardd about its state\n"
-           "usage: vifguard-ctl [OPTIONS] COMMAND\n"
+           "usage: vifguard-ctl [OPTIONS] COMMAND [PORT...]\n"
            "\n"
            "Commands:\n"
            "  show      bridges: connection, fail_mode, guest counts\n"
            "  vifs      every guest port: addresses, mode, protection state\n"
            "  stats     counters and plug latency\n"
            "  version   the daemon's version\n"
+           "  wait PORT...  wait until every PORT (an OVSDB interface name) "
+           "is\n"
+           "            protected; fail at once if one is held closed\n"
            "\n"
            "Options:\n"
            "  --ctl=PATH             control socket (default: %s)\n"
@@ -164,14 +178,25 @@ parse_options__(int argc, char **argv, struct options *o)
         }
     }
     if (optind >= argc) {
-        usage_error__("missing COMMAND (show, vifs, stats or version)");
+        usage_error__("missing COMMAND (show, vifs, stats, version or wait)");
     }
     if (!ctl_command_from_name(argv[optind], &o->command)) {
-        usage_error__("unknown command \"%s\" (expected show, vifs, stats or "
-                      "version)",
+        usage_error__("unknown command \"%s\" (expected show, vifs, stats, "
+                      "version or wait)",
                       argv[optind]);
     }
-    if (optind + 1 < argc) {
+    if (o->command == CTL_WAIT) {
+        o->ports = &argv[optind + 1];
+        o->n_ports = (size_t)(argc - optind - 1);
+        if (!o->n_ports) {
+            usage_error__("command \"wait\" needs at least one PORT");
+        }
+        for (size_t i = 0; i < o->n_ports; i++) {
+            if (!*o->ports[i]) {
+                usage_error__("wait: empty PORT name");
+            }
+        }
+    } else if (optind + 1 < argc) {
         usage_error__("command \"%s\" takes no arguments (got \"%s\")",
                       argv[optind], argv[optind + 1]);
     }
@@ -258,9 +283,16 @@ connect__(const struct options *o, double deadline)
 static char *
 exchange__(const struct options *o)
 {
-    double deadline = now__() + o->timeout;
+    double deadline =
+        now__() + o->timeout + (o->command == CTL_WAIT ? WAIT_GRACE : 0);
     int fd = connect__(o, deadline);
-    char *req = ctl_format_request(o->command);
+    struct ctl_request r = {
+        .command = o->command,
+        .ports = o->ports,
+        .n_ports = o->n_ports,
+        .timeout = o->timeout,
+    };
+    char *req = ctl_format_request(&r);
     struct ofp_buf out, in;
 
     ofp_buf_init(&out);
@@ -580,6 +612,11 @@ main(int argc, char **argv)
         fail__("bad response from vifguardd at %s: no result", o.ctl);
     }
 
+    if (o.command == CTL_WAIT && !o.json) {
+        /* Its exit status says it all, as for `ovs-vsctl wait-until`. */
+        json_object_put(resp);
+        return 0;
+    }
     if (o.json) {
         printf("%s\n",
                json_object_to_json_string_ext(

@@ -74,6 +74,13 @@ daemon_get_status__(void *d_, struct vg_status *st)
     st->xenstore.error = error ? ofp_xstrdup(error) : NULL;
 }
 
+static int
+daemon_port_state__(void *d_, const char *name, const char **reason)
+{
+    struct vg_daemon *d = d_;
+    return engine_port_state(d->engine, name, reason);
+}
+
 static bool
 daemon_is_guest_name__(const char *name, void *d_)
 {
@@ -165,8 +172,12 @@ daemon_start__(struct vg_daemon *d, char **errp)
         *errp = ofp_xasprintf("%s: bad OVSDB remote", d->cfg.ovsdb);
         return EINVAL;
     }
-    error =
-        ctl_server_create(d->cfg.ctl, daemon_get_status__, d, &d->ctl, errp);
+    const struct ctl_provider provider = {
+        .status = daemon_get_status__,
+        .port_state = daemon_port_state__,
+        .aux = d,
+    };
+    error = ctl_server_create(d->cfg.ctl, &provider, &d->ctl, errp);
     if (error) {
         return error;
     }

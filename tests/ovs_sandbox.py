@@ -285,6 +285,28 @@ class OvsSandbox:
         return run(["ovs-ofctl"] + opts + list(args), env=self.env,
                    check=check).stdout
 
+    def port_configs(self, br):
+        """{ofport: set of config words} of 'br' from `ovs-ofctl -O
+        OpenFlow10 show` (the only version that shows NO_FLOOD), LOCAL as
+        65534."""
+        configs, current = {}, None
+        for line in self.ofctl("show", br, version="OpenFlow10").splitlines():
+            m = re.match(r"\s*(\d+|LOCAL)\(", line)
+            if m:
+                current = 65534 if m.group(1) == "LOCAL" else int(m.group(1))
+                continue
+            m = re.match(r"\s*config:\s*(.*)$", line)
+            if m and current is not None:
+                configs[current] = set(w for w in m.group(1).split()
+                                       if w != "0")
+                current = None
+        return configs
+
+    def no_flood_ports(self, br):
+        """OpenFlow port numbers of 'br' whose config has NO_FLOOD."""
+        return {p for p, c in self.port_configs(br).items()
+                if "NO_FLOOD" in c}
+
     def appctl(self, *args, check=True, target="ovs-vswitchd"):
         ctl = os.path.join(self.dir, target + ".ctl")
         return run(["ovs-appctl", "-t", ctl] + list(args), env=self.env,

@@ -160,6 +160,16 @@ def read_line(s):
     return buf
 
 
+def read_lines(s, n):
+    """The next 'n' response lines, parsed."""
+    buf = b""
+    while buf.count(b"\n") < n:
+        chunk = s.recv(65536)
+        assert chunk, "connection closed after %r" % buf
+        buf += chunk
+    return [json.loads(line) for line in buf.split(b"\n")[:n]]
+
+
 def request(s, data):
     s.sendall(data)
     line = read_line(s)
@@ -255,6 +265,8 @@ BAD_CTL_ARGS = [
     ([], "missing COMMAND"),
     (["bogus"], 'unknown command "bogus"'),
     (["show", "extra"], 'command "show" takes no arguments'),
+    (["wait"], 'command "wait" needs at least one PORT'),
+    (["wait", "vif1.0", ""], "wait: empty PORT name"),
     (["--format=xml", "show"], '--format: "xml": unknown format'),
     (["--timeout=0", "show"], '--timeout: "0": expected a number'),
     (["--timeout=abc", "show"], '--timeout: "abc": expected a number'),
@@ -415,14 +427,9 @@ def test_protocol_errors(daemon):
         assert r == {"ok": True, "result": {"version": version()}}
         # Pipelined requests are answered in order.
         s.sendall(b'{"command":"version"}\n{"command":"vifs"}\n')
-        buf = b""
-        while buf.count(b"\n") < 2:
-            chunk = s.recv(65536)
-            assert chunk
-            buf += chunk
-        first, second = buf.split(b"\n")[:2]
-        assert json.loads(first)["result"] == {"version": version()}
-        assert json.loads(second)["result"] == []
+        first, second = read_lines(s, 2)
+        assert first["result"] == {"version": version()}
+        assert second["result"] == []
     finally:
         s.close()
 
@@ -523,6 +530,51 @@ def test_slow_client_does_not_block(daemon):
             assert time.monotonic() - t0 < 3
     finally:
         slow.close()
+
+
+def test_wait_parks_only_its_client(daemon):
+    """A "wait" (no OVSDB here: its port never comes) holds only its own
+    client: others are served meanwhile; its timeout answer names the
+    port; requests pipelined behind it are answered after it, in order; a
+    client that goes away while waiting costs nothing."""
+    s = connect(daemon.ctl)
+    s.sendall(b'{"command":"wait","args":["vif1.0"],"timeout":1.5}\n'
+              b'{"command":"version"}\n')
+    try:
+        for _ in range(3):
+            r = ctl(daemon.ctl, "--timeout=3", "version")
+            assert r.returncode == 0, r.stderr
+        first, second = read_lines(s, 2)
+        assert first == {"ok": False, "error": "timed out after 1.5 s; not "
+                         "protected: vif1.0 (unknown: no guest port of that "
+                         "name yet)"}
+        assert second["result"] == {"version": version()}
+    finally:
+        s.close()
+
+    # Bad requests are refused at once, the connection kept.
+    s = connect(daemon.ctl)
+    try:
+        r = request(s, b'{"command":"wait","args":["a"],"timeout":0}\n')
+        assert r == {"ok": False, "error": '"timeout" 0 out of range (0 < '
+                     'timeout <= 86400 seconds)'}
+        r = request(s, b'{"command":"wait","args":[]}\n')
+        assert r["error"] == ('command "wait" needs at least one port name '
+                              'in "args"')
+    finally:
+        s.close()
+
+    # Waiters that go away: dropped at their timeout, nothing else hurt.
+    for _ in range(5):
+        s = connect(daemon.ctl)
+        s.sendall(b'{"command":"wait","args":["x"],"timeout":0.2}\n')
+        s.close()
+    r = ctl(daemon.ctl, "--timeout=0.3", "wait", "vif2.0")
+    assert r.returncode == 1
+    assert r.stderr == ("vifguard-ctl: vifguardd: timed out after 0.3 s; "
+                        "not protected: vif2.0 (unknown: no guest port of "
+                        "that name yet)\n")
+    assert ctl(daemon.ctl, "version").returncode == 0
 
 
 def test_second_daemon_refused(daemon, tmpdir_short):

@@ -9,6 +9,7 @@ Every check is made where traffic lands: a capture in the victim's
 namespace, its neighbour table, its DHCP lease.
 """
 
+import json
 import os
 import re
 import subprocess
@@ -564,3 +565,56 @@ def test_misbehaving_openflow_peer(lan):
     assert lan.vg.proc.poll() is None
     lan.vg.wait_state(lan.guest_ports())
     assert lan.ns["g1"].ping(IP["router"])
+
+
+def test_ctl_wait(lan):
+    """`vifguard-ctl wait` returns once a port is protected: its flows and
+    its NO_FLOOD bit are in the switch when it returns, even when it was
+    started before the port existed; it fails at once for a port held
+    closed, and names what it waited for on timeout."""
+    lan.log_allow = [r"held closed"]
+    sb, br, vg = lan.sb, lan.br, lan.vg
+    port = ("v%sg4" % sb.tag)[:15]
+    waiter = subprocess.Popen(
+        [vg.binary("vifguard-ctl"), "--ctl=" + vg.ctl_sock, "--timeout=30",
+         "wait", port], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True)
+    try:
+        # Plugged in two steps, as the fixture does: not a guest until
+        # its policy is set.
+        g4 = sb.add_netns(br, "g4", MAC["g4"], [IP["g4"] + "/24"], ofport=14)
+        assert g4.port == port
+        sb.vsctl("set", "interface", port, *guest_ids("g4"))
+        out, err = waiter.communicate(timeout=40)
+    finally:
+        waiter.kill()
+    assert waiter.returncode == 0, err
+    assert out == ""
+    # Checked once, not polled: all of it is there when wait returns.
+    assert "in_port=14" in lan.flows()
+    assert 14 in sb.no_flood_ports(br)
+    assert vg.vifs()[port]["state"] == "protected"
+
+    # Several ports, JSON output.
+    r = vg.ctl_run("--format=json", "wait", port, lan.ns["g1"].port)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == {"protected": [port, lan.ns["g1"].port]}
+
+    # Held closed: fails at once, naming the port and why.
+    g2 = lan.ns["g2"]
+    sb.vsctl("set", "interface", g2.port,
+             "external_ids:vifguard-ipv4=10.0.0.999")
+    vg.wait_state([g2.port], "error")
+    r = vg.ctl_run("--timeout=30", "wait", port, g2.port)
+    assert r.returncode == 1
+    assert r.stderr.startswith("vifguard-ctl: vifguardd: port %s is held "
+                               "closed: " % g2.port), r.stderr
+    assert "10.0.0.999" in r.stderr
+
+    # Unknown and trusted ports: waited for until the timeout, then named.
+    router = lan.ns["router"].port
+    r = vg.ctl_run("--timeout=0.5", "wait", port, "vif77.0", router)
+    assert r.returncode == 1
+    assert r.stderr == ("vifguard-ctl: vifguardd: timed out after 0.5 s; "
+                        "not protected: vif77.0 (unknown: no guest port of "
+                        "that name yet), %s (not a guest port)\n" % router)

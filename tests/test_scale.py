@@ -45,18 +45,6 @@ def flows(sb, br):
     return out
 
 
-def no_flood_ports(sb, br):
-    """OpenFlow port numbers of 'br' whose config has NO_FLOOD."""
-    ports, cur = set(), None
-    for line in sb.ofctl("show", br, version="OpenFlow10").splitlines():
-        m = re.match(r"\s*(\d+)\(", line)
-        if m:
-            cur = int(m.group(1))
-        elif "config:" in line and "NO_FLOOD" in line and cur is not None:
-            ports.add(cur)
-    return ports
-
-
 def wait_flows(sb, br, pred, what, timeout=60):
     """Waits until pred(flows of 'br') holds; returns those flows."""
     deadline = time.monotonic() + timeout
@@ -111,7 +99,7 @@ def test_scale_smoke(ovs_dummy, build_dirs, build):
         vifs = vg.wait_state(names, timeout=120)
         ofports = {vifs[n]["ofport"] for n in names}
         assert ofports == set(range(1, N_GUESTS + 1))
-        assert no_flood_ports(sb, br) == ofports
+        assert sb.no_flood_ports(br) == ofports
         first = flows(sb, br)
         cookies = {int(c, 16) for c in
                    re.findall(r"cookie=(0x[0-9a-f]+)", "\n".join(first))}
@@ -140,7 +128,7 @@ def test_scale_smoke(ovs_dummy, build_dirs, build):
                    not mentions(f, N_GUESTS + 2), "without the unplugged")
         # The plugged ports' NO_FLOOD went out with the hardware addresses
         # of their PORT_STATUS, without reading the switch's port list.
-        assert no_flood_ports(sb, br) == ofports | {N_GUESTS + 3,
+        assert sb.no_flood_ports(br) == ofports | {N_GUESTS + 3,
                                                     N_GUESTS + 4}
         direct = [l for l in vg.log_lines("DBG")
                   if "1 PORT_MOD(s) with the given addresses" in l]
@@ -163,7 +151,7 @@ def test_scale_smoke(ovs_dummy, build_dirs, build):
                 sb.vsctl("del-port", br, "g%d" % i)
                 sb.vsctl(*again)
         vg.wait_state(names + extra, timeout=60)
-        assert no_flood_ports(sb, br) >= set(range(1, N_GUESTS + 1))
+        assert sb.no_flood_ports(br) >= set(range(1, N_GUESTS + 1))
 
         # What the changes left is what a fresh start computes.
         restart_sends_nothing(sb, vg, br, names + extra)

@@ -5,8 +5,10 @@
  *   0 (mod 4)  configuration file text (vg_config_parse_file())
  *   1          command line, arguments separated by NUL bytes
  *              (vg_config_parse_args())
- *   2          a control request line (ctl_parse_request(), ctl_execute());
- *              the response must be one line of JSON with "ok"
+ *   2          a control request line (ctl_parse_request(), ctl_execute(),
+ *              and for "wait" ctl_wait_response() with every port state,
+ *              and ctl_format_request() must give back the same request);
+ *              each response must be one line of JSON with "ok"
  *   3          a control response result as vifguard-ctl reads it
  *              (ctl_status_from_json() for every command)
  * Errors must come with a message; nothing may crash or leak. */
@@ -117,22 +119,18 @@ status_cb__(void *aux, struct vg_status *st)
     st->stats.plug.count = 1;
 }
 
-static void
-fuzz_request__(const uint8_t *data, size_t size)
+/* Port states for "wait": by the first byte of the name. */
+static int
+port_state_cb__(void *aux, const char *name, const char **reason)
 {
-    enum ctl_command cmd;
-    char *err = NULL;
+    (void)aux;
+    *reason = name[0] & 1 ? "some reason" : NULL;
+    return (int)((unsigned char)name[0] % 4) - 1;
+}
 
-    if (ctl_parse_request((const char *)data, size, &cmd, &err)) {
-        if (!err) {
-            die__("request error without a message");
-        }
-    } else if (err || (unsigned int)cmd >= CTL_N_COMMANDS) {
-        die__("bad request accepted");
-    }
-    free(err);
-
-    char *resp = ctl_execute((const char *)data, size, status_cb__, NULL);
+static void
+check_response__(const char *resp)
+{
     struct json_object *j = json_tokener_parse(resp);
     struct json_object *ok;
     if (strchr(resp, '\n') || !j || !json_object_object_get_ex(j, "ok", &ok) ||
@@ -140,7 +138,63 @@ fuzz_request__(const uint8_t *data, size_t size)
         die__("response is not a JSON line with \"ok\"");
     }
     json_object_put(j);
-    free(resp);
+}
+
+static void
+fuzz_request__(const uint8_t *data, size_t size)
+{
+    struct ctl_request r;
+    char *err = NULL;
+
+    if (ctl_parse_request((const char *)data, size, &r, &err)) {
+        if (!err) {
+            die__("request error without a message");
+        }
+    } else if (err || (unsigned int)r.command >= CTL_N_COMMANDS ||
+               (r.command == CTL_WAIT) != (r.n_ports > 0)) {
+        die__("bad request accepted");
+    } else {
+        /* The formatted request parses back to the same. */
+        char *line = ctl_format_request(&r);
+        struct ctl_request back;
+        char *err2 = NULL;
+        if (ctl_parse_request(line, strlen(line), &back, &err2) ||
+            back.command != r.command || back.n_ports != r.n_ports ||
+            back.timeout != r.timeout) {
+            die__("formatted request does not parse back");
+        }
+        for (size_t i = 0; i < r.n_ports; i++) {
+            if (strcmp(back.ports[i], r.ports[i])) {
+                die__("formatted request does not parse back");
+            }
+        }
+        ctl_request_destroy(&back);
+        free(line);
+        ctl_request_destroy(&r);
+    }
+    free(err);
+
+    struct ctl_request *w = NULL;
+    char *resp = ctl_execute((const char *)data, size, status_cb__, NULL, &w);
+    if (!resp == !w) {
+        die__("ctl_execute() must answer or park a wait, not both");
+    }
+    if (w) {
+        for (int timed_out = 0; timed_out < 2; timed_out++) {
+            char *wr = ctl_wait_response(w, port_state_cb__, NULL, timed_out);
+            if (wr) {
+                check_response__(wr);
+            } else if (timed_out) {
+                die__("a timed-out wait must be answered");
+            }
+            free(wr);
+        }
+        ctl_request_destroy(w);
+        free(w);
+    } else {
+        check_response__(resp);
+        free(resp);
+    }
 }
 
 static void
@@ -160,7 +214,8 @@ fuzz_result__(const uint8_t *data, size_t size)
         if (ctl_status_from_json((enum ctl_command)c, j, &st, &err) && !err) {
             die__("result error without a message");
         }
-        (void)ctl_latency_percentile(&st.stats, .99);
+        (void)ctl_latency_percentile(&st.stats.plug, .99);
+        (void)ctl_latency_percentile(&st.stats.noflood, .5);
         free(err);
         vg_status_destroy(&st);
     }

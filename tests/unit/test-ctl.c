@@ -134,21 +134,24 @@ test_state_names(void)
 static void
 parse_ok__(const char *req, enum ctl_command want)
 {
-    enum ctl_command cmd = (enum ctl_command) - 1;
+    struct ctl_request r;
     char *err = NULL;
-    CHECK_EQ(ctl_parse_request(req, strlen(req), &cmd, &err), 0);
+    CHECK_EQ(ctl_parse_request(req, strlen(req), &r, &err), 0);
     CHECK(err == NULL);
-    CHECK_EQ(cmd, want);
+    CHECK_EQ(r.command, want);
+    CHECK_EQ(r.n_ports, 0);
     free(err);
+    ctl_request_destroy(&r);
 }
 
 static void
 parse_error__(const char *req, size_t len, const char *want)
 {
-    enum ctl_command cmd;
+    struct ctl_request r;
     char *err = NULL;
-    CHECK_EQ(ctl_parse_request(req, len, &cmd, &err), EINVAL);
+    CHECK_EQ(ctl_parse_request(req, len, &r, &err), EINVAL);
     CHECK_STREQ(err, want);
+    CHECK(r.ports == NULL && r.n_ports == 0);
     free(err);
 }
 
@@ -162,7 +165,8 @@ test_parse_request(void)
     parse_ok__(" { \"args\" : null , \"command\" : \"stats\" } \r", CTL_STATS);
     parse_ok__("{\"command\":\"version\",\"args\":[]}\t", CTL_VERSION);
 
-    char *req = ctl_format_request(CTL_VIFS);
+    char *req =
+        ctl_format_request(&(struct ctl_request){ .command = CTL_VIFS });
     CHECK_STREQ(req, "{\"command\":\"vifs\",\"args\":[]}");
     parse_ok__(req, CTL_VIFS);
     free(req);
@@ -186,17 +190,17 @@ test_parse_request(void)
     PARSE_ERROR("{\"command\":1}", "\"command\" is not a string");
     PARSE_ERROR("{\"command\":null}", "\"command\" is not a string");
     PARSE_ERROR("{\"command\":\"bogus\"}",
-                "unknown command \"bogus\" (expected show, vifs, stats or "
-                "version)");
+                "unknown command \"bogus\" (expected show, vifs, stats, "
+                "version or wait)");
     PARSE_ERROR("{\"command\":\"SHOW\"}",
-                "unknown command \"SHOW\" (expected show, vifs, stats or "
-                "version)");
+                "unknown command \"SHOW\" (expected show, vifs, stats, "
+                "version or wait)");
     PARSE_ERROR("{\"command\":\"show\\u0000x\"}",
-                "unknown command \"show\\x00x\" (expected show, vifs, stats "
-                "or version)");
+                "unknown command \"show\\x00x\" (expected show, vifs, stats, "
+                "version or wait)");
     PARSE_ERROR("{\"command\":\"\\u0001\\\"\"}",
-                "unknown command \"\\x01\\\"\" (expected show, vifs, stats "
-                "or version)");
+                "unknown command \"\\x01\\\"\" (expected show, vifs, stats, "
+                "version or wait)");
     PARSE_ERROR("{\"command\":\"show\",\"args\":[\"x\"]}",
                 "command \"show\" takes no arguments");
     PARSE_ERROR("{\"command\":\"show\",\"args\":{}}",
@@ -204,8 +208,10 @@ test_parse_request(void)
     PARSE_ERROR("{\"command\":\"show\",\"args\":\"x\"}",
                 "\"args\" is not an array");
     PARSE_ERROR("{\"command\":\"show\",\"verbose\":true}",
-                "unknown request member \"verbose\" (expected \"command\" "
-                "and \"args\")");
+                "unknown request member \"verbose\" (expected \"command\", "
+                "\"args\" and \"timeout\")");
+    PARSE_ERROR("{\"command\":\"show\",\"timeout\":1}",
+                "command \"show\" takes no \"timeout\"");
 
     /* A very long command name is cut in the message. */
     struct ofp_buf b;
@@ -216,7 +222,7 @@ test_parse_request(void)
     }
     ofp_buf_put_cstr(&b, "\"}");
     char *want = ofp_xasprintf("unknown command \"%.64s\"... (expected show, "
-                               "vifs, stats or version)",
+                               "vifs, stats, version or wait)",
                                "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
                                "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
     parse_error__((const char *)b.data, b.size, want);
@@ -243,10 +249,11 @@ test_parse_request(void)
     /* Exactly the maximum is fine. */
     static const char show[] = "{\"command\":\"show\"}";
     memcpy(big, show, sizeof show - 1);
-    enum ctl_command cmd;
+    struct ctl_request r;
     char *err = NULL;
-    CHECK_EQ(ctl_parse_request(big, CTL_MAX_REQUEST, &cmd, &err), 0);
+    CHECK_EQ(ctl_parse_request(big, CTL_MAX_REQUEST, &r, &err), 0);
     CHECK(err == NULL);
+    ctl_request_destroy(&r);
     free(big);
 }
 
@@ -344,37 +351,165 @@ test_execute(void)
     int calls = 0;
     char *resp;
 
-    resp = ctl_execute(show, sizeof show - 1, fake_status__, &calls);
+    resp = ctl_execute(show, sizeof show - 1, fake_status__, &calls, NULL);
     CHECK_EQ(calls, 1);
     CHECK(!strncmp(resp, "{\"ok\":true,\"result\":{\"version\":", 31));
     CHECK(strstr(resp, "\"dpid\":\"fedcba9876543210\"") != NULL);
     CHECK(!strchr(resp, '\n'));
     free(resp);
 
-    resp = ctl_execute(stats, sizeof stats - 1, fake_status__, &calls);
+    resp = ctl_execute(stats, sizeof stats - 1, fake_status__, &calls, NULL);
     CHECK_EQ(calls, 2);
     CHECK(strstr(resp, "\"log\":{\"errors\":") != NULL);
     free(resp);
 
-    resp = ctl_execute(version, sizeof version - 1, fake_status__, &calls);
+    resp =
+        ctl_execute(version, sizeof version - 1, fake_status__, &calls, NULL);
     CHECK_EQ(calls, 2); /* No status needed. */
     CHECK_STREQ(resp, "{\"ok\":true,\"result\":{\"version\":\"" PACKAGE_VERSION
                       "\"}}");
     free(resp);
 
-    resp = ctl_execute(show, sizeof show - 1, NULL, NULL);
+    resp = ctl_execute(show, sizeof show - 1, NULL, NULL, NULL);
     CHECK(!strncmp(resp, "{\"ok\":true,", 11));
     free(resp);
 
-    resp = ctl_execute("show", 4, fake_status__, &calls);
+    resp = ctl_execute("show", 4, fake_status__, &calls, NULL);
     CHECK_STREQ(resp, "{\"ok\":false,\"error\":\"request is not JSON: "
                       "unexpected character\"}");
     free(resp);
-    resp = ctl_execute("{\"command\":\"x/y\"}", 17, fake_status__, &calls);
+    resp =
+        ctl_execute("{\"command\":\"x/y\"}", 17, fake_status__, &calls, NULL);
     CHECK_STREQ(resp, "{\"ok\":false,\"error\":\"unknown command \\\"x/y\\\" "
-                      "(expected show, vifs, stats or version)\"}");
+                      "(expected show, vifs, stats, version or wait)\"}");
     free(resp);
     CHECK_EQ(calls, 2);
+}
+
+/* Port states for ctl_wait_response(): "p" protected, "q" pending,
+ * "e" error; anything else is unknown. */
+static int
+fake_port_state__(void *aux, const char *name, const char **reason)
+{
+    (void)aux;
+    *reason = NULL;
+    switch (name[0]) {
+    case 'p':
+        return VG_PORT_PROTECTED;
+    case 'q':
+        *reason = "waiting for NO_FLOOD";
+        return VG_PORT_PENDING;
+    case 'e':
+        *reason = "bad policy";
+        return VG_PORT_ERROR;
+    default:
+        return -1;
+    }
+}
+
+/* Parses the "wait" request 'req' and returns its response (or NULL). */
+static char *
+wait__(const char *req, bool timed_out)
+{
+    struct ctl_request *w = NULL;
+    CHECK(ctl_execute(req, strlen(req), fake_status__, NULL, &w) == NULL);
+    CHECK(w != NULL);
+    if (!w) {
+        return NULL;
+    }
+    CHECK_EQ(w->command, CTL_WAIT);
+    char *resp = ctl_wait_response(w, fake_port_state__, NULL, timed_out);
+    ctl_request_destroy(w);
+    free(w);
+    return resp;
+}
+
+static void
+test_wait(void)
+{
+    struct ctl_request r;
+    char *err = NULL, *resp;
+
+    /* Parsing and formatting. */
+    static const char req[] = "{\"command\":\"wait\",\"args\":[\"vif1.0\","
+                              "\"vif2.0\"],\"timeout\":2.5}";
+    CHECK_EQ(ctl_parse_request(req, sizeof req - 1, &r, &err), 0);
+    CHECK_EQ(r.command, CTL_WAIT);
+    CHECK_EQ(r.n_ports, 2);
+    CHECK_STREQ(r.ports[1], "vif2.0");
+    CHECK(r.timeout == 2.5);
+    char *line = ctl_format_request(&r);
+    CHECK_STREQ(line, req);
+    free(line);
+    ctl_request_destroy(&r);
+    static const char req2[] = "{\"command\":\"wait\",\"args\":[\"a\"]}";
+    CHECK_EQ(ctl_parse_request(req2, sizeof req2 - 1, &r, &err), 0);
+    CHECK(r.timeout == CTL_DEFAULT_WAIT);
+    ctl_request_destroy(&r);
+
+    PARSE_ERROR("{\"command\":\"wait\"}",
+                "command \"wait\" needs at least one port name in \"args\"");
+    PARSE_ERROR("{\"command\":\"wait\",\"args\":[]}",
+                "command \"wait\" needs at least one port name in \"args\"");
+    PARSE_ERROR("{\"command\":\"wait\",\"args\":[\"a\",1]}",
+                "\"args\"[1] is not a string (a port name)");
+    PARSE_ERROR("{\"command\":\"wait\",\"args\":[\"\"]}",
+                "\"args\"[0] is not a port name (empty)");
+    PARSE_ERROR("{\"command\":\"wait\",\"args\":[\"a\\u0000b\"]}",
+                "\"args\"[0] is not a port name (NUL byte)");
+    PARSE_ERROR("{\"command\":\"wait\",\"args\":[\"a\"],\"timeout\":\"5\"}",
+                "\"timeout\" is not a number");
+    PARSE_ERROR("{\"command\":\"wait\",\"args\":[\"a\"],\"timeout\":0}",
+                "\"timeout\" 0 out of range (0 < timeout <= 86400 seconds)");
+    PARSE_ERROR("{\"command\":\"wait\",\"args\":[\"a\"],\"timeout\":-1}",
+                "\"timeout\" -1 out of range (0 < timeout <= 86400 seconds)");
+    PARSE_ERROR("{\"command\":\"wait\",\"args\":[\"a\"],\"timeout\":1e9}",
+                "\"timeout\" 1e9 out of range (0 < timeout <= 86400 "
+                "seconds)");
+
+    /* Without a way to wait, "wait" is an error, not a hang. */
+    resp = ctl_execute(req2, sizeof req2 - 1, fake_status__, NULL, NULL);
+    CHECK_STREQ(resp, "{\"ok\":false,\"error\":\"\\\"wait\\\" is not "
+                      "available here\"}");
+    free(resp);
+
+    /* Answers. */
+    resp = wait__("{\"command\":\"wait\",\"args\":[\"p1\",\"p2\"]}", false);
+    CHECK_STREQ(resp, "{\"ok\":true,\"result\":{\"protected\":[\"p1\","
+                      "\"p2\"]}}");
+    free(resp);
+    CHECK(wait__("{\"command\":\"wait\",\"args\":[\"p1\",\"q1\"]}", false) ==
+          NULL);
+    CHECK(wait__("{\"command\":\"wait\",\"args\":[\"x1\"]}", false) == NULL);
+    resp = wait__("{\"command\":\"wait\",\"args\":[\"q1\",\"e1\"]}", false);
+    CHECK_STREQ(resp, "{\"ok\":false,\"error\":\"port e1 is held closed: bad "
+                      "policy\"}");
+    free(resp);
+    resp = wait__("{\"command\":\"wait\",\"args\":[\"p1\",\"q1\",\"x1\"],"
+                  "\"timeout\":3}",
+                  true);
+    CHECK_STREQ(resp, "{\"ok\":false,\"error\":\"timed out after 3 s; not "
+                      "protected: q1 (waiting for NO_FLOOD), x1 (unknown: no "
+                      "guest port of that name yet)\"}");
+    free(resp);
+    /* All protected wins over the timeout. */
+    resp = wait__("{\"command\":\"wait\",\"args\":[\"p1\"]}", true);
+    CHECK(!strncmp(resp, "{\"ok\":true,", 11));
+    free(resp);
+
+    /* A long list is cut. */
+    struct ofp_buf b;
+    ofp_buf_init(&b);
+    ofp_buf_put_cstr(&b, "{\"command\":\"wait\",\"args\":[\"q0\"");
+    for (int i = 1; i < 20; i++) {
+        ofp_buf_put_format(&b, ",\"q%d\"", i);
+    }
+    ofp_buf_put_cstr(&b, "]}");
+    resp = wait__(ofp_buf_cstr(&b), true);
+    CHECK(strstr(resp, "q15 (waiting for NO_FLOOD) and 4 more\"}") != NULL);
+    CHECK(strstr(resp, "q16") == NULL);
+    free(resp);
+    ofp_buf_uninit(&b);
 }
 
 /* Converts 'st' to JSON for 'cmd' and back. */
@@ -584,6 +719,7 @@ main(void)
     test_parse_request();
     test_to_json();
     test_execute();
+    test_wait();
     test_from_json();
     test_attach_status();
     test_percentiles();
