@@ -41,11 +41,11 @@ NEGOTIATION_WARN = [r"version negotiation failed",
                     r"Connection reset by peer)\)"]
 
 
-def tool_binary():
-    path = os.path.join(BUILD_DIRS["plain"], "tests", "noflood-tool")
+def tool_binary(build="plain"):
+    path = os.path.join(BUILD_DIRS[build], "tests", "noflood-tool")
     if not os.access(path, os.X_OK):
         pytest.fail("%s not built (make check TESTS= in %s)"
-                    % (path, BUILD_DIRS["plain"]), pytrace=False)
+                    % (path, BUILD_DIRS[build]), pytrace=False)
     return path
 
 
@@ -102,10 +102,10 @@ class Outcome:
             self.rc, self.stdout, self.stderr)
 
 
-def run_tool(*args, timeout=30):
-    """Runs noflood-tool with 'args' (strings); returns an Outcome.  Fails
-    the test on a crash (signal) or a sanitizer report."""
-    p = subprocess.run([tool_binary()] + [str(a) for a in args],
+def run_tool(*args, timeout=30, build="plain"):
+    """Runs noflood-tool of 'build' with 'args' (strings); returns an
+    Outcome.  Fails the test on a crash (signal) or a sanitizer report."""
+    p = subprocess.run([tool_binary(build)] + [str(a) for a in args],
                        capture_output=True, text=True, timeout=timeout)
     out = Outcome(p)
     assert p.returncode >= 0, "noflood-tool died: %r" % out
@@ -757,7 +757,8 @@ class SwitchModel:
         return {no for no, p in self.ports.items() if p[2] & NO_FLOOD}
 
 
-def test_fake_operations_share_a_connection():
+@pytest.mark.parametrize("build", ["plain", "asan"])
+def test_fake_operations_share_a_connection(build):
     """Several operations run one after another on one connection with one
     HELLO, each with transaction ids of its own: a stale reply for an
     earlier operation (its barrier again) is not taken for the current
@@ -789,7 +790,8 @@ def test_fake_operations_share_a_connection():
     with FakeSwitch(script) as fake:
         out = run_tool("--gap=0.2", fake.path, "1=on", "2=on", "--",
                        fake.path, "2=off", "--",
-                       fake.path, "1=off@aa:00:00:00:00:01", "2=on")
+                       fake.path, "1=off@aa:00:00:00:00:01", "2=on",
+                       build=build)
     assert not fake.errors, fake.errors
     assert fake.n_conns == 1
     assert [m[1] for m in fake.received].count(0) == 1, fake.received
@@ -804,7 +806,8 @@ def test_fake_operations_share_a_connection():
     assert sw.no_flood() == {2}
 
 
-def test_fake_reconnects():
+@pytest.mark.parametrize("build", ["plain", "asan"])
+def test_fake_reconnects(build):
     """The switch closes the connection between operations (the next one
     connects again, HELLO first) and during one (that one fails unsettled,
     the next connects again)."""
@@ -826,7 +829,7 @@ def test_fake_reconnects():
         out = run_tool("--gap=0.3", fake.path, "1=on", "--",
                        fake.path, "2=off", "--",
                        fake.path, "%d=on" % OFPP_LOCAL, "--",
-                       fake.path, "1=off")
+                       fake.path, "1=off", build=build)
     assert not fake.errors, fake.errors
     assert fake.n_conns == 3, out
     assert [out.error(k) for k in (0, 1, 3)] == [0, 0, 0], out
