@@ -145,7 +145,7 @@ struct installed__ {
  * while it goes on reconfiguring the bridge (hundreds of milliseconds at
  * 1000 ports) before its ofport reaches OVSDB: so the engine takes the port
  * number from here for an interface whose OVSDB ofport is not set yet, and
- * the address spares its NO_FLOOD session the switch's whole port list
+ * the address spares its NO_FLOOD operation the switch's whole port list
  * (noflood.h). */
 struct sw_port__ {
     uint32_t ofp_port;
