@@ -816,6 +816,8 @@ nfs_connected__(struct noflood_session *s)
     }
 }
 
+/* Event-loop entry point: the socket of session 's_' is ready ('revents'):
+ * completes a connect(), sends what is queued, reads what came. */
 static void
 nfs_io_cb__(struct vg_io *io, int revents, void *s_)
 {
@@ -847,6 +849,9 @@ nfs_io_cb__(struct vg_io *io, int revents, void *s_)
     nfs_leave__(s);
 }
 
+/* Event-loop entry point: the current operation of session 's_' ran out
+ * of time, or failed outside the event loop: fails it (and closes the
+ * connection). */
 static void
 nfs_timer_cb__(struct vg_timer *timer, void *s_)
 {
