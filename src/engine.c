@@ -145,7 +145,7 @@ struct installed__ {
  * while it goes on reconfiguring the bridge (hundreds of milliseconds at
  * 1000 ports) before its ofport reaches OVSDB: so the engine takes the port
  * number from here for an interface whose OVSDB ofport is not set yet, and
- * the address spares its NO_FLOOD session the switch's whole port list
+ * the address spares its NO_FLOOD operation the switch's whole port list
  * (noflood.h). */
 struct sw_port__ {
     uint32_t ofp_port;
@@ -229,9 +229,10 @@ struct eng_bridge {
     size_t n_macs;
     struct eng_group *vlans; /* VLAN groups, rebuilt by reconcile__(). */
     size_t n_vlans;
-    uint8_t *nf;                /* NF_PORTS enum nf_state, or NULL. */
-    struct noflood *nf_op;      /* NO_FLOOD operation in flight, or NULL. */
-    struct sw_port__ *sw_ports; /* From PORT_STATUS, sorted by port. */
+    uint8_t *nf;                 /* NF_PORTS enum nf_state, or NULL. */
+    struct noflood_session *nfs; /* Its NO_FLOOD connection, or NULL. */
+    struct noflood *nf_op;       /* NO_FLOOD operation in flight, or NULL. */
+    struct sw_port__ *sw_ports;  /* From PORT_STATUS, sorted by port. */
     size_t n_sw_ports;
     char *nf_error;            /* Why NO_FLOOD failed last, or NULL. */
     struct vg_timer *nf_retry; /* Retries a failed NO_FLOOD operation. */
@@ -349,7 +350,7 @@ groups_destroy__(struct eng_group *v, size_t n)
 static void
 bridge_destroy__(struct eng_bridge *br)
 {
-    noflood_cancel(br->nf_op);
+    noflood_session_destroy(br->nfs); /* With 'nf_op'. */
     vg_timer_destroy(br->nf_retry);
     free(br->nf);
     free(br->nf_error);
@@ -2023,10 +2024,13 @@ nf_kick__(struct eng_bridge *br)
         }
     }
     if (n) {
-        char *path =
-            noflood_mgmt_path(br->engine->ovsdb_remote, NULL, br->name);
-        br->nf_op = noflood_apply(path, v, n, nf_done__, br);
-        free(path);
+        if (!br->nfs) {
+            char *path =
+                noflood_mgmt_path(br->engine->ovsdb_remote, NULL, br->name);
+            br->nfs = noflood_session_create(path);
+            free(path);
+        }
+        br->nf_op = noflood_apply(br->nfs, v, n, nf_done__, br);
     }
     free(v);
 }
@@ -2460,7 +2464,9 @@ conn_closed__(struct ofconn *conn, void *e_)
         free(br->installed);
         br->installed = NULL;
         br->n_installed = 0;
-        /* ovs-vswitchd may have restarted: NO_FLOOD bits are unknown. */
+        /* ovs-vswitchd may have restarted: NO_FLOOD bits are unknown.
+         * (Cancelling an operation in flight also closes the NO_FLOOD
+         * connection; an idle one sees ovs-vswitchd close it.) */
         noflood_cancel(br->nf_op);
         br->nf_op = NULL;
         if (br->nf) {

@@ -1,26 +1,59 @@
-/* NO_FLOOD through a short OpenFlow 1.0 session.  See noflood.h.
+/* NO_FLOOD through one OpenFlow 1.0 connection per bridge.  See noflood.h.
  *
- * Life of an operation: CONNECTING (non-blocking connect() in progress) ->
- * HELLO (HELLO and FEATURES_REQUEST sent, waiting for the switch's HELLO)
- * -> FEATURES (waiting for FEATURES_REPLY) -> [PORT_DESC (waiting for the
- * port description reply, when the FEATURES_REPLY had no room for every
- * port)] -> BARRIER (PORT_MODs and BARRIER_REQUEST sent) -> DONE.  Any
- * failure, the timeout included, goes straight to DONE.  With every
- * hardware address given ('direct'), HELLO is followed by the PORT_MODs and
- * BARRIER_REQUEST and the HELLO state leads to BARRIER; ports whose
- * PORT_MOD failed for a stale address go back to pending, and the barrier
- * reply then leads to FEATURES as above.  DONE closes the
- * socket and calls the callback; the memory is freed when the event-loop
- * entry point that got there returns (or at once by noflood_cancel()).
+ * The session (struct noflood_session) owns the connection to the bridge's
+ * management socket and a queue of operations, of which it runs one at a
+ * time.  Connection states: CLOSED -> CONNECTING (non-blocking connect() in
+ * progress) -> HELLO (our HELLO sent, waiting for the switch's) -> READY.
+ * An operation may send its requests as soon as our HELLO is out (the
+ * switch reads them after the negotiation), so the first operation on a
+ * new connection still costs one round trip, not two.
  *
- * Transaction ids: fixed ones for HELLO, FEATURES_REQUEST, the port
- * description request and the barrier; XID_PORT_MOD + i for the PORT_MOD of
- * requested port i, so that an ERROR names its port.
+ * Life of an operation: QUEUED -> [CONNECTING (the connection is not up
+ * yet)] -> FEATURES (FEATURES_REQUEST sent) -> [PORT_DESC (the
+ * FEATURES_REPLY had no room for every port)] -> BARRIER (PORT_MODs and
+ * BARRIER_REQUEST sent) -> DONE.  With every hardware address given
+ * ('direct') the operation starts with the PORT_MODs and BARRIER_REQUEST;
+ * ports whose PORT_MOD failed for a stale address go back to pending, and
+ * the barrier reply then leads to FEATURES as above.  DONE calls the
+ * callback and starts the next queued operation; the memory is freed when
+ * the event-loop entry point that got there returns.
+ *
+ * Failures: any error of an operation (the switch closed or reset the
+ * connection, bytes that are not OpenFlow 1.0, an ERROR that is not about
+ * one PORT_MOD, the timeout) also closes the connection, whose state is
+ * then unknown; the next operation connects again.  So does noflood_cancel()
+ * of an operation in flight.  A connection that fails while no operation
+ * runs (typically ovs-vswitchd restarting, or the bridge deleted) is just
+ * closed.
+ *
+ * Transaction ids: each operation takes a fresh range of the session's
+ * counter: base + XID_BARRIER, base + XID_FEATURES, base + XID_PORT_DESC,
+ * and base + XID_PORT_MOD + i for the PORT_MOD of requested port i, so
+ * that an ERROR names its port, and a late reply or ERROR for an earlier
+ * (failed or cancelled) operation on the same connection is recognised and
+ * ignored.
+ *
+ * Idle: while no operation runs, nothing is timed; the connection's socket
+ * is watched for reading only.  What ovs-vswitchd does with such a
+ * connection (OVS 3.1, ofproto/connmgr.c, vswitchd/bridge.c): the
+ * management socket is an OFCONN_SERVICE listener with probe_interval 60,
+ * so after 60 s without traffic ovs-vswitchd sends an ECHO_REQUEST (and
+ * drops the connection if no reply comes within 60 more seconds): one
+ * wakeup per bridge per minute, answered here.  A service connection gets
+ * no asynchronous messages (PACKET_IN, PORT_STATUS, FLOW_REMOVED...)
+ * unless it sets a nonzero miss_send_len, which this client never does
+ * (ofconn_receives_async_msg()); they are ignored anyway if they come.
+ * One side effect of any open OpenFlow 1.0 connection: while one is open,
+ * ovs-vswitchd turns a table miss (default table-miss config) into a
+ * packet to the controller instead of a drop (connmgr_wants_packet_in_on_
+ * miss()).  Every vifguard table has a priority 0 flow, so this matters
+ * only before the pipeline is installed, where the packets still go
+ * nowhere but to userspace.
  *
  * What the switch sends that is not a reply we wait for: ECHO_REQUEST is
  * answered; PACKET_IN, PORT_STATUS, FLOW_REMOVED, ECHO_REPLY, VENDOR and
  * replies with another xid are ignored.  A message that is not valid
- * OpenFlow 1.0 (bad length, version, type) ends the operation with
+ * OpenFlow 1.0 (bad length, version, type) fails the connection with
  * EPROTO. */
 #include <config.h>
 #include "src/noflood.h"
@@ -52,17 +85,24 @@
  * sends more is broken. */
 #define MAX_SWITCH_PORTS OFPP10_MAX
 
+/* Transaction ids, relative to an operation's base. */
 enum {
-    XID_HELLO = 1,
-    XID_FEATURES = 2,
-    XID_PORT_DESC = 3,
-    XID_BARRIER = 4,
-    XID_PORT_MOD = 16, /* + index of the requested port. */
+    XID_BARRIER = 0,
+    XID_FEATURES = 1,
+    XID_PORT_DESC = 2,
+    XID_PORT_MOD = 3, /* + index of the requested port. */
+};
+
+enum nf_conn_state {
+    NFC_CLOSED,
+    NFC_CONNECTING,
+    NFC_HELLO,
+    NFC_READY,
 };
 
 enum nf_state {
+    NF_QUEUED,
     NF_CONNECTING,
-    NF_HELLO,
     NF_FEATURES,
     NF_PORT_DESC,
     NF_BARRIER,
@@ -76,16 +116,32 @@ enum nf_port_state {
     NFP_SETTLED, /* Result final. */
 };
 
-struct noflood {
-    char *path;             /* Management socket. */
-    int fd;                 /* Socket, or -1. */
-    struct vg_io *io;       /* Watcher of 'fd', or NULL. */
-    struct vg_timer *timer; /* Timeout, or the report of an early error. */
-    enum nf_state state;
-    int early_error; /* Error found by noflood_apply() itself. */
+struct noflood_session {
+    char *path;       /* Management socket. */
+    int fd;           /* Socket, or -1. */
+    struct vg_io *io; /* Watcher of 'fd', or NULL. */
+    enum nf_conn_state conn;
+    unsigned long conn_id;  /* Counts connections: tells a loop that the
+                             * one it was reading was replaced. */
+    uint32_t next_xid;      /* Start of the next transaction id range. */
+    struct vg_timer *timer; /* Deadline of 'cur', or the report of an
+                             * error found outside the event loop. */
+    struct ofp_buf rx;      /* Bytes received, not yet handled. */
+    struct ofp_buf tx;      /* Bytes not yet sent. */
 
-    struct ofp_buf rx; /* Bytes received, not yet handled. */
-    struct ofp_buf tx; /* Bytes not yet sent. */
+    struct noflood *cur;     /* Operation in flight, or NULL. */
+    struct noflood *queue;   /* Operations waiting, oldest first. */
+    struct noflood *zombies; /* Ended, freed when the entry point returns. */
+    int busy;                /* Inside an event-loop entry point. */
+    bool destroyed;          /* Destroyed while 'busy'. */
+};
+
+struct noflood {
+    struct noflood_session *s;
+    struct noflood *next; /* In the queue or among the zombies. */
+    enum nf_state state;
+    int early_error; /* Error found outside the event loop. */
+    uint32_t xid;    /* Base of its transaction ids. */
 
     struct noflood_result *results; /* One per requested port. */
     enum nf_port_state *port_states;
@@ -99,55 +155,108 @@ struct noflood {
 
     noflood_done_cb *cb;
     void *aux;
-    int busy;         /* Inside an event-loop entry point. */
     bool in_callback; /* Inside 'cb'. */
 };
 
 static struct vg_ratelimit rl = VG_RATELIMIT_INIT(5, 20);
 
-static void nf_io_cb__(struct vg_io *, int revents, void *nf_);
-static void nf_timer_cb__(struct vg_timer *, void *nf_);
+static void nfs_io_cb__(struct vg_io *, int revents, void *s_);
+static void nfs_timer_cb__(struct vg_timer *, void *s_);
+static void nfs_next__(struct noflood_session *);
 
-/* Frees 'nf' and everything it owns; its socket must be closed. */
+/* Frees operation 'nf' and everything it owns. */
 static void
 nf_free__(struct noflood *nf)
 {
-    vg_timer_destroy(nf->timer);
-    ofp_buf_uninit(&nf->rx);
-    ofp_buf_uninit(&nf->tx);
     free(nf->results);
     free(nf->port_states);
     free(nf->sw_ports);
     free(nf->hw_addrs);
-    free(nf->path);
     free(nf);
 }
 
-/* Closes the socket of 'nf' and stops its timer. */
+/* Closes the connection of 's', if any, and forgets what was in transit. */
 static void
-nf_close__(struct noflood *nf)
+nfs_close__(struct noflood_session *s)
 {
-    vg_io_destroy(nf->io);
-    nf->io = NULL;
-    if (nf->fd >= 0) {
-        close(nf->fd);
-        nf->fd = -1;
+    vg_io_destroy(s->io);
+    s->io = NULL;
+    if (s->fd >= 0) {
+        close(s->fd);
+        s->fd = -1;
     }
-    vg_timer_stop(nf->timer);
+    s->conn = NFC_CLOSED;
+    ofp_buf_uninit(&s->rx);
+    ofp_buf_init(&s->rx);
+    ofp_buf_clear(&s->tx);
 }
 
-/* Ends 'nf' with 'error' (0 if the session completed; then the first failed
- * port's error, if any, becomes the operation's): settles every unsettled
- * port with 'error', closes the connection and calls the callback.  Frees
- * 'nf' unless an entry point is running ('busy'): it frees it then. */
+/* Frees session 's', its operations (without calling back) and its
+ * connection. */
+static void
+nfs_free__(struct noflood_session *s)
+{
+    nfs_close__(s);
+    if (s->cur) {
+        nf_free__(s->cur);
+    }
+    while (s->queue) {
+        struct noflood *nf = s->queue;
+        s->queue = nf->next;
+        nf_free__(nf);
+    }
+    while (s->zombies) {
+        struct noflood *nf = s->zombies;
+        s->zombies = nf->next;
+        nf_free__(nf);
+    }
+    vg_timer_destroy(s->timer);
+    ofp_buf_uninit(&s->rx);
+    ofp_buf_uninit(&s->tx);
+    free(s->path);
+    free(s);
+}
+
+/* Enters an event-loop entry point of 's'. */
+static void
+nfs_enter__(struct noflood_session *s)
+{
+    s->busy++;
+}
+
+/* Leaves an event-loop entry point of 's': frees the operations that ended
+ * meanwhile, and 's' itself if it was destroyed meanwhile. */
+static void
+nfs_leave__(struct noflood_session *s)
+{
+    if (--s->busy) {
+        return;
+    }
+    while (s->zombies) {
+        struct noflood *nf = s->zombies;
+        s->zombies = nf->next;
+        nf_free__(nf);
+    }
+    if (s->destroyed) {
+        nfs_free__(s);
+    }
+}
+
+/* Ends the current operation 'nf' of its session with 'error' (0 if it
+ * completed; then the first failed port's error, if any, becomes the
+ * operation's): settles every unsettled port with 'error', calls the
+ * callback and starts the next queued operation.  Only inside an entry
+ * point: 'nf' is freed when it returns. */
 static void
 nf_finish__(struct noflood *nf, int error)
 {
-    if (nf->state == NF_DONE) {
-        return;
-    }
+    struct noflood_session *s = nf->s;
+
     nf->state = NF_DONE;
-    nf_close__(nf);
+    s->cur = NULL;
+    vg_timer_stop(s->timer);
+    nf->next = s->zombies;
+    s->zombies = nf;
 
     int op_error = error ? error : EPROTO; /* For unsettled ports. */
     size_t n_set = 0, n_cleared = 0, n_failed = 0;
@@ -170,27 +279,30 @@ nf_finish__(struct noflood *nf, int error)
     }
     if (n_set || n_cleared) {
         VG_INFO(SUBSYS, "%s: NO_FLOOD set on %zu, cleared on %zu port(s)%s",
-                nf->path, n_set, n_cleared,
+                s->path, n_set, n_cleared,
                 n_failed ? " (some ports failed)" : "");
     }
-    VG_DBG(SUBSYS, "%s: done: %zu port(s), %zu failed: %s", nf->path, nf->n,
+    VG_DBG(SUBSYS, "%s: done: %zu port(s), %zu failed: %s", s->path, nf->n,
            n_failed, error ? ofp_strerror(error) : "success");
 
     nf->in_callback = true;
     nf->cb(nf->aux, error, nf->results, nf->n);
     nf->in_callback = false;
-    if (!nf->busy) {
-        nf_free__(nf);
+    if (!s->destroyed) {
+        nfs_next__(s);
     }
 }
 
-/* Logs why 'nf' failed (rate-limited: the switch or the socket is to blame)
- * and ends it with 'error'. */
-static void nf_fail__(struct noflood *nf, int error, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* Closes the connection of 's' for 'error' and ends the current operation,
+ * if any, with it.  Logs why (rate-limited: the switch or the socket is to
+ * blame; at debug level if no operation was affected, e.g. ovs-vswitchd
+ * restarted while the connection was idle).  Only inside an entry
+ * point. */
+static void nfs_fail__(struct noflood_session *s, int error, const char *fmt,
+                       ...) __attribute__((format(printf, 3, 4)));
 
 static void
-nf_fail__(struct noflood *nf, int error, const char *fmt, ...)
+nfs_fail__(struct noflood_session *s, int error, const char *fmt, ...)
 {
     char why[256];
     va_list args;
@@ -198,12 +310,17 @@ nf_fail__(struct noflood *nf, int error, const char *fmt, ...)
     va_start(args, fmt);
     vsnprintf(why, sizeof why, fmt, args);
     va_end(args);
-    vg_log_rl(&rl, SUBSYS, VG_LOG_WARN, "%s: NO_FLOOD not applied: %s",
-              nf->path, why);
-    nf_finish__(nf, error);
+    nfs_close__(s);
+    if (s->cur) {
+        vg_log_rl(&rl, SUBSYS, VG_LOG_WARN, "%s: NO_FLOOD not applied: %s",
+                  s->path, why);
+        nf_finish__(s->cur, error);
+    } else {
+        VG_DBG(SUBSYS, "%s: idle connection closed: %s", s->path, why);
+    }
 }
 
-/* Settles requested port 'i' with 'error'. */
+/* Settles requested port 'i' of 'nf' with 'error'. */
 static void
 nf_settle__(struct noflood *nf, size_t i, int error)
 {
@@ -212,16 +329,21 @@ nf_settle__(struct noflood *nf, size_t i, int error)
     nf->port_states[i] = NFP_SETTLED;
 }
 
-/* Sends what 'nf' has queued, as far as the socket takes it, and watches
+/* Sends what 's' has queued, as far as the socket takes it, and watches
  * for what is needed next.  Returns 0 or an errno value. */
 static int
-nf_flush__(struct noflood *nf)
+nfs_flush__(struct noflood_session *s)
 {
-    while (nf->tx.size) {
-        ssize_t n = send(nf->fd, nf->tx.data, nf->tx.size,
-                         MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (s->conn == NFC_CONNECTING) {
+        return 0; /* Sent once connected. */
+    } else if (s->fd < 0) {
+        return ENOTCONN;
+    }
+    while (s->tx.size) {
+        ssize_t n =
+            send(s->fd, s->tx.data, s->tx.size, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n > 0) {
-            ofp_buf_try_pull(&nf->tx, (size_t)n);
+            ofp_buf_try_pull(&s->tx, (size_t)n);
         } else if (n < 0 && errno == EINTR) {
             continue;
         } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -232,11 +354,22 @@ nf_flush__(struct noflood *nf)
             return ECONNRESET; /* The switch closed the connection. */
         }
     }
-    if (!nf->tx.size) {
-        ofp_buf_clear(&nf->tx);
+    if (!s->tx.size) {
+        ofp_buf_clear(&s->tx);
     }
-    vg_io_set_events(nf->io, VG_READ | (nf->tx.size ? VG_WRITE : 0));
+    vg_io_set_events(s->io, VG_READ | (s->tx.size ? VG_WRITE : 0));
     return 0;
+}
+
+/* nfs_flush__(), and on error fails the connection.  Only inside an entry
+ * point. */
+static void
+nfs_flush_or_fail__(struct noflood_session *s)
+{
+    int error = nfs_flush__(s);
+    if (error) {
+        nfs_fail__(s, error, "send: %s", strerror(error));
+    }
 }
 
 /* Compares struct ofp10_port by port number, for qsort() and bsearch(). */
@@ -264,7 +397,8 @@ nf_add_sw_ports__(struct noflood *nf, const struct ofp10_port *ports, size_t n)
     return true;
 }
 
-/* Queues the PORT_MOD of requested port 'i', whose address is 'hw_addr'. */
+/* Queues the PORT_MOD of requested port 'i' of 'nf', whose address is
+ * 'hw_addr'. */
 static void
 nf_queue_port_mod__(struct noflood *nf, size_t i, const uint8_t hw_addr[6])
 {
@@ -275,7 +409,8 @@ nf_queue_port_mod__(struct noflood *nf, size_t i, const uint8_t hw_addr[6])
         .mask = OFPPC10_NO_FLOOD,
     };
     memcpy(pm.hw_addr, hw_addr, sizeof pm.hw_addr);
-    ofp10_port_mod_encode(&pm, (uint32_t)(XID_PORT_MOD + i), &nf->tx);
+    ofp10_port_mod_encode(&pm, nf->xid + XID_PORT_MOD + (uint32_t)i,
+                          &nf->s->tx);
     r->changed = true;
     nf->port_states[i] = NFP_SENT;
 }
@@ -286,6 +421,7 @@ nf_queue_port_mod__(struct noflood *nf, size_t i, const uint8_t hw_addr[6])
 static void
 nf_apply__(struct noflood *nf)
 {
+    struct noflood_session *s = nf->s;
     size_t n_sent = 0;
 
     if (nf->n_sw_ports) {
@@ -303,7 +439,7 @@ nf_apply__(struct noflood *nf)
                            : NULL;
         if (!port) {
             vg_log_rl(&rl, SUBSYS, VG_LOG_WARN,
-                      "%s: port %" PRIu32 " is not on the bridge", nf->path,
+                      "%s: port %" PRIu32 " is not on the bridge", s->path,
                       r->ofport);
             nf_settle__(nf, i, ENOENT);
             continue;
@@ -314,7 +450,7 @@ nf_apply__(struct noflood *nf)
             continue;
         }
         nf_queue_port_mod__(nf, i, port->hw_addr);
-        VG_DBG(SUBSYS, "%s: port %" PRIu32 " (%s): %s NO_FLOOD", nf->path,
+        VG_DBG(SUBSYS, "%s: port %" PRIu32 " (%s): %s NO_FLOOD", s->path,
                r->ofport, port->name, r->no_flood ? "setting" : "clearing");
         n_sent++;
     }
@@ -326,46 +462,23 @@ nf_apply__(struct noflood *nf)
         nf_finish__(nf, 0);
         return;
     }
-    ofp10_empty_encode(OFPT10_BARRIER_REQUEST, XID_BARRIER, &nf->tx);
+    ofp10_empty_encode(OFPT10_BARRIER_REQUEST, nf->xid + XID_BARRIER, &s->tx);
     nf->state = NF_BARRIER;
-    int error = nf_flush__(nf);
-    if (error) {
-        nf_fail__(nf, error, "send: %s", strerror(error));
-    }
+    nfs_flush_or_fail__(s);
 }
 
-/* Handles ERROR 'msg' ('len' bytes). */
+/* Handles ERROR 'msg' ('len' bytes) on the connection of 's'. */
 static void
-nf_handle_error__(struct noflood *nf, const uint8_t *msg, size_t len)
+nfs_handle_error__(struct noflood_session *s, const uint8_t *msg, size_t len)
 {
     struct ofp_error err;
     int error = ofp10_error_decode(msg, len, &err);
     if (error) {
-        nf_fail__(nf, EPROTO, "malformed ERROR: %s", ofp_strerror(error));
+        nfs_fail__(s, EPROTO, "malformed ERROR: %s", ofp_strerror(error));
         return;
     }
     uint32_t xid = ofp_msg_xid(msg);
     const char *name = err.error ? ofperr_name(err.error) : "unknown error";
-    if (xid >= XID_PORT_MOD && xid - XID_PORT_MOD < nf->n &&
-        nf->port_states[xid - XID_PORT_MOD] == NFP_SENT) {
-        size_t i = xid - XID_PORT_MOD;
-        if (nf->direct && (err.error == OFPERR_OFPPMFC_BAD_PORT ||
-                           err.error == OFPERR_OFPPMFC_BAD_HW_ADDR)) {
-            /* The given address was stale: look the port up after the
-             * barrier. */
-            VG_DBG(SUBSYS, "%s: port %" PRIu32 ": %s, asking for features",
-                   nf->path, nf->results[i].ofport, name);
-            nf->results[i].changed = false;
-            nf->port_states[i] = NFP_PENDING;
-            return;
-        }
-        vg_log_rl(&rl, SUBSYS, VG_LOG_WARN,
-                  "%s: port %" PRIu32 ": switch rejected PORT_MOD: %s "
-                  "(type %u, code %u)",
-                  nf->path, nf->results[i].ofport, name, err.type, err.code);
-        nf_settle__(nf, i, err.error ? err.error : EPROTO);
-        return;
-    }
     if (err.type == OFPET10_HELLO_FAILED) {
         /* The data is a text for humans, e.g. "We support version 0x04, you
          * support no later than version 0x01."; keep it printable. */
@@ -376,44 +489,74 @@ nf_handle_error__(struct noflood *nf, const uint8_t *msg, size_t len)
             text[i] = isprint(err.data[i]) ? (char)err.data[i] : '?';
         }
         text[n] = '\0';
-        nf_fail__(nf, EPROTONOSUPPORT,
-                  "switch refused the OpenFlow 1.0 session: %s%s%s", name,
-                  n ? ": " : "", text);
+        nfs_fail__(s, EPROTONOSUPPORT,
+                   "switch refused the OpenFlow 1.0 session: %s%s%s", name,
+                   n ? ": " : "", text);
         return;
     }
-    nf_fail__(nf, err.error ? err.error : EPROTO,
-              "switch sent ERROR %s (type %u, code %u, xid %#" PRIx32 ")",
-              name, err.type, err.code, xid);
+
+    struct noflood *nf = s->cur;
+    uint32_t rel = nf ? xid - nf->xid : UINT32_MAX;
+    if (!nf || nf->state == NF_CONNECTING || rel >= XID_PORT_MOD + nf->n) {
+        /* About an earlier operation: it ended already. */
+        VG_DBG(SUBSYS, "%s: ignoring ERROR %s for xid %#" PRIx32, s->path,
+               name, xid);
+        return;
+    }
+    if (rel >= XID_PORT_MOD &&
+        nf->port_states[rel - XID_PORT_MOD] == NFP_SENT) {
+        size_t i = rel - XID_PORT_MOD;
+        if (nf->direct && (err.error == OFPERR_OFPPMFC_BAD_PORT ||
+                           err.error == OFPERR_OFPPMFC_BAD_HW_ADDR)) {
+            /* The given address was stale: look the port up after the
+             * barrier. */
+            VG_DBG(SUBSYS, "%s: port %" PRIu32 ": %s, asking for features",
+                   s->path, nf->results[i].ofport, name);
+            nf->results[i].changed = false;
+            nf->port_states[i] = NFP_PENDING;
+            return;
+        }
+        vg_log_rl(&rl, SUBSYS, VG_LOG_WARN,
+                  "%s: port %" PRIu32 ": switch rejected PORT_MOD: %s "
+                  "(type %u, code %u)",
+                  s->path, nf->results[i].ofport, name, err.type, err.code);
+        nf_settle__(nf, i, err.error ? err.error : EPROTO);
+        return;
+    }
+    nfs_fail__(s, err.error ? err.error : EPROTO,
+               "switch sent ERROR %s (type %u, code %u, xid %#" PRIx32 ")",
+               name, err.type, err.code, xid);
 }
 
 /* Handles the switch's first message 'msg' ('len' bytes), which must be
  * its HELLO. */
 static void
-nf_handle_hello__(struct noflood *nf, const uint8_t *msg, size_t len)
+nfs_handle_hello__(struct noflood_session *s, const uint8_t *msg, size_t len)
 {
     int error = ofp10_hello_check(msg, len);
     if (error == OFPERR_OFPHFC_INCOMPATIBLE) {
-        nf_fail__(nf, EPROTONOSUPPORT,
-                  "bridge does not allow OpenFlow 1.0 (switch HELLO version "
-                  "%#x; add OpenFlow10 to the bridge's protocols)",
-                  msg[0]);
+        nfs_fail__(s, EPROTONOSUPPORT,
+                   "bridge does not allow OpenFlow 1.0 (switch HELLO version "
+                   "%#x; add OpenFlow10 to the bridge's protocols)",
+                   msg[0]);
     } else if (error) {
-        nf_fail__(nf, EPROTO, "expected HELLO, got %s: %s",
-                  ofp10_type_name(msg[1]), ofp_strerror(error));
+        nfs_fail__(s, EPROTO, "expected HELLO, got %s: %s",
+                   ofp10_type_name(msg[1]), ofp_strerror(error));
     } else {
-        nf->state = nf->direct ? NF_BARRIER : NF_FEATURES;
+        s->conn = NFC_READY;
     }
 }
 
-/* Handles FEATURES_REPLY 'msg' ('len' bytes). */
+/* Handles FEATURES_REPLY 'msg' ('len' bytes) for operation 'nf'. */
 static void
 nf_handle_features__(struct noflood *nf, const uint8_t *msg, size_t len)
 {
+    struct noflood_session *s = nf->s;
     struct ofp10_features f;
     int error = ofp10_features_decode(msg, len, &f);
     if (error) {
-        nf_fail__(nf, EPROTO, "malformed FEATURES_REPLY: %s",
-                  ofp_strerror(error));
+        nfs_fail__(s, EPROTO, "malformed FEATURES_REPLY: %s",
+                   ofp_strerror(error));
         return;
     }
     if (f.truncated) {
@@ -421,14 +564,11 @@ nf_handle_features__(struct noflood *nf, const uint8_t *msg, size_t len)
         VG_DBG(SUBSYS,
                "%s: %zu ports in FEATURES_REPLY, asking for port "
                "descriptions",
-               nf->path, f.n_ports);
+               s->path, f.n_ports);
         ofp10_features_uninit(&f);
-        ofp10_port_desc_request_encode(XID_PORT_DESC, &nf->tx);
+        ofp10_port_desc_request_encode(nf->xid + XID_PORT_DESC, &s->tx);
         nf->state = NF_PORT_DESC;
-        error = nf_flush__(nf);
-        if (error) {
-            nf_fail__(nf, error, "send: %s", strerror(error));
-        }
+        nfs_flush_or_fail__(s);
         return;
     }
     nf_add_sw_ports__(nf, f.ports, f.n_ports);
@@ -436,31 +576,32 @@ nf_handle_features__(struct noflood *nf, const uint8_t *msg, size_t len)
     nf_apply__(nf);
 }
 
-/* Handles port description reply 'msg' ('len' bytes). */
+/* Handles port description reply 'msg' ('len' bytes) for operation
+ * 'nf'. */
 static void
 nf_handle_port_desc__(struct noflood *nf, const uint8_t *msg, size_t len)
 {
     struct ofp10_port_desc_reply r;
     int error = ofp10_port_desc_reply_decode(msg, len, &r);
     if (error) {
-        nf_fail__(nf, EPROTO, "malformed port description reply: %s",
-                  ofp_strerror(error));
+        nfs_fail__(nf->s, EPROTO, "malformed port description reply: %s",
+                   ofp_strerror(error));
         return;
     }
     bool ok = nf_add_sw_ports__(nf, r.ports, r.n_ports);
     bool more = r.more;
     ofp10_port_desc_reply_uninit(&r);
     if (!ok) {
-        nf_fail__(nf, EPROTO, "more than %d ports in port descriptions",
-                  MAX_SWITCH_PORTS);
+        nfs_fail__(nf->s, EPROTO, "more than %d ports in port descriptions",
+                   MAX_SWITCH_PORTS);
     } else if (!more) {
         nf_apply__(nf);
     }
 }
 
-/* Handles the BARRIER_REPLY: the PORT_MODs sent took effect.  Ends the
- * operation, unless a direct PORT_MOD's address was stale: then asks for the
- * switch's ports to settle those. */
+/* Handles the BARRIER_REPLY for operation 'nf': the PORT_MODs sent took
+ * effect.  Ends the operation, unless a direct PORT_MOD's address was
+ * stale: then asks for the switch's ports to settle those. */
 static void
 nf_handle_barrier__(struct noflood *nf)
 {
@@ -478,56 +619,60 @@ nf_handle_barrier__(struct noflood *nf)
     }
     nf->direct = false;
     nf->state = NF_FEATURES;
-    ofp10_empty_encode(OFPT10_FEATURES_REQUEST, XID_FEATURES, &nf->tx);
-    int error = nf_flush__(nf);
-    if (error) {
-        nf_fail__(nf, error, "send: %s", strerror(error));
-    }
+    ofp10_empty_encode(OFPT10_FEATURES_REQUEST, nf->xid + XID_FEATURES,
+                       &nf->s->tx);
+    nfs_flush_or_fail__(nf->s);
+}
+
+/* Returns true if 'xid' is transaction 'which' of the current operation of
+ * 's' and that operation is in state 'state'. */
+static bool
+nfs_expects__(const struct noflood_session *s, enum nf_state state,
+              uint32_t which, uint32_t xid)
+{
+    return s->cur && s->cur->state == state && xid == s->cur->xid + which;
 }
 
 /* Handles one message 'msg' of 'len' bytes (framed) from the switch. */
 static void
-nf_handle_msg__(struct noflood *nf, const uint8_t *msg, size_t len)
+nfs_handle_msg__(struct noflood_session *s, const uint8_t *msg, size_t len)
 {
-    if (nf->state == NF_HELLO) {
-        nf_handle_hello__(nf, msg, len);
+    if (s->conn == NFC_HELLO) {
+        nfs_handle_hello__(s, msg, len);
         return;
     }
 
     enum ofp10_type type;
     int error = ofp10_msg_classify(msg, len, &type);
     if (error) {
-        nf_fail__(nf, EPROTO, "bad message (version %#x, type %u): %s", msg[0],
-                  msg[1], ofp_strerror(error));
+        nfs_fail__(s, EPROTO, "bad message (version %#x, type %u): %s", msg[0],
+                   msg[1], ofp_strerror(error));
         return;
     }
     uint32_t xid = ofp_msg_xid(msg);
     switch (type) {
     case OFPT10_ERROR:
-        nf_handle_error__(nf, msg, len);
+        nfs_handle_error__(s, msg, len);
         return;
     case OFPT10_ECHO_REQUEST:
-        ofp10_echo_reply_for(msg, len, &nf->tx);
-        error = nf_flush__(nf);
-        if (error) {
-            nf_fail__(nf, error, "send: %s", strerror(error));
-        }
+        ofp10_echo_reply_for(msg, len, &s->tx);
+        nfs_flush_or_fail__(s);
         return;
     case OFPT10_FEATURES_REPLY:
-        if (nf->state == NF_FEATURES && xid == XID_FEATURES) {
-            nf_handle_features__(nf, msg, len);
+        if (nfs_expects__(s, NF_FEATURES, XID_FEATURES, xid)) {
+            nf_handle_features__(s->cur, msg, len);
             return;
         }
         break;
     case OFPT10_STATS_REPLY:
-        if (nf->state == NF_PORT_DESC && xid == XID_PORT_DESC) {
-            nf_handle_port_desc__(nf, msg, len);
+        if (nfs_expects__(s, NF_PORT_DESC, XID_PORT_DESC, xid)) {
+            nf_handle_port_desc__(s->cur, msg, len);
             return;
         }
         break;
     case OFPT10_BARRIER_REPLY:
-        if (nf->state == NF_BARRIER && xid == XID_BARRIER) {
-            nf_handle_barrier__(nf);
+        if (nfs_expects__(s, NF_BARRIER, XID_BARRIER, xid)) {
+            nf_handle_barrier__(s->cur);
             return;
         }
         break;
@@ -552,7 +697,7 @@ nf_handle_msg__(struct noflood *nf, const uint8_t *msg, size_t len)
     default:
         break;
     }
-    VG_DBG(SUBSYS, "%s: ignoring %s (xid %#" PRIx32 ")", nf->path,
+    VG_DBG(SUBSYS, "%s: ignoring %s (xid %#" PRIx32 ")", s->path,
            ofp10_type_name(type), xid);
 }
 
@@ -567,67 +712,82 @@ header_is_plausible__(const uint8_t *p)
            (p[0] == OFP10_VERSION && p[1] < OFPT10_N_TYPES);
 }
 
-/* Reads what the socket has and handles every complete message, until the
- * operation ends or the socket has nothing more. */
+/* Reads what the socket of 's' has and handles every complete message,
+ * until the connection closes (or is replaced: a callback may start an
+ * operation that connects again) or the socket has nothing more. */
 static void
-nf_read__(struct noflood *nf)
+nfs_read__(struct noflood_session *s)
 {
-    for (int r = 0; r < READS_PER_WAKEUP && nf->state != NF_DONE; r++) {
-        if (nf->rx.base && nf->rx.data != nf->rx.base) {
-            memmove(nf->rx.base, nf->rx.data, nf->rx.size);
-            nf->rx.data = nf->rx.base;
+    unsigned long conn_id = s->conn_id;
+
+    for (int r = 0; r < READS_PER_WAKEUP; r++) {
+        if (s->rx.base && s->rx.data != s->rx.base) {
+            memmove(s->rx.base, s->rx.data, s->rx.size);
+            s->rx.data = s->rx.base;
         }
-        ofp_buf_reserve(&nf->rx, RX_CHUNK);
+        ofp_buf_reserve(&s->rx, RX_CHUNK);
         ssize_t n =
-            recv(nf->fd, nf->rx.data + nf->rx.size, RX_CHUNK, MSG_DONTWAIT);
+            recv(s->fd, s->rx.data + s->rx.size, RX_CHUNK, MSG_DONTWAIT);
         if (n < 0) {
             if (errno == EINTR) {
                 continue;
             }
             if (errno == ECONNRESET) {
-                nf_fail__(nf, ECONNRESET, "switch reset the connection");
+                nfs_fail__(s, ECONNRESET, "switch reset the connection");
             } else if (errno != EAGAIN && errno != EWOULDBLOCK) {
-                nf_fail__(nf, errno, "recv: %s", strerror(errno));
+                nfs_fail__(s, errno, "recv: %s", strerror(errno));
             }
-            return;
+            break;
         } else if (!n) {
-            nf_fail__(nf, ECONNRESET, "switch closed the connection%s",
-                      nf->rx.size ? " in the middle of a message" : "");
+            nfs_fail__(s, ECONNRESET, "switch closed the connection%s",
+                       s->rx.size ? " in the middle of a message" : "");
             return;
         }
-        nf->rx.size += (size_t)n;
+        s->rx.size += (size_t)n;
 
-        while (nf->state != NF_DONE) {
+        while (s->conn_id == conn_id && s->fd >= 0) {
             size_t len;
-            int error = ofp_msg_frame(nf->rx.data, nf->rx.size, &len);
+            int error = ofp_msg_frame(s->rx.data, s->rx.size, &len);
             if (error == EAGAIN) {
-                if (nf->rx.size >= OFP_HEADER_LEN &&
-                    !header_is_plausible__(nf->rx.data)) {
-                    nf_fail__(nf, EPROTO,
-                              "not OpenFlow 1.0 (version %#x, type %u)",
-                              nf->rx.data[0], nf->rx.data[1]);
+                if (s->rx.size >= OFP_HEADER_LEN &&
+                    !header_is_plausible__(s->rx.data)) {
+                    nfs_fail__(s, EPROTO,
+                               "not OpenFlow 1.0 (version %#x, type %u)",
+                               s->rx.data[0], s->rx.data[1]);
                     return;
                 }
                 break;
             } else if (error) {
-                nf_fail__(nf, EPROTO, "bad message length");
+                nfs_fail__(s, EPROTO, "bad message length");
                 return;
             }
-            nf_handle_msg__(nf, nf->rx.data, len);
-            ofp_buf_try_pull(&nf->rx, len);
+            nfs_handle_msg__(s, s->rx.data, len);
+            if (s->conn_id == conn_id && s->fd >= 0) {
+                ofp_buf_try_pull(&s->rx, len);
+            }
         }
+        if (s->conn_id != conn_id || s->fd < 0) {
+            return;
+        }
+    }
+    if (!s->rx.size && !s->cur) {
+        /* Idle: do not keep RX_CHUNK bytes per bridge. */
+        ofp_buf_uninit(&s->rx);
+        ofp_buf_init(&s->rx);
     }
 }
 
-/* Queues the start of the session on the connected socket: HELLO, then
- * FEATURES_REQUEST or (if 'direct') the PORT_MODs and BARRIER_REQUEST. */
+/* Queues the requests that start operation 'nf', the current one of its
+ * session, whose connection is at least in the HELLO state. */
 static void
 nf_start__(struct noflood *nf)
 {
-    nf->state = NF_HELLO;
-    ofp10_hello_encode(XID_HELLO, &nf->tx);
+    struct noflood_session *s = nf->s;
+
     if (!nf->direct) {
-        ofp10_empty_encode(OFPT10_FEATURES_REQUEST, XID_FEATURES, &nf->tx);
+        ofp10_empty_encode(OFPT10_FEATURES_REQUEST, nf->xid + XID_FEATURES,
+                           &s->tx);
+        nf->state = NF_FEATURES;
         return;
     }
     size_t n_sent = 0;
@@ -637,65 +797,76 @@ nf_start__(struct noflood *nf)
             n_sent++;
         }
     }
-    ofp10_empty_encode(OFPT10_BARRIER_REQUEST, XID_BARRIER, &nf->tx);
-    VG_DBG(SUBSYS, "%s: %zu PORT_MOD(s) with the given addresses", nf->path,
+    ofp10_empty_encode(OFPT10_BARRIER_REQUEST, nf->xid + XID_BARRIER, &s->tx);
+    nf->state = NF_BARRIER;
+    VG_DBG(SUBSYS, "%s: %zu PORT_MOD(s) with the given addresses", s->path,
            n_sent);
 }
 
+/* The socket of 's' is connected: queues our HELLO and the current
+ * operation's requests. */
 static void
-nf_io_cb__(struct vg_io *io, int revents, void *nf_)
+nfs_connected__(struct noflood_session *s)
 {
-    struct noflood *nf = nf_;
-    (void)io;
-
-    nf->busy++;
-    if (nf->state == NF_CONNECTING) {
-        int error = 0;
-        socklen_t len = sizeof error;
-        if (getsockopt(nf->fd, SOL_SOCKET, SO_ERROR, &error, &len) < 0) {
-            error = errno;
-        }
-        if (error) {
-            nf_fail__(nf, error, "connect: %s", strerror(error));
-        } else {
-            nf_start__(nf);
-            error = nf_flush__(nf);
-            if (error) {
-                nf_fail__(nf, error, "send: %s", strerror(error));
-            }
-        }
-    } else {
-        if (revents & VG_WRITE) {
-            int error = nf_flush__(nf);
-            if (error) {
-                nf_fail__(nf, error, "send: %s", strerror(error));
-            }
-        }
-        if ((revents & VG_READ) && nf->state != NF_DONE) {
-            nf_read__(nf);
-        }
-    }
-    if (!--nf->busy && nf->state == NF_DONE) {
-        nf_free__(nf);
+    VG_DBG(SUBSYS, "%s: connected (connection %lu)", s->path, s->conn_id);
+    s->conn = NFC_HELLO;
+    ofp10_hello_encode(s->next_xid++, &s->tx);
+    if (s->cur) {
+        nf_start__(s->cur);
     }
 }
 
+/* Event-loop entry point: the socket of session 's_' is ready ('revents'):
+ * completes a connect(), sends what is queued, reads what came. */
 static void
-nf_timer_cb__(struct vg_timer *timer, void *nf_)
+nfs_io_cb__(struct vg_io *io, int revents, void *s_)
 {
-    struct noflood *nf = nf_;
+    struct noflood_session *s = s_;
+    (void)io;
+
+    nfs_enter__(s);
+    if (s->conn == NFC_CONNECTING) {
+        int error = 0;
+        socklen_t len = sizeof error;
+        if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &error, &len) < 0) {
+            error = errno;
+        }
+        if (error) {
+            nfs_fail__(s, error, "connect: %s", strerror(error));
+        } else {
+            nfs_connected__(s);
+            nfs_flush_or_fail__(s);
+        }
+    } else {
+        unsigned long conn_id = s->conn_id;
+        if (revents & VG_WRITE) {
+            nfs_flush_or_fail__(s);
+        }
+        if ((revents & VG_READ) && s->conn_id == conn_id && s->fd >= 0) {
+            nfs_read__(s);
+        }
+    }
+    nfs_leave__(s);
+}
+
+/* Event-loop entry point: the current operation of session 's_' ran out
+ * of time, or failed outside the event loop: fails it (and closes the
+ * connection). */
+static void
+nfs_timer_cb__(struct vg_timer *timer, void *s_)
+{
+    struct noflood_session *s = s_;
     (void)timer;
 
-    nf->busy++;
-    if (nf->early_error) {
-        nf_fail__(nf, nf->early_error, "%s", strerror(nf->early_error));
-    } else {
-        nf_fail__(nf, ETIMEDOUT, "no answer within %g seconds",
-                  NOFLOOD_TIMEOUT);
+    nfs_enter__(s);
+    if (s->cur && s->cur->early_error) {
+        int error = s->cur->early_error;
+        nfs_fail__(s, error, "%s", strerror(error));
+    } else if (s->cur) {
+        nfs_fail__(s, ETIMEDOUT, "no answer within %g seconds",
+                   NOFLOOD_TIMEOUT);
     }
-    if (!--nf->busy && nf->state == NF_DONE) {
-        nf_free__(nf);
-    }
+    nfs_leave__(s);
 }
 
 /* Returns true if 'ofport' can be a port in an OpenFlow 1.0 PORT_MOD. */
@@ -705,62 +876,135 @@ ofport_is_valid__(uint32_t ofport)
     return (ofport >= 1 && ofport < OFPP10_MAX) || ofport == OFPP10_LOCAL;
 }
 
-/* Connects 'nf' to its socket.  Returns 0 or an errno value. */
+/* Starts connecting 's' to its socket.  Returns 0 or an errno value. */
 static int
-nf_connect__(struct noflood *nf)
+nfs_connect__(struct noflood_session *s)
 {
     struct sockaddr_un sun;
 
     memset(&sun, 0, sizeof sun);
     sun.sun_family = AF_UNIX;
-    if (strlen(nf->path) >= sizeof sun.sun_path) {
+    if (strlen(s->path) >= sizeof sun.sun_path) {
         return ENAMETOOLONG;
     }
-    strcpy(sun.sun_path, nf->path);
+    strcpy(sun.sun_path, s->path);
 
-    nf->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (nf->fd < 0) {
+    s->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (s->fd < 0) {
         return errno;
     }
-    int rc = connect(nf->fd, (struct sockaddr *)&sun, sizeof sun);
+    int rc = connect(s->fd, (struct sockaddr *)&sun, sizeof sun);
     if (rc < 0 && errno != EINPROGRESS) {
         /* EAGAIN on a unix socket means a full backlog: not in progress. */
         int error = errno;
-        close(nf->fd);
-        nf->fd = -1;
+        close(s->fd);
+        s->fd = -1;
         return error;
     }
+    s->conn_id++;
     if (!rc) {
-        /* Connected at once (the usual case on a unix socket): start now,
-         * so that the switch works while the caller goes on.  A send error
-         * is reported from the event loop, where the next send finds it
-         * again, so that nothing calls back from inside noflood_apply(). */
-        nf_start__(nf);
-        nf->io = vg_io_create(nf->fd, VG_READ | VG_WRITE, nf_io_cb__, nf);
-        (void)nf_flush__(nf);
+        /* Connected at once (the usual case on a unix socket). */
+        s->io = vg_io_create(s->fd, VG_READ, nfs_io_cb__, s);
+        nfs_connected__(s);
         return 0;
     }
     /* The rest happens on the event loop once the socket is writable. */
-    nf->state = NF_CONNECTING;
-    nf->io = vg_io_create(nf->fd, VG_WRITE, nf_io_cb__, nf);
+    s->conn = NFC_CONNECTING;
+    s->io = vg_io_create(s->fd, VG_WRITE, nfs_io_cb__, s);
     return 0;
 }
 
+/* Starts the oldest queued operation of 's' if none is in flight.  Never
+ * calls back: an error found here is reported from the event loop, through
+ * the timer. */
+static void
+nfs_next__(struct noflood_session *s)
+{
+    if (s->cur || !s->queue) {
+        return;
+    }
+    struct noflood *nf = s->queue;
+    s->queue = nf->next;
+    nf->next = NULL;
+    s->cur = nf;
+
+    /* A fresh range of transaction ids (0 is never used). */
+    uint32_t span = XID_PORT_MOD + (uint32_t)nf->n;
+    if (s->next_xid == 0 || s->next_xid > UINT32_MAX - span) {
+        s->next_xid = 1;
+    }
+    nf->xid = s->next_xid;
+    s->next_xid += span;
+
+    int error = 0;
+    if (s->conn == NFC_CLOSED) {
+        nf->state = NF_CONNECTING;
+        error = nfs_connect__(s);
+    } else if (s->conn == NFC_CONNECTING) {
+        nf->state = NF_CONNECTING;
+    } else {
+        nf_start__(nf);
+    }
+    if (!error && s->conn != NFC_CONNECTING) {
+        /* Send now, so that the switch works while the caller goes on. */
+        error = nfs_flush__(s);
+    }
+    if (error) {
+        nf->early_error = error;
+        vg_timer_start(s->timer, 0, 0);
+    } else {
+        vg_timer_start(s->timer, NOFLOOD_TIMEOUT, 0);
+    }
+}
+
+struct noflood_session *
+noflood_session_create(const char *mgmt_path)
+{
+    struct noflood_session *s = ofp_xcalloc(1, sizeof *s);
+    s->path = ofp_xstrdup(mgmt_path);
+    s->fd = -1;
+    s->conn = NFC_CLOSED;
+    s->next_xid = 1;
+    s->timer = vg_timer_create(nfs_timer_cb__, s);
+    ofp_buf_init(&s->rx);
+    ofp_buf_init(&s->tx);
+    return s;
+}
+
+void
+noflood_session_destroy(struct noflood_session *s)
+{
+    if (!s || s->destroyed) {
+        return;
+    }
+    if (s->busy) {
+        /* Inside a callback: free it when the entry point returns. */
+        s->destroyed = true;
+        nfs_close__(s);
+        vg_timer_stop(s->timer);
+        return;
+    }
+    nfs_free__(s);
+}
+
+const char *
+noflood_session_path(const struct noflood_session *s)
+{
+    return s->path;
+}
+
 struct noflood *
-noflood_apply(const char *mgmt_path, const struct noflood_port *ports,
+noflood_apply(struct noflood_session *s, const struct noflood_port *ports,
               size_t n, noflood_done_cb *cb, void *aux)
 {
     struct noflood *nf = ofp_xcalloc(1, sizeof *nf);
-    nf->path = ofp_xstrdup(mgmt_path);
-    nf->fd = -1;
+    nf->s = s;
+    nf->state = NF_QUEUED;
     nf->cb = cb;
     nf->aux = aux;
     nf->n = n;
     nf->results = ofp_xcalloc(n, sizeof *nf->results);
     nf->port_states = ofp_xcalloc(n, sizeof *nf->port_states);
-    ofp_buf_init(&nf->rx);
-    ofp_buf_init(&nf->tx);
-    nf->timer = vg_timer_create(nf_timer_cb__, nf);
 
     /* Invalid and repeated port numbers.  1.0 port numbers are 16 bits, so
      * a table of the ones seen is small. */
@@ -778,10 +1022,10 @@ noflood_apply(const char *mgmt_path, const struct noflood_port *ports,
         r->no_flood = ports[i].no_flood;
         if (!ofport_is_valid__(r->ofport)) {
             VG_WARN(SUBSYS, "%s: %" PRIu32 " is not a valid port number",
-                    nf->path, r->ofport);
+                    s->path, r->ofport);
             nf_settle__(nf, i, EINVAL);
         } else if (seen[r->ofport]) {
-            VG_WARN(SUBSYS, "%s: port %" PRIu32 " requested twice", nf->path,
+            VG_WARN(SUBSYS, "%s: port %" PRIu32 " requested twice", s->path,
                     r->ofport);
             nf_settle__(nf, i, EINVAL);
         } else {
@@ -793,28 +1037,43 @@ noflood_apply(const char *mgmt_path, const struct noflood_port *ports,
     }
     free(seen);
 
-    /* The callback never runs inside this function: report an early error
-     * from the event loop, through the timer. */
-    nf->state = NF_CONNECTING;
-    int error = nf_connect__(nf);
-    if (error) {
-        nf->early_error = error;
-        vg_timer_start(nf->timer, 0, 0);
-    } else {
-        vg_timer_start(nf->timer, NOFLOOD_TIMEOUT, 0);
+    struct noflood **tail = &s->queue;
+    while (*tail) {
+        tail = &(*tail)->next;
     }
+    *tail = nf;
+    nfs_next__(s);
     return nf;
 }
 
 void
 noflood_cancel(struct noflood *nf)
 {
-    if (!nf || nf->in_callback) {
+    if (!nf || nf->in_callback || nf->state == NF_DONE) {
         return;
     }
-    VG_DBG(SUBSYS, "%s: cancelled", nf->path);
-    nf_close__(nf);
-    nf_free__(nf);
+    struct noflood_session *s = nf->s;
+    VG_DBG(SUBSYS, "%s: cancelled", s->path);
+    if (nf == s->cur) {
+        /* Its requests may be in the switch's hands: start afresh. */
+        s->cur = NULL;
+        vg_timer_stop(s->timer);
+        nfs_close__(s);
+    } else {
+        struct noflood **p = &s->queue;
+        while (*p != nf) {
+            p = &(*p)->next;
+        }
+        *p = nf->next;
+    }
+    if (s->busy) {
+        nf->state = NF_DONE;
+        nf->next = s->zombies;
+        s->zombies = nf;
+    } else {
+        nf_free__(nf);
+    }
+    nfs_next__(s);
 }
 
 char *

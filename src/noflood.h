@@ -2,30 +2,49 @@
  * "Forwarding to guests", item 1).
  *
  * Open vSwitch honours the port config bit NO_FLOOD only in an OpenFlow 1.0
- * PORT_MOD, and vifguardd's own connections speak 1.3.  So noflood_apply()
- * opens a short-lived OpenFlow 1.0 connection to the bridge's management
- * socket (RUNDIR/BRIDGE.mgmt, a passive OpenFlow service that ovs-vswitchd
- * offers for every bridge) and, asynchronously on the event loop:
+ * PORT_MOD, and vifguardd's own connections speak 1.3.  So a NO_FLOOD
+ * session (one per bridge) keeps an OpenFlow 1.0 connection to the
+ * bridge's management socket (RUNDIR/BRIDGE.mgmt, a passive OpenFlow
+ * service that ovs-vswitchd offers for every bridge), opened on the
+ * session's first operation, and runs its operations on it one after
+ * another (in the order of noflood_apply()).  An operation, asynchronously
+ * on the event loop:
  *
- *   1. sends HELLO (version 1) and FEATURES_REQUEST;
- *   2. reads FEATURES_REPLY: every port with its hardware address and
- *      current config (on a bridge with more than 1363 ports the reply
- *      has no room for all of them: then it asks for port descriptions);
+ *   1. (on a new connection: sends HELLO, version 1;)
+ *   2. sends FEATURES_REQUEST and reads FEATURES_REPLY: every port with
+ *      its hardware address and current config (on a bridge with more
+ *      than 1363 ports the reply has no room for all of them: then it asks
+ *      for port descriptions);
  *   3. sends one PORT_MOD (mask NO_FLOOD, config NO_FLOOD or 0, the port's
  *      current hardware address, as OVS requires) for each requested port
  *      whose bit differs, then BARRIER_REQUEST;
- *   4. waits for BARRIER_REPLY, closes the connection and calls back.
+ *   4. waits for BARRIER_REPLY and calls back.
  * When the caller knows every requested port's hardware address (the
  * engine learns it from the OpenFlow 1.3 PORT_STATUS of a new port), steps
- * 1 to 3 shrink to HELLO, the PORT_MODs and BARRIER_REQUEST in one go: the
+ * 2 and 3 shrink to the PORT_MODs and BARRIER_REQUEST in one go: the
  * FEATURES_REPLY lists every port of the bridge (48 kB at 1000 ports) and
- * composing it is most of the session's time on a large bridge.  A port
+ * composing it is most of an operation's time on a large bridge.  A port
  * whose PORT_MOD the switch rejects as naming no port or another address
- * (the hint was stale) then goes through steps 1 to 4 after all.
- * It answers ECHO requests and ignores PACKET_IN (OVS sends table misses to
- * 1.0 connections), PORT_STATUS and the like.  The whole operation must end
- * within NOFLOOD_TIMEOUT seconds.  Nothing blocks; there is no periodic
- * work; several operations may run at once (each has its own connection).
+ * (the hint was stale) then goes through steps 2 to 4 after all.
+ *
+ * Why one lasting connection: ovs-vswitchd accepts a new connection in one
+ * pass of its main loop and completes the HELLO exchange only in a later
+ * one, so on a new connection a PORT_MOD waits for that (about 5 ms on a
+ * bridge of 1000 ports, where a pass is long); on a connection already
+ * open it is handled in the pass right after the one that added the port.
+ *
+ * The whole operation must end within NOFLOOD_TIMEOUT seconds (counted
+ * from its start, not from its noflood_apply() if it waited behind
+ * another).  An operation that fails for any reason but a port's own
+ * error (connection refused, closed or reset by the switch, bytes that
+ * are not OpenFlow 1.0, the timeout) also closes the connection, whose
+ * state is then unknown: the next operation connects again.  The same
+ * when the switch closes the connection between operations (ovs-vswitchd
+ * restarts, the bridge is deleted): the next operation connects again.
+ * While idle the session has no timer: it only answers the ECHO requests
+ * with which ovs-vswitchd probes a connection idle for 60 seconds, and
+ * ignores PACKET_IN, PORT_STATUS and the like (ovs-vswitchd sends none to
+ * a management connection).  Nothing blocks.
  *
  * The bridge must allow OpenFlow 1.0: ovs-vswitchd applies Bridge.protocols
  * to the management socket too, so a bridge with protocols=OpenFlow13 only
@@ -82,29 +101,46 @@ struct noflood_result {
  * ended the operation (a connect() errno such as ENOENT or ECONNREFUSED,
  * ETIMEDOUT, ECONNRESET if the switch closed the connection, EPROTO for
  * bytes that are not valid OpenFlow 1.0, EPROTONOSUPPORT if the bridge does
- * not allow OpenFlow 1.0, an enum ofperr if the switch rejected the session
- * itself) or, when the session completed, the error of the first failed
- * port.  'results' has one entry per requested port, in request order; it
- * is valid only during the call.  The operation's handle is freed after the
- * callback returns: do not use it from then on (noflood_cancel() on it
- * during the callback is a no-op). */
+ * not allow OpenFlow 1.0, an enum ofperr if the switch rejected the
+ * operation itself) or, when the operation completed, the error of the
+ * first failed port.  'results' has one entry per requested port, in
+ * request order; it is valid only during the call.  The operation's handle
+ * is freed after the callback returns: do not use it from then on
+ * (noflood_cancel() on it during the callback is a no-op).  The callback
+ * may start another operation, and may destroy the session. */
 typedef void noflood_done_cb(void *aux, int error,
                              const struct noflood_result *results, size_t n);
 
+struct noflood_session;
 struct noflood;
 
+/* Returns a new NO_FLOOD session for the bridge whose management socket is
+ * 'mgmt_path' (see noflood_mgmt_path(); copied).  It connects on its first
+ * operation. */
+struct noflood_session *noflood_session_create(const char *mgmt_path);
+
+/* Closes the connection of 's' and frees it, with its operations (in
+ * flight or queued), without calling their callbacks: their handles are
+ * invalid from then on.  Accepts NULL. */
+void noflood_session_destroy(struct noflood_session *s);
+
+/* Returns the management socket path of 's'. */
+const char *noflood_session_path(const struct noflood_session *s);
+
 /* Starts setting or clearing NO_FLOOD on the 'n' ports in 'ports' of the
- * bridge whose management socket is 'mgmt_path' (see noflood_mgmt_path()).
- * 'ports' and 'mgmt_path' are copied.  Returns the operation's handle,
- * never NULL; 'cb' is called with 'aux' when the operation ends, even if it
- * failed at once (e.g. no such socket). */
-struct noflood *noflood_apply(const char *mgmt_path,
+ * bridge of session 's', after the operations started before on 's' have
+ * ended.  'ports' is copied.  Returns the operation's handle, never NULL;
+ * 'cb' is called with 'aux' when the operation ends, even if it failed at
+ * once (e.g. no such socket). */
+struct noflood *noflood_apply(struct noflood_session *s,
                               const struct noflood_port *ports, size_t n,
                               noflood_done_cb *cb, void *aux);
 
-/* Abandons operation 'nf' (for instance because its bridge is gone): closes
- * its connection and frees it without calling its callback.  PORT_MODs
- * already sent may or may not take effect.  Accepts NULL. */
+/* Abandons operation 'nf' (for instance because ovs-vswitchd may have
+ * restarted) without calling its callback, and frees it.  If it was in
+ * flight, its PORT_MODs may or may not take effect, and the session's
+ * connection is closed (the next operation connects again).  Accepts
+ * NULL. */
 void noflood_cancel(struct noflood *nf);
 
 /* Returns the path of the management socket of bridge 'bridge', malloc'd:

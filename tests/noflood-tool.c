@@ -1,14 +1,19 @@
 /* noflood-tool: runs src/noflood.c operations on the event loop, for
  * tests/test_noflood.py.
  *
- *   noflood-tool [-v] [--cancel-after=S] MGMT PORT=on|off... [-- MGMT ...]
+ *   noflood-tool [-v] [--cancel-after=S] [--gap=S] MGMT PORT=on|off...
+ *                [-- MGMT ...]
  *   noflood-tool --path REMOTE RUNDIR BRIDGE
  *
  * The first form starts one noflood_apply() per group (groups are separated
- * by "--"; all run at once), each on management socket MGMT with the listed
- * ports (PORT is an OpenFlow port number, "on" sets NO_FLOOD, "off" clears
- * it; "PORT=on@aa:bb:cc:dd:ee:ff" gives the port's hardware address, and an
- * operation where every port has one skips FEATURES_REQUEST), and prints, for each operation as it ends:
+ * by "--"), each on management socket MGMT with the listed ports (PORT is
+ * an OpenFlow port number, "on" sets NO_FLOOD, "off" clears it;
+ * "PORT=on@aa:bb:cc:dd:ee:ff" gives the port's hardware address, and an
+ * operation where every port has one skips FEATURES_REQUEST).  There is one
+ * session (one connection) per distinct MGMT: groups on the same MGMT run
+ * one after another on it, groups on different ones at the same time.
+ * With --gap=S the groups start one at a time instead, each S seconds
+ * after the previous one ended.  It prints, for each operation as it ends:
  *
  *   result op=K error=N text=TEXT
  *   port op=K ofport=P want=on|off changed=yes|no settled=yes|no error=N
@@ -40,7 +45,7 @@
 /* One operation. */
 struct op {
     int id;
-    const char *path;
+    struct noflood_session *s;
     struct noflood_port *ports;
     size_t n;
     struct noflood *nf; /* NULL once done or cancelled. */
@@ -52,12 +57,36 @@ static size_t n_ops;
 static size_t n_running;
 static bool any_failed;
 static bool cancelled;
+static double gap = -1;         /* --gap, or -1. */
+static struct vg_timer *next_t; /* Starts the next group with --gap. */
+static size_t n_started;
+
+static noflood_done_cb done__;
+
+/* Starts the next operation not started yet. */
+static void
+start_next__(void)
+{
+    struct op *op = &ops[n_started++];
+    op->started = vg_now_exact();
+    op->nf = noflood_apply(op->s, op->ports, op->n, done__, op);
+    n_running++;
+}
+
+static void
+next_cb__(struct vg_timer *t, void *aux)
+{
+    (void)t;
+    (void)aux;
+    start_next__();
+}
 
 static void
 usage__(void)
 {
     fprintf(stderr,
-            "usage: noflood-tool [-v] [--cancel-after=S] MGMT PORTSPEC... "
+            "usage: noflood-tool [-v] [--cancel-after=S] [--gap=S] MGMT "
+            "PORTSPEC... "
             "[-- MGMT PORTSPEC...]...\n"
             "       (PORTSPEC: PORT=on|off[@HW_ADDR])\n"
             "       noflood-tool --path REMOTE|- RUNDIR|- BRIDGE\n");
@@ -88,7 +117,10 @@ done__(void *op_, int error, const struct noflood_result *results, size_t n)
     if (error || cancelled) {
         any_failed = true;
     }
-    if (!--n_running && !cancelled) {
+    n_running--;
+    if (gap >= 0 && n_started < n_ops && !cancelled) {
+        vg_timer_start(next_t, gap, 0);
+    } else if (!n_running && n_started == n_ops && !cancelled) {
         vg_loop_break();
     }
 }
@@ -172,6 +204,8 @@ main(int argc, char *argv[])
     for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
         if (!strncmp(argv[i], "--cancel-after=", 15)) {
             cancel_after = atof(argv[i] + 15);
+        } else if (!strncmp(argv[i], "--gap=", 6)) {
+            gap = atof(argv[i] + 6);
         } else {
             usage__();
         }
@@ -188,7 +222,15 @@ main(int argc, char *argv[])
     while (i < argc) {
         struct op *op = &ops[n_ops];
         op->id = (int)n_ops++;
-        op->path = argv[i++];
+        const char *path = argv[i++];
+        for (size_t k = 0; k < n_ops - 1 && !op->s; k++) {
+            if (!strcmp(noflood_session_path(ops[k].s), path)) {
+                op->s = ops[k].s;
+            }
+        }
+        if (!op->s) {
+            op->s = noflood_session_create(path);
+        }
         op->ports = ofp_xcalloc((size_t)argc, sizeof *op->ports);
         while (i < argc && strcmp(argv[i], "--")) {
             parse_port__(argv[i++], &op->ports[op->n++]);
@@ -196,12 +238,10 @@ main(int argc, char *argv[])
         i++; /* "--" */
     }
 
-    for (size_t k = 0; k < n_ops; k++) {
-        ops[k].started = vg_now_exact();
-        ops[k].nf = noflood_apply(ops[k].path, ops[k].ports, ops[k].n, done__,
-                                  &ops[k]);
-        n_running++;
-    }
+    next_t = vg_timer_create(next_cb__, NULL);
+    do {
+        start_next__();
+    } while (gap < 0 && n_started < n_ops);
 
     struct vg_timer *cancel = NULL, *stop = NULL;
     if (cancel_after >= 0) {
@@ -213,8 +253,17 @@ main(int argc, char *argv[])
     vg_loop_run();
     vg_timer_destroy(cancel);
     vg_timer_destroy(stop);
+    vg_timer_destroy(next_t);
 
     for (size_t k = 0; k < n_ops; k++) {
+        /* Each session once (the last op that has it). */
+        bool last = true;
+        for (size_t j = k + 1; j < n_ops; j++) {
+            last = last && ops[j].s != ops[k].s;
+        }
+        if (last) {
+            noflood_session_destroy(ops[k].s);
+        }
         free(ops[k].ports);
     }
     free(ops);

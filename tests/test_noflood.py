@@ -1,5 +1,6 @@
-"""NO_FLOOD through short OpenFlow 1.0 sessions (src/noflood.c), driven by
-tests/noflood-tool, against a real ovs-vswitchd and against fake switches.
+"""NO_FLOOD through an OpenFlow 1.0 connection per bridge (src/noflood.c),
+driven by tests/noflood-tool, against a real ovs-vswitchd and against fake
+switches, and by vifguardd across an ovs-vswitchd restart.
 
 Real OVS (the sandbox fixtures of tests/conftest.py): the tool talks to the
 bridge's management socket SANDBOX/BRIDGE.mgmt (a filesystem socket, so it
@@ -28,6 +29,7 @@ import pytest
 
 from conftest import BUILD_DIRS
 from netlab import Capture, sendp
+from vifguard_daemon import VifguardDaemon
 
 NO_FLOOD = 0x10
 OFPP_LOCAL = 65534
@@ -39,11 +41,11 @@ NEGOTIATION_WARN = [r"version negotiation failed",
                     r"Connection reset by peer)\)"]
 
 
-def tool_binary():
-    path = os.path.join(BUILD_DIRS["plain"], "tests", "noflood-tool")
+def tool_binary(build="plain"):
+    path = os.path.join(BUILD_DIRS[build], "tests", "noflood-tool")
     if not os.access(path, os.X_OK):
         pytest.fail("%s not built (make check TESTS= in %s)"
-                    % (path, BUILD_DIRS["plain"]), pytrace=False)
+                    % (path, BUILD_DIRS[build]), pytrace=False)
     return path
 
 
@@ -100,10 +102,10 @@ class Outcome:
             self.rc, self.stdout, self.stderr)
 
 
-def run_tool(*args, timeout=30):
-    """Runs noflood-tool with 'args' (strings); returns an Outcome.  Fails
-    the test on a crash (signal) or a sanitizer report."""
-    p = subprocess.run([tool_binary()] + [str(a) for a in args],
+def run_tool(*args, timeout=30, build="plain"):
+    """Runs noflood-tool of 'build' with 'args' (strings); returns an
+    Outcome.  Fails the test on a crash (signal) or a sanitizer report."""
+    p = subprocess.run([tool_binary(build)] + [str(a) for a in args],
                        capture_output=True, text=True, timeout=timeout)
     out = Outcome(p)
     assert p.returncode >= 0, "noflood-tool died: %r" % out
@@ -343,6 +345,80 @@ def test_parallel_operations(ovs_dummy):
         assert no_flood_ports(sb, br) == {i + 1}
 
 
+def mgmt_connections(sb, br):
+    """The number of connections ovs-vswitchd has accepted on the
+    management socket of 'br' (needs rconn debug logging, which logs an
+    unreliable connection's "connected" at that level only)."""
+    with open(sb.log_path()) as f:
+        return len(re.findall(r"\|rconn\|DBG\|%s<->unix#\d+: connected"
+                              % re.escape(br), f.read()))
+
+
+def test_operations_share_connection(ovs_dummy):
+    """Operations on one session go over one connection, one after
+    another, and each takes effect."""
+    sb = ovs_dummy
+    br = flood_bridge(sb, 3)
+    sb.appctl("vlog/set", "rconn:file:dbg")
+    hw = port_hw_addrs(sb, br)  # ovs-ofctl connects there too.
+    mgmt = mgmt_path(sb, br)
+    before = mgmt_connections(sb, br)
+    out = run_tool("-v", mgmt, "1=on", "2=on", "--", mgmt, "1=off",
+                   "3=on@" + hw[3], "--", mgmt, "2=off")
+    assert out.rc == 0 and sorted(out.results) == [0, 1, 2], out
+    assert mgmt_connections(sb, br) == before + 1
+    assert out.stderr.count(": connected (") == 1, out
+    assert no_flood_ports(sb, br) == {3}
+
+
+@pytest.mark.ovs_log_allow(r"connection dropped", r"rconn.*(EOF|closed)")
+def test_vswitchd_restart(ovs_dummy, build_dirs):
+    """vifguardd keeps one NO_FLOOD connection per bridge: ovs-vswitchd
+    restarting closes it; vifguardd connects again, sets every guest's bit
+    again (the switch shows it) and then reuses that connection for a new
+    guest."""
+    sb = ovs_dummy
+    br = sb.add_bridge(fail_mode="secure")
+    uplink_args = ["--", "add-port", br, "up", "--", "set", "interface",
+                   "up", "type=dummy", "ofport_request=10"]
+
+    def guest_args(i):
+        name = "g%d" % i
+        return ["--", "add-port", br, name, "--", "set", "interface", name,
+                "type=dummy", "ofport_request=%d" % i,
+                "external_ids:attached-mac=02:00:00:00:00:%02x" % i]
+
+    sb.vsctl(*(guest_args(1) + guest_args(2) + uplink_args)[1:])
+    vg = VifguardDaemon(sb, build_dirs["plain"], args=["-vnoflood"]).start()
+    try:
+        vg.attach(br)
+        vg.wait_state(["g1", "g2"])
+        assert no_flood_ports(sb, br) == {1, 2}
+        conns = vg.stats()["ofp_connections"]
+        sb.restart_vswitchd()
+        wait_for(lambda: vg.stats()["ofp_connections"] > conns,
+                 "vifguardd to see the new connection")
+        vg.wait_state(["g1", "g2"], timeout=30)
+        wait_for(lambda: no_flood_ports(sb, br) == {1, 2},
+                 "NO_FLOOD on the guests after the restart")
+        sb.vsctl(*guest_args(3)[1:])
+        vg.wait_state(["g1", "g2", "g3"])
+        assert no_flood_ports(sb, br) == {1, 2, 3}
+        connected = [l for l in vg.log_lines("DBG") if ": connected (" in l]
+        assert len(connected) == 2, connected
+        assert not vg.log_problems([r"disconnected", r"NO_FLOOD not applied"
+                                    r".*(closed|reset)"])
+    finally:
+        vg.stop()
+
+
+def wait_for(pred, what, timeout=30):
+    deadline = time.monotonic() + timeout
+    while not pred():
+        assert time.monotonic() < deadline, "timed out waiting for " + what
+        time.sleep(0.05)
+
+
 def test_broadcast_stops_at_no_flood(ovs):
     """The proof at the receiver: on a netdev bridge with plain NORMAL (no
     controller), a broadcast from one namespace reaches the others; once
@@ -413,6 +489,7 @@ class FakeSwitch:
         self.script = script
         self.received = []
         self.errors = []
+        self.n_conns = 0  # Connections accepted.
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.sock.bind(self.path)
         self.sock.listen(4)
@@ -431,6 +508,7 @@ class FakeSwitch:
                 continue
             except OSError:
                 return
+            self.n_conns += 1
             try:
                 with conn:
                     conn.settimeout(TIMEOUT + 3)
@@ -633,6 +711,158 @@ def test_fake_hello_failed():
         out = apply_ports(fake.path, {1: True})
     assert out.rc == 1 and out.error() == errno.EPROTONOSUPPORT, out
     assert "We support 1.3 only??" in out.stderr, out
+
+
+class SwitchModel:
+    """The ports of a fake switch ({port_no: [mac, name, config]}, from
+    PORTS), kept up to date by the PORT_MODs it serves."""
+
+    def __init__(self):
+        self.ports = {}
+        for p in PORTS:
+            no, mac, name, config = struct.unpack("!H6s16sI", p[:28])
+            self.ports[no] = [mac.hex(":"), name.rstrip(b"\0").decode(),
+                              config]
+        self.barriers = []   # xids of the barriers answered
+
+    def serve_op(self, conn, fake, first=None, before_barrier=None):
+        """Serves one operation (FEATURES_REQUEST or PORT_MODs up to and
+        including the barrier, whose reply it sends); 'first' is its first
+        message if already read.  Returns the messages of the operation, or
+        None at EOF.  before_barrier(conn, msgs) runs before the barrier
+        reply."""
+        msgs = []
+        while True:
+            msg = first or fake.recv_msg(conn)
+            first = None
+            if msg is None:
+                return None
+            msgs.append(msg)
+            if msg[1] == 5:
+                conn.sendall(features_reply(msg[2], [
+                    phy_port(no, mac, name, config)
+                    for no, (mac, name, config) in self.ports.items()]))
+            elif msg[1] == 15:
+                no, _, config, mask = struct.unpack("!H6sII", msg[3][:16])
+                p = self.ports[no]
+                p[2] = (p[2] & ~mask) | (config & mask)
+            elif msg[1] == 18:
+                if before_barrier:
+                    before_barrier(conn, msgs)
+                conn.sendall(of10(19, msg[2]))
+                self.barriers.append(msg[2])
+                return msgs
+
+    def no_flood(self):
+        return {no for no, p in self.ports.items() if p[2] & NO_FLOOD}
+
+
+@pytest.mark.parametrize("build", ["plain", "asan"])
+def test_fake_operations_share_a_connection(build):
+    """Several operations run one after another on one connection with one
+    HELLO, each with transaction ids of its own: a stale reply for an
+    earlier operation (its barrier again) is not taken for the current
+    one's.  The idle connection answers ECHO and ignores PORT_STATUS."""
+    sw = SwitchModel()
+    got = {}
+
+    def stale_then_error(conn, msgs):
+        # Op 1's barrier reply again, then an error for op 1's PORT_MOD:
+        # a client that took the first for its own would end op 1 with
+        # success before seeing the second.
+        mod = [m for m in msgs if m[1] == 15][0]
+        conn.sendall(of10(19, sw.barriers[0]))
+        conn.sendall(of10(1, mod[2], struct.pack("!HH", 4, 1)
+                          + of10(15, mod[2], mod[3])))
+
+    def script(conn, fake):
+        conn.sendall(of10(0, 1))
+        assert fake.recv_msg(conn)[:2] == (1, 0)
+        got[0] = sw.serve_op(conn, fake)
+        # Idle: an ECHO and a PORT_STATUS from the switch.
+        conn.sendall(of10(12, 0, struct.pack("!B7x", 2) + PORTS[0]))
+        conn.sendall(of10(2, 0x77, b"idle"))
+        got["echo"] = fake.recv_msg(conn)
+        got[1] = sw.serve_op(conn, fake, before_barrier=stale_then_error)
+        got[2] = sw.serve_op(conn, fake)
+        assert fake.recv_msg(conn) is None
+
+    with FakeSwitch(script) as fake:
+        out = run_tool("--gap=0.2", fake.path, "1=on", "2=on", "--",
+                       fake.path, "2=off", "--",
+                       fake.path, "1=off@aa:00:00:00:00:01", "2=on",
+                       build=build)
+    assert not fake.errors, fake.errors
+    assert fake.n_conns == 1
+    assert [m[1] for m in fake.received].count(0) == 1, fake.received
+    assert out.error(0) == 0 and out.error(2) == 0, out
+    assert out.port_errors(1) == {2: out.error(1)}, out
+    assert out.results[1][1] == "OFPPMFC_BAD_HW_ADDR", out
+    assert got["echo"] == (1, 3, 0x77, b"idle")
+    xids = [m[2] for k in range(3) for m in got[k]]
+    assert len(set(xids)) == len(xids), xids
+    # Op 2 has every address but one: it reads the port list first.
+    assert [m[1] for m in got[2]] == [5, 15, 15, 18], got[2]
+    assert sw.no_flood() == {2}
+
+
+@pytest.mark.parametrize("build", ["plain", "asan"])
+def test_fake_reconnects(build):
+    """The switch closes the connection between operations (the next one
+    connects again, HELLO first) and during one (that one fails unsettled,
+    the next connects again)."""
+    sw = SwitchModel()
+
+    def script(conn, fake):
+        conn.sendall(of10(0, 1))
+        assert fake.recv_msg(conn)[:2] == (1, 0)
+        if fake.n_conns == 1:
+            sw.serve_op(conn, fake)     # Op 0, then closes while idle.
+        elif fake.n_conns == 2:
+            sw.serve_op(conn, fake)     # Op 1.
+            # Op 2: its request arrives, the switch goes away.
+            assert fake.recv_msg(conn)[1] == 5
+        else:
+            sw.serve_op(conn, fake)     # Op 3.
+
+    with FakeSwitch(script) as fake:
+        out = run_tool("--gap=0.3", fake.path, "1=on", "--",
+                       fake.path, "2=off", "--",
+                       fake.path, "%d=on" % OFPP_LOCAL, "--",
+                       fake.path, "1=off", build=build)
+    assert not fake.errors, fake.errors
+    assert fake.n_conns == 3, out
+    assert [out.error(k) for k in (0, 1, 3)] == [0, 0, 0], out
+    assert out.error(2) == errno.ECONNRESET, out
+    assert out.settled(2) == {OFPP_LOCAL: False}, out
+    assert [m[1] for m in fake.received].count(0) == 3
+    assert sw.no_flood() == set()
+
+
+def test_fake_timeout_then_next_operation():
+    """An operation that times out closes the connection (its state is
+    unknown); the next one connects again and succeeds."""
+    sw = SwitchModel()
+
+    def script(conn, fake):
+        conn.sendall(of10(0, 1))
+        fake.recv_msg(conn)
+        if fake.n_conns == 1:
+            sw.serve_op(conn, fake)
+            assert fake.recv_msg(conn)[1] == 5  # Op 1: never answered.
+            assert fake.recv_msg(conn) is None  # Closed by the client.
+        else:
+            sw.serve_op(conn, fake)
+
+    with FakeSwitch(script) as fake:
+        out = run_tool(fake.path, "1=on", "--", fake.path, "2=off", "--",
+                       fake.path, "1=off")
+    assert not fake.errors, fake.errors
+    assert out.error(0) == 0 and out.error(2) == 0, out
+    assert out.error(1) == errno.ETIMEDOUT, out
+    assert TIMEOUT - 0.1 <= out.elapsed[1] < TIMEOUT + 2, out
+    assert fake.n_conns == 2
+    assert sw.no_flood() == {2}
 
 
 @pytest.mark.parametrize("name,send", [
