@@ -125,29 +125,6 @@ def mgmt_path(sb, br):
     return os.path.join(sb.dir, br + ".mgmt")
 
 
-def port_configs(sb, br):
-    """{ofport: set of config words} from `ovs-ofctl -O OpenFlow10 show`,
-    LOCAL as 65534."""
-    out = sb.ofctl("show", br, version="OpenFlow10")
-    configs = {}
-    current = None
-    for line in out.splitlines():
-        m = re.match(r"\s*(\d+|LOCAL)\(", line)
-        if m:
-            current = OFPP_LOCAL if m.group(1) == "LOCAL" else int(m.group(1))
-            continue
-        m = re.match(r"\s*config:\s*(.*)$", line)
-        if m and current is not None:
-            words = m.group(1).split()
-            configs[current] = set(w for w in words if w != "0")
-            current = None
-    return configs
-
-
-def no_flood_ports(sb, br):
-    return {p for p, c in port_configs(sb, br).items() if "NO_FLOOD" in c}
-
-
 def flood_bridge(sb, n=4, first=1, protocols="OpenFlow10,OpenFlow13"):
     """A dummy bridge allowing OpenFlow 1.0, with 'n' dummy ports
     first..first+n-1.  Returns its name."""
@@ -162,15 +139,15 @@ def test_set_and_clear(ovs_dummy):
     sb = ovs_dummy
     br = flood_bridge(sb, 4)
     mgmt = mgmt_path(sb, br)
-    assert no_flood_ports(sb, br) == set()
+    assert sb.no_flood_ports(br) == set()
 
     out = apply_ports(mgmt, {1: True, 3: True, OFPP_LOCAL: True})
     assert out.rc == 0 and out.error() == 0, out
     assert out.port_errors() == {1: 0, 3: 0, OFPP_LOCAL: 0}, out
     assert out.changed() == {1: True, 3: True, OFPP_LOCAL: True}, out
-    assert no_flood_ports(sb, br) == {1, 3, OFPP_LOCAL}
+    assert sb.no_flood_ports(br) == {1, 3, OFPP_LOCAL}
     # Only NO_FLOOD changed: the other config bits are as before.
-    configs = port_configs(sb, br)
+    configs = sb.port_configs(br)
     assert configs[2] == configs[4] == configs[1] - {"NO_FLOOD"}
 
     # Again: nothing to change, nothing sent.
@@ -181,11 +158,11 @@ def test_set_and_clear(ovs_dummy):
     out = apply_ports(mgmt, {1: False, 2: True, 3: True})
     assert out.rc == 0, out
     assert out.changed() == {1: True, 2: True, 3: False}, out
-    assert no_flood_ports(sb, br) == {2, 3, OFPP_LOCAL}
+    assert sb.no_flood_ports(br) == {2, 3, OFPP_LOCAL}
 
     out = apply_ports(mgmt, {2: False, 3: False, OFPP_LOCAL: False})
     assert out.rc == 0, out
-    assert no_flood_ports(sb, br) == set()
+    assert sb.no_flood_ports(br) == set()
 
 
 def test_missing_and_invalid_ports(ovs_dummy):
@@ -198,7 +175,7 @@ def test_missing_and_invalid_ports(ovs_dummy):
     assert out.port_errors() == {1: 0, 77: errno.ENOENT, 2: 0}, out
     assert out.settled() == {1: True, 77: True, 2: True}, out
     assert "port 77 is not on the bridge" in out.stderr
-    assert no_flood_ports(sb, br) == {1}
+    assert sb.no_flood_ports(br) == {1}
 
     # Invalid numbers (0, reserved 1.0 numbers, beyond 16 bits) and a
     # repeated port: EINVAL for those entries only.
@@ -207,7 +184,7 @@ def test_missing_and_invalid_ports(ovs_dummy):
     assert out.rc == 1 and out.error() == errno.EINVAL, out
     assert [p[3] for p in out.ports[0]] == [errno.EINVAL] * 4 + [
         0, errno.EINVAL], out
-    assert no_flood_ports(sb, br) == {1, 2}
+    assert sb.no_flood_ports(br) == {1, 2}
 
 
 def test_no_ports(ovs_dummy):
@@ -247,7 +224,7 @@ def test_bridge_without_openflow10(ovs_dummy):
     sb.vsctl("clear", "bridge", br, "protocols")
     out = apply_ports(mgmt_path(sb, br), {1: True})
     assert out.rc == 0, out
-    assert no_flood_ports(sb, br) == {1}
+    assert sb.no_flood_ports(br) == {1}
 
 
 def test_survives_tag_change_not_readd(ovs_dummy):
@@ -259,12 +236,12 @@ def test_survives_tag_change_not_readd(ovs_dummy):
     out = apply_ports(mgmt_path(sb, br), {1: True, 2: True})
     assert out.rc == 0, out
     sb.vsctl("set", "port", name, "tag=10")
-    assert no_flood_ports(sb, br) == {1, 2}
+    assert sb.no_flood_ports(br) == {1, 2}
     sb.vsctl("del-port", br, name)
     sb.vsctl("add-port", br, name, "--", "set", "interface", name,
              "type=dummy", "ofport_request=1")
     sb.ofport(name)
-    assert no_flood_ports(sb, br) == {2}
+    assert sb.no_flood_ports(br) == {2}
 
 
 def test_many_ports_port_desc(ovs_dummy):
@@ -282,7 +259,7 @@ def test_many_ports_port_desc(ovs_dummy):
     assert out.rc == 0 and out.error() == 0, out
     assert "asking for port descriptions" in out.stderr
     assert set(out.port_errors().values()) == {0}
-    assert no_flood_ports(sb, br) == {p for p, v in want.items() if v}
+    assert sb.no_flood_ports(br) == {p for p, v in want.items() if v}
 
 
 def port_hw_addrs(sb, br):
@@ -310,7 +287,7 @@ def test_hw_addr_given(ovs_dummy):
     assert out.rc == 0 and out.error() == 0, out
     assert out.changed() == {1: True, OFPP_LOCAL: True}, out
     assert "asking for features" not in out.stderr, out
-    assert no_flood_ports(sb, br) == {1, OFPP_LOCAL}
+    assert sb.no_flood_ports(br) == {1, OFPP_LOCAL}
 
     # Port 2's address is wrong, port 9 does not exist: both go through
     # the FEATURES_REPLY, after the barrier of the direct PORT_MODs.
@@ -321,13 +298,13 @@ def test_hw_addr_given(ovs_dummy):
     assert out.changed() == {1: True, 2: True, 9: False}, out
     assert "port 2: OFPPMFC_BAD_HW_ADDR, asking for features" in out.stderr
     assert "port 9: OFPPMFC_BAD_PORT, asking for features" in out.stderr
-    assert no_flood_ports(sb, br) == {2, OFPP_LOCAL}
+    assert sb.no_flood_ports(br) == {2, OFPP_LOCAL}
 
     # One port without an address: the whole operation reads the port list
     # and sends only what differs.
     out = run_tool(mgmt, "2=on@" + hw[2], "3=on")
     assert out.rc == 0 and out.changed() == {2: False, 3: True}, out
-    assert no_flood_ports(sb, br) == {2, 3, OFPP_LOCAL}
+    assert sb.no_flood_ports(br) == {2, 3, OFPP_LOCAL}
 
 
 def test_parallel_operations(ovs_dummy):
@@ -342,7 +319,7 @@ def test_parallel_operations(ovs_dummy):
     assert out.rc == 0, out
     assert sorted(out.results) == [0, 1, 2], out
     for i, br in enumerate(brs):
-        assert no_flood_ports(sb, br) == {i + 1}
+        assert sb.no_flood_ports(br) == {i + 1}
 
 
 def mgmt_connections(sb, br):
@@ -368,7 +345,7 @@ def test_operations_share_connection(ovs_dummy):
     assert out.rc == 0 and sorted(out.results) == [0, 1, 2], out
     assert mgmt_connections(sb, br) == before + 1
     assert out.stderr.count(": connected (") == 1, out
-    assert no_flood_ports(sb, br) == {3}
+    assert sb.no_flood_ports(br) == {3}
 
 
 @pytest.mark.ovs_log_allow(r"connection dropped", r"rconn.*(EOF|closed)")
@@ -393,17 +370,17 @@ def test_vswitchd_restart(ovs_dummy, build_dirs):
     try:
         vg.attach(br)
         vg.wait_state(["g1", "g2"])
-        assert no_flood_ports(sb, br) == {1, 2}
+        assert sb.no_flood_ports(br) == {1, 2}
         conns = vg.stats()["ofp_connections"]
         sb.restart_vswitchd()
         wait_for(lambda: vg.stats()["ofp_connections"] > conns,
                  "vifguardd to see the new connection")
         vg.wait_state(["g1", "g2"], timeout=30)
-        wait_for(lambda: no_flood_ports(sb, br) == {1, 2},
+        wait_for(lambda: sb.no_flood_ports(br) == {1, 2},
                  "NO_FLOOD on the guests after the restart")
         sb.vsctl(*guest_args(3)[1:])
         vg.wait_state(["g1", "g2", "g3"])
-        assert no_flood_ports(sb, br) == {1, 2, 3}
+        assert sb.no_flood_ports(br) == {1, 2, 3}
         connected = [l for l in vg.log_lines("DBG") if ": connected (" in l]
         assert len(connected) == 2, connected
         assert not vg.log_problems([r"disconnected", r"NO_FLOOD not applied"
@@ -446,7 +423,7 @@ def test_broadcast_stops_at_no_flood(ovs):
 
     out = apply_ports(mgmt, {b.ofport: True})
     assert out.rc == 0, out
-    assert no_flood_ports(sb, br) == {b.ofport}
+    assert sb.no_flood_ports(br) == {b.ofport}
     at_b, at_c = broadcast("DURING")
     assert "DURING" in at_c, "control broadcast lost: the test is broken"
     assert "DURING" not in at_b, "broadcast flooded to a NO_FLOOD port"
