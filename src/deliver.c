@@ -395,10 +395,12 @@ owned_cmp__(const void *a_, const void *b_)
 }
 
 /* Lists every target of every port of the locked guests among the 'n'
- * 'members', sorted by target; returns the count. */
+ * 'members' that more than one of them owns, sorted by target; returns the
+ * count.  (Most targets have one owner: they are told apart with a hash
+ * table, and only the shared ones are sorted.) */
 static size_t
-collect_owned__(const struct vg_delivery *members, size_t n,
-                struct owned__ **vp)
+collect_shared__(const struct vg_delivery *members, size_t n,
+                 struct owned__ **vp)
 {
     size_t max = 0;
     for (size_t i = 0; i < n; i++) {
@@ -422,21 +424,53 @@ collect_owned__(const struct vg_delivery *members, size_t n,
             }
         }
     }
-    qsort(v, nv, sizeof *v, owned_cmp__);
+
+    /* Open addressing, at most half full: per slot the index + 1 of the
+     * first entry with its target, or 0. */
+    size_t mask = 1;
+    while (mask < 2 * nv) {
+        mask <<= 1;
+    }
+    mask--;
+    size_t *slots = ofp_xcalloc(mask + 1, sizeof *slots);
+    size_t *first = ofp_xcalloc(nv ? nv : 1, sizeof *first);
+    bool *shared = ofp_xcalloc(nv ? nv : 1, sizeof *shared); /* By first. */
+    for (size_t i = 0; i < nv; i++) {
+        const struct vg_target *t = &v[i].t;
+        size_t h = (size_t)vg_hash_bytes(t->addr, sizeof t->addr,
+                                         (uint64_t)t->len << 1 | t->v6);
+        while (slots[h & mask] && target_cmp__(&v[slots[h & mask] - 1].t, t)) {
+            h++;
+        }
+        if (!slots[h & mask]) {
+            slots[h & mask] = i + 1;
+        }
+        first[i] = slots[h & mask] - 1;
+        if (v[first[i]].member != v[i].member) {
+            shared[first[i]] = true;
+        }
+    }
+    size_t nk = 0;
+    for (size_t i = 0; i < nv; i++) {
+        if (shared[first[i]]) {
+            v[nk++] = v[i]; /* nk <= i: 'first' stays valid. */
+        }
+    }
+    free(slots);
+    free(first);
+    free(shared);
+    qsort(v, nk, sizeof *v, owned_cmp__);
     *vp = v;
-    return nv;
+    return nk;
 }
 
 /* Returns the length of the run of entries of 'v' (of 'n') that start at
- * 'i' and have its target; '*shared' tells whether more than one guest owns
- * it. */
+ * 'i' and have its target. */
 static size_t
-owned_run__(const struct owned__ *v, size_t n, size_t i, bool *shared)
+owned_run__(const struct owned__ *v, size_t n, size_t i)
 {
     size_t run = 1;
-    *shared = false;
     while (i + run < n && !target_cmp__(&v[i + run].t, &v[i].t)) {
-        *shared = *shared || v[i + run].member != v[i].member;
         run++;
     }
     return run;
@@ -447,16 +481,11 @@ vg_vlan_view_init(struct vg_vlan_view *view, const struct vg_delivery *members,
                   size_t n)
 {
     struct owned__ *v;
-    size_t nv = collect_owned__(members, n, &v);
+    size_t nv = collect_shared__(members, n, &v);
     view->shared = ofp_xcalloc(nv ? nv : 1, sizeof *view->shared);
     view->n_shared = 0;
-    for (size_t i = 0; i < nv;) {
-        bool shared;
-        size_t run = owned_run__(v, nv, i, &shared);
-        if (shared) {
-            view->shared[view->n_shared++] = v[i].t;
-        }
-        i += run;
+    for (size_t i = 0; i < nv; i += owned_run__(v, nv, i)) {
+        view->shared[view->n_shared++] = v[i].t;
     }
     free(v);
 
@@ -506,19 +535,15 @@ vg_deliver_vlan(uint16_t vlan, const struct vg_delivery *members, size_t n,
      * guests of one network, each of whom may own any address in it): to
      * all of them.  A target of one guest alone is in its MAC group. */
     struct owned__ *v;
-    size_t nv = collect_owned__(members, n, &v);
-    for (size_t i = 0; i < nv;) {
-        bool shared;
-        size_t run = owned_run__(v, nv, i, &shared);
-        if (shared) {
-            struct ports__ owners = { NULL, 0 };
-            for (size_t k = 0; k < run; k++) {
-                ports_add__(&owners, &v[i + k].port, 1);
-            }
-            add_target__(vlan, &v[i].t, &owners, g);
-            free(owners.v);
+    size_t nv = collect_shared__(members, n, &v);
+    for (size_t i = 0, run; i < nv; i += run) {
+        run = owned_run__(v, nv, i);
+        struct ports__ owners = { NULL, 0 };
+        for (size_t k = 0; k < run; k++) {
+            ports_add__(&owners, &v[i + k].port, 1);
         }
-        i += run;
+        add_target__(vlan, &v[i].t, &owners, g);
+        free(owners.v);
     }
     free(v);
     for (int tagged = 0; tagged < 2; tagged++) {

@@ -5,6 +5,7 @@
 #include <config.h>
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,6 +71,73 @@ count_flows(const struct vg_flow_group *g, const char *text)
         ofp_buf_uninit(&b);
     }
     return n;
+}
+
+/* Many guests drawing IPv4 addresses from a small pool: the view's shared
+ * targets are exactly the addresses of two or more locked guests (their
+ * link-local addresses, from distinct MACs, are their own). */
+static void
+test_shared_at_scale(void)
+{
+    enum { N = 300, POOL = 97 };
+    static struct vg_policy pol[N];
+    static struct vg_delivery m[N];
+    static uint32_t port_nos[N][2];
+    unsigned owners[POOL][2] = { { 0 } }; /* Distinct locked owners, <= 2. */
+    unsigned first_owner[POOL];
+    uint32_t seed = 12345;
+
+    for (size_t i = 0; i < N; i++) {
+        char text[64], *err = NULL;
+        seed = seed * 1103515245 + 12345;
+        unsigned a = (seed >> 8) % POOL, b = (seed >> 20) % POOL;
+        vg_policy_init(&pol[i]);
+        pol[i].has_mac = true;
+        pol[i].mac[0] = 2;
+        pol[i].mac[4] = (uint8_t)(i >> 8);
+        pol[i].mac[5] = (uint8_t)i;
+        pol[i].mode = (seed >> 28) % 8 ? VG_MODE_LOCKED : VG_MODE_UNLOCKED;
+        snprintf(text, sizeof text, "10.0.1.%u,10.0.1.%u", a, b);
+        CHECK_EQ(vg_parse_ipv4_list(text, &pol[i].ipv4, &pol[i].n_ipv4, &err),
+                 0);
+        port_nos[i][0] = (uint32_t)(2 * i + 1);
+        port_nos[i][1] = (uint32_t)(2 * i + 2);
+        m[i] = (struct vg_delivery){ &pol[i], 7, port_nos[i], 1 + i % 2 };
+        if (pol[i].mode == VG_MODE_UNLOCKED) {
+            continue;
+        }
+        unsigned addrs[2] = { a, b };
+        for (size_t k = 0; k < (a == b ? 1 : 2); k++) {
+            unsigned x = addrs[k];
+            if (!owners[x][0]) {
+                owners[x][0] = 1;
+                first_owner[x] = (unsigned)i;
+            } else if (first_owner[x] != i) {
+                owners[x][1] = 1;
+            }
+        }
+    }
+
+    struct vg_vlan_view view;
+    vg_vlan_view_init(&view, m, N);
+    size_t k = 0;
+    for (unsigned x = 0; x < POOL; x++) {
+        if (!owners[x][1]) {
+            continue;
+        }
+        CHECK(k < view.n_shared);
+        if (k < view.n_shared) {
+            const struct vg_target *t = &view.shared[k];
+            CHECK(!t->v6 && t->len == 32 && t->addr[0] == 10 &&
+                  t->addr[2] == 1 && t->addr[3] == x);
+        }
+        k++;
+    }
+    CHECK_EQ(view.n_shared, k);
+    vg_vlan_view_destroy(&view);
+    for (size_t i = 0; i < N; i++) {
+        vg_policy_destroy(&pol[i]);
+    }
 }
 
 int
@@ -409,6 +477,31 @@ main(void)
     CHECK_EQ(g.n, 13);
     vg_flow_group_destroy(&g);
     vg_vlan_view_destroy(&view);
+
+    /* A guest with two ports (a bond) between them owns its address on
+     * both: not shared, and the pair's targets still are. */
+    struct vg_policy r;
+    uint32_t rports[] = { 20, 21 };
+    vg_policy_init(&r);
+    CHECK_EQ(vg_parse_mac("02:00:00:00:00:20", r.mac, &err), 0);
+    r.has_mac = true;
+    CHECK_EQ(vg_parse_ipv4_list("10.0.0.9", &r.ipv4, &r.n_ipv4, &err), 0);
+    struct vg_delivery three[] = { { &p, 7, ports, 1 },
+                                   { &r, 7, rports, 2 },
+                                   { &q, 7, qports, 1 } };
+    vg_vlan_view_init(&view, three, 3);
+    CHECK_EQ(view.n_shared, 2);
+    vg_flow_group_init(&g, vg_cookie(VG_COOKIE_VLAN, VG_VLAN_CTX(7)));
+    vg_deliver_vlan(7, three, 3, &g);
+    CHECK_EQ(count_flows(&g, "arp_tpa=10.0.0.5,arp_op=1 "
+                             "cookie:0x7667030000010007 "
+                             "actions=output:5,output:8"),
+             1);
+    CHECK_EQ(count_flows(&g, "10.0.0.9"), 0);
+    CHECK_EQ(g.n, 13);
+    vg_flow_group_destroy(&g);
+    vg_vlan_view_destroy(&view);
+    vg_policy_destroy(&r);
     vg_policy_destroy(&q);
 
     /* A disabled guest's MAC receives nothing. */
@@ -423,5 +516,6 @@ main(void)
     vg_flow_group_destroy(&g);
 
     vg_policy_destroy(&p);
+    test_shared_at_scale();
     return check_summary();
 }
