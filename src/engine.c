@@ -633,13 +633,6 @@ build_port__(struct engine *e, const struct eng_bridge *br,
     }
 }
 
-static int
-port_cmp__(const void *a_, const void *b_)
-{
-    const struct eng_port *a = a_, *b = b_;
-    return strcmp(a->name, b->name);
-}
-
 /* 64-bit mixing of 'v' into 'h', for group keys. */
 static uint64_t
 mix__(uint64_t h, uint64_t v)
@@ -890,28 +883,45 @@ static void
 update_bridge__(struct engine *e, struct eng_bridge *br,
                 const struct vg_bridge *sb, double now)
 {
-    /* What the switch announced under the name of an interface that OVSDB
-     * now shows new or replaced (below: gone) may be the old port. */
-    for (size_t i = 0; i < sb->n_ifaces; i++) {
-        const struct eng_port *old = find_port__(br, sb->ifaces[i].name);
-        if (!old || strcmp(old->uuid, sb->ifaces[i].uuid)) {
-            sw_port_forget_name__(br, sb->ifaces[i].name);
+    /* The previous port of each interface, by name: the snapshot's
+     * interfaces and 'br->ports' are both sorted by name with no duplicate
+     * (model.h), so one merge matches them. */
+    const struct eng_port **olds =
+        ofp_xcalloc(sb->n_ifaces ? sb->n_ifaces : 1, sizeof *olds);
+    bool *kept = ofp_xcalloc(br->n_ports ? br->n_ports : 1, sizeof *kept);
+    for (size_t i = 0, j = 0; i < sb->n_ifaces; i++) {
+        const char *name = sb->ifaces[i].name;
+        int c = -1;
+        while (j < br->n_ports && (c = strcmp(br->ports[j].name, name)) < 0) {
+            j++;
+        }
+        if (j < br->n_ports && !c) {
+            olds[i] = &br->ports[j];
+            kept[j++] = true;
         }
     }
 
+    /* What the switch announced under the name of an interface that OVSDB
+     * now shows new, replaced or gone may be the old port. */
+    for (size_t i = 0; i < sb->n_ifaces; i++) {
+        if (!olds[i] || strcmp(olds[i]->uuid, sb->ifaces[i].uuid)) {
+            sw_port_forget_name__(br, sb->ifaces[i].name);
+        }
+    }
+    for (size_t j = 0; j < br->n_ports; j++) {
+        if (!kept[j]) {
+            sw_port_forget_name__(br, br->ports[j].name);
+        }
+    }
+    free(kept);
+
+    /* In the snapshot's order: sorted by name, as find_port__() needs. */
     struct eng_port *ports =
         ofp_xcalloc(sb->n_ifaces ? sb->n_ifaces : 1, sizeof *ports);
     for (size_t i = 0; i < sb->n_ifaces; i++) {
-        build_port__(e, br, sb, &sb->ifaces[i],
-                     find_port__(br, sb->ifaces[i].name), &ports[i], now);
+        build_port__(e, br, sb, &sb->ifaces[i], olds[i], &ports[i], now);
     }
-    qsort(ports, sb->n_ifaces, sizeof *ports, port_cmp__);
-    for (size_t i = 0; i < br->n_ports; i++) {
-        if (!bsearch(&br->ports[i], ports, sb->n_ifaces, sizeof *ports,
-                     port_cmp__)) {
-            sw_port_forget_name__(br, br->ports[i].name);
-        }
-    }
+    free(olds);
 
     /* Two interfaces claiming one port number: neither gets flows. */
     size_t n_idx;

@@ -46,7 +46,8 @@ struct vg_bridge {
     char *fail_mode;    /* Bridge.fail_mode: "", "secure", "standalone". */
     char **controllers; /* Bridge.controller targets, e.g. "unix:..". */
     size_t n_controllers;
-    struct vg_iface *ifaces; /* Every Interface of every Port, by name. */
+    struct vg_iface *ifaces; /* Every Interface of every Port, sorted by
+                              * name, no two with one name. */
     size_t n_ifaces;
 };
 
