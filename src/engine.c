@@ -130,6 +130,8 @@ enum nf_state {
     NF_UNKNOWN,
     NF_SET,
     NF_CLEAR,
+    NF_GONE,   /* The switch deleted the port (PORT_STATUS): nothing to
+                * set until it adds one again. */
     NF_FAILED, /* The switch has no such port or refused: retried when the
                 * port comes back or the bridge reconnects. */
 };
@@ -230,6 +232,9 @@ struct eng_bridge {
     struct eng_group *vlans; /* VLAN groups, rebuilt by reconcile__(). */
     size_t n_vlans;
     uint8_t *nf;                 /* NF_PORTS enum nf_state, or NULL. */
+    uint8_t *nf_gen;             /* NF_PORTS: bumped by nf_reset__(). */
+    uint8_t *nf_op_gen;          /* 'nf_gen' of each port of 'nf_op' when
+                                  * it started. */
     struct noflood_session *nfs; /* Its NO_FLOOD connection, or NULL. */
     struct noflood *nf_op;       /* NO_FLOOD operation in flight, or NULL. */
     struct sw_port__ *sw_ports;  /* From PORT_STATUS, sorted by port. */
@@ -353,6 +358,8 @@ bridge_destroy__(struct eng_bridge *br)
     noflood_session_destroy(br->nfs); /* With 'nf_op'. */
     vg_timer_destroy(br->nf_retry);
     free(br->nf);
+    free(br->nf_gen);
+    free(br->nf_op_gen);
     free(br->nf_error);
     free(br->sw_ports);
     groups_destroy__(br->macs, br->n_macs);
@@ -879,6 +886,19 @@ port_by_ofport__(struct eng_bridge *br, uint32_t ofp_port)
 }
 
 /* Replaces the ports of 'br' by those of snapshot bridge 'sb'. */
+/* Port number 'ofp_port' of 'br' lost its NO_FLOOD bit (it is gone, or a
+ * new port in ovs-vswitchd): its state becomes 'state' (NF_UNKNOWN, or
+ * NF_GONE when the switch deleted it), and the result of an operation
+ * started before does not count (nf_done__()). */
+static void
+nf_reset__(struct eng_bridge *br, uint32_t ofp_port, enum nf_state state)
+{
+    if (br->nf) {
+        br->nf[nf_index__(ofp_port)] = state;
+        br->nf_gen[nf_index__(ofp_port)]++;
+    }
+}
+
 static void
 update_bridge__(struct engine *e, struct eng_bridge *br,
                 const struct vg_bridge *sb, double now)
@@ -956,7 +976,9 @@ update_bridge__(struct engine *e, struct eng_bridge *br,
                 same = !strcmp(ports[idx[j].index].uuid, o->uuid);
             }
             if (!same) {
-                br->nf[nf_index__(o->ofp_port)] = NF_UNKNOWN;
+                /* One the switch deleted stays so until it adds one. */
+                bool gone = br->nf[nf_index__(o->ofp_port)] == NF_GONE;
+                nf_reset__(br, o->ofp_port, gone ? NF_GONE : NF_UNKNOWN);
             }
         }
     }
@@ -1957,6 +1979,11 @@ nf_done__(void *br_, int error, const struct noflood_result *res, size_t n)
     br->nf_op = NULL;
     for (size_t i = 0; i < n; i++) {
         uint8_t *st = &br->nf[res[i].ofport]; /* An nf_index__(). */
+        if (br->nf_gen[res[i].ofport] != br->nf_op_gen[i]) {
+            /* Reset while the operation ran: its bit is unknown again, and
+             * reconcile__() below asks again. */
+            continue;
+        }
         if (!res[i].error) {
             *st = res[i].no_flood ? NF_SET : NF_CLEAR;
             struct eng_port *p = port_by_ofport__(
@@ -2011,13 +2038,14 @@ nf_kick__(struct eng_bridge *br)
     }
     if (!br->nf) {
         br->nf = ofp_xcalloc(NF_PORTS, 1);
+        br->nf_gen = ofp_xcalloc(NF_PORTS, 1);
     }
     struct noflood_port *v = ofp_xcalloc(br->n_ports + 1, sizeof *v);
     size_t n = 0;
     for (size_t i = 0; i < br->n_ports; i++) {
         const struct eng_port *p = &br->ports[i];
         uint8_t st = p->ofp_port ? br->nf[nf_index__(p->ofp_port)] : 0;
-        if (!p->ofp_port || st == NF_FAILED) {
+        if (!p->ofp_port || st == NF_FAILED || st == NF_GONE) {
             continue;
         }
         bool set = wants_noflood__(p);
@@ -2039,6 +2067,10 @@ nf_kick__(struct eng_bridge *br)
                 noflood_mgmt_path(br->engine->ovsdb_remote, NULL, br->name);
             br->nfs = noflood_session_create(path);
             free(path);
+        }
+        br->nf_op_gen = ofp_xrealloc(br->nf_op_gen, n);
+        for (size_t i = 0; i < n; i++) {
+            br->nf_op_gen[i] = br->nf_gen[v[i].ofport];
         }
         br->nf_op = noflood_apply(br->nfs, v, n, nf_done__, br);
     }
@@ -2536,11 +2568,18 @@ conn_port_status__(struct ofconn *conn, const struct ofp_port_status *ps,
         }
         memcpy(sp->name, d->name, sizeof sp->name);
     }
+    /* A port deleted or added in ovs-vswitchd has no NO_FLOOD bit, whatever
+     * was set or failed on an earlier port of that number (a port
+     * re-created under the same name and number shows nothing in OVSDB):
+     * ask again.  An addition while the state is unknown is the port an
+     * operation in flight may be setting already (its number came from
+     * OVSDB first): that result stands. */
     bool retry = ps->reason == OFPPR_ADD && br->nf &&
-                 br->nf[nf_index__(d->port_no)] == NF_FAILED;
-    if (retry) {
-        /* Failed, maybe on an earlier port of that number: try again. */
-        br->nf[nf_index__(d->port_no)] = NF_UNKNOWN;
+                 br->nf[nf_index__(d->port_no)] != NF_UNKNOWN;
+    if (ps->reason == OFPPR_DELETE) {
+        nf_reset__(br, d->port_no, NF_GONE);
+    } else if (retry) {
+        nf_reset__(br, d->port_no, NF_UNKNOWN);
     }
 
     const struct eng_port *p = find_port__(br, d->name);
@@ -2604,7 +2643,13 @@ port_state__(const struct eng_bridge *br, const struct eng_port *p,
         return VG_PORT_PENDING;
     }
     if (!port_ready__(br, p)) {
-        *reason = br->nf_error ? br->nf_error : "waiting for NO_FLOOD";
+        *reason = br->nf_error ? br->nf_error
+                  : br->nf && br->nf[nf_index__(p->ofp_port)] == NF_FAILED
+                      ? "the switch refused NO_FLOOD on this port "
+                        "(retried when the port is added again)"
+                  : br->nf && br->nf[nf_index__(p->ofp_port)] == NF_GONE
+                      ? "the switch deleted this port"
+                      : "waiting for NO_FLOOD";
         return VG_PORT_PENDING;
     }
     if (p->mac != SIZE_MAX && !br->macs[p->mac].macless) {

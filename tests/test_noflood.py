@@ -389,6 +389,36 @@ def test_vswitchd_restart(ovs_dummy, build_dirs):
         vg.stop()
 
 
+def test_port_recreated_by_vswitchd(ovs_dummy, build_dirs):
+    """ovs-vswitchd re-creates a port when its type changes: same OVSDB row,
+    same ofport, but a new port without the NO_FLOOD bit.  vifguardd learns
+    it from the port's deletion and addition (OpenFlow PORT_STATUS) and
+    sets the bit again."""
+    sb = ovs_dummy
+    br = sb.add_bridge(fail_mode="secure")
+    sb.vsctl("add-port", br, "g1", "--", "set", "interface", "g1",
+             "type=dummy", "ofport_request=1",
+             "external_ids:attached-mac=02:00:00:00:00:01")
+    vg = VifguardDaemon(sb, build_dirs["plain"]).start()
+    try:
+        vg.attach(br)
+        vg.wait_state(["g1"])
+        assert sb.no_flood_ports(br) == {1}
+        sb.vsctl("set", "interface", "g1", "type=dummy-internal")
+
+        def added():
+            with open(sb.log_path()) as f:
+                return f.read().count("added interface g1 on port 1")
+
+        wait_for(lambda: added() == 2, "the port to be re-created")
+        wait_for(lambda: sb.no_flood_ports(br) == {1},
+                 "NO_FLOOD on the re-created port")
+        vg.wait_state(["g1"])
+        assert not vg.log_problems()
+    finally:
+        vg.stop()
+
+
 def wait_for(pred, what, timeout=30):
     deadline = time.monotonic() + timeout
     while not pred():
