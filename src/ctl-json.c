@@ -7,7 +7,8 @@
  *             "state", "error"}, "bridges": [{"name",
  *             "dpid" (16 hex digits), "connected", "fail_mode",
  *             "fail_secure", "trusted", "guests": {"pending", "protected",
- *             "error"}, "foreign_flows_removed"}], "attach_bridges" (patterns, null if off),
+ *             "error"}, "foreign_flows_removed"}], "attach_bridges"
+ *             (patterns, null if off),
  *             "attach": [{"bridge", "state", "attempts", "failures",
  *             "error", "retry_in"}]}
  *   vifs:    [{"bridge", "name", "ofport", "mac", "mode", "ipv4": [],
@@ -19,7 +20,8 @@
  *             "loop_iterations",
  *             "plug_latency" and "noflood_latency": {"count", "sum",
  *             "max", "p50", "p99", "buckets": [VG_LAT_BUCKETS counts]}}
- *   version: {"version"} */
+ *   version: {"version"}
+ *   wait:    {"protected": [the ports, as asked]} */
 #include <config.h>
 #include "src/ctl.h"
 
@@ -109,6 +111,11 @@ parse_args__(struct ctl_request *r, struct json_object *args)
     if (!n) {
         return ofp_xstrdup("command \"wait\" needs at least one port name in "
                            "\"args\"");
+    }
+    if (n > CTL_MAX_WAIT_PORTS) {
+        return ofp_xasprintf("command \"wait\" takes at most %d port names "
+                             "(got %zu)",
+                             CTL_MAX_WAIT_PORTS, n);
     }
     r->ports = ofp_xcalloc(n, sizeof *r->ports);
     for (size_t i = 0; i < n; i++) {
@@ -561,7 +568,8 @@ ctl_wait_response(const struct ctl_request *r, ctl_port_state_cb *cb,
             free(m);
             goto out;
         }
-        if (n_waiting++ < WAIT_LIST_MAX) {
+        if (++n_waiting <= WAIT_LIST_MAX && timed_out) {
+            /* Only then: this runs at every loop iteration otherwise. */
             ofp_buf_put_format(&msg, "%s %s (%s)", n_waiting > 1 ? "," : "",
                                r->ports[i],
                                state < 0 ? "unknown: no guest port of that "

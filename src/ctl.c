@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -139,20 +140,58 @@ server_prepare_cb__(struct vg_prepare *prep, void *s_)
     (void)prep;
 
     /* Backwards: answering may destroy a client, which moves the last one
-     * into its slot. */
-    for (size_t i = s->n_clients; i-- > 0;) {
-        if (i < s->n_clients && s->clients[i]->wait) {
-            client_check_wait__(s->clients[i], false);
+     * into its slot.  Again while any was answered: the client may have
+     * parked its next request, a "wait" that this iteration must look at
+     * too (libev does not run a hook twice before it blocks); a bounded
+     * number of times, so that no client keeps the loop here. */
+    bool again = true;
+    for (int pass = 0; again && pass < 16; pass++) {
+        again = false;
+        for (size_t i = s->n_clients; i-- > 0;) {
+            if (i < s->n_clients && s->clients[i]->wait &&
+                client_check_wait__(s->clients[i], false)) {
+                again = true;
+            }
         }
     }
+}
+
+/* 'c' is parked on a "wait" and its socket became readable: if the client
+ * went away, drops it (no slot is held until the wait's timeout).  A
+ * half-closed client (it sent its request and shut down writing) still
+ * gets its answer; so does one that sent more requests.  Either way the
+ * socket is not watched again until the answer. */
+static void
+client_parked_readable__(struct ctl_client *c)
+{
+    char byte;
+    ssize_t n = recv(c->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+        return;
+    }
+    if (n <= 0) {
+        struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+        if (n < 0 || (poll(&pfd, 1, 0) == 1 && pfd.revents & POLLHUP)) {
+            VG_DBG(SUBSYS, "client %u: gone while waiting", c->id);
+            client_destroy__(c);
+            return;
+        }
+        c->eof = true;
+    }
+    vg_io_set_events(c->io, 0);
 }
 
 static void
 client_io_cb__(struct vg_io *io, int revents, void *c_)
 {
+    struct ctl_client *c = c_;
     (void)io;
     (void)revents;
-    client_run__(c_);
+    if (c->wait) {
+        client_parked_readable__(c);
+    } else {
+        client_run__(c);
+    }
 }
 
 /* Queues the response to the request 'req' ('len' bytes), or parks 'c'
@@ -290,8 +329,9 @@ client_run__(struct ctl_client *c)
             return;
         }
         if (c->wait) {
-            /* Parked: the loop hook or the timeout goes on. */
-            vg_io_set_events(c->io, 0);
+            /* Parked: the loop hook or the timeout goes on; the socket is
+             * watched only to see the client leave. */
+            vg_io_set_events(c->io, c->eof ? 0 : VG_READ);
             return;
         }
         if (c->closing) {

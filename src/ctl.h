@@ -9,11 +9,11 @@
  * "stats" (counters and the plug latency histogram), "version", and
  *     {"command":"wait","args":["vif1.0","vif2.0"],"timeout":30}
  * which is answered only once every port named in "args" (OVSDB interface
- * names, at least one) is protected: {"ok":true,"result":{"protected":
- * [...]}}; at once with an error if one of them is held closed (its state
- * is error); and with an error naming what each
- * unprotected port is waiting for when "timeout" seconds (0 < timeout <=
- * CTL_MAX_WAIT; default CTL_DEFAULT_WAIT) have passed.  A port vifguardd
+ * names, 1 to CTL_MAX_WAIT_PORTS) is protected:
+ * {"ok":true,"result":{"protected":[...]}}; at once with an error if one of
+ * them is held closed (its state is error); and with an error naming what
+ * each unprotected port is waiting for when "timeout" seconds (0 < timeout
+ * <= CTL_MAX_WAIT; default CTL_DEFAULT_WAIT) have passed.  A port vifguardd
  * does not know yet (not in OVSDB, or not on a bridge it protects) is
  * waited for.  The other commands take no arguments and no "timeout".  A
  * request longer than CTL_MAX_REQUEST bytes gets an error and the
@@ -45,10 +45,13 @@ struct vg_status;
 
 #define CTL_MAX_REQUEST (64 * 1024) /* Bytes in one request line. */
 #define CTL_MAX_RESPONSE (64 << 20) /* Bytes in one response line. */
-#define CTL_MAX_CLIENTS 64          /* Connected at once. */
-#define CTL_IDLE_TIMEOUT 30.0       /* Seconds without progress. */
-#define CTL_DEFAULT_WAIT 10.0       /* "wait" timeout if none is given. */
-#define CTL_MAX_WAIT 86400.0        /* Longest "wait" timeout. */
+#define CTL_MAX_CLIENTS \
+    256                         /* Connected at once (waits included: a
+                                     * hook per guest starting). */
+#define CTL_IDLE_TIMEOUT 30.0   /* Seconds without progress. */
+#define CTL_DEFAULT_WAIT 10.0   /* "wait" timeout if none is given. */
+#define CTL_MAX_WAIT 86400.0    /* Longest "wait" timeout. */
+#define CTL_MAX_WAIT_PORTS 1024 /* Ports in one "wait". */
 
 enum ctl_command {
     CTL_SHOW,

@@ -146,8 +146,15 @@ def ctl_json(path, command):
 def connect(path):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.settimeout(TIMEOUT)
-    s.connect(path)
-    return s
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        try:
+            s.connect(path)
+            return s
+        except BlockingIOError:
+            # The listen backlog (64) is full: the daemon accepts in turn.
+            assert time.monotonic() < deadline, "cannot connect to " + path
+            time.sleep(0.01)
 
 
 def read_line(s):
@@ -474,14 +481,17 @@ def test_clients_closing_early(daemon):
     assert ctl(daemon.ctl, "version").returncode == 0
 
 
+MAX_CLIENTS = 256  # CTL_MAX_CLIENTS
+
+
 def test_many_clients(daemon):
-    socks = [connect(daemon.ctl) for _ in range(50)]
+    socks = [connect(daemon.ctl) for _ in range(MAX_CLIENTS - 14)]
     try:
         for s in socks:
             s.sendall(b'{"command":"show"}\n')
         for s in socks:
             assert json.loads(read_line(s))["ok"] is True
-        # Beyond the limit (64), clients are told and dropped.
+        # Beyond the limit, clients are told and dropped.
         more = [connect(daemon.ctl) for _ in range(20)]
         refused = set()
         deadline = time.monotonic() + TIMEOUT
@@ -505,7 +515,7 @@ def test_many_clients(daemon):
     # The refusals were logged as warnings: expected here, drop them.
     with open(daemon.log) as f:
         text = f.read()
-    assert "more than 64 clients" in text
+    assert "more than %d clients" % MAX_CLIENTS in text
     open(daemon.log, "w").close()
 
 
@@ -564,11 +574,33 @@ def test_wait_parks_only_its_client(daemon):
     finally:
         s.close()
 
-    # Waiters that go away: dropped at their timeout, nothing else hurt.
-    for _ in range(5):
-        s = connect(daemon.ctl)
-        s.sendall(b'{"command":"wait","args":["x"],"timeout":0.2}\n')
+    # Waiters that go away (a hook killed) free their slot at once, not at
+    # their timeout: as many as the daemon takes, then one more client.
+    waiters = [connect(daemon.ctl) for _ in range(MAX_CLIENTS)]
+    for s in waiters:
+        s.sendall(b'{"command":"wait","args":["x"],"timeout":3600}\n')
+    time.sleep(0.2)
+    for s in waiters:
         s.close()
+    wait_for(lambda: ctl(daemon.ctl, "version").returncode == 0,
+             what="the slots of the waiters that left")
+    # A half-closed waiter is still answered.
+    s = connect(daemon.ctl)
+    s.sendall(b'{"command":"wait","args":["x"],"timeout":0.3}\n')
+    s.shutdown(socket.SHUT_WR)
+    assert read_lines(s, 1)[0]["error"].startswith("timed out after 0.3 s")
+    s.close()
+    # Pipelined waits are each answered.
+    s = connect(daemon.ctl)
+    s.sendall(b'{"command":"wait","args":["x"],"timeout":0.2}\n' * 3)
+    assert [r["ok"] for r in read_lines(s, 3)] == [False] * 3
+    s.close()
+    r = request(connect(daemon.ctl), json.dumps(
+        {"command": "wait", "args": ["p%d" % i for i in range(1025)]}
+    ).encode() + b"\n")
+    assert r["error"] == ('command "wait" takes at most 1024 port names '
+                          '(got 1025)')
+
     r = ctl(daemon.ctl, "--timeout=0.3", "wait", "vif2.0")
     assert r.returncode == 1
     assert r.stderr == ("vifguard-ctl: vifguardd: timed out after 0.3 s; "
