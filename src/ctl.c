@@ -5,10 +5,10 @@
  * while its output buffer is empty, so a client that sends requests without
  * reading the responses stalls itself, never the daemon, and never makes it
  * buffer more than one response.  Requests are answered by ctl_execute()
- * (ctl-json.c), except "wait": the client is parked (not read from, its
- * idle timer running the wait's timeout instead) and a loop hook, active
- * while any client waits, asks ctl_wait_response() at the end of every
- * loop iteration whether it can be answered. */
+ * (ctl-json.c), except "wait": the client is parked (not read from, only
+ * watched for leaving; its idle timer runs the wait's timeout instead) and
+ * a loop hook, active while any client waits, asks ctl_wait_response() at
+ * the end of every loop iteration whether it can be answered. */
 #include <config.h>
 #include "src/ctl.h"
 

@@ -24,9 +24,10 @@
  * response in flight per client (a client that does not read its responses
  * is not read from either, so it costs one response of memory, and it is
  * dropped after CTL_IDLE_TIMEOUT seconds without progress).  A client whose
- * "wait" is not answered yet is not read from either; its ports are looked
- * at again at the end of every event-loop iteration (after whatever
- * happened in it), and its timeout replaces the idle one.  The data comes
+ * "wait" is not answered yet is not read from either (only dropped if it
+ * leaves); its ports are looked at again at the end of every event-loop
+ * iteration (after whatever happened in it), and its timeout replaces the
+ * idle one.  The data comes
  * from provider callbacks (the engine).
  *
  * The conversions between requests, struct vg_status and JSON (ctl-json.c)
