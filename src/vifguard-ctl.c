@@ -118,8 +118,8 @@ parse_options__(int argc, char **argv, struct options *o)
     };
     char *end;
 
+    memset(o, 0, sizeof *o);
     o->ctl = CTL_DEFAULT_PATH;
-    o->json = false;
     o->timeout = CTL_DEFAULT_TIMEOUT;
     opterr = 0;
     for (;;) {

@@ -609,6 +609,24 @@ def test_wait_parks_only_its_client(daemon):
     assert ctl(daemon.ctl, "version").returncode == 0
 
 
+@pytest.mark.parametrize("args,rc", [
+    (["version"], 0), (["show"], 0), (["--format=json", "vifs"], 0),
+    (["stats"], 0), (["--timeout=0.2", "wait", "vif1.0", "vif2.0"], 1),
+], ids=["version", "show", "vifs", "stats", "wait"])
+def test_ctl_under_valgrind(daemon, args, rc):
+    """vifguard-ctl reads no uninitialized memory and leaks nothing (an
+    unset field once crashed the packaged binary only)."""
+    if shutil.which("valgrind") is None:
+        pytest.fail("valgrind not found: run scripts/install-deps.sh",
+                    pytrace=False)
+    r = subprocess.run(
+        ["valgrind", "--error-exitcode=99", "--leak-check=full",
+         "--errors-for-leak-kinds=definite", "-q", binary("vifguard-ctl"),
+         "--ctl=" + daemon.ctl] + args,
+        capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert r.returncode == rc, r.stderr
+
+
 def test_second_daemon_refused(daemon, tmpdir_short):
     os.makedirs(os.path.join(tmpdir_short, "other"))
     d2 = Daemon(os.path.join(tmpdir_short, "other"), ctl=daemon.ctl)
