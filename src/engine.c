@@ -117,12 +117,9 @@ struct eng_group {
     size_t vgroup;
     bool in_view;
     uint64_t vkey;
-    /* VLAN group whose fingerprint was computed afresh: its compiled flows
-     * and their list, kept for the transaction that installs them (at 1000
-     * guests, compiling a VLAN group and hashing its flows is most of
-     * vifguardd's work on a plug); NULL otherwise. */
+    /* VLAN group whose fingerprint was computed afresh: its compiled
+     * flows, kept for the transaction that installs them; NULL otherwise. */
     struct vg_flow_group *compiled;
-    struct flow_list__ *list;
 };
 
 /* NO_FLOOD state of an OVSDB port number on a bridge (DESIGN.md). */
@@ -159,31 +156,10 @@ struct sw_port__ {
                  * port number for the new interface.  Still an address. */
 };
 
-/* The flows of an installed VLAN group, one by one, so that a change to
- * it (a guest plugged or unplugged) sends only the flows that differ instead
- * of the whole group, which holds flows for every guest of the VLAN. */
-struct flow_entry__ {
-    uint64_t key;      /* Hash of table, priority and match. */
-    uint64_t hash;     /* vg_flow_hash(): the whole flow. */
-    uint32_t match;    /* Offset of the encoded match in 'matches'. */
-    uint32_t flow;     /* Index in the compiled group it was built from. */
-    uint16_t priority; /* For a DELETE_STRICT. */
-    uint8_t table;
-};
-
-struct flow_list__ {
-    uint64_t cookie;
-    uint64_t fp;                /* Fingerprint of these flows. */
-    struct flow_entry__ *flows; /* Sorted by 'key'. */
-    size_t n;
-    struct ofp_buf matches; /* Encoded ofp_matches. */
-};
-
 struct txn_group__ {
     uint64_t cookie;
-    uint64_t fp;              /* What it will hold when acknowledged. */
-    bool deleted;             /* Group removed (fp meaningless). */
-    struct flow_list__ *list; /* Its flows, for the next change, or NULL. */
+    uint64_t fp;  /* What it will hold when acknowledged. */
+    bool deleted; /* Group removed (fp meaningless). */
 };
 
 struct eng_txn {
@@ -211,9 +187,7 @@ struct eng_bridge {
     size_t n_ports;
     struct by_ofport__ *by_ofport; /* Ports with an ofport, sorted by it. */
     size_t n_by_ofport;
-    uint64_t bridge_fp;         /* Fingerprint of the bridge group. */
-    struct flow_list__ **lists; /* Flows of installed VLAN groups. */
-    size_t n_lists;
+    uint64_t bridge_fp; /* Fingerprint of the bridge group. */
     struct ofconn *conn;
     uint32_t readback_xid;         /* Read-back in progress, or 0. */
     uint32_t monitor_xid;          /* Flow monitor request, or 0. */
@@ -305,28 +279,15 @@ port_destroy__(struct eng_port *p)
 }
 
 static void
-flow_list_destroy__(struct flow_list__ *l)
-{
-    if (l) {
-        free(l->flows);
-        ofp_buf_uninit(&l->matches);
-        free(l);
-    }
-}
-
-static void
 txn_destroy__(struct eng_txn *txn)
 {
     if (txn) {
-        for (size_t i = 0; i < txn->n_groups; i++) {
-            flow_list_destroy__(txn->groups[i].list);
-        }
         free(txn->groups);
         free(txn);
     }
 }
 
-/* Frees the compiled flows and flow list kept in 'grp', if any. */
+/* Frees the compiled flows kept in 'grp', if any. */
 static void
 group_uncache__(struct eng_group *grp)
 {
@@ -334,10 +295,6 @@ group_uncache__(struct eng_group *grp)
         vg_flow_group_destroy(grp->compiled);
         free(grp->compiled);
         grp->compiled = NULL;
-    }
-    if (grp->list) {
-        flow_list_destroy__(grp->list);
-        grp->list = NULL;
     }
 }
 
@@ -370,10 +327,6 @@ bridge_destroy__(struct eng_bridge *br)
     free(br->ports);
     free(br->by_ofport);
     free(br->installed);
-    for (size_t i = 0; i < br->n_lists; i++) {
-        flow_list_destroy__(br->lists[i]);
-    }
-    free(br->lists);
     txn_destroy__(br->txn);
     vg_timer_destroy(br->fail_mode_timer);
     bondlearn_destroy(br->bl);
@@ -1180,7 +1133,6 @@ port_by_cookie__(struct eng_bridge *br, uint64_t cookie)
     return port_by_ofport__(br, (uint32_t)cookie);
 }
 
-static void lists_update__(struct eng_bridge *, struct txn_group__ *);
 static void release_memory__(size_t n_flows);
 static void trim_later__(struct eng_bridge *, double after);
 
@@ -1228,9 +1180,6 @@ txn_barrier_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
         for (size_t i = 0; i < txn->n_groups; i++) {
             struct txn_group__ *g = &txn->groups[i];
             installed_put__(br, g->cookie, g->fp, !g->deleted);
-            if ((g->cookie >> 40 & 0xff) == VG_COOKIE_VLAN) {
-                lists_update__(br, g);
-            }
             struct eng_port *p = port_by_cookie__(br, g->cookie);
             if (p && !g->deleted && p->want && p->want_fp == g->fp &&
                 p->since) {
@@ -1322,87 +1271,6 @@ txn_add_group__(struct eng_txn *txn, uint64_t cookie, uint64_t fp,
     g->cookie = cookie;
     g->fp = fp;
     g->deleted = deleted;
-    g->list = NULL;
-}
-
-static int
-flow_entry_cmp__(const void *a_, const void *b_)
-{
-    const struct flow_entry__ *a = a_, *b = b_;
-    return (a->key > b->key) - (a->key < b->key);
-}
-
-static struct flow_list__ *
-flow_list_create__(uint64_t cookie, size_t n)
-{
-    struct flow_list__ *l = ofp_xcalloc(1, sizeof *l);
-    l->cookie = cookie;
-    l->flows = ofp_xcalloc(n ? n : 1, sizeof *l->flows);
-    ofp_buf_init(&l->matches);
-    return l;
-}
-
-/* Appends to 'l' (with room for it) the flow 'table', 'priority', 'match',
- * 'insts', number 'flow' of its group; adds its hash to the list's
- * fingerprint. */
-static void
-flow_list_add__(struct flow_list__ *l, uint8_t table, uint16_t priority,
-                const struct ofp_match *match,
-                const struct ofp_instructions *insts, size_t flow)
-{
-    struct flow_entry__ *e = &l->flows[l->n];
-    struct ofp_instructions none;
-
-    e->match = (uint32_t)l->matches.size;
-    if (ofp_match_encode(match, &l->matches)) {
-        return; /* Cannot be installed either: see bundle_add_flow__. */
-    }
-    ofp_instructions_init(&none);
-    e->key = vg_flow_hash(table, priority, match, &none);
-    ofp_instructions_uninit(&none);
-    e->hash = vg_flow_hash(table, priority, match, insts);
-    e->flow = (uint32_t)flow;
-    e->priority = priority;
-    e->table = table;
-    l->fp += e->hash;
-    l->n++;
-}
-
-static void
-flow_list_sort__(struct flow_list__ *l)
-{
-    if (l->n > 1) {
-        qsort(l->flows, l->n, sizeof *l->flows, flow_entry_cmp__);
-    }
-}
-
-/* Returns the flow list of compiled group 'g', whose fingerprint is 'fp'. */
-static struct flow_list__ *
-flow_list_build__(const struct vg_flow_group *g, uint64_t fp)
-{
-    struct flow_list__ *l = flow_list_create__(g->cookie, g->n);
-    for (size_t i = 0; i < g->n; i++) {
-        const struct ofp_flow_mod *fm = &g->flows[i];
-        flow_list_add__(l, fm->table_id, fm->priority, &fm->match, &fm->insts,
-                        i);
-    }
-    flow_list_sort__(l);
-    l->fp = fp;
-    return l;
-}
-
-/* The flow list of 'br' for group 'cookie' (its position in '*pos'), or
- * NULL. */
-static struct flow_list__ *
-find_list__(const struct eng_bridge *br, uint64_t cookie, size_t *pos)
-{
-    for (size_t i = 0; i < br->n_lists; i++) {
-        if (br->lists[i]->cookie == cookie) {
-            *pos = i;
-            return br->lists[i];
-        }
-    }
-    return NULL;
 }
 
 /* After the large, short-lived buffers of a transaction or read-back of
@@ -1419,79 +1287,6 @@ release_memory__(size_t n_flows)
 #else
     (void)n_flows;
 #endif
-}
-
-/* Records that the switch now holds the flows of 'g' (a group of an
- * acknowledged transaction), taking over its flow list. */
-static void
-lists_update__(struct eng_bridge *br, struct txn_group__ *g)
-{
-    size_t pos;
-    if (find_list__(br, g->cookie, &pos)) {
-        flow_list_destroy__(br->lists[pos]);
-        br->lists[pos] = br->lists[--br->n_lists];
-    }
-    if (g->list && !g->deleted) {
-        br->lists =
-            ofp_xrealloc(br->lists, (br->n_lists + 1) * sizeof *br->lists);
-        br->lists[br->n_lists++] = g->list;
-        g->list = NULL;
-    }
-}
-
-/* Appends the DELETE_STRICT of flow 'e' of 'l' to the bundle. */
-static void
-bundle_delete_flow__(struct eng_txn *txn, const struct flow_list__ *l,
-                     const struct flow_entry__ *e, struct ofp_buf *b,
-                     struct ofp_buf *scratch)
-{
-    struct ofp_flow_mod fm;
-    struct ofp_buf view;
-
-    ofp_flow_mod_init(&fm);
-    ofp_buf_use_const(&view, (const uint8_t *)l->matches.data + e->match,
-                      l->matches.size - e->match);
-    if (!ofp_match_decode(&view, &fm.match)) {
-        fm.command = OFPFC_DELETE_STRICT;
-        fm.table_id = e->table;
-        fm.priority = e->priority;
-        fm.cookie = l->cookie;
-        fm.cookie_mask = UINT64_MAX;
-        bundle_add_flow__(txn, &fm, b, scratch);
-    }
-    ofp_flow_mod_uninit(&fm);
-}
-
-/* Adds to the bundle the change of a group from the flows of 'old' (what
- * the switch holds) to those of 'new' (compiled into 'g'): a DELETE_STRICT
- * for every flow that is gone and an ADD (which replaces a flow with the
- * same match) for every flow that is new or different.  Returns the number
- * of flow mods. */
-static size_t
-txn_change__(struct eng_txn *txn, const struct flow_list__ *old,
-             const struct flow_list__ *new, const struct vg_flow_group *g,
-             struct ofp_buf *b, struct ofp_buf *scratch)
-{
-    size_t i = 0, j = 0, n = 0;
-    while (i < old->n || j < new->n) {
-        const struct flow_entry__ *o = i < old->n ? &old->flows[i] : NULL;
-        const struct flow_entry__ *w = j < new->n ? &new->flows[j] : NULL;
-        if (o && (!w || o->key < w->key)) {
-            bundle_delete_flow__(txn, old, o, b, scratch);
-            i++;
-            n++;
-        } else if (!o || w->key < o->key || w->hash != o->hash) {
-            bundle_add_flow__(txn, &g->flows[w->flow], b, scratch);
-            i += o && o->key == w->key;
-            j++;
-            n++;
-        } else {
-            i++;
-            j++;
-        }
-    }
-    txn_add_group__(txn, g->cookie, new->fp, false);
-    return n;
 }
 
 /* Adds the replacement of 'g' (compiled flows) to the bundle. */
@@ -1575,20 +1370,10 @@ mac_ready__(const struct eng_bridge *br, const struct eng_group *grp)
     return br->ports[grp->port].want;
 }
 
-/* Moves what 'from' kept compiled to 'to'. */
-static void
-group_take__(struct eng_group *to, struct eng_group *from)
-{
-    to->compiled = from->compiled;
-    to->list = from->list;
-    from->compiled = NULL;
-    from->list = NULL;
-}
-
 /* Sets the fingerprint of VLAN group 'grp': the one of the group with the
  * same cookie and key among the 'n_old' previous groups 'old' (taking over
  * what that one kept compiled), or else computed afresh from its compiled
- * flows, which 'grp' keeps with their list for reconcile_flows__(). */
+ * flows, which 'grp' keeps for reconcile_flows__(). */
 static void
 vlan_fp__(struct eng_bridge *br, struct eng_group *grp, struct eng_group *old,
           size_t n_old)
@@ -1596,24 +1381,16 @@ vlan_fp__(struct eng_bridge *br, struct eng_group *grp, struct eng_group *old,
     for (size_t k = 0; k < n_old; k++) {
         if (old[k].cookie == grp->cookie && old[k].key == grp->key) {
             grp->fp = old[k].fp;
-            group_take__(grp, &old[k]);
+            grp->compiled = old[k].compiled;
+            old[k].compiled = NULL;
             return;
         }
     }
     struct vg_flow_group *g = ofp_xmalloc(sizeof *g);
     vg_flow_group_init(g, grp->cookie);
     compile_group__(br, grp, false, g);
-    /* The list's fingerprint sums the same flow hashes, unless a flow could
-     * not be listed (its match does not encode). */
-    struct flow_list__ *l = flow_list_build__(g, 0);
-    uint64_t fp = 0;
-    for (size_t i = 0; i < l->n; i++) {
-        fp += l->flows[i].hash;
-    }
-    grp->fp = l->n == g->n ? fp : vg_flow_group_fingerprint(g);
-    l->fp = grp->fp;
+    grp->fp = vg_flow_group_fingerprint(g);
     grp->compiled = g;
-    grp->list = l;
 }
 
 /* Rebuilds the VLAN groups of 'br': one per VLAN with a ready locked or
@@ -1827,34 +1604,16 @@ reconcile_flows__(struct eng_bridge *br)
                br->name, w->cookie, in ? in->fp : 0, w->fp);
         struct vg_flow_group g;
         struct eng_group *vg = w->kind == W_VLAN ? &br->vlans[w->index] : NULL;
-        struct flow_list__ *kept = NULL;
         if (vg && vg->compiled && vg->fp == w->fp) {
             /* Compiled by build_vlans__(): take it over. */
             g = *vg->compiled;
             free(vg->compiled);
             vg->compiled = NULL;
-            kept = vg->list;
-            vg->list = NULL;
         } else {
             vg_flow_group_init(&g, w->cookie);
             compile_want__(br, w, &g);
         }
-        if (vg) {
-            /* Only what changed, if the flows on the switch are known. */
-            struct flow_list__ *nl =
-                kept ? kept : flow_list_build__(&g, w->fp);
-            size_t pos;
-            struct flow_list__ *ol =
-                in ? find_list__(br, w->cookie, &pos) : NULL;
-            if (ol && ol->fp == in->fp) {
-                n_flows += txn_change__(txn, ol, nl, &g, &b, &scratch);
-            } else {
-                n_flows += txn_replace__(txn, &g, w->fp, &b, &scratch);
-            }
-            txn->groups[txn->n_groups - 1].list = nl;
-        } else {
-            n_flows += txn_replace__(txn, &g, w->fp, &b, &scratch);
-        }
+        n_flows += txn_replace__(txn, &g, w->fp, &b, &scratch);
         vg_flow_group_destroy(&g);
     }
 
@@ -2078,41 +1837,6 @@ nf_kick__(struct eng_bridge *br)
 }
 
 /* Connections. */
-
-/* Replaces the flow lists of 'br' by those of the VLAN groups in the
- * read-back 'mp' (flow stats; 'installed' holds one entry per flow, sorted
- * by cookie). */
-static void
-readback_lists__(struct eng_bridge *br, const struct ofp_mp_reply *mp)
-{
-    for (size_t i = 0; i < br->n_lists; i++) {
-        flow_list_destroy__(br->lists[i]);
-    }
-    br->n_lists = 0;
-    for (size_t i = 0; i < br->n_installed;) {
-        uint64_t cookie = br->installed[i].cookie;
-        size_t run = 1;
-        while (i + run < br->n_installed &&
-               br->installed[i + run].cookie == cookie) {
-            run++;
-        }
-        if ((cookie >> 40 & 0xff) == VG_COOKIE_VLAN) {
-            struct flow_list__ *l = flow_list_create__(cookie, run);
-            for (size_t k = 0; k < mp->n; k++) {
-                const struct ofp_flow_stats *fs = &mp->flows[k];
-                if (fs->cookie == cookie) {
-                    flow_list_add__(l, fs->table_id, fs->priority, &fs->match,
-                                    &fs->insts, 0);
-                }
-            }
-            flow_list_sort__(l);
-            br->lists =
-                ofp_xrealloc(br->lists, (br->n_lists + 1) * sizeof *br->lists);
-            br->lists[br->n_lists++] = l;
-        }
-        i += run;
-    }
-}
 
 static void
 trim_timer_cb__(struct vg_timer *t, void *br)
@@ -2380,7 +2104,6 @@ readback_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
         }
     }
     installed_sort__(br);
-    readback_lists__(br, r->mp);
     size_t n = 0;
     for (size_t i = 0; i < br->n_installed; i++) {
         if (n && br->installed[n - 1].cookie == br->installed[i].cookie) {
