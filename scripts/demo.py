@@ -579,6 +579,8 @@ class Demo:
         out.step("$ ovs-vsctl set-controller %s unix:%s -- set bridge %s "
                  "fail_mode=secure" % (lab.br, lab.vg.ofp_sock, lab.br))
         ports = [lab.ns[g].port for g in GUESTS]
+        out.step("$ vifguard-ctl wait %s   (returns once they are protected)"
+                 % " ".join(ports))
         lab.vg.wait_state(ports)
         out.step("all %d guest ports protected %.1f s after the start"
                  % (len(ports), time.monotonic() - t0))
