@@ -838,7 +838,6 @@ port_by_ofport__(struct eng_bridge *br, uint32_t ofp_port)
                 : NULL);
 }
 
-/* Replaces the ports of 'br' by those of snapshot bridge 'sb'. */
 /* Port number 'ofp_port' of 'br' lost its NO_FLOOD bit (it is gone, or a
  * new port in ovs-vswitchd): its state becomes 'state' (NF_UNKNOWN, or
  * NF_GONE when the switch deleted it), and the result of an operation
@@ -852,6 +851,7 @@ nf_reset__(struct eng_bridge *br, uint32_t ofp_port, enum nf_state state)
     }
 }
 
+/* Replaces the ports of 'br' by those of snapshot bridge 'sb'. */
 static void
 update_bridge__(struct engine *e, struct eng_bridge *br,
                 const struct vg_bridge *sb, double now)
