@@ -314,7 +314,8 @@ def bench_plug(s):
     flows0 = s.flow_count()
     db = OvsdbTxn(s.sb.db_sock)
     lat0, nf0 = latency_hists(s.ctl)
-    mods0 = s.ctl.request("stats")["flow_mods_sent"]
+    st0 = s.ctl.request("stats")
+    mods0, upd0 = st0["flow_mods_sent"], st0["ovsdb_updates"]
     cpu0 = s.cpu_s()
     flt0 = s.minflt()
     lat, ovs, uuids = [], [], []
@@ -367,7 +368,9 @@ def bench_plug(s):
     cpu1 = s.cpu_s()
     flt1 = s.minflt()
     lat1, nf1 = latency_hists(s.ctl)
-    mods = s.ctl.request("stats")["flow_mods_sent"] - mods0
+    st1 = s.ctl.request("stats")
+    mods = st1["flow_mods_sent"] - mods0
+    upd = st1["ovsdb_updates"] - upd0
     # Back to 'n' ports for the next benchmarks.
     for u in uuids:
         db.unplug(s.br, u)
@@ -392,9 +395,9 @@ def bench_plug(s):
           flush=True)
     print("  the rest (ofport in OVSDB -> protected, 0 if protected first): "
           "p50 %.2f ms, p99 %.2f ms, max %.2f ms; protected first in %d of "
-          "%d plugs; %.1f flow mods per plug"
+          "%d plugs; %.1f flow mods and %.1f OVSDB updates per plug"
           % (percentile(own_ms, .5), percentile(own_ms, .99), max(own_ms),
-             early, plugs, mods / plugs), flush=True)
+             early, plugs, mods / plugs, upd / plugs), flush=True)
     print("  CPU per plug: vifguardd %.2f ms, ovs-vswitchd %.2f ms"
           % (1000 * (cpu1[0] - cpu0[0]) / plugs,
              1000 * (cpu1[1] - cpu0[1]) / plugs), flush=True)
