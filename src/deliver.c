@@ -464,18 +464,6 @@ collect_shared__(const struct vg_delivery *members, size_t n,
     return nk;
 }
 
-/* Returns the length of the run of entries of 'v' (of 'n') that start at
- * 'i' and have its target. */
-static size_t
-owned_run__(const struct owned__ *v, size_t n, size_t i)
-{
-    size_t run = 1;
-    while (i + run < n && !target_cmp__(&v[i + run].t, &v[i].t)) {
-        run++;
-    }
-    return run;
-}
-
 void
 vg_vlan_view_init(struct vg_vlan_view *view, const struct vg_delivery *members,
                   size_t n)
@@ -483,10 +471,17 @@ vg_vlan_view_init(struct vg_vlan_view *view, const struct vg_delivery *members,
     struct owned__ *v;
     size_t nv = collect_shared__(members, n, &v);
     view->shared = ofp_xcalloc(nv ? nv : 1, sizeof *view->shared);
+    view->owner_ports = ofp_xcalloc(nv ? nv : 1, sizeof *view->owner_ports);
+    view->owner_start = ofp_xcalloc(nv + 1, sizeof *view->owner_start);
     view->n_shared = 0;
-    for (size_t i = 0; i < nv; i += owned_run__(v, nv, i)) {
-        view->shared[view->n_shared++] = v[i].t;
+    for (size_t i = 0; i < nv; i++) {
+        if (!i || target_cmp__(&v[i].t, &v[i - 1].t)) {
+            view->owner_start[view->n_shared] = i;
+            view->shared[view->n_shared++] = v[i].t;
+        }
+        view->owner_ports[i] = v[i].port;
     }
+    view->owner_start[view->n_shared] = nv;
     free(v);
 
     view->hash =
@@ -499,13 +494,15 @@ vg_vlan_view_destroy(struct vg_vlan_view *view)
 {
     if (view) {
         free(view->shared);
+        free(view->owner_ports);
+        free(view->owner_start);
         memset(view, 0, sizeof *view);
     }
 }
 
 void
 vg_deliver_vlan(uint16_t vlan, const struct vg_delivery *members, size_t n,
-                struct vg_flow_group *g)
+                const struct vg_vlan_view *view, struct vg_flow_group *g)
 {
     struct ofp_flow_mod *fm;
 
@@ -534,18 +531,12 @@ vg_deliver_vlan(uint16_t vlan, const struct vg_delivery *members, size_t n,
      * locked guests are allowed (an address in conflict; a prefix of SLAAC
      * guests of one network, each of whom may own any address in it): to
      * all of them.  A target of one guest alone is in its MAC group. */
-    struct owned__ *v;
-    size_t nv = collect_shared__(members, n, &v);
-    for (size_t i = 0, run; i < nv; i += run) {
-        run = owned_run__(v, nv, i);
-        struct ports__ owners = { NULL, 0 };
-        for (size_t k = 0; k < run; k++) {
-            ports_add__(&owners, &v[i + k].port, 1);
-        }
-        add_target__(vlan, &v[i].t, &owners, g);
-        free(owners.v);
+    for (size_t i = 0; i < view->n_shared; i++) {
+        size_t start = view->owner_start[i];
+        struct ports__ owners = { &view->owner_ports[start],
+                                  view->owner_start[i + 1] - start };
+        add_target__(vlan, &view->shared[i], &owners, g);
     }
-    free(v);
     for (int tagged = 0; tagged < 2; tagged++) {
         /* What every locked guest needs from trusted ports: NORMAL for the
          * rest of the network, plus an output to each guest. */

@@ -59,6 +59,11 @@ struct vg_vlan_view {
     struct vg_target *shared; /* Sorted. */
     size_t n_shared;
     uint64_t hash; /* Of the above: the same hash, the same view. */
+    /* The ports of the locked guests allowed 'shared[i]' are
+     * owner_ports[owner_start[i]] up to owner_ports[owner_start[i + 1]]
+     * (what vg_deliver_vlan() delivers its requests to). */
+    uint32_t *owner_ports;
+    size_t *owner_start; /* n_shared + 1 entries. */
 };
 /* The view of the VLAN whose locked and unlocked guests are the 'n'
  * 'members' (in the order vg_deliver_vlan() gets them). */
@@ -78,8 +83,10 @@ void vg_deliver_disabled(const uint8_t mac[6], struct vg_flow_group *);
  * requests and Neighbor Solicitations for the targets that several locked
  * guests share, the fan-out of what every locked guest needs from trusted
  * ports, and every other broadcast and multicast to the unlocked
- * guests. */
+ * guests.  'view' is the view of these 'members' (vg_vlan_view_init()),
+ * whose shared targets and their owners it delivers. */
 void vg_deliver_vlan(uint16_t vlan, const struct vg_delivery *members,
-                     size_t n, struct vg_flow_group *);
+                     size_t n, const struct vg_vlan_view *view,
+                     struct vg_flow_group *);
 
 #endif /* src/deliver.h */

@@ -1326,7 +1326,7 @@ compile_group__(const struct eng_bridge *br, const struct eng_group *grp,
     }
     if (!mac) {
         struct vg_delivery *d = vlan_deliveries__(br, grp);
-        vg_deliver_vlan(grp->vlan, d, grp->n_members, g);
+        vg_deliver_vlan(grp->vlan, d, grp->n_members, &grp->view, g);
         free(d);
     } else if (grp->disabled) {
         vg_deliver_disabled(br->ports[grp->port].policy.mac, g);
@@ -1370,22 +1370,28 @@ mac_ready__(const struct eng_bridge *br, const struct eng_group *grp)
     return br->ports[grp->port].want;
 }
 
-/* Sets the fingerprint of VLAN group 'grp': the one of the group with the
- * same cookie and key among the 'n_old' previous groups 'old' (taking over
- * what that one kept compiled), or else computed afresh from its compiled
- * flows, which 'grp' keeps for reconcile_flows__(). */
+/* Sets the view and the fingerprint of VLAN group 'grp': those of the group
+ * with the same cookie and key among the 'n_old' previous groups 'old'
+ * (taking over what that one kept compiled), or else computed afresh, the
+ * fingerprint from its compiled flows, which 'grp' keeps for
+ * reconcile_flows__(). */
 static void
 vlan_fp__(struct eng_bridge *br, struct eng_group *grp, struct eng_group *old,
           size_t n_old)
 {
     for (size_t k = 0; k < n_old; k++) {
         if (old[k].cookie == grp->cookie && old[k].key == grp->key) {
+            grp->view = old[k].view;
+            memset(&old[k].view, 0, sizeof old[k].view);
             grp->fp = old[k].fp;
             grp->compiled = old[k].compiled;
             old[k].compiled = NULL;
             return;
         }
     }
+    struct vg_delivery *d = vlan_deliveries__(br, grp);
+    vg_vlan_view_init(&grp->view, d, grp->n_members);
+    free(d);
     struct vg_flow_group *g = ofp_xmalloc(sizeof *g);
     vg_flow_group_init(g, grp->cookie);
     compile_group__(br, grp, false, g);
@@ -1433,9 +1439,6 @@ build_vlans__(struct eng_bridge *br)
             }
             i++;
         }
-        struct vg_delivery *d = vlan_deliveries__(br, grp);
-        vg_vlan_view_init(&grp->view, d, grp->n_members);
-        free(d);
         vlan_fp__(br, grp, old, n_old);
     }
     groups_destroy__(old, n_old);

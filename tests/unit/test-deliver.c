@@ -73,9 +73,21 @@ count_flows(const struct vg_flow_group *g, const char *text)
     return n;
 }
 
+/* vg_deliver_vlan() with the view of 'members', as the engine calls it. */
+static void
+deliver_vlan(uint16_t vlan, const struct vg_delivery *members, size_t n,
+             struct vg_flow_group *g)
+{
+    struct vg_vlan_view view;
+    vg_vlan_view_init(&view, members, n);
+    vg_deliver_vlan(vlan, members, n, &view, g);
+    vg_vlan_view_destroy(&view);
+}
+
 /* Many guests drawing IPv4 addresses from a small pool: the view's shared
  * targets are exactly the addresses of two or more locked guests (their
- * link-local addresses, from distinct MACs, are their own). */
+ * link-local addresses, from distinct MACs, are their own), each with the
+ * ports of those guests, in the members' order. */
 static void
 test_shared_at_scale(void)
 {
@@ -85,12 +97,15 @@ test_shared_at_scale(void)
     static uint32_t port_nos[N][2];
     unsigned owners[POOL][2] = { { 0 } }; /* Distinct locked owners, <= 2. */
     unsigned first_owner[POOL];
+    unsigned addr[N][2];
     uint32_t seed = 12345;
 
     for (size_t i = 0; i < N; i++) {
         char text[64], *err = NULL;
         seed = seed * 1103515245 + 12345;
         unsigned a = (seed >> 8) % POOL, b = (seed >> 20) % POOL;
+        addr[i][0] = a;
+        addr[i][1] = b;
         vg_policy_init(&pol[i]);
         pol[i].has_mac = true;
         pol[i].mac[0] = 2;
@@ -130,6 +145,19 @@ test_shared_at_scale(void)
             const struct vg_target *t = &view.shared[k];
             CHECK(!t->v6 && t->len == 32 && t->addr[0] == 10 &&
                   t->addr[2] == 1 && t->addr[3] == x);
+            size_t o = view.owner_start[k];
+            for (size_t i = 0; i < N; i++) {
+                if (pol[i].mode == VG_MODE_UNLOCKED ||
+                    (addr[i][0] != x && addr[i][1] != x)) {
+                    continue;
+                }
+                for (size_t j = 0; j < m[i].n_ports; j++) {
+                    CHECK(o < view.owner_start[k + 1]);
+                    CHECK_EQ(view.owner_ports[o], port_nos[i][j]);
+                    o++;
+                }
+            }
+            CHECK_EQ(o, view.owner_start[k + 1]);
         }
         k++;
     }
@@ -262,14 +290,14 @@ main(void)
     vg_flow_group_destroy(&g);
 
     vg_flow_group_init(&g, vg_cookie(VG_COOKIE_VLAN, VG_VLAN_CTX(7)));
-    vg_deliver_vlan(7, &d, 1, &g);
+    deliver_vlan(7, &d, 1, &g);
     check_group(&g, want_vlan, VLAN7);
     vg_flow_group_destroy(&g);
 
     /* The untagged network: trunk frames without a tag. */
     vg_flow_group_init(&g, vg_cookie(VG_COOKIE_VLAN, VG_VLAN_CTX(0)));
     struct vg_delivery d0 = { &p, 0, ports, 1 };
-    vg_deliver_vlan(0, &d0, 1, &g);
+    deliver_vlan(0, &d0, 1, &g);
     struct ofp_buf b;
     ofp_buf_init(&b);
     ofp_flow_mod_format(&g.flows[0], &b);
@@ -366,7 +394,7 @@ main(void)
     vg_vlan_view_destroy(&alone);
     vg_flow_group_destroy(&g);
     vg_flow_group_init(&g, vg_cookie(VG_COOKIE_VLAN, VG_VLAN_CTX(7)));
-    vg_deliver_vlan(7, both, 2, &g);
+    deliver_vlan(7, both, 2, &g);
 
     static const char *const want_mixed[] = {
         "ADD table:1 priority=100,"
@@ -417,7 +445,7 @@ main(void)
     uint32_t nports[] = { 12 };
     struct vg_delivery onlyu[] = { du, { &nomac, 7, nports, 1 } };
     vg_flow_group_init(&g, vg_cookie(VG_COOKIE_VLAN, VG_VLAN_CTX(7)));
-    vg_deliver_vlan(7, onlyu, 2, &g);
+    deliver_vlan(7, onlyu, 2, &g);
     static const char *const want_onlyu[] = {
         "ADD table:1 priority=100,"
         "dl_vlan=7 " MAC5 "actions=set_field:0x10007->reg0,goto_table:40",
@@ -461,7 +489,7 @@ main(void)
         vg_flow_group_destroy(&g);
     }
     vg_flow_group_init(&g, vg_cookie(VG_COOKIE_VLAN, VG_VLAN_CTX(7)));
-    vg_deliver_vlan(7, pair, 2, &g);
+    deliver_vlan(7, pair, 2, &g);
     CHECK_EQ(count_flows(&g, "priority=232,arp,reg0=0x10007,"
                              "vlan_tci=0x0000/0x1fff,arp_tpa=10.0.0.5,"
                              "arp_op=1 cookie:0x7667030000010007 "
@@ -492,7 +520,7 @@ main(void)
     vg_vlan_view_init(&view, three, 3);
     CHECK_EQ(view.n_shared, 2);
     vg_flow_group_init(&g, vg_cookie(VG_COOKIE_VLAN, VG_VLAN_CTX(7)));
-    vg_deliver_vlan(7, three, 3, &g);
+    deliver_vlan(7, three, 3, &g);
     CHECK_EQ(count_flows(&g, "arp_tpa=10.0.0.5,arp_op=1 "
                              "cookie:0x7667030000010007 "
                              "actions=output:5,output:8"),
