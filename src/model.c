@@ -31,6 +31,21 @@ vg_iface_destroy(struct vg_iface *iface)
 }
 
 void
+vg_iface_move(struct vg_iface *dst, struct vg_iface *src)
+{
+    *dst = *src;
+    src->name = NULL;
+    src->type = NULL;
+    src->mac_in_use = NULL;
+    src->port_name = NULL;
+    src->vlan_mode = NULL;
+    src->bond_mode = NULL;
+    src->bond_active_mac = NULL;
+    src->external_ids = NULL;
+    src->n_external_ids = 0;
+}
+
+void
 vg_bridge_destroy(struct vg_bridge *br)
 {
     if (br) {

@@ -54,12 +54,19 @@ struct vg_bridge {
 struct vg_host {
     struct vg_bridge *bridges; /* Sorted by name. */
     size_t n_bridges;
+    /* The source's own stamp of what it was built from (ovsdb.c: which
+     * replica, at which generation), 0 if none: the source's business. */
+    uint64_t source_id, source_gen;
 };
 
 void vg_host_init(struct vg_host *);
 void vg_host_destroy(struct vg_host *);
 void vg_bridge_destroy(struct vg_bridge *);
 void vg_iface_destroy(struct vg_iface *);
+/* Moves what 'src' owns into 'dst' (overwritten): 'src' keeps its uuid,
+ * port_uuid and scalars, its strings become NULL (it may then only be
+ * destroyed). */
+void vg_iface_move(struct vg_iface *dst, struct vg_iface *src);
 
 const struct vg_bridge *vg_host_find_bridge(const struct vg_host *,
                                             const char *name);

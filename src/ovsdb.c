@@ -434,7 +434,9 @@ struct uuid_set {
 struct row {
     char uuid[37]; /* Hash key; must stay first-class. */
     enum table_id table;
-    char *name; /* name (Controller: target); NULL: bad. */
+    uint64_t gen; /* The replica's 'gen' when it was inserted or last
+                   * updated. */
+    char *name;   /* name (Controller: target); NULL: bad. */
     union {
         struct {
             uint64_t dpid;
@@ -484,6 +486,8 @@ struct table {
 
 struct ovsdb_db {
     struct lh_table *rows[N_TABLES]; /* UUID string -> struct row. */
+    uint64_t id;  /* Unique in the process, for snapshots' stamps. */
+    uint64_t gen; /* Bumped by every ovsdb_db_apply(). */
 };
 
 static void
@@ -806,7 +810,9 @@ row_create__(enum table_id table, const char *uuid)
 struct ovsdb_db *
 ovsdb_db_create(void)
 {
+    static uint64_t next_id;
     struct ovsdb_db *db = ofp_xcalloc(1, sizeof *db);
+    db->id = ++next_id;
     for (int i = 0; i < N_TABLES; i++) {
         db->rows[i] = lh_kchar_table_new(64, row_entry_free__);
         if (!db->rows[i]) {
@@ -968,6 +974,7 @@ apply_table__(struct ovsdb_db *db, enum table_id t,
                 }
             }
             n_bad += row_update__(row, new, inserted);
+            row->gen = db->gen;
         }
     }
     return n_bad;
@@ -984,6 +991,7 @@ ovsdb_db_apply(struct ovsdb_db *db, const struct json_object *updates)
                   json_text__(updates));
         return 1;
     }
+    db->gen++;
     json_object_object_foreach((struct json_object *)updates, tname, tu)
     {
         int t = table_by_name__(tname);
@@ -1126,11 +1134,13 @@ take_ext__(struct vg_iface *iface, const struct row *ir, struct vg_iface *old)
 }
 
 /* Appends to 'br' (room for every interface was allocated) the interfaces
- * of Port row 'port', taking over unchanged strings from 'prev'. */
+ * of Port row 'port', taking over from 'prev' the interfaces whose rows did
+ * not change since generation 'since' (0: none), when it was built, and the
+ * unchanged strings of the others. */
 static void
 build_port__(const struct ovsdb_db *db, const struct row *port,
-             const struct prev_ifaces__ *prev, struct vg_bridge *br,
-             unsigned int *n_bad)
+             const struct prev_ifaces__ *prev, uint64_t since,
+             struct vg_bridge *br, unsigned int *n_bad)
 {
     const struct uuid_set *ifaces = &port->u.port.ifaces;
     const char *vlan_mode = port->u.port.vlan_mode;
@@ -1145,6 +1155,12 @@ build_port__(const struct ovsdb_db *db, const struct row *port,
         }
         struct vg_iface *old = prev_ifaces_find__(prev, ir->uuid);
         struct vg_iface *iface = &br->ifaces[br->n_ifaces++];
+        if (old && old->name && ir->gen <= since && port->gen <= since &&
+            !strcmp(old->port_uuid, port->uuid)) {
+            /* Made of these two rows as they are now. */
+            vg_iface_move(iface, old);
+            continue;
+        }
         memset(iface, 0, sizeof *iface);
         memcpy(iface->uuid, ir->uuid, 37);
         iface->name = take_str__(old ? &old->name : NULL, ir->name);
@@ -1172,11 +1188,12 @@ build_port__(const struct ovsdb_db *db, const struct row *port,
     }
 }
 
-/* Fills 'br' from Bridge row 'row', taking over unchanged interface strings
- * from 'prev_br' (the previous snapshot's bridge of that name, or NULL). */
+/* Fills 'br' from Bridge row 'row', taking over unchanged interfaces from
+ * 'prev_br' (the previous snapshot's bridge of that name, or NULL; built at
+ * generation 'since' of 'db', 0 if unknown: then only unchanged strings). */
 static void
 build_bridge__(const struct ovsdb_db *db, const struct row *row,
-               struct vg_bridge *prev_br, struct vg_bridge *br,
+               struct vg_bridge *prev_br, uint64_t since, struct vg_bridge *br,
                unsigned int *n_bad)
 {
     memset(br, 0, sizeof *br);
@@ -1218,7 +1235,7 @@ build_bridge__(const struct ovsdb_db *db, const struct row *row,
         const struct row *port =
             deref__(db, row, "ports", T_PORT, ports->uuids[i], n_bad);
         if (port) {
-            build_port__(db, port, &prev, br, n_bad);
+            build_port__(db, port, &prev, since, br, n_bad);
         }
     }
     free(prev.v);
@@ -1315,7 +1332,16 @@ ovsdb_db_rebuild(const struct ovsdb_db *db, struct vg_host *prev,
     struct lh_entry *e;
     size_t n = 0;
 
+    /* 'prev' was built from 'db' at generation 'since': a row whose
+     * generation is not newer has not changed since.  (Its stamp is wiped,
+     * as what it still holds is taken below.) */
+    uint64_t since = prev && prev->source_id == db->id ? prev->source_gen : 0;
+    if (prev) {
+        prev->source_id = prev->source_gen = 0;
+    }
     vg_host_destroy(host);
+    host->source_id = db->id;
+    host->source_gen = db->gen;
     lh_foreach(brs, e)
     {
         const struct row *row = lh_entry_v(e);
@@ -1335,8 +1361,8 @@ ovsdb_db_rebuild(const struct ovsdb_db *db, struct vg_host *prev,
                 (prev
                      ? (struct vg_bridge *)vg_host_find_bridge(prev, row->name)
                      : NULL);
-            build_bridge__(db, row, prev_br, &host->bridges[host->n_bridges++],
-                           &n_bad);
+            build_bridge__(db, row, prev_br, since,
+                           &host->bridges[host->n_bridges++], &n_bad);
         }
     }
     vg_host_sort(host);
@@ -1412,7 +1438,14 @@ ovsdb_format_host(const struct vg_host *host, struct ofp_buf *out)
                 ofp_buf_put_char(out, '=');
                 put_quoted__(out, iface->external_ids[k].value);
             }
-            ofp_buf_put_format(out, "} uuid=%s port_uuid=%s\n", iface->uuid,
+            ofp_buf_put_cstr(out, "} vlan_mode=");
+            put_quoted__(out, iface->vlan_mode);
+            ofp_buf_put_format(out, " trunks=%d bond_mode=", iface->trunks);
+            put_quoted__(out, iface->bond_mode);
+            ofp_buf_put_format(out, " lacp=%d lacp_current=%d bond_active=",
+                               iface->lacp, iface->lacp_current);
+            put_quoted__(out, iface->bond_active_mac);
+            ofp_buf_put_format(out, " uuid=%s port_uuid=%s\n", iface->uuid,
                                iface->port_uuid);
         }
     }

@@ -131,10 +131,11 @@ unsigned int ovsdb_db_apply(struct ovsdb_db *,
  * vg_host_destroy() frees it).  Returns the number of problems found
  * (references to unknown rows, duplicate names). */
 unsigned int ovsdb_db_build(const struct ovsdb_db *, struct vg_host *host);
-/* The same, taking over from 'prev' (the previous snapshot, or NULL) the
- * strings of interfaces that did not change, instead of copying them.
- * 'prev' is left valid but incomplete (such strings NULL): the caller may
- * only destroy it. */
+/* The same, taking over from 'prev' (the previous snapshot, or NULL) what
+ * did not change instead of copying it: whole interfaces, if 'prev' was
+ * built from 'db' and neither their Interface nor their Port row changed
+ * since; else the unchanged strings.  'prev' is left valid but incomplete
+ * (such strings NULL): the caller may only destroy it. */
 unsigned int ovsdb_db_rebuild(const struct ovsdb_db *, struct vg_host *prev,
                               struct vg_host *host);
 

@@ -6,7 +6,9 @@
  * is reachable).  Every complete JSON value is then used the ways the client
  * uses messages: as <table-updates> itself, as a "monitor" reply's result,
  * as an "update" notification's second parameter, all applied to one replica
- * (src/ovsdb.c), whose snapshot is built and formatted after each value.
+ * (src/ovsdb.c), whose snapshot is built and formatted after each value,
+ * both afresh and from the previous one (ovsdb_db_rebuild()): the two must
+ * be the same.
  * Each value's members also go through the datum parser with every column
  * type the client uses.  Nothing may crash, leak or trip a sanitizer. */
 #include <config.h>
@@ -50,9 +52,11 @@ fuzz_datums__(const struct json_object *json)
     }
 }
 
-/* Uses message 'msg' the ways the client would. */
+/* Uses message 'msg' the ways the client would; 'prev' is the snapshot
+ * after the previous message, replaced by the one after this one. */
 static void
-fuzz_message__(struct ovsdb_db *db, struct json_object *msg)
+fuzz_message__(struct ovsdb_db *db, struct json_object *msg,
+               struct vg_host *prev)
 {
     struct json_object *member;
 
@@ -80,6 +84,19 @@ fuzz_message__(struct ovsdb_db *db, struct json_object *msg)
     ovsdb_db_build(db, &host);
     ofp_buf_init(&text);
     ovsdb_format_host(&host, &text);
+
+    struct vg_host next;
+    struct ofp_buf next_text;
+    vg_host_init(&next);
+    ovsdb_db_rebuild(db, prev, &next);
+    vg_host_destroy(prev);
+    *prev = next;
+    ofp_buf_init(&next_text);
+    ovsdb_format_host(prev, &next_text);
+    if (strcmp(ofp_buf_cstr(&text), ofp_buf_cstr(&next_text))) {
+        abort(); /* Rebuilt differently. */
+    }
+    ofp_buf_uninit(&next_text);
     ofp_buf_uninit(&text);
     for (size_t i = 0; i < host.n_bridges; i++) {
         const struct vg_bridge *br = &host.bridges[i];
@@ -112,7 +129,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t n = size - 1;
     struct jsonrpc_parser *p = jsonrpc_parser_create(4096);
     struct ovsdb_db *db = ovsdb_db_create();
+    struct vg_host prev;
 
+    vg_host_init(&prev);
     for (size_t ofs = 0; ofs < n;) {
         size_t len = n - ofs < chunk ? n - ofs : chunk;
         struct json_object *msg;
@@ -130,11 +149,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         ofs += used;
         if (msg) {
-            fuzz_message__(db, msg);
+            fuzz_message__(db, msg, &prev);
             json_object_put(msg);
         }
     }
     jsonrpc_parser_destroy(p);
+    vg_host_destroy(&prev);
     ovsdb_db_destroy(db);
     return 0;
 }

@@ -60,7 +60,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         }
         vg_flow_group_init(&g, vg_cookie(VG_COOKIE_PORT, 7));
-        const struct vg_port_ctx ctx = { 5, VG_SOURCE_TRUSTED };
+        const struct vg_port_ctx ctx = { .vlan = 5,
+                                         .source = VG_SOURCE_TRUSTED };
         vg_flows_guest(7, &p, &ctx, &g);
         for (size_t i = 0; i < g.n; i++) {
             struct ofp_buf b;

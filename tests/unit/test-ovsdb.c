@@ -515,27 +515,36 @@ static const char initial[] =
     "'@C1':{'new':{'target':'unix:/run/vg.sock'}}},"
     "'Open_vSwitch':{'@OVS':{'new':{}}}}";
 
+/* The bond and VLAN columns of an interface's text (ovsdb_format_host()),
+ * not bonded and as a member of bond0 of 'initial'. */
+#define NO_BOND                                                     \
+    "vlan_mode=\"\" trunks=0 bond_mode=\"\" lacp=0 lacp_current=0 " \
+    "bond_active=null "
+#define BOND0                                                       \
+    "vlan_mode=\"\" trunks=0 bond_mode=\"\" lacp=0 lacp_current=0 " \
+    "bond_active=\"02:00:00:00:00:e0\" "
+
 static const char initial_text[] =
     "bridge \"xenbr0\" dpid=0000000000000001 fail_mode=\"\" controllers=[] "
     "uuid=@BR0\n"
     "iface \"xenbr0\" \"eth0\" ofport=1 type=\"\" port=\"bond0\" tag=-1 "
-    "port_ifaces=2 mac_in_use=\"02:00:00:00:00:e0\" external_ids={} "
+    "port_ifaces=2 mac_in_use=\"02:00:00:00:00:e0\" external_ids={} " BOND0
     "uuid=@IETH0 port_uuid=@PBOND\n"
     "iface \"xenbr0\" \"eth1\" ofport=0 type=\"\" port=\"bond0\" tag=-1 "
-    "port_ifaces=2 mac_in_use=null external_ids={} "
+    "port_ifaces=2 mac_in_use=null external_ids={} " BOND0
     "uuid=@IETH1 port_uuid=@PBOND\n"
     "iface \"xenbr0\" \"vif1.0\" ofport=3 type=\"\" port=\"vif1.0\" tag=10 "
     "port_ifaces=1 mac_in_use=null external_ids={\"attached-mac\"="
-    "\"02:00:00:00:00:01\",\"xs-vif-uuid\"=\"v1\"} "
+    "\"02:00:00:00:00:01\",\"xs-vif-uuid\"=\"v1\"} " NO_BOND
     "uuid=@IVIF port_uuid=@PVIF\n"
     "iface \"xenbr0\" \"xenbr0\" ofport=65534 type=\"internal\" "
     "port=\"xenbr0\" tag=-1 port_ifaces=1 mac_in_use=\"02:00:00:00:00:b0\" "
-    "external_ids={} uuid=@IBR0 port_uuid=@PBR0\n"
+    "external_ids={} " NO_BOND "uuid=@IBR0 port_uuid=@PBR0\n"
     "bridge \"xenbr1\" dpid=00000000000000a1 fail_mode=\"secure\" "
     "controllers=[\"unix:/run/vg.sock\"] uuid=@BR1\n"
     "iface \"xenbr1\" \"xenbr1\" ofport=-1 type=\"internal\" "
-    "port=\"xenbr1\" tag=-1 port_ifaces=1 mac_in_use=null external_ids={} "
-    "uuid=@IBR1 port_uuid=@PBR1\n";
+    "port=\"xenbr1\" tag=-1 port_ifaces=1 mac_in_use=null "
+    "external_ids={} " NO_BOND "uuid=@IBR1 port_uuid=@PBR1\n";
 
 /* Applies 'json' to 'db'; returns the number of malformed items. */
 static unsigned int
@@ -648,11 +657,12 @@ test_snapshot(void)
                          "'new':{'ofport':4}}}}"),
              0);
     CHECK_EQ(build__(db, &text), 0);
-    CHECK(has_line__(text, "iface \"xenbr0\" \"vif1.0\" ofport=4 type=\"\" "
-                           "port=\"vif1.0\" tag=10 port_ifaces=1 "
-                           "mac_in_use=null external_ids={\"attached-mac\"="
-                           "\"02:00:00:00:00:01\",\"xs-vif-uuid\"=\"v1\"} "
-                           "uuid=@IVIF port_uuid=@PVIF"));
+    CHECK(has_line__(text,
+                     "iface \"xenbr0\" \"vif1.0\" ofport=4 type=\"\" "
+                     "port=\"vif1.0\" tag=10 port_ifaces=1 "
+                     "mac_in_use=null external_ids={\"attached-mac\"="
+                     "\"02:00:00:00:00:01\",\"xs-vif-uuid\"=\"v1\"} " NO_BOND
+                     "uuid=@IVIF port_uuid=@PVIF"));
     free(text);
 
     /* A full modify, as ovsdb-server sends it: external_ids change. */
@@ -771,6 +781,85 @@ test_rebuild(void)
     ovsdb_db_destroy(db);
 }
 
+/* Rebuilds '*prev' from 'db' and checks that it is what a fresh build
+ * gives. */
+static void
+check_rebuild__(const struct ovsdb_db *db, struct vg_host *prev)
+{
+    struct vg_host host;
+    struct ofp_buf b;
+    char *text;
+
+    vg_host_init(&host);
+    ovsdb_db_rebuild(db, prev, &host);
+    vg_host_destroy(prev);
+    *prev = host;
+    build__(db, &text);
+    ofp_buf_init(&b);
+    ovsdb_format_host(prev, &b);
+    CHECK_STREQ(ofp_buf_cstr(&b), text);
+    free(text);
+    ofp_buf_uninit(&b);
+}
+
+/* An interface is made of its Interface and its Port row: a rebuild takes
+ * over an interface whole only if neither changed since the previous
+ * snapshot was built from the same replica.  Each step changes one row
+ * behind an interface whose other row stays as it is. */
+static void
+test_rebuild_rows(void)
+{
+    static const char *const steps[] = {
+        /* vif1.0's Port: tag, vlan_mode, trunks. */
+        "{'Port':{'@PVIF':{'new':{'tag':20,'vlan_mode':'native-tagged',"
+        "'trunks':['set',[5,6]]}}}}",
+        /* bond0's Port: bond_mode, lacp, bond_active_slave. */
+        "{'Port':{'@PBOND':{'new':{'bond_mode':'balance-tcp','lacp':'active',"
+        "'bond_active_slave':'02:00:00:00:00:e1'}}}}",
+        /* eth1's Interface alone: lacp_current, ofport. */
+        "{'Interface':{'@IETH1':{'new':{'lacp_current':true,'ofport':2}}}}",
+        /* vif1.0's Interface moves to a new Port; its old Port is left
+         * empty. */
+        "{'Port':{'@PX':{'new':{'name':'px','interfaces':#IVIF,"
+        "'tag':['set',[]],'bond_active_slave':['set',[]]}},"
+        "'@PVIF':{'new':{'interfaces':['set',[]]}}},"
+        "'Bridge':{'@BR0':{'new':{'ports':['set',[#PBR0,#PVIF,#PBOND,"
+        "#PX]]}}}}",
+        /* eth0 is deleted; bond0 keeps eth1 alone. */
+        "{'Interface':{'@IETH0':{'old':{}}},"
+        "'Port':{'@PBOND':{'new':{'interfaces':#IETH1}}}}",
+        /* Nothing that a snapshot shows. */
+        "{}",
+    };
+    struct ovsdb_db *db = ovsdb_db_create();
+    struct vg_host prev;
+
+    CHECK_EQ(apply__(db, initial), 0);
+    vg_host_init(&prev);
+    check_rebuild__(db, &prev);
+    for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
+        CHECK_EQ(apply__(db, steps[i]), 0);
+        check_rebuild__(db, &prev);
+    }
+
+    /* A previous snapshot of another replica, whose rows carry the same
+     * UUIDs and other values, or one already rebuilt from: strings are
+     * compared, nothing is taken whole. */
+    struct ovsdb_db *other = ovsdb_db_create();
+    struct vg_host host;
+    CHECK_EQ(apply__(other, initial), 0);
+    vg_host_destroy(&prev);
+    ovsdb_db_build(other, &prev);
+    check_rebuild__(db, &prev);
+    vg_host_init(&host);
+    ovsdb_db_rebuild(db, &prev, &host);
+    check_rebuild__(db, &prev);
+    vg_host_destroy(&host);
+    vg_host_destroy(&prev);
+    ovsdb_db_destroy(other);
+    ovsdb_db_destroy(db);
+}
+
 /* Malformed updates: each bad value costs only its row or column. */
 static void
 test_malformed(void)
@@ -808,9 +897,10 @@ test_malformed(void)
      * every other column empty; other rows are untouched. */
     CHECK_EQ(build__(db, &text), 1);
     CHECK(!strstr(text, uuid__("IX", 2)));
-    CHECK(has_line__(text, "iface \"xenbr0\" \"py\" ofport=0 type=\"\" "
-                           "port=\"px\" tag=-1 port_ifaces=1 mac_in_use=null "
-                           "external_ids={} uuid=@IY port_uuid=@PX"));
+    CHECK(has_line__(text,
+                     "iface \"xenbr0\" \"py\" ofport=0 type=\"\" "
+                     "port=\"px\" tag=-1 port_ifaces=1 mac_in_use=null "
+                     "external_ids={} " NO_BOND "uuid=@IY port_uuid=@PX"));
     CHECK(strstr(text, "\"vif1.0\" ofport=3"));
     CHECK(strstr(text, "\"eth0\" ofport=1"));
     CHECK(strstr(text, "\"xenbr1\" ofport=-1"));
@@ -819,9 +909,10 @@ test_malformed(void)
     /* Fixing the bad row brings it back. */
     CHECK_EQ(apply__(db, "{'Interface':{'@IX':{'new':{'name':'px0'}}}}"), 0);
     CHECK_EQ(build__(db, &text), 1);
-    CHECK(has_line__(text, "iface \"xenbr0\" \"px0\" ofport=7 type=\"\" "
-                           "port=\"px\" tag=-1 port_ifaces=2 mac_in_use=null "
-                           "external_ids={} uuid=@IX port_uuid=@PX"));
+    CHECK(has_line__(text,
+                     "iface \"xenbr0\" \"px0\" ofport=7 type=\"\" "
+                     "port=\"px\" tag=-1 port_ifaces=2 mac_in_use=null "
+                     "external_ids={} " NO_BOND "uuid=@IX port_uuid=@PX"));
     free(text);
 
     /* Out-of-range values and bad datapath ids are taken as empty. */
@@ -926,6 +1017,7 @@ main(void)
     test_datum();
     test_snapshot();
     test_rebuild();
+    test_rebuild_rows();
     test_malformed();
     test_monitor_params();
     test_format_quoting();
