@@ -494,6 +494,8 @@ ctl_server_create(const char *path, const struct ctl_provider *provider,
     s->provider = *provider;
     s->prepare = vg_prepare_create(server_prepare_cb__, s);
     s->io = vg_io_create(fd, VG_READ, server_accept_cb__, s);
+    /* Clients that leave in the same iteration free their slots first. */
+    vg_io_set_low_priority(s->io);
     VG_INFO(SUBSYS, "listening on %s", path);
     *sp = s;
     return 0;

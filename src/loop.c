@@ -69,6 +69,19 @@ vg_io_create(int fd, int events, vg_io_cb *cb, void *aux)
 }
 
 void
+vg_io_set_low_priority(struct vg_io *io)
+{
+    bool active = ev_is_active(&io->w);
+    if (active) {
+        ev_io_stop(loop__(), &io->w); /* libev: only while inactive. */
+    }
+    ev_set_priority(&io->w, EV_MINPRI);
+    if (active) {
+        ev_io_start(loop__(), &io->w);
+    }
+}
+
+void
 vg_io_set_events(struct vg_io *io, int events)
 {
     int want = ev_events__(events);

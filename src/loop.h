@@ -25,6 +25,9 @@ typedef void vg_prepare_cb(struct vg_prepare *, void *aux);
 /* Watches 'fd' for 'events' (VG_READ | VG_WRITE; 0 to pause). */
 struct vg_io *vg_io_create(int fd, int events, vg_io_cb *, void *aux);
 void vg_io_set_events(struct vg_io *, int events);
+/* Makes the events of 'io' wait, within one loop iteration, until those of
+ * the other watchers have been handled. */
+void vg_io_set_low_priority(struct vg_io *);
 int vg_io_fd(const struct vg_io *);
 void vg_io_destroy(struct vg_io *);
 

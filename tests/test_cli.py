@@ -575,15 +575,28 @@ def test_wait_parks_only_its_client(daemon):
         s.close()
 
     # Waiters that go away (a hook killed) free their slot at once, not at
-    # their timeout: as many as the daemon takes, then one more client.
+    # their timeout: as many as the daemon takes, then one more client.  It
+    # comes while the daemon is stopped, after they all left, so that the
+    # daemon sees the leaving and the coming in one loop iteration: the
+    # slots are freed first (else it would refuse the newcomer, and say so
+    # in a warning).
     waiters = [connect(daemon.ctl) for _ in range(MAX_CLIENTS)]
     for s in waiters:
         s.sendall(b'{"command":"wait","args":["x"],"timeout":3600}\n')
-    time.sleep(0.2)
-    for s in waiters:
-        s.close()
-    wait_for(lambda: ctl(daemon.ctl, "version").returncode == 0,
-             what="the slots of the waiters that left")
+    wait_for(lambda: len(os.listdir("/proc/%d/fd" % daemon.proc.pid))
+             >= MAX_CLIENTS, what="the waiters accepted")
+    time.sleep(0.2)  # Their requests read.
+    daemon.proc.send_signal(signal.SIGSTOP)
+    try:
+        for s in waiters:
+            s.close()
+        s = connect(daemon.ctl)
+        s.sendall(b'{"command":"version"}\n')
+    finally:
+        daemon.proc.send_signal(signal.SIGCONT)
+    assert read_lines(s, 1)[0] == {"ok": True,
+                                   "result": {"version": version()}}
+    s.close()
     # A half-closed waiter is still answered.
     s = connect(daemon.ctl)
     s.sendall(b'{"command":"wait","args":["x"],"timeout":0.3}\n')
