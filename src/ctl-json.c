@@ -18,8 +18,9 @@
  *             "ofp_connections", "flow_mods_sent", "bundles_committed",
  *             "bundles_failed", "ofp_errors", "foreign_flows_removed",
  *             "loop_iterations",
- *             "plug_latency" and "noflood_latency": {"count", "sum",
- *             "max", "p50", "p99", "buckets": [VG_LAT_BUCKETS counts]}}
+ *             "plug_latency", "noflood_latency" and "commit_latency":
+ *             {"count", "sum", "max", "p50", "p99",
+ *             "buckets": [VG_LAT_BUCKETS counts]}}
  *   version: {"version"}
  *   wait:    {"protected": [the ports, as asked]} */
 #include <config.h>
@@ -451,6 +452,7 @@ stats_to_json__(const struct vg_status *st)
 
     add__(obj, "plug_latency", latency_to_json__(&s->plug));
     add__(obj, "noflood_latency", latency_to_json__(&s->noflood));
+    add__(obj, "commit_latency", latency_to_json__(&s->commit));
     return obj;
 }
 
@@ -803,7 +805,7 @@ vifs_from_json__(struct from_json *fj, const struct json_object *json,
 }
 
 /* Reads the histogram 'key' of stats 'json' into 'l' (left empty if it is
- * missing: an older daemon has no "noflood_latency"). */
+ * missing: an older daemon has no "noflood_latency" or "commit_latency"). */
 static void
 latency_from_json__(struct from_json *fj, const struct json_object *json,
                     const char *key, struct vg_latency *l)
@@ -848,6 +850,7 @@ stats_from_json__(struct from_json *fj, const struct json_object *json,
 
     latency_from_json__(fj, json, "plug_latency", &s->plug);
     latency_from_json__(fj, json, "noflood_latency", &s->noflood);
+    latency_from_json__(fj, json, "commit_latency", &s->commit);
 }
 
 int

@@ -169,6 +169,7 @@ struct eng_txn {
     uint32_t bundle_id;
     bool committed; /* COMMIT_REPLY seen. */
     int error;      /* First error seen, or 0. */
+    double sent;    /* vg_now_exact() when it was sent. */
     struct txn_group__ *groups;
     size_t n_groups;
 };
@@ -1177,6 +1178,7 @@ txn_barrier_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
 
     if (txn->committed && !txn->error) {
         e->stats.bundles_committed++;
+        vg_latency_record(&e->stats.commit, now - txn->sent);
         for (size_t i = 0; i < txn->n_groups; i++) {
             struct txn_group__ *g = &txn->groups[i];
             installed_put__(br, g->cookie, g->fp, !g->deleted);
@@ -1674,6 +1676,7 @@ reconcile_flows__(struct eng_bridge *br)
            br->name, txn->bundle_id, txn->n_groups, n_flows);
     ofconn_expect(br->conn, txn->xid, txn_reply_cb__, br);
     ofconn_expect(br->conn, txn->barrier_xid, txn_barrier_cb__, br);
+    txn->sent = vg_now_exact();
     ofconn_send(br->conn, &msgs);
 
     ofp_buf_uninit(&msgs);

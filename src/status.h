@@ -86,6 +86,10 @@ struct vg_stats {
      * to the acknowledgement of its NO_FLOOD bit: how long NORMAL may flood
      * to it (DESIGN.md, "Limits"). */
     struct vg_latency noflood;
+    /* From sending a bundle of flow changes (any size, the cold start's
+     * too) to the barrier reply after its commit: how long the switch takes
+     * to take them. */
+    struct vg_latency commit;
     unsigned long loop_iterations;
 };
 

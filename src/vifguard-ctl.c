@@ -576,6 +576,7 @@ print_stats__(const struct vg_status *st, const struct json_object *json)
            s->foreign_flows_removed);
     print_latency__("plug latency:", &s->plug, "plugs");
     print_latency__("NO_FLOOD window:", &s->noflood, "ports");
+    print_latency__("switch commit:", &s->commit, "bundles");
     if (json_object_object_get_ex(json, "log", &log) &&
         json_object_object_get_ex(log, "errors", &errors) &&
         json_object_object_get_ex(log, "warnings", &warnings)) {

@@ -375,6 +375,8 @@ def test_ctl_json(daemon):
     assert stats["plug_latency"]["count"] == 0
     assert len(stats["noflood_latency"]["buckets"]) == 24
     assert stats["noflood_latency"]["count"] == 0
+    assert len(stats["commit_latency"]["buckets"]) == 24
+    assert stats["commit_latency"]["count"] == 0
     assert stats["log"] == {"errors": 0, "warnings": 0}
 
     assert ctl_json(daemon.ctl, "version") == {"version": version()}
@@ -395,6 +397,7 @@ def test_ctl_text(daemon):
     assert r.returncode == 0, r.stderr
     assert "plug latency:         no plugs yet" in r.stdout
     assert "NO_FLOOD window:      no ports yet" in r.stdout
+    assert "switch commit:        no bundles yet" in r.stdout
     assert "log:                  0 errors, 0 warnings" in r.stdout
 
     r = ctl(daemon.ctl, "version")
@@ -868,6 +871,8 @@ FAKE_RESULTS = {
         "foreign_flows_removed": 4, "loop_iterations": 99,
         "plug_latency": {"count": 100, "sum": 1.0, "max": 0.0015,
                          "buckets": [0] * 9 + [50, 49, 1] + [0] * 12},
+        "commit_latency": {"count": 5, "sum": 0.035, "max": 0.0075,
+                           "buckets": [0] * 12 + [5] + [0] * 11},
         "log": {"errors": 2, "warnings": 3}},
 }
 
@@ -943,6 +948,8 @@ def test_ctl_text_rendering(fake_daemon):
         "plug latency:         p50 <= 1.02 ms, p99 <= 1.50 ms, max 1.50 ms "
         "(100 plugs)\n"
         "NO_FLOOD window:      no ports yet\n"
+        "switch commit:        p50 <= 7.50 ms, p99 <= 7.50 ms, max 7.50 ms "
+        "(5 bundles)\n"
         "log:                  2 errors, 3 warnings\n"
         "loop iterations:      99\n")
 

@@ -101,6 +101,7 @@ fake_status__(void *aux, struct vg_status *st)
     s->plug.sum = 2.25;
     vg_latency_record(&s->noflood, 3e-3);
     vg_latency_record(&s->noflood, 5e-6);
+    vg_latency_record(&s->commit, 1e-3);
     s->loop_iterations = 99;
 }
 
@@ -337,7 +338,11 @@ test_to_json(void)
                    "0,0,0,0,0,0,0,0,1,0,0,0]},\"noflood_latency\":"
                    "{\"count\":2,\"sum\":0.003005,\"max\":0.003000,"
                    "\"p50\":0.000008,\"p99\":0.003000,\"buckets\":[0,0,1,0,"
-                   "0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0]}}");
+                   "0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0]},"
+                   "\"commit_latency\":{\"count\":1,\"sum\":0.001000,"
+                   "\"max\":0.001000,\"p50\":0.001000,\"p99\":0.001000,"
+                   "\"buckets\":[0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,"
+                   "0,0,0]}}");
     free(s);
     vg_status_destroy(&st);
 }
@@ -584,6 +589,8 @@ test_from_json(void)
     CHECK_EQ(back.stats.noflood.buckets[2], 1);  /* [4, 8) us */
     CHECK_EQ(back.stats.noflood.buckets[11], 1); /* [2048, 4096) us */
     CHECK(back.stats.noflood.max == 3e-3);
+    CHECK_EQ(back.stats.commit.count, 1);
+    CHECK_EQ(back.stats.commit.buckets[9], 1); /* [512, 1024) us */
     CHECK_EQ(back.stats.loop_iterations, 99);
     CHECK(ctl_latency_percentile(&back.stats.plug, .99) ==
           ctl_latency_percentile(&st.stats.plug, .99));
