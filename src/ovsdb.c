@@ -1155,6 +1155,8 @@ build_port__(const struct ovsdb_db *db, const struct row *port,
         }
         struct vg_iface *old = prev_ifaces_find__(prev, ir->uuid);
         struct vg_iface *iface = &br->ifaces[br->n_ifaces++];
+        /* 'old->name' is NULL once 'old' was taken (its Interface listed
+         * in another Port too). */
         if (old && old->name && ir->gen <= since && port->gen <= since &&
             !strcmp(old->port_uuid, port->uuid)) {
             /* Made of these two rows as they are now. */

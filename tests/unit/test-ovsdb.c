@@ -809,27 +809,49 @@ check_rebuild__(const struct ovsdb_db *db, struct vg_host *prev)
 static void
 test_rebuild_rows(void)
 {
-    static const char *const steps[] = {
+    static const struct {
+        const char *json;
+        unsigned int n_bad; /* Malformed items in it. */
+    } steps[] = {
         /* vif1.0's Port: tag, vlan_mode, trunks. */
-        "{'Port':{'@PVIF':{'new':{'tag':20,'vlan_mode':'native-tagged',"
-        "'trunks':['set',[5,6]]}}}}",
+        { "{'Port':{'@PVIF':{'new':{'tag':20,'vlan_mode':'native-tagged',"
+          "'trunks':['set',[5,6]]}}}}",
+          0 },
         /* bond0's Port: bond_mode, lacp, bond_active_slave. */
-        "{'Port':{'@PBOND':{'new':{'bond_mode':'balance-tcp','lacp':'active',"
-        "'bond_active_slave':'02:00:00:00:00:e1'}}}}",
+        { "{'Port':{'@PBOND':{'new':{'bond_mode':'balance-tcp',"
+          "'lacp':'active','bond_active_slave':'02:00:00:00:00:e1'}}}}",
+          0 },
         /* eth1's Interface alone: lacp_current, ofport. */
-        "{'Interface':{'@IETH1':{'new':{'lacp_current':true,'ofport':2}}}}",
+        { "{'Interface':{'@IETH1':{'new':{'lacp_current':true,"
+          "'ofport':2}}}}",
+          0 },
+        /* eth0's row goes bad (left out): eth1, whose rows did not change,
+         * is now its Port's only interface. */
+        { "{'Interface':{'@IETH0':{'new':{'name':5}}}}", 1 },
         /* vif1.0's Interface moves to a new Port; its old Port is left
          * empty. */
-        "{'Port':{'@PX':{'new':{'name':'px','interfaces':#IVIF,"
-        "'tag':['set',[]],'bond_active_slave':['set',[]]}},"
-        "'@PVIF':{'new':{'interfaces':['set',[]]}}},"
-        "'Bridge':{'@BR0':{'new':{'ports':['set',[#PBR0,#PVIF,#PBOND,"
-        "#PX]]}}}}",
+        { "{'Port':{'@PX':{'new':{'name':'px','interfaces':#IVIF,"
+          "'tag':['set',[]],'bond_active_slave':['set',[]]}},"
+          "'@PVIF':{'new':{'interfaces':['set',[]]}}},"
+          "'Bridge':{'@BR0':{'new':{'ports':['set',[#PBR0,#PVIF,#PBOND,"
+          "#PX]]}}}}",
+          0 },
         /* eth0 is deleted; bond0 keeps eth1 alone. */
-        "{'Interface':{'@IETH0':{'old':{}}},"
-        "'Port':{'@PBOND':{'new':{'interfaces':#IETH1}}}}",
+        { "{'Interface':{'@IETH0':{'old':{}}},"
+          "'Port':{'@PBOND':{'new':{'interfaces':#IETH1}}}}",
+          0 },
+        /* vif1.0's Interface in two Ports. */
+        { "{'Port':{'@PBR0':{'new':{'interfaces':['set',[#IBR0,#IVIF]]}}}}",
+          0 },
+        /* eth1's row deleted (its Port still names it), then created again
+         * under its UUID with other values. */
+        { "{'Interface':{'@IETH1':{'old':{}}}}", 0 },
+        { "{'Interface':{'@IETH1':{'new':{'name':'eth9','type':'',"
+          "'ofport':9,'external_ids':['map',[]],"
+          "'mac_in_use':['set',[]]}}}}",
+          0 },
         /* Nothing that a snapshot shows. */
-        "{}",
+        { "{}", 0 },
     };
     struct ovsdb_db *db = ovsdb_db_create();
     struct vg_host prev;
@@ -838,9 +860,14 @@ test_rebuild_rows(void)
     vg_host_init(&prev);
     check_rebuild__(db, &prev);
     for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
-        CHECK_EQ(apply__(db, steps[i]), 0);
+        CHECK_EQ(apply__(db, steps[i].json), steps[i].n_bad);
         check_rebuild__(db, &prev);
     }
+    /* A reconnection: the replica is emptied and filled again. */
+    ovsdb_db_clear(db);
+    check_rebuild__(db, &prev);
+    CHECK_EQ(apply__(db, initial), 0);
+    check_rebuild__(db, &prev);
 
     /* A previous snapshot of another replica, whose rows carry the same
      * UUIDs and other values, or one already rebuilt from: strings are
