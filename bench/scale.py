@@ -430,6 +430,13 @@ def bench_plug(s):
     goal("plug latency p99 %.2f ms after ovs-vswitchd created the port; "
          "goal <= 10 ms" % percentile(own_ms, .99),
          percentile(own_ms, .99) <= 10)
+    return (n, percentile(ms, .5), percentile(ms, .99),
+            percentile(ovs_ms, .5), percentile(ovs_ms, .99),
+            percentile(own_ms, .5), percentile(own_ms, .99),
+            1000 * (commit1["sum"] - commit0["sum"])
+            / max(1, sum(hist_delta(commit0, commit1))),
+            1000 * (cpu1[0] - cpu0[0]) / plugs,
+            1000 * (cpu1[1] - cpu0[1]) / plugs)
 
 
 def flow_durations(s):
@@ -573,13 +580,42 @@ def bench_footprint(s):
          % (wakeups, secs, allowed), wakeups <= allowed)
 
 
+def run_one(args, what):
+    """Runs the benchmarks 'what' on a new sandbox of args.ports guests;
+    returns the plug benchmark's figures (bench_plug()) or None."""
+    row = None
+    s = Scale(args)
+    try:
+        t = time.monotonic()
+        s.add_guests(args.ports)
+        print("  (%d guest ports created in %.1f s)"
+              % (args.ports, time.monotonic() - t), flush=True)
+        if "coldstart" in what:
+            bench_coldstart(s)
+        else:
+            s.coldstart()
+        for w in ("plug", "restart", "churn", "footprint"):
+            if w in what:
+                r = globals()["bench_" + w](s)
+                row = r if w == "plug" else row
+        problems = s.problems()
+        if problems:
+            print("log problems:\n  " + "\n  ".join(problems[:20]))
+    finally:
+        s.stop()
+    return row
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("what", nargs="+",
                     choices=["coldstart", "plug", "restart", "churn",
                              "footprint", "all"])
     ap.add_argument("--build", required=True, help="build directory")
-    ap.add_argument("--ports", type=int, default=1000)
+    ap.add_argument("--ports", default="1000",
+                    help="guest ports; a list (100,300,1000) runs the "
+                    "benchmarks once per count, each on a new sandbox, and "
+                    "ends with a table of the plug figures")
     ap.add_argument("--plugs", type=int, default=200)
     ap.add_argument("--cycles", type=int, default=10000)
     ap.add_argument("--batch", type=int, default=50,
@@ -593,30 +629,36 @@ def main():
     if "all" in what:
         what = ["coldstart", "plug", "restart", "churn", "footprint"]
 
-    s = Scale(args)
     try:
-        print("vifguard scale bench: %s, %s, %d CPUs, load %s"
-              % (subprocess.run(["ovs-vswitchd", "--version"],
-                                capture_output=True, text=True)
-                 .stdout.splitlines()[0], time.strftime("%Y-%m-%d %H:%M"),
-                 os.cpu_count(), " ".join(open("/proc/loadavg").read()
-                                          .split()[:3])), flush=True)
-        t = time.monotonic()
-        s.add_guests(args.ports)
-        print("  (%d guest ports created in %.1f s)"
-              % (args.ports, time.monotonic() - t), flush=True)
-        if "coldstart" in what:
-            bench_coldstart(s)
-        else:
-            s.coldstart()
-        for w in ("plug", "restart", "churn", "footprint"):
-            if w in what:
-                globals()["bench_" + w](s)
-        problems = s.problems()
-        if problems:
-            print("log problems:\n  " + "\n  ".join(problems[:20]))
-    finally:
-        s.stop()
+        counts = [int(x) for x in args.ports.split(",")]
+    except ValueError:
+        ap.error("--ports: not a number or a list of numbers: %r"
+                 % args.ports)
+    if any(n < 1 for n in counts):
+        ap.error("--ports: counts must be at least 1")
+    print("vifguard scale bench: %s, %s, %d CPUs, load %s"
+          % (subprocess.run(["ovs-vswitchd", "--version"],
+                            capture_output=True, text=True)
+             .stdout.splitlines()[0], time.strftime("%Y-%m-%d %H:%M"),
+             os.cpu_count(), " ".join(open("/proc/loadavg").read()
+                                      .split()[:3])), flush=True)
+    plug_rows = []
+    for n in counts:
+        if len(counts) > 1:
+            print("=== %d guest ports" % n, flush=True)
+        row = run_one(argparse.Namespace(**{**vars(args), "ports": n}), what)
+        if row:
+            plug_rows.append(row)
+    if len(plug_rows) > 1:
+        print("== plug latency by ports resident (ms; the rest: ofport in "
+              "OVSDB -> protected; switch commit: mean)")
+        print("  %6s  %17s  %17s  %15s  %13s  %21s"
+              % ("ports", "end to end p50/99", "OVS alone p50/99",
+                 "the rest p50/99", "switch commit",
+                 "CPU/plug vifguardd/ovs"))
+        for r in plug_rows:
+            print("  %6d  %8.2f %8.2f  %8.2f %8.2f  %7.2f %7.2f  %13.2f  "
+                  "%10.2f %10.2f" % r)
     missed = [t for t, met in RESULTS if not met]
     print("%d goals, %d met, %d not met"
           % (len(RESULTS), len(RESULTS) - len(missed), len(missed)))

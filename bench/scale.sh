@@ -16,9 +16,11 @@
 #   footprint  RSS with 1000 ports; wakeups in 60 idle seconds
 #   all        all of them, in that order, on one sandbox
 #
-# Usage: bench/scale.sh WHAT... [--ports N] [--plugs N] [--cycles N]
+# Usage: bench/scale.sh WHAT... [--ports N[,N...]] [--plugs N] [--cycles N]
 #                                [--sample N] [--idle SECONDS]
-# (quick run: bench/scale.sh all --cycles 500 --idle 20)
+# (quick run: bench/scale.sh all --cycles 500 --idle 20; several port counts,
+# each on a new sandbox, with a table of the plug figures at the end:
+# bench/scale.sh plug --ports 100,300,1000)
 # Environment: VG_BUILD_PLAIN  build directory (default build/plain), where
 #                              this script runs `make`.
 # Must run as root.  Prints "GOAL ...: MET" or "NOT MET" per goal and exits
