@@ -544,7 +544,7 @@ build_port__(struct engine *e, const struct eng_bridge *br,
     if (p->guest && e->xs_required && !e->xs) {
         /* Their policy may be in xenstore: do not guess from OVSDB. */
         p->source = VG_N_PSRC;
-        p->error = ofp_xstrdup("waiting for xenstore (xenstore = on): "
+        p->error = ofp_xstrdup("waiting for xenstore: "
                                "not read yet");
     } else if (p->guest) {
         char *err = NULL;

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "ofp/buf.h"
+#include "src/loop.h"
 
 /* The longest message kept; longer ones are cut and marked. */
 #define LOG_MAX_MSG 4096
@@ -84,9 +85,14 @@ vg_log_open_file(const char *path)
         return errno;
     }
     if (log_fd >= 0) {
-        close(log_fd);
+        /* In place, under the same number: a message being written by
+         * another thread (the xenstore worker) never meets a closed or
+         * reused descriptor. */
+        dup3(fd, log_fd, O_CLOEXEC);
+        close(fd);
+    } else {
+        log_fd = fd;
     }
-    log_fd = fd;
     if (log_path != path) {
         free(log_path);
         log_path = ofp_xstrdup(path);
@@ -206,7 +212,7 @@ vlog__(const char *subsys, enum vg_log_level level, const char *suffix,
     if ((unsigned int)level > VG_LOG_DBG) {
         level = VG_LOG_DBG;
     }
-    counts[level]++;
+    __atomic_fetch_add(&counts[level], 1, __ATOMIC_RELAXED);
 
     if (log_stderr || log_fd >= 0) {
         char ts[32];
@@ -241,14 +247,6 @@ vg_log(const char *subsys, enum vg_log_level level, const char *fmt, ...)
     va_start(args, fmt);
     vlog__(subsys, level, NULL, fmt, args);
     va_end(args);
-}
-
-static double
-monotonic__(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* Token bucket: returns true if a message may go through 'rl' now.  The
@@ -291,7 +289,7 @@ vg_log_rl(struct vg_ratelimit *rl, const char *subsys, enum vg_log_level level,
     if (!vg_log_enabled(subsys, level)) {
         return;
     }
-    if (!ratelimit_allow__(rl, monotonic__())) {
+    if (!ratelimit_allow__(rl, vg_monotonic())) {
         rl->suppressed++;
         return;
     }

@@ -4,7 +4,9 @@
 
 #include <ev.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "ofp/buf.h"
 
@@ -32,10 +34,13 @@ struct vg_child {
     void *aux;
 };
 
+/* The calling thread's own loop (vg_loop_thread_begin()), or NULL. */
+static __thread struct ev_loop *thread_loop__;
+
 static struct ev_loop *
 loop__(void)
 {
-    return EV_DEFAULT;
+    return thread_loop__ ? thread_loop__ : EV_DEFAULT;
 }
 
 static void
@@ -261,6 +266,74 @@ vg_prepare_destroy(struct vg_prepare *p)
         ev_prepare_stop(loop__(), &p->w);
         free(p);
     }
+}
+
+struct vg_async {
+    ev_async w;
+    struct ev_loop *loop; /* Its creator's, for senders in other threads. */
+    vg_async_cb *cb;
+    void *aux;
+};
+
+static void
+async_cb__(struct ev_loop *loop, ev_async *w, int revents)
+{
+    struct vg_async *a = (struct vg_async *)w;
+    (void)loop;
+    (void)revents;
+    a->cb(a, a->aux);
+}
+
+struct vg_async *
+vg_async_create(vg_async_cb *cb, void *aux)
+{
+    struct vg_async *a = ofp_xcalloc(1, sizeof *a);
+    a->cb = cb;
+    a->aux = aux;
+    a->loop = loop__();
+    ev_async_init(&a->w, async_cb__);
+    ev_async_start(a->loop, &a->w);
+    return a;
+}
+
+void
+vg_async_send(struct vg_async *a)
+{
+    ev_async_send(a->loop, &a->w);
+}
+
+void
+vg_async_destroy(struct vg_async *a)
+{
+    if (a) {
+        ev_async_stop(a->loop, &a->w);
+        free(a);
+    }
+}
+
+void
+vg_loop_thread_begin(void)
+{
+    thread_loop__ = ev_loop_new(EVFLAG_AUTO | EVFLAG_NOSIGMASK);
+    if (!thread_loop__) {
+        fputs("vifguard: cannot create an event loop\n", stderr);
+        abort();
+    }
+}
+
+void
+vg_loop_thread_end(void)
+{
+    ev_loop_destroy(thread_loop__);
+    thread_loop__ = NULL;
+}
+
+double
+vg_monotonic(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 double

@@ -1,7 +1,10 @@
 /* The event loop: fd watchers, timers and signals on top of libev.
  *
- * This is the only module that includes <ev.h>.  There is one loop per
- * process (libev's default loop); callbacks run on it one at a time. */
+ * This is the only module that includes <ev.h>.  The daemon runs on libev's
+ * default loop, whose callbacks run one at a time.  A worker thread may run
+ * a loop of its own (vg_loop_thread_begin()): every object below belongs to
+ * the loop of the thread that created it and is used by that thread only,
+ * except vg_async_send(). */
 #ifndef VG_LOOP_H
 #define VG_LOOP_H 1
 
@@ -15,12 +18,14 @@ struct vg_timer;
 struct vg_signal;
 struct vg_child;
 struct vg_prepare;
+struct vg_async;
 
 typedef void vg_io_cb(struct vg_io *, int revents, void *aux);
 typedef void vg_timer_cb(struct vg_timer *, void *aux);
 typedef void vg_signal_cb(struct vg_signal *, int signum, void *aux);
 typedef void vg_child_cb(struct vg_child *, int status, void *aux);
 typedef void vg_prepare_cb(struct vg_prepare *, void *aux);
+typedef void vg_async_cb(struct vg_async *, void *aux);
 
 /* Watches 'fd' for 'events' (VG_READ | VG_WRITE; 0 to pause). */
 struct vg_io *vg_io_create(int fd, int events, vg_io_cb *, void *aux);
@@ -58,6 +63,21 @@ struct vg_prepare *vg_prepare_create(vg_prepare_cb *, void *aux);
 void vg_prepare_start(struct vg_prepare *);
 void vg_prepare_stop(struct vg_prepare *);
 void vg_prepare_destroy(struct vg_prepare *);
+
+/* A wakeup from another thread: vg_async_send(), callable from any
+ * thread, makes 'cb' run soon in the loop of the thread that created it
+ * (several sends before it runs: one call). */
+struct vg_async *vg_async_create(vg_async_cb *, void *aux);
+void vg_async_send(struct vg_async *);
+void vg_async_destroy(struct vg_async *);
+
+/* Gives the calling (worker) thread a loop of its own, which vg_loop_run()
+ * then runs, until vg_loop_thread_end(). */
+void vg_loop_thread_begin(void);
+void vg_loop_thread_end(void);
+
+/* CLOCK_MONOTONIC in seconds: the clock every thread shares. */
+double vg_monotonic(void);
 
 /* Monotonic time in seconds, as of the current loop iteration
  * (vg_now_exact() asks the clock). */

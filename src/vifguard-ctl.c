@@ -34,6 +34,7 @@
 
 #include "ofp/buf.h"
 #include "src/ctl.h"
+#include "src/loop.h"
 #include "src/status.h"
 
 #define CTL_DEFAULT_PATH VG_RUNDIR "/ctl.sock"
@@ -202,21 +203,13 @@ parse_options__(int argc, char **argv, struct options *o)
     }
 }
 
-static double
-now__(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Waits for 'events' on 'fd' until 'deadline'; exits on timeout. */
 static void
 wait_fd__(int fd, short events, double deadline, const struct options *o,
           const char *doing)
 {
     for (;;) {
-        double left = deadline - now__();
+        double left = deadline - vg_monotonic();
         if (left <= 0) {
             fail__("timed out after %g s %s vifguardd at %s", o->timeout,
                    doing, o->ctl);
@@ -256,7 +249,7 @@ connect__(const struct options *o, double deadline)
         }
         if (errno == EAGAIN) {
             /* The daemon's backlog is full: it is busy; retry. */
-            if (now__() > deadline) {
+            if (vg_monotonic() > deadline) {
                 fail__("timed out after %g s connecting to vifguardd at %s",
                        o->timeout, o->ctl);
             }
@@ -283,8 +276,8 @@ connect__(const struct options *o, double deadline)
 static char *
 exchange__(const struct options *o)
 {
-    double deadline =
-        now__() + o->timeout + (o->command == CTL_WAIT ? WAIT_GRACE : 0);
+    double deadline = vg_monotonic() + o->timeout +
+                      (o->command == CTL_WAIT ? WAIT_GRACE : 0);
     int fd = connect__(o, deadline);
     struct ctl_request r = {
         .command = o->command,

@@ -4,15 +4,31 @@
  * (domains come and go), and per running domain D
  * "/local/domain/D/vm-data/networking" (token "net:D").  A watch event only
  * marks what must be read again; a flush, at most every FLUSH_INTERVAL
- * seconds, reads it, and calls the owner back if the view changed. */
+ * seconds, reads it, and hands the view over if it changed.
+ *
+ * Threads.  libxenstore's requests block until xenstored answers, and a
+ * xenstored that accepts requests but does not answer them would block
+ * whoever asked.  So everything that talks to xenstored (struct
+ * xs_worker__: the connection, its watches, the flushes and the liveness
+ * probe) runs in a worker thread on a loop of its own; the daemon's loop
+ * only receives the results (struct vg_xenstore): each new view (a copy),
+ * the connection state and its error, through a mailbox under a mutex and
+ * a wakeup (vg_async).  Before each request the worker notes what it asks
+ * and since when; a timer of the daemon's loop reports the source
+ * "stalled" once a request has waited VG_XENSTORE_STALL seconds, and the
+ * worker's next answer clears it.  Meanwhile the daemon goes on with the
+ * last view, like after a lost connection. */
 #include <config.h>
 #include "src/xenstore.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <xenstore.h>
 
 #include "ofp/buf.h"
@@ -37,10 +53,11 @@ enum xs_state__ {
     XS_STATE_LOST,        /* Was connected. */
 };
 
-struct vg_xenstore {
+/* The worker's side: the connection and the view it reads.  Used by the
+ * worker thread only, except 'outer''s mailbox. */
+struct xs_worker__ {
+    struct vg_xenstore *outer;
     enum vg_xenstore_mode mode;
-    vg_xenstore_changed_cb *cb;
-    void *aux;
     enum xs_state__ state;
     char *error; /* Last connection error, or NULL. */
 
@@ -53,8 +70,8 @@ struct vg_xenstore {
     double last_flush;
     bool failed; /* A request failed for a connection reason. */
 
-    bool have_view; /* Connected at least once: 'view' is valid. */
-    bool force_cb;  /* Call the owner back after the next flush. */
+    bool force_cb;     /* Hand the view over after the next flush. */
+    bool view_changed; /* To hand over (post__()). */
     struct vg_xs_view view;
     uint64_t view_hash;
 
@@ -69,8 +86,8 @@ struct vg_xenstore {
 
 static struct vg_ratelimit rl = VG_RATELIMIT_INIT(5, 10);
 
-static void connect__(struct vg_xenstore *);
-static void flush__(struct vg_xenstore *);
+static void connect__(struct xs_worker__ *);
+static void flush__(struct xs_worker__ *);
 
 /* Requests.  A request that fails for another reason than a missing or
  * forbidden node marks the connection as failed. */
@@ -82,7 +99,7 @@ node_errno__(int e)
 }
 
 static void
-request_failed__(struct vg_xenstore *xs, const char *what, const char *path)
+request_failed__(struct xs_worker__ *xs, const char *what, const char *path)
 {
     int e = errno;
     if (node_errno__(e)) {
@@ -95,31 +112,75 @@ request_failed__(struct vg_xenstore *xs, const char *what, const char *path)
     xs->failed = true;
 }
 
+static void busy__(struct xs_worker__ *, const char *what, const char *path);
+static void idle__(struct xs_worker__ *);
+
 /* Reads 'path' as a malloc'd string (NUL-terminated), or NULL if absent or
  * on error. */
 static char *
-xread__(struct vg_xenstore *xs, const char *path)
+xread__(struct xs_worker__ *xs, const char *path)
 {
     unsigned int len;
-    char *v = xs->failed ? NULL : xs_read(xs->xsh, XBT_NULL, path, &len);
-    if (!v && !xs->failed) {
-        request_failed__(xs, "read", path);
+    char *v = NULL;
+    if (!xs->failed) {
+        busy__(xs, "read", path);
+        v = xs_read(xs->xsh, XBT_NULL, path, &len);
+        idle__(xs);
+        if (!v) {
+            request_failed__(xs, "read", path);
+        }
     }
     return v;
 }
 
 /* Lists 'path''s children (free() the array), or NULL with '*n' = 0. */
 static char **
-xdir__(struct vg_xenstore *xs, const char *path, unsigned int *n)
+xdir__(struct xs_worker__ *xs, const char *path, unsigned int *n)
 {
-    char **v = xs->failed ? NULL : xs_directory(xs->xsh, XBT_NULL, path, n);
-    if (!v) {
-        *n = 0;
-        if (!xs->failed) {
+    char **v = NULL;
+    *n = 0;
+    if (!xs->failed) {
+        busy__(xs, "directory", path);
+        v = xs_directory(xs->xsh, XBT_NULL, path, n);
+        idle__(xs);
+        if (!v) {
+            *n = 0;
             request_failed__(xs, "directory", path);
         }
     }
     return v;
+}
+
+/* The permissions of 'path' (free() them), or NULL with '*n' = 0. */
+static struct xs_permissions *
+xperms__(struct xs_worker__ *xs, const char *path, unsigned int *n)
+{
+    struct xs_permissions *v = NULL;
+    *n = 0;
+    if (!xs->failed) {
+        busy__(xs, "get-perms", path);
+        v = xs_get_permissions(xs->xsh, XBT_NULL, path, n);
+        idle__(xs);
+        if (!v) {
+            *n = 0;
+            request_failed__(xs, "get-perms", path);
+        }
+    }
+    return v;
+}
+
+/* Watches 'path' with 'token'; on failure marks the connection failed. */
+static void
+xwatch__(struct xs_worker__ *xs, const char *path, const char *token)
+{
+    if (!xs->failed) {
+        busy__(xs, "watch", path);
+        bool ok = xs_watch(xs->xsh, path, token);
+        idle__(xs);
+        if (!ok) {
+            request_failed__(xs, "watch", path);
+        }
+    }
 }
 
 /* Cache updates. */
@@ -183,7 +244,7 @@ vif_free__(struct vg_xs_vif *x)
 /* Reads xapi's VIF settings of VM 'uuid' (lowercase), appending them to
  * '*v'. */
 static void
-read_vm__(struct vg_xenstore *xs, const char *uuid, struct vg_xs_vif **v,
+read_vm__(struct xs_worker__ *xs, const char *uuid, struct vg_xs_vif **v,
           size_t *n)
 {
     char *dir = ofp_xasprintf("/xapi/%s/private/vif", uuid);
@@ -218,7 +279,7 @@ read_vm__(struct vg_xenstore *xs, const char *uuid, struct vg_xs_vif **v,
 
 /* Replaces the VIFs of VM 'uuid' (every VM if NULL) in the view by 'v'. */
 static void
-replace_vifs__(struct vg_xenstore *xs, const char *uuid, struct vg_xs_vif *v,
+replace_vifs__(struct xs_worker__ *xs, const char *uuid, struct vg_xs_vif *v,
                size_t n)
 {
     struct vg_xs_view *view = &xs->view;
@@ -240,7 +301,7 @@ replace_vifs__(struct vg_xenstore *xs, const char *uuid, struct vg_xs_vif *v,
 
 /* Reads VM 'uuid' again, or every VM under /xapi if NULL. */
 static void
-rescan_xapi__(struct vg_xenstore *xs, const char *uuid)
+rescan_xapi__(struct xs_worker__ *xs, const char *uuid)
 {
     struct vg_xs_vif *v = NULL;
     size_t n = 0;
@@ -293,7 +354,7 @@ mac_name__(const char *s)
 
 /* Replaces domain 'domid''s per-MAC nodes in the view by 'v'. */
 static void
-replace_macs__(struct vg_xenstore *xs, unsigned int domid,
+replace_macs__(struct xs_worker__ *xs, unsigned int domid,
                struct vg_xs_macnode *v, size_t n)
 {
     struct vg_xs_view *view = &xs->view;
@@ -315,7 +376,7 @@ replace_macs__(struct vg_xenstore *xs, unsigned int domid,
 
 /* Reads domain 'domid''s per-MAC JSON nodes again. */
 static void
-rescan_net__(struct vg_xenstore *xs, unsigned int domid)
+rescan_net__(struct xs_worker__ *xs, unsigned int domid)
 {
     char *dir = ofp_xasprintf("/local/domain/%u/vm-data/networking", domid);
     struct vg_xs_macnode *v = NULL;
@@ -337,11 +398,7 @@ rescan_net__(struct vg_xenstore *xs, unsigned int domid)
         char *json = xread__(xs, path);
         unsigned int n_perms = 0;
         struct xs_permissions *perms =
-            (json ? xs_get_permissions(xs->xsh, XBT_NULL, path, &n_perms)
-                  : NULL);
-        if (json && !perms) {
-            request_failed__(xs, "get-perms", path);
-        }
+            json ? xperms__(xs, path, &n_perms) : NULL;
         free(path);
         if (!json) {
             continue; /* Removed meanwhile. */
@@ -382,7 +439,7 @@ net_watch_path__(unsigned int domid, char *path, size_t size, char *token,
 }
 
 static void
-mark_net__(struct vg_xenstore *xs, unsigned int domid)
+mark_net__(struct xs_worker__ *xs, unsigned int domid)
 {
     for (size_t i = 0; i < xs->n_dirty_nets; i++) {
         if (xs->dirty_nets[i] == domid) {
@@ -397,7 +454,7 @@ mark_net__(struct vg_xenstore *xs, unsigned int domid)
 /* Reads the list of domains again: watches the per-MAC directory of each
  * new one (and marks it for reading), forgets the ones gone. */
 static void
-rescan_domains__(struct vg_xenstore *xs)
+rescan_domains__(struct xs_worker__ *xs)
 {
     struct vg_xs_view *view = &xs->view;
     unsigned int n_names;
@@ -429,9 +486,7 @@ rescan_domains__(struct vg_xenstore *xs)
             if (domid) {
                 net_watch_path__(domid, path, sizeof path, token,
                                  sizeof token);
-                if (!xs->failed && !xs_watch(xs->xsh, path, token)) {
-                    request_failed__(xs, "watch", path);
-                }
+                xwatch__(xs, path, token);
                 mark_net__(xs, domid);
             }
         }
@@ -455,7 +510,9 @@ rescan_domains__(struct vg_xenstore *xs)
         }
         if (!kept && domid) {
             net_watch_path__(domid, path, sizeof path, token, sizeof token);
+            busy__(xs, "unwatch", path);
             xs_unwatch(xs->xsh, path, token); /* Fails if already gone. */
+            idle__(xs);
             replace_macs__(xs, domid, NULL, 0);
         }
     }
@@ -486,7 +543,7 @@ rescan_domains__(struct vg_xenstore *xs)
 /* Watch events. */
 
 static void
-mark_vm__(struct vg_xenstore *xs, const char *uuid, size_t len)
+mark_vm__(struct xs_worker__ *xs, const char *uuid, size_t len)
 {
     char *lower = ofp_xmalloc(len + 1);
     memcpy(lower, uuid, len);
@@ -511,7 +568,7 @@ mark_vm__(struct vg_xenstore *xs, const char *uuid, size_t len)
 
 /* Marks what watch event 'path' (of watch 'token') affects. */
 static void
-watch_event__(struct vg_xenstore *xs, const char *path, const char *token)
+watch_event__(struct xs_worker__ *xs, const char *path, const char *token)
 {
     unsigned int domid;
 
@@ -536,7 +593,7 @@ watch_event__(struct vg_xenstore *xs, const char *path, const char *token)
 }
 
 static void
-schedule_flush__(struct vg_xenstore *xs)
+schedule_flush__(struct xs_worker__ *xs)
 {
     if (!vg_timer_active(xs->flush)) {
         double wait = xs->last_flush + FLUSH_INTERVAL - vg_now();
@@ -547,7 +604,7 @@ schedule_flush__(struct vg_xenstore *xs)
 static void
 io_cb__(struct vg_io *io, int revents, void *xs_)
 {
-    struct vg_xenstore *xs = xs_;
+    struct xs_worker__ *xs = xs_;
     char **ev;
 
     (void)io;
@@ -562,7 +619,7 @@ io_cb__(struct vg_io *io, int revents, void *xs_)
 /* Connection. */
 
 static void
-disconnect__(struct vg_xenstore *xs)
+disconnect__(struct xs_worker__ *xs)
 {
     vg_io_destroy(xs->io);
     xs->io = NULL;
@@ -574,7 +631,7 @@ disconnect__(struct vg_xenstore *xs)
 
 /* Schedules the next connection attempt. */
 static void
-retry_later__(struct vg_xenstore *xs)
+retry_later__(struct xs_worker__ *xs)
 {
     vg_timer_start(xs->retry, xs->backoff, 0);
     xs->backoff =
@@ -584,7 +641,7 @@ retry_later__(struct vg_xenstore *xs)
 /* The connection failed ('xs->error' says how): keeps the view, reports,
  * reconnects later. */
 static void
-lost__(struct vg_xenstore *xs)
+lost__(struct xs_worker__ *xs)
 {
     disconnect__(xs);
     xs->state = XS_STATE_LOST;
@@ -595,22 +652,26 @@ lost__(struct vg_xenstore *xs)
     retry_later__(xs);
 }
 
+static void post__(struct xs_worker__ *);
+
 static void
 retry_cb__(struct vg_timer *t, void *xs)
 {
     (void)t;
     connect__(xs);
+    post__(xs);
 }
 
 static void
 probe_cb__(struct vg_timer *t, void *xs_)
 {
-    struct vg_xenstore *xs = xs_;
+    struct xs_worker__ *xs = xs_;
     (void)t;
     free(xread__(xs, "/xapi"));
     if (xs->failed) {
         lost__(xs);
     }
+    post__(xs);
 }
 
 static void
@@ -618,6 +679,7 @@ flush_cb__(struct vg_timer *t, void *xs)
 {
     (void)t;
     flush__(xs);
+    post__(xs);
 }
 
 static uint64_t
@@ -671,7 +733,7 @@ view_hash__(const struct vg_xs_view *v)
 }
 
 static void
-clear_dirty__(struct vg_xenstore *xs)
+clear_dirty__(struct xs_worker__ *xs)
 {
     for (size_t i = 0; i < xs->n_dirty_vms; i++) {
         free(xs->dirty_vms[i]);
@@ -686,10 +748,10 @@ clear_dirty__(struct vg_xenstore *xs)
     xs->dirty_xapi = false;
 }
 
-/* Reads what the watch events marked, then calls the owner back if the
- * view changed (always after a (re)connection). */
+/* Reads what the watch events marked, then marks the view for handing over
+ * if it changed (always after a (re)connection). */
 static void
-flush__(struct vg_xenstore *xs)
+flush__(struct xs_worker__ *xs)
 {
     xs->last_flush = vg_now();
     if (!xs->xsh) {
@@ -722,20 +784,21 @@ flush__(struct vg_xenstore *xs)
     if (xs->force_cb || h != xs->view_hash) {
         xs->view_hash = h;
         xs->force_cb = false;
-        xs->have_view = true;
-        xs->cb(xs->aux, &xs->view);
+        xs->view_changed = true; /* post__() hands it over. */
     }
 }
 
 /* Opens the connection, sets the watches and reads everything. */
 static void
-connect__(struct vg_xenstore *xs)
+connect__(struct xs_worker__ *xs)
 {
     bool first = xs->state == XS_STATE_OFF;
     const char *env = getenv("XENSTORED_PATH");
 
     xs->failed = false;
+    busy__(xs, "connect", env ? env : "(default)");
     xs->xsh = xs_open(0);
+    idle__(xs);
     if (!xs->xsh) {
         int e = errno;
         free(xs->error);
@@ -761,9 +824,13 @@ connect__(struct vg_xenstore *xs)
         retry_later__(xs);
         return;
     }
-    if (!xs_watch(xs->xsh, "/xapi", "xapi") ||
-        !xs_watch(xs->xsh, "@introduceDomain", "@introduceDomain") ||
-        !xs_watch(xs->xsh, "@releaseDomain", "@releaseDomain")) {
+    busy__(xs, "watch", "/xapi");
+    bool watching =
+        xs_watch(xs->xsh, "/xapi", "xapi") &&
+        xs_watch(xs->xsh, "@introduceDomain", "@introduceDomain") &&
+        xs_watch(xs->xsh, "@releaseDomain", "@releaseDomain");
+    idle__(xs);
+    if (!watching) {
         int e = errno;
         free(xs->error);
         xs->error = ofp_xasprintf("watch: %s", strerror(e));
@@ -805,28 +872,25 @@ connect__(struct vg_xenstore *xs)
     }
 }
 
-struct vg_xenstore *
-vg_xenstore_create(enum vg_xenstore_mode mode, vg_xenstore_changed_cb *cb,
-                   void *aux)
+static struct xs_worker__ *
+worker_create__(struct vg_xenstore *outer, enum vg_xenstore_mode mode)
 {
-    struct vg_xenstore *xs = ofp_xcalloc(1, sizeof *xs);
+    struct xs_worker__ *xs = ofp_xcalloc(1, sizeof *xs);
+    xs->outer = outer;
     xs->mode = mode;
-    xs->cb = cb;
-    xs->aux = aux;
     xs->state = XS_STATE_OFF;
     xs->backoff = BACKOFF_MIN;
     vg_xs_view_init(&xs->view);
     xs->retry = vg_timer_create(retry_cb__, xs);
     xs->probe = vg_timer_create(probe_cb__, xs);
     xs->flush = vg_timer_create(flush_cb__, xs);
-    if (mode != VG_XENSTORE_OFF) {
-        connect__(xs);
-    }
+    connect__(xs);
+    post__(xs);
     return xs;
 }
 
-void
-vg_xenstore_destroy(struct vg_xenstore *xs)
+static void
+worker_destroy__(struct xs_worker__ *xs)
 {
     if (!xs) {
         return;
@@ -841,17 +905,331 @@ vg_xenstore_destroy(struct vg_xenstore *xs)
     free(xs);
 }
 
-const struct vg_xs_view *
-vg_xenstore_view(const struct vg_xenstore *xs)
+/* The daemon's side (see the top of the file). */
+struct vg_xenstore {
+    enum vg_xenstore_mode mode;
+    vg_xenstore_changed_cb *cb;
+    void *aux;
+
+    /* The daemon's thread only. */
+    pthread_t thread;
+    bool joinable;             /* 'thread' not joined yet. */
+    struct vg_async *wake;     /* The worker has news. */
+    struct vg_timer *watchdog; /* Looks for a stalled request. */
+    enum xs_state__ state;     /* As handed over. */
+    char *error;
+    bool have_view;
+    struct vg_xs_view view;
+    double stalled_since; /* Start of the stalled request, or 0. */
+    char *stall_error;
+
+    /* The mailbox, under 'mutex'; 'first' is signalled on the first post
+     * and when the worker exits. */
+    pthread_mutex_t mutex;
+    pthread_cond_t first;
+    bool box_posted; /* The worker posted at least once. */
+    enum xs_state__ box_state;
+    char *box_error;
+    bool box_new_view; /* 'box_view' is a view not taken yet. */
+    struct vg_xs_view box_view;
+    bool box_done;               /* The worker has exited. */
+    double busy_since;           /* Start of the request under way, or 0. */
+    char busy_what[192];         /* It, as "read /xapi". */
+    bool stall_seen;             /* Reported: its end must wake the daemon. */
+    bool quit;                   /* vg_xenstore_destroy() was called. */
+    struct vg_async *quit_async; /* The worker's, while its loop runs. */
+};
+
+/* Notes that the worker asks xenstored 'what' 'path' now. */
+static void
+busy__(struct xs_worker__ *xs, const char *what, const char *path)
 {
-    return xs && xs->have_view ? &xs->view : NULL;
+    struct vg_xenstore *o = xs->outer;
+    pthread_mutex_lock(&o->mutex);
+    o->busy_since = vg_monotonic();
+    snprintf(o->busy_what, sizeof o->busy_what, "%s %s", what, path);
+    pthread_mutex_unlock(&o->mutex);
+}
+
+/* Notes that the worker's request got its answer.  Keeps errno. */
+static void
+idle__(struct xs_worker__ *xs)
+{
+    struct vg_xenstore *o = xs->outer;
+    int e = errno;
+    pthread_mutex_lock(&o->mutex);
+    o->busy_since = 0;
+    if (o->stall_seen) {
+        o->stall_seen = false;
+        vg_async_send(o->wake);
+    }
+    pthread_mutex_unlock(&o->mutex);
+    errno = e;
+}
+
+static bool
+str_equal__(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
+/* Hands the worker's state and error, and a copy of its view if that
+ * changed, over to the daemon's thread (if anything changed). */
+static void
+post__(struct xs_worker__ *xs)
+{
+    struct vg_xenstore *o = xs->outer;
+    pthread_mutex_lock(&o->mutex);
+    if (!o->box_posted || xs->view_changed || o->box_state != xs->state ||
+        !str_equal__(o->box_error, xs->error)) {
+        o->box_state = xs->state;
+        free(o->box_error);
+        o->box_error = xs->error ? ofp_xstrdup(xs->error) : NULL;
+        if (xs->view_changed) {
+            vg_xs_view_destroy(&o->box_view);
+            vg_xs_view_copy(&o->box_view, &xs->view);
+            o->box_new_view = true;
+            xs->view_changed = false;
+        }
+        o->box_posted = true;
+        pthread_cond_broadcast(&o->first);
+        vg_async_send(o->wake);
+    }
+    pthread_mutex_unlock(&o->mutex);
+}
+
+static void
+quit_cb__(struct vg_async *a, void *aux)
+{
+    (void)a;
+    (void)aux;
+    vg_loop_break();
+}
+
+/* The worker thread: connects, then runs its loop until told to quit; in
+ * auto mode on a host without xenstore it stops after the first try. */
+static void *
+worker_main__(void *o_)
+{
+    struct vg_xenstore *o = o_;
+    struct xs_worker__ *xs = NULL;
+
+    vg_loop_thread_begin();
+    struct vg_async *quit = vg_async_create(quit_cb__, NULL);
+    pthread_mutex_lock(&o->mutex);
+    o->quit_async = quit;
+    bool stop = o->quit;
+    pthread_mutex_unlock(&o->mutex);
+    if (!stop) {
+        xs = worker_create__(o, o->mode);
+        if (xs->state != XS_STATE_OFF) {
+            vg_loop_run();
+        }
+    }
+    pthread_mutex_lock(&o->mutex);
+    o->quit_async = NULL;
+    pthread_mutex_unlock(&o->mutex);
+    worker_destroy__(xs);
+    vg_async_destroy(quit);
+    vg_loop_thread_end();
+
+    pthread_mutex_lock(&o->mutex);
+    o->box_done = true;
+    pthread_cond_broadcast(&o->first);
+    vg_async_send(o->wake);
+    pthread_mutex_unlock(&o->mutex);
+    return NULL;
+}
+
+/* Takes what the worker posted.  Returns true if there was a new view (now
+ * in 'o->view'). */
+static bool
+take_box__(struct vg_xenstore *o)
+{
+    pthread_mutex_lock(&o->mutex);
+    if (o->box_posted) {
+        o->state = o->box_state;
+        free(o->error);
+        o->error = o->box_error ? ofp_xstrdup(o->box_error) : NULL;
+    }
+    bool new_view = o->box_new_view;
+    if (new_view) {
+        vg_xs_view_destroy(&o->view);
+        o->view = o->box_view;
+        vg_xs_view_init(&o->box_view);
+        o->box_new_view = false;
+        o->have_view = true;
+    }
+    bool done = o->box_done;
+    double busy = o->busy_since;
+    pthread_mutex_unlock(&o->mutex);
+
+    if (o->stalled_since && busy != o->stalled_since) {
+        VG_INFO(SUBSYS, "xenstored answers again, after %.1f s",
+                vg_monotonic() - o->stalled_since);
+        o->stalled_since = 0;
+    }
+    if (done && o->joinable) {
+        pthread_join(o->thread, NULL);
+        o->joinable = false;
+        vg_timer_stop(o->watchdog);
+    }
+    return new_view;
+}
+
+static void
+wake_cb__(struct vg_async *a, void *o_)
+{
+    struct vg_xenstore *o = o_;
+    (void)a;
+    if (take_box__(o)) {
+        o->cb(o->aux, &o->view);
+    }
+}
+
+static void
+watchdog_cb__(struct vg_timer *t, void *o_)
+{
+    struct vg_xenstore *o = o_;
+    char what[sizeof o->busy_what];
+    (void)t;
+
+    pthread_mutex_lock(&o->mutex);
+    double since = o->busy_since;
+    bool stalled = since && vg_monotonic() - since >= VG_XENSTORE_STALL;
+    if (stalled) {
+        o->stall_seen = true;
+        memcpy(what, o->busy_what, sizeof what);
+    }
+    pthread_mutex_unlock(&o->mutex);
+    if (stalled && since != o->stalled_since) {
+        o->stalled_since = since;
+        free(o->stall_error);
+        o->stall_error =
+            ofp_xasprintf("xenstored has not answered for %.0f s (%s)",
+                          vg_monotonic() - since, what);
+        VG_ERR(SUBSYS,
+               "%s: guests keep their last xenstore policy; still "
+               "waiting",
+               o->stall_error);
+    }
+}
+
+struct vg_xenstore *
+vg_xenstore_create(enum vg_xenstore_mode mode, vg_xenstore_changed_cb *cb,
+                   void *aux)
+{
+    struct vg_xenstore *o = ofp_xcalloc(1, sizeof *o);
+    o->cb = cb;
+    o->aux = aux;
+    o->mode = mode;
+    o->state = XS_STATE_OFF;
+    vg_xs_view_init(&o->view);
+    vg_xs_view_init(&o->box_view);
+    if (mode == VG_XENSTORE_OFF) {
+        return o;
+    }
+
+    pthread_mutex_init(&o->mutex, NULL);
+    pthread_cond_init(&o->first, NULL);
+    o->wake = vg_async_create(wake_cb__, o);
+    o->watchdog = vg_timer_create(watchdog_cb__, o);
+    vg_timer_start(o->watchdog, VG_XENSTORE_PROBE, VG_XENSTORE_PROBE);
+
+    /* Signals stay with the daemon's thread. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int error = pthread_create(&o->thread, NULL, worker_main__, o);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (error) {
+        o->state = XS_STATE_UNREACHABLE;
+        o->error = ofp_xasprintf("cannot start the xenstore thread: %s",
+                                 strerror(error));
+        VG_ERR(SUBSYS, "%s", o->error);
+        vg_timer_stop(o->watchdog);
+        return o;
+    }
+    o->joinable = true;
+    o->state = XS_STATE_UNREACHABLE;
+    o->error = ofp_xstrdup("connecting to xenstored");
+
+    /* The first view is in place before OVSDB's first snapshot reaches the
+     * engine, as long as xenstored answers within VG_XENSTORE_STALL. */
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += (time_t)VG_XENSTORE_STALL;
+    pthread_mutex_lock(&o->mutex);
+    while (!o->box_posted && !o->box_done &&
+           !pthread_cond_timedwait(&o->first, &o->mutex, &deadline)) {
+        continue;
+    }
+    pthread_mutex_unlock(&o->mutex);
+    take_box__(o);
+    return o;
+}
+
+void
+vg_xenstore_destroy(struct vg_xenstore *o)
+{
+    if (!o) {
+        return;
+    }
+    if (o->joinable) {
+        pthread_mutex_lock(&o->mutex);
+        o->quit = true;
+        if (o->quit_async) {
+            vg_async_send(o->quit_async);
+        }
+        pthread_mutex_unlock(&o->mutex);
+
+        /* A worker stuck in a request is left behind (the daemon is
+         * exiting), with everything it may still touch. */
+        struct timespec deadline;
+        clock_gettime(CLOCK_REALTIME, &deadline);
+        deadline.tv_sec += 2;
+        if (pthread_timedjoin_np(o->thread, NULL, &deadline)) {
+            VG_WARN(SUBSYS, "xenstore thread stuck in a request: not "
+                            "waited for");
+            pthread_detach(o->thread);
+            return;
+        }
+    }
+    vg_async_destroy(o->wake);
+    vg_timer_destroy(o->watchdog);
+    if (o->mode != VG_XENSTORE_OFF) {
+        pthread_mutex_destroy(&o->mutex);
+        pthread_cond_destroy(&o->first);
+    }
+    vg_xs_view_destroy(&o->view);
+    vg_xs_view_destroy(&o->box_view);
+    free(o->error);
+    free(o->box_error);
+    free(o->stall_error);
+    free(o);
+}
+
+const struct vg_xs_view *
+vg_xenstore_view(const struct vg_xenstore *o)
+{
+    return o && o->have_view ? &o->view : NULL;
+}
+
+bool
+vg_xenstore_active(const struct vg_xenstore *o)
+{
+    return o && (o->joinable || o->state != XS_STATE_OFF);
 }
 
 const char *
-vg_xenstore_state(const struct vg_xenstore *xs, const char **error)
+vg_xenstore_state(const struct vg_xenstore *o, const char **error)
 {
-    *error = xs ? xs->error : NULL;
-    switch (xs ? xs->state : XS_STATE_OFF) {
+    *error = o ? o->error : NULL;
+    if (o && o->stalled_since) {
+        *error = o->stall_error;
+        return "stalled";
+    }
+    switch (o ? o->state : XS_STATE_OFF) {
     case XS_STATE_CONNECTED:
         return "connected";
     case XS_STATE_UNREACHABLE:

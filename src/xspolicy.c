@@ -99,6 +99,47 @@ vg_xs_view_destroy(struct vg_xs_view *v)
     memset(v, 0, sizeof *v);
 }
 
+static char *
+dup_or_null__(const char *s)
+{
+    return s ? ofp_xstrdup(s) : NULL;
+}
+
+void
+vg_xs_view_copy(struct vg_xs_view *dst, const struct vg_xs_view *src)
+{
+    vg_xs_view_init(dst);
+    dst->domains = ofp_xcalloc(src->n_domains, sizeof *dst->domains);
+    for (size_t i = 0; i < src->n_domains; i++) {
+        dst->domains[i].domid = src->domains[i].domid;
+        dst->domains[i].vm_uuid = dup_or_null__(src->domains[i].vm_uuid);
+    }
+    dst->n_domains = src->n_domains;
+    dst->vifs = ofp_xcalloc(src->n_vifs, sizeof *dst->vifs);
+    for (size_t i = 0; i < src->n_vifs; i++) {
+        const struct vg_xs_vif *x = &src->vifs[i];
+        dst->vifs[i] = (struct vg_xs_vif){
+            dup_or_null__(x->vm_uuid),      x->devid,
+            dup_or_null__(x->locking_mode), dup_or_null__(x->ipv4_allowed),
+            dup_or_null__(x->ipv6_allowed),
+        };
+    }
+    dst->n_vifs = src->n_vifs;
+    dst->macs = ofp_xcalloc(src->n_macs, sizeof *dst->macs);
+    for (size_t i = 0; i < src->n_macs; i++) {
+        const struct vg_xs_macnode *m = &src->macs[i];
+        struct vg_xs_macnode *c = &dst->macs[i];
+        *c = (struct vg_xs_macnode){ m->domid, dup_or_null__(m->name),
+                                     dup_or_null__(m->json), NULL, 0 };
+        if (m->n_perms) {
+            c->perms = ofp_xcalloc(m->n_perms, sizeof *c->perms);
+            memcpy(c->perms, m->perms, m->n_perms * sizeof *c->perms);
+            c->n_perms = m->n_perms;
+        }
+    }
+    dst->n_macs = src->n_macs;
+}
+
 static int
 domain_cmp__(const void *a_, const void *b_)
 {

@@ -98,6 +98,8 @@ struct vg_xs_view {
 
 void vg_xs_view_init(struct vg_xs_view *);
 void vg_xs_view_destroy(struct vg_xs_view *);
+/* Initializes 'dst' as a deep copy of 'src'. */
+void vg_xs_view_copy(struct vg_xs_view *dst, const struct vg_xs_view *src);
 /* Sorts the view's arrays (for builders). */
 void vg_xs_view_sort(struct vg_xs_view *);
 const struct vg_xs_vif *vg_xs_view_find_vif(const struct vg_xs_view *,

@@ -58,6 +58,7 @@ LOG_ALLOW = [
     r"xenstore\|ERR\|connection lost",
     r"xenstore\|(WARN|ERR)\|cannot connect to xenstored",
     r"held closed: waiting for xenstore",
+    r"xenstore\|ERR\|xenstored has not answered for",
 ]
 
 
@@ -272,6 +273,19 @@ class XenHost:
         got = self.probe([(vm, "CLOSED", vm.ip, vm.mac)]
                          + [(o, "OK" + o.name, o.ip, o.mac) for o in others])
         assert got == {"OK" + o.name for o in others}, got
+
+    def check_ovsdb_keys_lose(self, vm):
+        """OVSDB keys set on 'vm' (policy from its per-MAC JSON) change
+        nothing but a reported conflict; removed, the conflict goes."""
+        self.sb.vsctl("set", "interface", vm.vif,
+                      "external_ids:vifguard-ipv4=10.0.0.88")
+        v = self.wait_vif(vm.vif, state="protected",
+                          policy_source="xenstore-mac", ipv4=[vm.ip],
+                          conflict=bool)
+        assert "ovsdb" in v["conflict"], v
+        self.sb.vsctl("remove", "interface", vm.vif, "external_ids",
+                      "vifguard-ipv4")
+        self.wait_vif(vm.vif, state="protected", conflict=None)
 
     def port_flows(self, ofports, mac=None):
         """The dump-flows lines that mention an ofport in 'ofports' (or
@@ -531,15 +545,7 @@ def test_conflicts_between_sources(xen):
     xen.wait_vif(WEB.vif, state="protected", conflict=None)
 
     # OVSDB keys under a per-MAC JSON: the JSON wins.
-    xen.sb.vsctl("set", "interface", LEGACY.vif,
-                 "external_ids:vifguard-ipv4=10.0.0.88")
-    v = xen.wait_vif(LEGACY.vif, state="protected",
-                     policy_source="xenstore-mac", ipv4=[LEGACY.ip],
-                     conflict=bool)
-    assert "ovsdb" in v["conflict"], v
-    xen.sb.vsctl("remove", "interface", LEGACY.vif, "external_ids",
-                 "vifguard-ipv4")
-    xen.wait_vif(LEGACY.vif, state="protected", conflict=None)
+    xen.check_ovsdb_keys_lose(LEGACY)
 
 
 def test_xenstored_away_and_back(xen):
@@ -563,6 +569,42 @@ def test_xenstored_away_and_back(xen):
     xen.wait_vif(WEB.vif, state="protected", ipv4=["10.0.0.50"])
     xen.xs.write(WEB.xapi("ipv4-allowed"), WEB.ip)
     xen.wait_protected(WEB)
+
+
+def test_xenstored_stalls(xen):
+    """xenstored stops answering, its connection open (a hung daemon):
+    vifguardd goes on with the last view and with everything else (its
+    control socket, OVSDB, the guests' protection), reports the stall, and
+    catches up on the changes once xenstored answers again."""
+    wait_for(lambda: xen.xenstore_status().get("state") == "connected",
+             DEADLINE, "xenstore connected")
+    xen.xs.stall()
+    try:
+        # The next liveness probe waits; VG_XENSTORE_STALL (5 s) later the
+        # control socket, which still answers, says so.
+        st = wait_for(lambda: (lambda s: s.get("state") == "stalled" and s)(
+            xen.xenstore_status()), DEADLINE, "xenstore reported stalled")
+        assert "xenstored has not answered" in st.get("error", ""), st
+        # A change xenstore has no part in is handled: LEGACY's OVSDB keys
+        # are overridden by its per-MAC JSON, which vifguardd reports as a
+        # conflict on the next OVSDB update.
+        xen.check_ovsdb_keys_lose(LEGACY)
+        for vm, src in ((WEB, "xapi"), (DB, "xapi"),
+                        (LEGACY, "xenstore-mac")):
+            xen.wait_protected(vm, source=src)
+        xen.check_locked(WEB, others=[DB, LEGACY])
+        # xapi changes WEB's addresses meanwhile: the watch event waits in
+        # xenstored with everything else.
+        xen.xs.write(WEB.xapi("ipv4-allowed"), "10.0.0.50")
+        assert xen.vif_entry(WEB.vif)["ipv4"] == [WEB.ip]
+    finally:
+        xen.xs.resume()
+    wait_for(lambda: xen.xenstore_status().get("state") == "connected",
+             DEADLINE, "xenstore connected again")
+    xen.wait_vif(WEB.vif, state="protected", ipv4=["10.0.0.50"])
+    xen.xs.write(WEB.xapi("ipv4-allowed"), WEB.ip)
+    xen.wait_protected(WEB)
+    assert "answers again" in xen.vg.log_tail(50)
 
 
 def test_daemon_start_without_xenstored(xen):

@@ -29,7 +29,9 @@ In-process use (pytest):  srv = XenstoreServer(path); srv.start();
 srv.write(...), srv.rm(...), srv.set_perms(...) change the tree and fire
 watches like a client would; srv.fire_special("@introduceDomain") fires the
 watches on a special path; srv.stop() drops every connection and removes
-the socket (xenstored gone); srv.start() again serves the same tree.
+the socket (xenstored gone); srv.start() again serves the same tree;
+srv.stall() stops answering (connections stay open, requests wait unread)
+until srv.resume().
 CLI:  python3 tests/xenstored.py --socket PATH
 """
 
@@ -177,6 +179,7 @@ class Connection:
         self.watches = []  # [(canonical path, token, relative?)]
         self.after = []  # messages to send after the current reply
         self.transactions = {}  # id -> [tree copy, base generation, events]
+        self.registered = False  # In the selector (not while stalled).
 
 
 class XenstoreServer:
@@ -195,6 +198,7 @@ class XenstoreServer:
         self.sel = None
         self.wake_r = self.wake_w = None
         self.running = False
+        self.stalled = False
 
     # -- lifecycle --------------------------------------------------------
 
@@ -241,6 +245,19 @@ class XenstoreServer:
             for conn in list(self.conns.values()):
                 self._close(conn)
 
+    def stall(self):
+        """Stop reading requests (a hung xenstored): clients' connections
+        stay open and their requests wait unanswered until resume()."""
+        with self.lock:
+            self.stalled = True
+        self._wake()
+
+    def resume(self):
+        """Answer the waiting requests and serve again."""
+        with self.lock:
+            self.stalled = False
+        self._wake()
+
     def _wake(self):
         try:
             self.wake_w.send(b"x")
@@ -262,7 +279,15 @@ class XenstoreServer:
                     ev = selectors.EVENT_READ
                     if conn.outbuf:
                         ev |= selectors.EVENT_WRITE
-                    self.sel.modify(conn.sock, ev, conn)
+                    if self.stalled:
+                        ev = 0  # Nothing read, nothing sent.
+                    if ev and conn.registered:
+                        self.sel.modify(conn.sock, ev, conn)
+                    elif ev:
+                        self.sel.register(conn.sock, ev, conn)
+                    elif conn.registered:
+                        self.sel.unregister(conn.sock)
+                    conn.registered = bool(ev)
             for key, mask in self.sel.select():
                 with self.lock:
                     if key.data == "wake":
@@ -284,6 +309,7 @@ class XenstoreServer:
         conn = Connection(sock)
         self.conns[sock.fileno()] = conn
         self.sel.register(sock, selectors.EVENT_READ, conn)
+        conn.registered = True
 
     def _service(self, conn, mask):
         if mask & selectors.EVENT_WRITE:

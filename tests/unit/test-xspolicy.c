@@ -631,7 +631,38 @@ test_view_find(void)
     CHECK(vg_xs_view_find_vif(&v, "c", 0) == NULL);
     CHECK(vg_xs_view_find_domain(&v, 7) != NULL);
     CHECK(vg_xs_view_find_domain(&v, 3) == NULL);
+
+    /* A deep copy outlives its original (the xenstore thread hands its
+     * views over as copies). */
+    v.domains[0].vm_uuid = strdup("a");
+    v.vifs[1].locking_mode = strdup("locked");
+    v.vifs[1].ipv6_allowed = strdup("2001:db8::5");
+    v.macs[2].json = strdup("{}");
+    v.macs[2].perms = calloc(2, sizeof *v.macs[2].perms);
+    v.macs[2].perms[1] = (struct vg_xs_perm){ 5, true, false };
+    v.macs[2].n_perms = 2;
+    struct vg_xs_view c;
+    vg_xs_view_copy(&c, &v);
     vg_xs_view_destroy(&v);
+    CHECK(c.n_domains == 2 && c.n_vifs == 3 && c.n_macs == 6);
+    CHECK(c.domains[0].vm_uuid && !strcmp(c.domains[0].vm_uuid, "a"));
+    CHECK(!c.domains[1].vm_uuid);
+    x = vg_xs_view_find_vif(&c, "b", 0); /* vifs[1] since the sort. */
+    CHECK(x && x->devid == 0 && !strcmp(x->locking_mode, "locked"));
+    CHECK(!strcmp(x->ipv6_allowed, "2001:db8::5") && !x->ipv4_allowed);
+    x = vg_xs_view_find_vif(&c, "a", 2);
+    CHECK(x && !x->locking_mode && !strcmp(x->vm_uuid, "a"));
+    m = vg_xs_view_find_mac(&c, 5, mac1);
+    CHECK(m && !strcmp(m->name, "4040FA7292E4"));
+    CHECK(c.macs[2].json && !strcmp(c.macs[2].json, "{}"));
+    CHECK(c.macs[2].n_perms == 2 && c.macs[2].perms[1].domid == 5 &&
+          c.macs[2].perms[1].read && !c.macs[2].perms[1].write);
+    CHECK(!c.macs[0].perms && !c.macs[0].json);
+    vg_xs_view_destroy(&c);
+    vg_xs_view_init(&v);
+    vg_xs_view_copy(&c, &v);
+    CHECK(!c.n_domains && !c.n_vifs && !c.n_macs);
+    vg_xs_view_destroy(&c);
     vg_xs_view_destroy(NULL);
 }
 
