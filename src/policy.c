@@ -444,6 +444,20 @@ vg_policy_from_iface(const struct vg_iface *iface, enum vg_mode default_mode,
     vg_policy_init(policy);
     *errp = NULL;
 
+    /* A misspelt key would otherwise be ignored without a word, leaving
+     * the guest in the default mode instead of what was asked for. */
+    for (size_t i = 0; i < n; i++) {
+        const char *key = ids[i].key;
+        if (!strncmp(key, "vifguard-", 9) && strcmp(key, "vifguard-mode") &&
+            strcmp(key, "vifguard-ipv4") && strcmp(key, "vifguard-ipv6")) {
+            *errp = ofp_xasprintf("%.64s: unknown key (expected "
+                                  "vifguard-mode, vifguard-ipv4 or "
+                                  "vifguard-ipv6)",
+                                  key);
+            return EINVAL;
+        }
+    }
+
     policy->mode = default_mode;
     s = vg_kv_get(ids, n, "vifguard-mode");
     if (s && (error = vg_parse_mode(s, &policy->mode, errp))) {

@@ -68,7 +68,9 @@ const char *vg_prefix6_format(const struct vg_prefix6 *, char *buf);
 
 /* Builds the policy of a guest interface from its external_ids
  * (attached-mac, vifguard-mode, vifguard-ipv4, vifguard-ipv6), with
- * 'default_mode' when vifguard-mode is absent.  A locked guest needs a MAC.
+ * 'default_mode' when vifguard-mode is absent.  Any other vifguard-* key is
+ * an error (a misspelt key must not leave the default mode in force).  A
+ * locked guest needs a MAC.
  * On error '*policy' still holds what could be parsed (mode, MAC) so that
  * the error can be reported with context; it must be destroyed either way. */
 int vg_policy_from_iface(const struct vg_iface *, enum vg_mode default_mode,

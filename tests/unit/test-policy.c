@@ -2,8 +2,10 @@
  * bad input, and the error messages an operator sees. */
 #include <config.h>
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -348,6 +350,31 @@ test_from_iface(void)
     }
 }
 
+/* A misspelt vifguard-* key must not be ignored: with it ignored, the
+ * guest silently gets the default mode (here unlocked) instead of what the
+ * administrator asked for. */
+static void
+test_unknown_key(void)
+{
+    static const char *const keys[] = { "vifguard-mdoe", "vifguard-ipv4s",
+                                        "vifguard-ip6", "vifguard-" };
+    struct vg_iface iface;
+    struct vg_policy p;
+    char *err = NULL;
+
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        make_iface(&iface, "vif9.0", "attached-mac", "02:00:00:00:00:09",
+                   keys[i], "locked", NULL);
+        CHECK_EQ(vg_policy_from_iface(&iface, VG_MODE_UNLOCKED, &p, &err),
+                 EINVAL);
+        char want[64];
+        snprintf(want, sizeof want, "%s: unknown key", keys[i]);
+        CHECK_ERRMSG(err, want);
+        vg_policy_destroy(&p);
+        vg_iface_destroy(&iface);
+    }
+}
+
 int
 main(void)
 {
@@ -357,5 +384,6 @@ main(void)
     test_ipv6();
     test_eui64();
     test_from_iface();
+    test_unknown_key();
     return check_summary();
 }
