@@ -196,6 +196,11 @@ parse_options__(int argc, char **argv, struct options *o)
             if (!*o->ports[i]) {
                 usage_error__("wait: empty PORT name");
             }
+            if (o->ports[i][0] == '-') {
+                usage_error__("wait: \"%s\" is an option: options go before "
+                              "COMMAND",
+                              o->ports[i]);
+            }
         }
     } else if (optind + 1 < argc) {
         usage_error__("command \"%s\" takes no arguments (got \"%s\")",

@@ -274,6 +274,10 @@ BAD_CTL_ARGS = [
     (["show", "extra"], 'command "show" takes no arguments'),
     (["wait"], 'command "wait" needs at least one PORT'),
     (["wait", "vif1.0", ""], "wait: empty PORT name"),
+    # An option after the command is not a port to wait for (it would be
+    # waited for until the timeout, and the option silently ignored).
+    (["wait", "vif1.0", "--timeout=60"],
+     'wait: "--timeout=60" is an option: options go before COMMAND'),
     (["--format=xml", "show"], '--format: "xml": unknown format'),
     (["--timeout=0", "show"], '--timeout: "0": expected a number'),
     (["--timeout=abc", "show"], '--timeout: "abc": expected a number'),
