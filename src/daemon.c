@@ -156,6 +156,13 @@ vg_daemon_pidfile_create(const char *path, char **errp)
                                   strerror(error));
             return error;
         }
+        /* Not a file of ours (a FIFO, /dev/null): truncating it and, when
+         * that fails, removing it would destroy someone else's file. */
+        if (fstat(fd, &st_fd) || !S_ISREG(st_fd.st_mode)) {
+            *errp = ofp_xasprintf("%s: pidfile is not a regular file", path);
+            close(fd);
+            return EINVAL;
+        }
         memset(&lk, 0, sizeof lk);
         lk.l_type = F_WRLCK;
         lk.l_whence = SEEK_SET;

@@ -782,6 +782,21 @@ def test_detach_pidfile(tmpdir_short):
     assert not os.path.exists(pidfile)
 
 
+def test_pidfile_not_a_regular_file(tmpdir_short):
+    """--pidfile naming something that is not a regular file (a FIFO here;
+    /dev/null as root is the same case) is refused, and left alone: the
+    daemon must not remove a file it did not create."""
+    fifo = os.path.join(tmpdir_short, "fifo")
+    os.mkfifo(fifo)
+    r = run("vifguardd", "--pidfile=" + fifo, "--ovsdb=unix:/nonexistent",
+            "--config=/dev/null",
+            "--ctl=" + os.path.join(tmpdir_short, "ctl.sock"),
+            "--listen=punix:" + os.path.join(tmpdir_short, "ofp.sock"))
+    assert r.returncode == 1
+    assert "%s: pidfile is not a regular file" % fifo in r.stderr
+    assert os.path.exists(fifo), "the daemon removed --pidfile's FIFO"
+
+
 def test_detach_startup_failure(tmpdir_short):
     blocker = os.path.join(tmpdir_short, "file")
     open(blocker, "w").close()
