@@ -1277,7 +1277,10 @@ dedup_bridges__(struct vg_bridge *bridges, size_t *n)
     return removed;
 }
 
-/* The same for the sorted interfaces of 'br'. */
+/* The same for the sorted interfaces of 'br', except that an Interface row
+ * listed in more than one Port is left out altogether: ovs-vswitchd puts
+ * it in one of them in its own order, so taking any one Port's VLAN and
+ * bond settings could disagree with the switch. */
 static unsigned int
 dedup_ifaces__(struct vg_bridge *br)
 {
@@ -1286,6 +1289,7 @@ dedup_ifaces__(struct vg_bridge *br)
 
     for (size_t i = 0; i < br->n_ifaces;) {
         size_t j = i + 1, keep = i;
+        bool multi_port = false;
         while (j < br->n_ifaces &&
                !strcmp(br->ifaces[j].name, br->ifaces[i].name)) {
             if (strcmp(br->ifaces[j].uuid, br->ifaces[keep].uuid) < 0) {
@@ -1294,25 +1298,33 @@ dedup_ifaces__(struct vg_bridge *br)
             j++;
         }
         for (size_t k = i; k < j; k++) {
-            if (k != keep) {
+            if (k != keep &&
+                !strcmp(br->ifaces[k].uuid, br->ifaces[keep].uuid)) {
+                multi_port = true;
+            }
+        }
+        if (multi_port) {
+            vg_log_rl(&bad_rl, SUBSYS, VG_LOG_WARN,
+                      "Interface row %s (\"%s\"): in more than one port of "
+                      "bridge %s; left out",
+                      br->ifaces[keep].uuid, br->ifaces[keep].name, br->name);
+        }
+        for (size_t k = i; k < j; k++) {
+            if (k != keep || multi_port) {
                 if (strcmp(br->ifaces[k].uuid, br->ifaces[keep].uuid)) {
                     vg_log_rl(&bad_rl, SUBSYS, VG_LOG_WARN,
                               "Interface row %s: duplicate name \"%s\" on "
                               "bridge %s (also %s); left out",
                               br->ifaces[k].uuid, br->ifaces[k].name, br->name,
                               br->ifaces[keep].uuid);
-                } else {
-                    vg_log_rl(&bad_rl, SUBSYS, VG_LOG_WARN,
-                              "Interface row %s (\"%s\"): in more than one "
-                              "port of bridge %s; listed once",
-                              br->ifaces[k].uuid, br->ifaces[k].name,
-                              br->name);
                 }
                 vg_iface_destroy(&br->ifaces[k]);
-                removed++;
+                removed += k != keep; /* One problem per extra copy. */
             }
         }
-        br->ifaces[out++] = br->ifaces[keep];
+        if (!multi_port) {
+            br->ifaces[out++] = br->ifaces[keep];
+        }
         i = j;
     }
     br->n_ifaces = out;

@@ -981,7 +981,8 @@ test_malformed(void)
     CHECK_EQ(host.bridges[0].n_ifaces, 6);
     vg_host_destroy(&host);
 
-    /* The same interface in two ports of one bridge is listed once. */
+    /* The same interface in two ports of one bridge is left out (see
+     * test_iface_in_two_ports()). */
     CHECK_EQ(apply__(db, "{'Bridge':{'@BR1':{'old':{}}},"
                          "'Port':{'@PVIF':{'new':{'interfaces':"
                          "['set',[#IVIF,#IETH0]]}}}}"),
@@ -989,7 +990,7 @@ test_malformed(void)
     vg_host_init(&host);
     CHECK_EQ(ovsdb_db_build(db, &host), 2); /* IGONE, eth0 twice. */
     CHECK_EQ(host.n_bridges, 1);
-    CHECK_EQ(host.bridges[0].n_ifaces, 6);
+    CHECK_EQ(host.bridges[0].n_ifaces, 5);
     vg_host_destroy(&host);
 
     ovsdb_db_destroy(db);
@@ -1033,6 +1034,47 @@ test_format_quoting(void)
     ofp_buf_uninit(&b);
 }
 
+/* An Interface listed in two Ports (OVSDB allows it; ovs-vswitchd then
+ * puts it in one of them by its own hash order) must not be given the
+ * VLAN tag of whichever Port happens to come first here: vifguard's idea
+ * of the guest's VLAN could differ from the switch's.  It is left out
+ * (held closed) with a warning, and its two Ports' other interfaces are
+ * untouched. */
+static void
+test_iface_in_two_ports(void)
+{
+    struct ovsdb_db *db = ovsdb_db_create();
+    char *text;
+
+    CHECK_EQ(apply__(db, initial), 0);
+    /* vif1.0 is in PVIF (tag 10); list it in a new port px (tag 20) too,
+     * before and after PVIF in UUID order (PX sorts after PVIF, PBR0
+     * before it). */
+    CHECK_EQ(apply__(db, "{'Bridge':{'@BR0':{'new':{'name':'xenbr0',"
+                         "'datapath_id':'0000000000000001',"
+                         "'ports':['set',[#PBR0,#PVIF,#PBOND,#PX]]}}},"
+                         "'Port':{'@PX':{'new':{'name':'px','interfaces':"
+                         "['set',[#IVIF,#IX]],'tag':20}}},"
+                         "'Interface':{'@IX':{'new':{'name':'px0',"
+                         "'type':'','ofport':7}}}}"),
+             0);
+    CHECK(build__(db, &text) >= 1);
+    CHECK(!strstr(text, "\"vif1.0\""));
+    CHECK(strstr(text, "\"px0\" ofport=7") != NULL);
+    CHECK(strstr(text, "\"eth0\" ofport=1") != NULL);
+    free(text);
+
+    /* Listed in one Port again: back, with that Port's tag. */
+    CHECK_EQ(apply__(db, "{'Port':{'@PX':{'new':{'name':'px','interfaces':"
+                         "['set',[#IX]],'tag':20}}}}"),
+             0);
+    CHECK_EQ(build__(db, &text), 0);
+    CHECK(strstr(text, "\"vif1.0\" ofport=3 type=\"\" port=\"vif1.0\" "
+                       "tag=10") != NULL);
+    free(text);
+    ovsdb_db_destroy(db);
+}
+
 int
 main(void)
 {
@@ -1046,6 +1088,7 @@ main(void)
     test_rebuild();
     test_rebuild_rows();
     test_malformed();
+    test_iface_in_two_ports();
     test_monitor_params();
     test_format_quoting();
     return check_summary();
