@@ -280,6 +280,32 @@ check_listen__(const char *v, char **errp)
     return error;
 }
 
+/* The subsystems that log (every "#define SUBSYS" of src/, and "log"), for
+ * -v: a misspelt name would otherwise enable nothing without a word.
+ * tests/test_cli.py checks that the list is complete. */
+static const char *const subsystems[] = {
+    "attach", "bondlearn", "ctl",    "engine", "jsonrpc",  "log",
+    "main",   "noflood",   "ofconn", "ovsdb",  "xenstore",
+};
+
+/* Returns NULL if 'name' is a subsystem, else a malloc'd list of them. */
+static char *
+unknown_subsystem__(const char *name)
+{
+    size_t n = sizeof subsystems / sizeof *subsystems;
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(name, subsystems[i])) {
+            return NULL;
+        }
+    }
+    struct ofp_buf b;
+    ofp_buf_init(&b);
+    for (size_t i = 0; i < n; i++) {
+        ofp_buf_put_format(&b, "%s%s", i ? ", " : "", subsystems[i]);
+    }
+    return ofp_buf_steal_cstr(&b);
+}
+
 /* Splits the comma-separated 'v' into '*listp' (whitespace around items is
  * ignored).  'what' names an item for messages.  With 'check_name', items
  * must be subsystem names. */
@@ -318,6 +344,16 @@ split_list__(const char *v, const char *what, bool check_name, char ***listp,
             }
             if (!ok) {
                 error = error__(errp, "%Q: bad subsystem name %Q", v, p);
+                break;
+            }
+            char *known = unknown_subsystem__(p);
+            if (known) {
+                char *fmt = ofp_xasprintf("%%Q: unknown subsystem %%Q "
+                                          "(expected all or %s)",
+                                          known);
+                error = error__(errp, fmt, v, p);
+                free(fmt);
+                free(known);
                 break;
             }
         } else if (len > MAX_GLOB) {

@@ -244,6 +244,23 @@ def test_daemon_bad_args(args, message):
     assert r.stdout == ""
 
 
+def test_daemon_knows_every_subsystem():
+    """-v accepts exactly the subsystems that log: every SUBSYS of src/ (a
+    new module must be added to config.c's list, or -vNEW is refused)."""
+    names = set()
+    for fname in os.listdir(os.path.join(SRCDIR, "src")):
+        if fname.endswith(".c"):
+            with open(os.path.join(SRCDIR, "src", fname)) as f:
+                names.update(re.findall(r'^#define SUBSYS "([a-z_-]+)"',
+                                        f.read(), re.M))
+    assert "engine" in names and "xenstore" in names
+    r = run("vifguardd", "--verbose=" + ",".join(sorted(names)), "--help")
+    assert r.returncode == 0, r.stderr
+    r = run("vifguardd", "-vengnie", "--help")
+    assert r.returncode == 2
+    assert 'unknown subsystem "engnie"' in r.stderr
+
+
 def test_daemon_bad_config_file(tmpdir_short):
     conf = os.path.join(tmpdir_short, "vifguard.conf")
     with open(conf, "w") as f:
