@@ -948,6 +948,22 @@ vg_config_load(struct vg_config *cfg, int argc, char **argv, char **errp)
             return error;
         }
     }
+    /* Two sockets at one path: the second bind would quietly take the path
+     * away from the first. */
+    for (size_t i = 0; i < cfg->n_listen; i++) {
+        for (size_t j = 0; j < i; j++) {
+            if (!strcmp(cfg->listen[i], cfg->listen[j])) {
+                return error__(errp, "listen: %Q given twice", cfg->listen[i]);
+            }
+        }
+        if (!strncmp(cfg->listen[i], "punix:", 6) &&
+            !strcmp(cfg->listen[i] + 6, cfg->ctl)) {
+            return error__(errp,
+                           "%s: both the control socket (ctl) and an "
+                           "OpenFlow listener (listen)",
+                           cfg->ctl);
+        }
+    }
     if (cfg->pidfile &&
         (error = absolutize__(&cfg->pidfile, 0, false, errp))) {
         return error;

@@ -709,6 +709,23 @@ test_load(void)
     CHECK(cfg.help);
     vg_config_destroy(&cfg);
 
+    /* Two sockets at one path: the second bind would take the path from
+     * the first listener (or the control socket) without a word. */
+    error = load__(&cfg, &err, "--config=/dev/null",
+                   "--listen=punix:/tmp/vg-dup.sock",
+                   "--listen=punix:/tmp/vg-dup.sock", NULL);
+    CHECK_EQ(error, EINVAL);
+    CHECK_STREQ(err, "listen: \"punix:/tmp/vg-dup.sock\" given twice");
+    free(err);
+    vg_config_destroy(&cfg);
+    error = load__(&cfg, &err, "--config=/dev/null", "--ctl=/tmp/vg-same.sock",
+                   "--listen=punix:/tmp/vg-same.sock", NULL);
+    CHECK_EQ(error, EINVAL);
+    CHECK_STREQ(err, "/tmp/vg-same.sock: both the control socket (ctl) and "
+                     "an OpenFlow listener (listen)");
+    free(err);
+    vg_config_destroy(&cfg);
+
     /* Bad arguments. */
     error = load__(&cfg, &err, "--ctl", NULL);
     CHECK_EQ(error, EINVAL);
