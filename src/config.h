@@ -117,9 +117,8 @@ int vg_config_parse_file(struct vg_config *, const char *text,
  * error if --config named it), then makes the paths of the pidfile, log
  * file, control socket and punix: listeners absolute (the daemon changes
  * directory to / when it detaches) and refuses two sockets at one path.
- * Stops after the command line if it
- * asked for --help or --version.  Returns 0 or an errno value with a
- * malloc'd message in '*errp'. */
+ * Stops after the command line if it asked for --help or --version.
+ * Returns 0 or an errno value with a malloc'd message in '*errp'. */
 int vg_config_load(struct vg_config *, int argc, char **argv, char **errp);
 
 /* Returns true if 'ifname' matches one of the guest port globs. */
