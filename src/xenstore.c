@@ -916,7 +916,8 @@ struct vg_xenstore {
     bool joinable;             /* 'thread' not joined yet. */
     struct vg_async *wake;     /* The worker has news. */
     struct vg_timer *watchdog; /* Looks for a stalled request. */
-    enum xs_state__ state;     /* As handed over. */
+    enum xs_state__ state;     /* As handed over... */
+    bool posted;               /* ...if the worker has posted. */
     char *error;
     bool have_view;
     struct vg_xs_view view;
@@ -1042,11 +1043,13 @@ worker_main__(void *o_)
 }
 
 /* Takes what the worker posted.  Returns true if there was a new view (now
- * in 'o->view'). */
+ * in 'o->view') or vg_xenstore_active() changed. */
 static bool
 take_box__(struct vg_xenstore *o)
 {
+    bool was_active = vg_xenstore_active(o);
     pthread_mutex_lock(&o->mutex);
+    o->posted = o->box_posted;
     if (o->box_posted) {
         o->state = o->box_state;
         free(o->error);
@@ -1074,7 +1077,7 @@ take_box__(struct vg_xenstore *o)
         o->joinable = false;
         vg_timer_stop(o->watchdog);
     }
-    return new_view;
+    return new_view || vg_xenstore_active(o) != was_active;
 }
 
 static void
@@ -1083,7 +1086,7 @@ wake_cb__(struct vg_async *a, void *o_)
     struct vg_xenstore *o = o_;
     (void)a;
     if (take_box__(o)) {
-        o->cb(o->aux, &o->view);
+        o->cb(o->aux, vg_xenstore_view(o));
     }
 }
 
@@ -1218,7 +1221,9 @@ vg_xenstore_view(const struct vg_xenstore *o)
 bool
 vg_xenstore_active(const struct vg_xenstore *o)
 {
-    return o && (o->joinable || o->state != XS_STATE_OFF);
+    /* Until the worker says otherwise, xenstored may be there. */
+    return (o && o->mode != VG_XENSTORE_OFF &&
+            (!o->posted || o->state != XS_STATE_OFF));
 }
 
 const char *

@@ -38,8 +38,9 @@ struct vg_xenstore;
  * stalled; also how long vg_xenstore_create() waits for the first view. */
 #define VG_XENSTORE_STALL 5.0
 
-/* Called after the view changed; 'view' stays valid until the next call or
- * vg_xenstore_destroy(). */
+/* Called after the view changed, or vg_xenstore_active() did ('view': the
+ * current view, or NULL if none yet); 'view' stays valid until the next
+ * call or vg_xenstore_destroy(). */
 typedef void vg_xenstore_changed_cb(void *aux, const struct vg_xs_view *view);
 
 /* Creates the source and, unless 'mode' is off, connects (libxenstore

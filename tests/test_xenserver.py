@@ -607,6 +607,30 @@ def test_xenstored_stalls(xen):
     assert "answers again" in xen.vg.log_tail(50)
 
 
+def test_daemon_start_with_xenstored_stalled(xen):
+    """A vifguardd started while xenstored accepts requests but answers none
+    starts all the same (after waiting 5 s for the first view), holds every
+    guest closed, reports the stall, and protects the guests once xenstored
+    answers."""
+    assert xen.vg.stop() == 0
+    xen.xs.stall()
+    try:
+        xen.vg.start(timeout=30)
+        wait_for(lambda: xen.xenstore_status().get("state") == "stalled",
+                 DEADLINE, "xenstore reported stalled")
+        for vm in (WEB, DB, LEGACY):
+            for port in vm.ports():
+                v = xen.wait_vif(port, state="error", policy_source="none")
+                assert "waiting for xenstore" in v["reason"], v
+        xen.check_closed(WEB, others=[])
+    finally:
+        xen.xs.resume()
+    xen.wait_protected(WEB)
+    xen.wait_protected(DB)
+    xen.wait_protected(LEGACY, source="xenstore-mac")
+    xen.check_locked(WEB, others=[DB, LEGACY])
+
+
 def test_daemon_start_without_xenstored(xen):
     """With xenstore = on, a vifguardd started while xenstored is away
     holds every guest closed until it has read xenstore."""
