@@ -115,17 +115,8 @@ def lan(ovs, build_dirs, request):
     sb.vsctl("set", "interface", lan.g1.port,
              "external_ids:attached-mac=" + G1_MAC,
              "external_ids:vifguard-ipv4=" + G1_IP)
-    try:
-        vg.start()
-        vg.attach(br)
-        vg.wait_state([lan.g1.port])
+    with vg.protecting(br, [lan.g1.port], lambda: LOG_ALLOW):
         yield lan
-        problems = vg.log_problems(LOG_ALLOW)
-    finally:
-        rc = vg.stop()
-    assert rc == 0, "vifguardd exited with %s:\n%s" % (rc, vg.log_tail())
-    assert not problems, "unexpected ERR/WARN in vifguardd log:\n" + \
-        "\n".join(problems)
 
 
 def test_foreign_flows_removed_while_connected(lan):

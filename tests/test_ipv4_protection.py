@@ -80,16 +80,9 @@ def lan(ovs, build_dirs):
                  "--pid-file=" + os.path.join(sb.dir, "dnsmasq.pid"),
                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     lan.leases = leases
-    try:
-        vg.start()
-        vg.attach(br)
-        vg.wait_state(lan.guest_ports())
+    with vg.protecting(br, lan.guest_ports(),
+                       lambda: getattr(lan, "log_allow", ())):
         yield lan
-        problems = vg.log_problems(getattr(lan, "log_allow", ()))
-    finally:
-        vg.stop()
-    assert not problems, "unexpected ERR/WARN in vifguardd log:\n" + \
-        "\n".join(problems)
 
 
 # Legitimate traffic.

@@ -6,6 +6,7 @@ sandbox directory, attaches bridges to it the way an operator does
 looks inside the daemon: everything goes through its real interfaces.
 """
 
+import contextlib
 import json
 import os
 import re
@@ -91,6 +92,24 @@ class VifguardDaemon:
 
     def kill9(self):
         return self.stop(signal.SIGKILL)
+
+    @contextlib.contextmanager
+    def protecting(self, bridge, ports, allow=lambda: ()):
+        """Starts the daemon, attaches 'bridge' and waits for 'ports' to be
+        protected; on leaving, stops it and fails if it did not exit 0 or
+        logged an ERR or WARN that no pattern of allow() covers (allow() is
+        called then, so that a test may add patterns)."""
+        try:
+            self.start()
+            self.attach(bridge)
+            self.wait_state(ports)
+            yield self
+            problems = self.log_problems(allow())
+        finally:
+            rc = self.stop()
+        assert rc == 0, "vifguardd exited with %s:\n%s" % (rc, self.log_tail())
+        assert not problems, "unexpected ERR/WARN in vifguardd log:\n" + \
+            "\n".join(problems)
 
     def attach(self, bridge):
         """Puts 'bridge' under vifguard's protection."""
