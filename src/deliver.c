@@ -3,11 +3,12 @@
  * Priorities in the forward table (40): 500 a guest's MAC as the source of
  * a frame from a trusted port (a reflection: dropped; MAC group), 400 a
  * locked guest's own ARP requests and Neighbor Solicitations for its own
- * addresses (gratuitous ARP, DAD: to NORMAL and on to table 45; MAC
+ * exact addresses (gratuitous ARP, DAD: to NORMAL and on to table 45; MAC
  * group), 300 frames addressed to a guest's MAC (MAC group), 200 + prefix
- * length ARP requests and solicitations for a locked guest's addresses from
- * anyone else (the guest's MAC group, or the VLAN group for a target that
- * several guests share; the longest prefix wins), 150 the VLAN fan-out
+ * length broadcast ARP requests and multicast solicitations for a locked
+ * guest's addresses from anyone else (the guest's MAC group, or the VLAN
+ * group for a target that several guests share; the longest prefix wins;
+ * a prefix guest's own requests too), 150 the VLAN fan-out
  * from trusted ports, 100 every other broadcast and multicast of a VLAN
  * with unlocked guests (VLAN group), 0 NORMAL (bridge group).  The
  * announcements and prefix requests go on to the unlocked guests' table
@@ -47,6 +48,7 @@ enum {
 
 static const uint8_t eth_broadcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 static const uint8_t eth_all_nodes[6] = { 0x33, 0x33, 0, 0, 0, 1 };
+static const uint8_t eth_group_bit[6] = { 1, 0, 0, 0, 0, 0 };
 
 /* Matches untagged frames, or any tagged frame if 'tagged'. */
 static void
@@ -216,10 +218,11 @@ to_unlocked__(struct ofp_flow_mod *fm)
     ofp_instructions_goto(&fm->insts, VG_TABLE_UNLOCKED);
 }
 
-/* Adds the flows that deliver ARP requests or Neighbor Solicitations for
- * target 't' (from anyone but its owners' own announcements, which match
- * first) to the 'owners' ports; for a prefix also to NORMAL and the
- * unlocked guests. */
+/* Adds the flows that deliver broadcast ARP requests and multicast
+ * Neighbor Solicitations for target 't' (from anyone but its owners' own
+ * announcements of exact addresses, which match first) to the 'owners'
+ * ports; for a prefix also to NORMAL and the unlocked guests.  Unicast
+ * ones (NUD) go by their destination MAC like any other frame. */
 static void
 add_target__(uint16_t vlan, const struct vg_target *t,
              const struct ports__ *owners, struct vg_flow_group *g)
@@ -233,6 +236,7 @@ add_target__(uint16_t vlan, const struct vg_target *t,
             vg_flow_group_add(g, VG_TABLE_FORWARD, PRIO_TARGET + t->len);
         ofp_match_set_u32(&fm->match, VG_REG_VLAN, VG_VLAN_CTX(vlan));
         match_tag__(&fm->match, tagged);
+        ofp_match_set(&fm->match, OFPF_ETH_DST, eth_group_bit, eth_group_bit);
         if (t->v6) {
             struct vg_prefix6 a;
             memcpy(a.addr, t->addr, 16);
@@ -259,14 +263,21 @@ add_target__(uint16_t vlan, const struct vg_target *t,
 
 /* Adds the flows that send the own announcements of locked guest 'd'
  * (gratuitous ARP, DAD probes: ARP requests and solicitations for its
- * 'nt' targets 't') to NORMAL and to the unlocked guests, not back to
- * 'd'. */
+ * exact addresses among its 'nt' targets 't') to NORMAL and to the
+ * unlocked guests, not back to 'd'.  Not for a prefix: what it asks for an
+ * address in its prefix may be another host's (a guest's exact address,
+ * whose owner alone must get it, to answer or defend it), so those take
+ * the target flows like anyone's, which reach NORMAL and the unlocked
+ * guests anyway. */
 static void
 add_own__(const struct vg_delivery *d, const struct vg_target *t, size_t nt,
           struct vg_flow_group *g)
 {
     for (size_t k = 0; k < d->n_ports; k++) {
         for (size_t i = 0; i < nt; i++) {
+            if (t[i].len < (t[i].v6 ? 128 : 32)) {
+                continue;
+            }
             struct ofp_flow_mod *fm =
                 vg_flow_group_add(g, VG_TABLE_FORWARD, PRIO_OWN);
             ofp_match_set_u32(&fm->match, OFPF_IN_PORT, d->ports[k]);
@@ -579,11 +590,11 @@ vg_deliver_vlan(uint16_t vlan, const struct vg_delivery *members, size_t n,
          * NORMAL would flood it to them.  (OVS never outputs a frame to
          * its input port.) */
         if (unlocked.n) {
-            static const uint8_t group_bit[6] = { 1, 0, 0, 0, 0, 0 };
             fm = vg_flow_group_add(g, VG_TABLE_FORWARD, PRIO_FLOOD);
             ofp_match_set_u32(&fm->match, VG_REG_VLAN, VG_VLAN_CTX(vlan));
             match_tag__(&fm->match, tagged);
-            ofp_match_set(&fm->match, OFPF_ETH_DST, group_bit, group_bit);
+            ofp_match_set(&fm->match, OFPF_ETH_DST, eth_group_bit,
+                          eth_group_bit);
             normal_and__(ofp_instructions_apply(&fm->insts), tagged, &unlocked,
                          NULL);
         }

@@ -73,6 +73,8 @@ struct eng_port {
     uint64_t failed_fp;      /* A fingerprint whose install failed, or 0. */
     size_t mac;              /* Index of its MAC group in the bridge's
                               * 'macs', or SIZE_MAX. */
+    bool held_mac;           /* Had its MAC group, under the same MAC and
+                              * number, in the previous update. */
     double since;    /* Receipt of the OVSDB update that showed the port or
                       * changed its flows, until they are acknowledged (then
                       * 0): the start of its plug latency. */
@@ -567,6 +569,9 @@ build_port__(struct engine *e, const struct eng_bridge *br,
     if (!p->guest) {
         p->nf_since = 0; /* No NO_FLOOD bit to wait for. */
     }
+    p->held_mac = (p->guest && old && old->mac != SIZE_MAX &&
+                   old->ofp_port == p->ofp_port &&
+                   !memcmp(old->policy.mac, p->policy.mac, 6));
     p->want = p->ofp_port && !p->error;
     if (!p->want) {
         if (p->error) {
@@ -689,10 +694,25 @@ reuse_mac__(const struct eng_bridge *br, struct eng_group *grp,
     grp->fp = group_fp__(br, grp, true);
 }
 
+/* True if the 'n' ports 'v' (indexes into br->ports, sorted by number) may
+ * carry one MAC group: one port, or the tapD.N and vifD.N of an HVM guest
+ * with one policy. */
+static bool
+macs_share__(const struct eng_bridge *br, const size_t *v, size_t n)
+{
+    if (n == 2) {
+        const struct eng_port *a = &br->ports[v[0]], *b = &br->ports[v[1]];
+        return (hvm_pair__(a->name, b->name) &&
+                vg_policy_equal(&a->policy, &b->policy));
+    }
+    return n == 1;
+}
+
 /* Builds the MAC groups of 'br' from its ports: one per guest MAC, carried
  * by one port or by the tapD.N/vifD.N pair of an HVM guest, and one without
  * flows for each unlocked guest without a MAC.  Any other sharing of a MAC
- * is a conflict that holds every port involved closed.  Fingerprints are
+ * is a conflict that holds closed the ports that did not have the MAC's
+ * group before (all of them if none or several did).  Fingerprints are
  * reused from the previous groups when the inputs are the same. */
 static void
 build_macs__(struct eng_bridge *br)
@@ -738,46 +758,68 @@ build_macs__(struct eng_bridge *br)
         }
     }
     for (size_t i = 0; i < n;) {
-        struct eng_port *first = &br->ports[idx[i]];
         size_t run = 1;
         while (i + run < n && !memcmp(br->ports[idx[i + run]].policy.mac,
-                                      first->policy.mac, 6)) {
+                                      br->ports[idx[i]].policy.mac, 6)) {
             run++;
         }
-        struct eng_port *second = run == 2 ? &br->ports[idx[i + 1]] : NULL;
-        if (run > 2 ||
-            (second && (!hvm_pair__(first->name, second->name) ||
-                        !vg_policy_equal(&first->policy, &second->policy)))) {
+        /* The ports that get the MAC group: all of the run if they may
+         * share it, else those that had it (a newcomer claiming a protected
+         * guest's MAC, by mistake or to take it down, is the one held
+         * closed), else none. */
+        size_t keep[2], n_keep = 0;
+        if (macs_share__(br, &idx[i], run)) {
             for (size_t k = 0; k < run; k++) {
-                struct eng_port *p = &br->ports[idx[i + k]];
-                free(p->error);
-                p->error = ofp_xasprintf(
-                    "MAC %02x:%02x:%02x:%02x:%02x:%02x "
-                    "is on %zu ports that are not one "
-                    "HVM guest's tap and vif",
-                    p->policy.mac[0], p->policy.mac[1], p->policy.mac[2],
-                    p->policy.mac[3], p->policy.mac[4], p->policy.mac[5], run);
-                p->want = false;
+                keep[n_keep++] = idx[i + k];
             }
-            i += run;
+        } else {
+            size_t held[2], n_held = 0;
+            for (size_t k = 0; k < run; k++) {
+                if (br->ports[idx[i + k]].held_mac && n_held < 2) {
+                    held[n_held++] = idx[i + k];
+                } else if (br->ports[idx[i + k]].held_mac) {
+                    n_held = 0; /* More than two: none of them. */
+                    break;
+                }
+            }
+            if (n_held && macs_share__(br, held, n_held)) {
+                memcpy(keep, held, n_held * sizeof *keep);
+                n_keep = n_held;
+            }
+        }
+        for (size_t k = 0; k < run; k++) {
+            struct eng_port *p = &br->ports[idx[i + k]];
+            if ((n_keep > 0 && keep[0] == idx[i + k]) ||
+                (n_keep > 1 && keep[1] == idx[i + k])) {
+                continue;
+            }
+            free(p->error);
+            p->error = ofp_xasprintf(
+                "MAC %02x:%02x:%02x:%02x:%02x:%02x is on %zu ports that "
+                "are not one HVM guest's tap and vif%s",
+                p->policy.mac[0], p->policy.mac[1], p->policy.mac[2],
+                p->policy.mac[3], p->policy.mac[4], p->policy.mac[5], run,
+                n_keep ? "; it stays with the port that had it" : "");
+            p->want = false;
+        }
+        i += run;
+        if (!n_keep) {
             continue;
         }
+        const struct eng_port *first = &br->ports[keep[0]];
         struct eng_group *grp = &br->macs[br->n_macs++];
-        for (size_t k = 0; k < run; k++) {
-            br->ports[idx[i + k]].mac = br->n_macs - 1;
-        }
         grp->cookie = vg_cookie(VG_COOKIE_MAC, first->ofp_port);
         grp->disabled = first->policy.mode == VG_MODE_DISABLED;
-        grp->port = idx[i];
+        grp->port = keep[0];
         grp->vlan = (uint16_t)(first->ctx.vlan > 0 ? first->ctx.vlan : 0);
-        grp->n_ports = run;
+        grp->n_ports = n_keep;
         grp->key = mix__(first->want_fp, grp->vlan);
-        for (size_t k = 0; k < run; k++) {
-            grp->ports[k] = br->ports[idx[i + k]].ofp_port;
+        for (size_t k = 0; k < n_keep; k++) {
+            br->ports[keep[k]].mac = br->n_macs - 1;
+            grp->ports[k] = br->ports[keep[k]].ofp_port;
             grp->key = mix__(grp->key, grp->ports[k]);
         }
         reuse_mac__(br, grp, old, by_cookie, n_old);
-        i += run;
     }
     groups_destroy__(old, n_old);
     free(by_cookie);

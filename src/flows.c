@@ -145,13 +145,22 @@ bridge_ipv6_guest_in__(struct vg_flow_group *g)
     ofp_match_set_u16(&fm->match, OFPF_UDP_DST, DHCPV6_CLIENT_PORT);
 
     /* Headers Open vSwitch could not parse, so that the checks above and
-     * below cannot see the ICMPv6 type: an IPv6 extension header chain cut
-     * short (OVS leaves ip_proto 0) or an ICMPv6 header cut short (type 0,
-     * a reserved value), e.g. by fragmentation (RFC 7112, RFC 7113). */
+     * below cannot see the ICMPv6 type or the UDP ports: an IPv6 extension
+     * header chain cut short (OVS leaves ip_proto 0), an ICMPv6 header cut
+     * short (type 0, a reserved value) or a UDP header cut short (ports 0,
+     * reserved), e.g. by a first fragment that ends before it (RFC 7112,
+     * RFC 7113; the rest of the datagram, a DHCPv6 server's answer say,
+     * in the next fragment). */
     fm = add_goto__(g, VG_TABLE_GUEST_IN, PRIO_GUARD, 0);
     ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV6);
     ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, 0);
     add_icmp6__(g, VG_TABLE_GUEST_IN, PRIO_GUARD, 0, 0);
+    for (int dst = 0; dst < 2; dst++) {
+        fm = add_goto__(g, VG_TABLE_GUEST_IN, PRIO_GUARD, 0);
+        ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV6);
+        ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, VG_IP_PROTO_UDP);
+        ofp_match_set_u16(&fm->match, dst ? OFPF_UDP_DST : OFPF_UDP_SRC, 0);
+    }
 
     /* From '::': DAD probes and MLD reports sent before the guest has an
      * address, checked in table 13.  One flow on the source alone, so that
@@ -436,18 +445,25 @@ flows_locked__(uint32_t ofport, const struct vg_policy *p,
         }
     }
 
-    /* ARP sender: own MAC, an allowed address or 0.0.0.0 (RFC 5227). */
-    for (size_t i = 0; i <= p->n_ipv4; i++) {
-        const struct vg_prefix4 probe = { 0, 32 };
-        const struct vg_prefix4 *a = i < p->n_ipv4 ? &p->ipv4[i] : &probe;
+    /* ARP sender: own MAC and an allowed address; or 0.0.0.0 in a probe
+     * (RFC 5227) for an allowed address, as DAD in table 13: a probe for
+     * another guest's address would make it give that address up. */
+    for (size_t i = 0; i < 2 * p->n_ipv4; i++) {
+        const struct vg_prefix4 *a = &p->ipv4[i / 2];
+        bool probe = i % 2;
 
         fm = add_goto__(g, VG_TABLE_GUEST_ARP, PRIO_PORT, VG_TABLE_FORWARD);
         ofp_match_set_u32(&fm->match, OFPF_IN_PORT, ofport);
         ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_ARP);
+        if (probe) {
+            ofp_match_set_u16(&fm->match, OFPF_ARP_OP, ARP_OP_REQUEST);
+            ofp_match_set_u32(&fm->match, OFPF_ARP_SPA, 0);
+        }
+        enum ofp_field_id f = probe ? OFPF_ARP_TPA : OFPF_ARP_SPA;
         if (a->len == 32) {
-            ofp_match_set_u32(&fm->match, OFPF_ARP_SPA, a->addr);
+            ofp_match_set_u32(&fm->match, f, a->addr);
         } else if (a->len) {
-            ofp_match_set_u32_masked(&fm->match, OFPF_ARP_SPA, a->addr,
+            ofp_match_set_u32_masked(&fm->match, f, a->addr,
                                      prefix_mask4__(a->len));
         }
         ofp_match_set(&fm->match, OFPF_ARP_SHA, p->mac, NULL);
