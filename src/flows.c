@@ -14,6 +14,7 @@
 #include "src/policy.h"
 
 enum {
+    PRIO_FORWARD_GUARD = 600, /* Table 40: above every delivery flow. */
     PRIO_GUARD = 300,
     PRIO_BRIDGE_ALLOW = 200,
     PRIO_PORT = 100,
@@ -257,6 +258,18 @@ vg_flows_bridge(struct vg_flow_group *g)
     add_goto__(g, VG_TABLE_UNLOCKED, PRIO_DEFAULT, 0);
     /* Frames for a guest's MAC that failed its egress checks. */
     add_goto__(g, VG_TABLE_EGRESS, PRIO_DEFAULT, 0);
+
+    /* An unlocked guest's frames whose type is an outer VLAN tag to some
+     * switches (0x9100, 0x9200: pre-802.1ad QinQ) but not to Open vSwitch
+     * (table 0 takes 0x8100 and 0x88a8 as tags and drops them): upstream
+     * they could land in another VLAN.  Locked guests send only ARP and IP
+     * (table 10). */
+    static const uint16_t tpids[] = { 0x9100, 0x9200 };
+    for (size_t i = 0; i < sizeof tpids / sizeof *tpids; i++) {
+        fm = add_goto__(g, VG_TABLE_FORWARD, PRIO_FORWARD_GUARD, 0);
+        ofp_match_set_u32(&fm->match, VG_REG_SOURCE, VG_SOURCE_UNLOCKED);
+        ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, tpids[i]);
+    }
 
     /* Forwarding. */
     fm = vg_flow_group_add(g, VG_TABLE_FORWARD, PRIO_DEFAULT);

@@ -252,3 +252,27 @@ def test_mac_on_another_vlan_leaves_victim_protected(lan):
     vifs = lan.vg.vifs()
     assert vifs[g2.port]["state"] == "protected", vifs[g2.port]
     assert router.ping(IP["g2"])
+
+
+def test_unlocked_guest_qinq_types(lan):
+    """An unlocked guest has no source checks, but its frames never carry a
+    VLAN tag out (DESIGN.md, "VLAN tags"), also not with the pre-802.1ad
+    QinQ types 0x9100 and 0x9200 that some switches take for an outer tag
+    and Open vSwitch does not (it forwards them as any other type)."""
+    g4, router = lan["g4"], lan["router"]
+    with Capture(router, "ether src " + MAC["g4"]) as cap:
+        for tpid in (0x9100, 0x9200):
+            for dst in ("ff:ff:ff:ff:ff:ff", ROUTER_MAC):
+                # Outer "tag" VLAN 20, then an IPv4 datagram.
+                sendp(g4, "Ether(src='%s', dst='%s', type=%#x)/"
+                      "Dot1Q(vlan=20)/IP(src='%s', dst='%s')/"
+                      "UDP(sport=4000, dport=9999)/Raw(b'QINQ')"
+                      % (MAC["g4"], dst, tpid, IP["g4"], IP["router"]))
+        # Control: the same datagram untagged.
+        sendp(g4, "Ether(src='%s', dst='%s')/IP(src='%s', dst='%s')/"
+              "UDP(sport=4000, dport=9999)/Raw(b'PLAIN')"
+              % (MAC["g4"], ROUTER_MAC, IP["g4"], IP["router"]))
+        text = cap.stop().text()
+    assert "PLAIN" in text, text
+    assert "QINQ" not in text and "0x9100" not in text \
+        and "0x9200" not in text, frames_from(text, MAC["g4"])

@@ -140,6 +140,9 @@ test_bridge(void)
         "ADD table:1 priority=0 " BR "actions=goto_table:40",
         "ADD table:45 priority=0 " BR "actions=drop",
         "ADD table:50 priority=0 " BR "actions=drop",
+        /* Pre-802.1ad QinQ types from unlocked guests. */
+        "ADD table:40 priority=600,reg1=0x3,dl_type=0x9100 " BR "actions=drop",
+        "ADD table:40 priority=600,reg1=0x3,dl_type=0x9200 " BR "actions=drop",
         "ADD table:40 priority=0 " BR "actions=NORMAL",
         NULL,
     };
