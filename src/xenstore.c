@@ -43,8 +43,6 @@
 /* Shortest time between two flushes: a burst of watch events (or a guest
  * writing its own vm-data in a loop) costs at most this many reads. */
 #define FLUSH_INTERVAL 0.1
-/* Per-MAC nodes read per domain at most. */
-#define MAX_MACNODES 256
 
 enum xs_state__ {
     XS_STATE_OFF,
@@ -374,7 +372,10 @@ replace_macs__(struct xs_worker__ *xs, unsigned int domid,
     free(v);
 }
 
-/* Reads domain 'domid''s per-MAC JSON nodes again. */
+/* Reads domain 'domid''s per-MAC JSON nodes again.  The guest can write
+ * there: if it made more than VG_XS_MAX_MACNODES, none is read, and the
+ * domain is marked so that its ports are held closed (reading only some
+ * could leave out dom0's node and let a lower policy source apply). */
 static void
 rescan_net__(struct xs_worker__ *xs, unsigned int domid)
 {
@@ -384,15 +385,26 @@ rescan_net__(struct xs_worker__ *xs, unsigned int domid)
     unsigned int n_names;
     char **names = xdir__(xs, dir, &n_names);
 
-    for (unsigned int i = 0; i < n_names && !xs->failed; i++) {
+    size_t n_macs = 0;
+    for (unsigned int i = 0; i < n_names; i++) {
+        n_macs += mac_name__(names[i]);
+    }
+    struct vg_xs_domain *d =
+        (struct vg_xs_domain *)vg_xs_view_find_domain(&xs->view, domid);
+    bool overflow = n_macs > VG_XS_MAX_MACNODES;
+    if (overflow && d && !d->macs_overflow) {
+        vg_log_rl(&rl, SUBSYS, VG_LOG_WARN,
+                  "%s: %zu MAC nodes, more than %d: none read, the "
+                  "domain's ports are held closed",
+                  dir, n_macs, VG_XS_MAX_MACNODES);
+    }
+    if (d && !xs->failed) {
+        d->macs_overflow = overflow;
+    }
+
+    for (unsigned int i = 0; i < n_names && !xs->failed && !overflow; i++) {
         if (!mac_name__(names[i])) {
             continue;
-        }
-        if (n >= MAX_MACNODES) {
-            vg_log_rl(&rl, SUBSYS, VG_LOG_WARN,
-                      "%s: more than %d MAC nodes, the rest ignored", dir,
-                      MAX_MACNODES);
-            break;
         }
         char *path = ofp_xasprintf("%s/%s", dir, names[i]);
         char *json = xread__(xs, path);
@@ -476,6 +488,7 @@ rescan_domains__(struct xs_worker__ *xs)
         v[n].domid = domid;
         if (old) {
             v[n].vm_uuid = old->vm_uuid ? ofp_xstrdup(old->vm_uuid) : NULL;
+            v[n].macs_overflow = old->macs_overflow;
         } else {
             snprintf(path, sizeof path, "/local/domain/%u/vm", domid);
             char *vm = xread__(xs, path);
@@ -710,6 +723,7 @@ view_hash__(const struct vg_xs_view *v)
     for (size_t i = 0; i < v->n_domains; i++) {
         h = hash_uint__(h, v->domains[i].domid);
         h = hash_str__(h, v->domains[i].vm_uuid);
+        h = hash_uint__(h, v->domains[i].macs_overflow);
     }
     for (size_t i = 0; i < v->n_vifs; i++) {
         const struct vg_xs_vif *x = &v->vifs[i];

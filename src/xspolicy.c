@@ -111,7 +111,7 @@ vg_xs_view_copy(struct vg_xs_view *dst, const struct vg_xs_view *src)
     vg_xs_view_init(dst);
     dst->domains = ofp_xcalloc(src->n_domains, sizeof *dst->domains);
     for (size_t i = 0; i < src->n_domains; i++) {
-        dst->domains[i].domid = src->domains[i].domid;
+        dst->domains[i] = src->domains[i];
         dst->domains[i].vm_uuid = dup_or_null__(src->domains[i].vm_uuid);
     }
     dst->n_domains = src->n_domains;
@@ -948,6 +948,13 @@ source_policy__(enum vg_policy_source src, const struct vg_iface *iface,
     case VG_PSRC_XAPI:
         return vg_xs_policy_from_xapi(vif, mac, p, errp);
     case VG_PSRC_XS_MAC:
+        if (!mn) { /* Present as too many nodes to read (macs_overflow). */
+            vg_policy_init(p);
+            *errp = ofp_xasprintf("vm-data/networking: more than %d per-MAC "
+                                  "nodes, none of them read",
+                                  VG_XS_MAX_MACNODES);
+            return EINVAL;
+        }
         return vg_xs_policy_from_macnode(mn, p, errp);
     case VG_PSRC_OVSDB:
     case VG_PSRC_DEFAULT:
@@ -998,8 +1005,9 @@ vg_policy_resolve(const struct vg_iface *iface, const struct vg_xs_view *xs,
             present[VG_PSRC_XAPI] = vif && vif->locking_mode;
         }
         if (mac && domid) {
+            const struct vg_xs_domain *d = vg_xs_view_find_domain(xs, domid);
             mn = vg_xs_view_find_mac(xs, domid, mac);
-            present[VG_PSRC_XS_MAC] = mn != NULL;
+            present[VG_PSRC_XS_MAC] = mn || (d && d->macs_overflow);
         }
     }
     present[VG_PSRC_OVSDB] = has_vifguard_keys__(iface);

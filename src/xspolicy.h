@@ -78,11 +78,17 @@ struct vg_xs_macnode {
     size_t n_perms;
 };
 
+/* Per-MAC nodes read per domain at most. */
+#define VG_XS_MAX_MACNODES 256
+
 /* A running domain. */
 struct vg_xs_domain {
     unsigned int domid;
-    char *vm_uuid; /* From /local/domain/<domid>/vm ("/vm/<uuid>"), or
+    char *vm_uuid;      /* From /local/domain/<domid>/vm ("/vm/<uuid>"), or
                     * NULL. */
+    bool macs_overflow; /* More than VG_XS_MAX_MACNODES per-MAC nodes: none
+                         * was read, every port with a MAC is held
+                         * closed. */
 };
 
 /* Everything the policy resolution needs from xenstore: a complete, owned

@@ -59,6 +59,8 @@ LOG_ALLOW = [
     r"xenstore\|(WARN|ERR)\|cannot connect to xenstored",
     r"held closed: waiting for xenstore",
     r"xenstore\|ERR\|xenstored has not answered for",
+    r"xenstore\|WARN\|/local/domain/\d+/vm-data/networking: \d+ MAC nodes",
+    r"held closed: vm-data/networking: more than 256 per-MAC nodes",
 ]
 
 
@@ -546,6 +548,25 @@ def test_conflicts_between_sources(xen):
 
     # OVSDB keys under a per-MAC JSON: the JSON wins.
     xen.check_ovsdb_keys_lose(LEGACY)
+
+
+def test_guest_floods_its_mac_nodes(xen):
+    """A guest that writes more per-MAC nodes into its own vm-data than
+    vifguardd reads (256) gets none of them read and its ports held closed,
+    rather than dom0's node for its MAC left unread and a lower policy
+    source applied; a guest whose policy is xapi's keeps it; cleaned up,
+    the guest is protected again."""
+    base = "/local/domain/%d/vm-data/networking/" % LEGACY.domid
+    junk = [base + "0a%010x" % i for i in range(257)]
+    for path in junk:
+        xen.xs.write(path, "{}", perms=["n%d" % LEGACY.domid])
+    v = xen.wait_vif(LEGACY.vif, state="error")
+    assert "more than 256 per-MAC nodes" in v["reason"], v
+    xen.check_closed(LEGACY, others=[WEB, DB])
+    for path in junk:
+        xen.xs.rm(path)
+    xen.wait_protected(LEGACY, source="xenstore-mac")
+    xen.check_locked(LEGACY, others=[WEB, DB])
 
 
 def test_xenstored_away_and_back(xen):

@@ -426,7 +426,7 @@ iface_init__(struct vg_iface *iface, struct vg_kv *kv, const char *name,
 static void
 test_resolve(void)
 {
-    struct vg_xs_domain dom = { 5, (char *)UUID };
+    struct vg_xs_domain dom = { 5, (char *)UUID, false };
     struct vg_xs_vif vif = { (char *)UUID, 0, (char *)"locked",
                              (char *)"10.0.0.5", (char *)"" };
     struct vg_xs_perm safe[1] = { { 0, false, false } };
@@ -514,6 +514,31 @@ test_resolve(void)
     free(conflict);
     vg_policy_destroy(&p);
     mn.perms = safe;
+
+    /* Too many per-MAC nodes in the domain (the guest can make them):
+     * none is read, and the source counts as present and invalid, so that
+     * no lower one (OVSDB's unlocked here) stands in for dom0's node. */
+    dom.macs_overflow = true;
+    view.n_macs = 0;
+    CHECK_EQ(vg_policy_resolve(&iface, &view, VG_MODE_LOCKED, &p, &src,
+                               &conflict, &err),
+             EINVAL);
+    CHECK_EQ(src, VG_PSRC_XS_MAC);
+    CHECK_ERRMSG(err, "more than 256 per-MAC nodes");
+    free(conflict);
+    vg_policy_destroy(&p);
+    /* xapi's node, dom0's alone, still wins. */
+    vif.devid = 0;
+    CHECK_EQ(vg_policy_resolve(&iface, &view, VG_MODE_LOCKED, &p, &src,
+                               &conflict, &err),
+             0);
+    CHECK_EQ(src, VG_PSRC_XAPI);
+    CHECK(conflict && strstr(conflict, "more than 256 per-MAC nodes"));
+    free(conflict);
+    vg_policy_destroy(&p);
+    vif.devid = 1;
+    dom.macs_overflow = false;
+    view.n_macs = 1;
 
     /* Lower source agreeing: no conflict.  OVSDB locked to 10.0.0.9 with
      * the same MAC as the JSON. */
