@@ -199,8 +199,9 @@ add4__(const char *token_, void *aux)
     if (addr & ~mask) {
         return "host bits set beyond the prefix length";
     }
-    if (len == 32 && (addr >> 28 == 0xe || addr == UINT32_MAX || !addr)) {
-        return "not a unicast address";
+    if ((len >= 4 && addr >> 28 == 0xe) ||
+        (len == 32 && (addr == UINT32_MAX || !addr))) {
+        return "not a unicast address"; /* A prefix too, as for IPv6. */
     }
     for (size_t i = 0; i < l->n; i++) {
         if (l->v[i].addr == addr && l->v[i].len == len) {

@@ -111,6 +111,8 @@ test_ipv4(void)
         { "10.0.0.0/-8", "bad prefix length" },
         { "10.0.0.5/24", "host bits set" },
         { "224.0.0.1", "not a unicast address" },
+        { "224.0.0.0/4", "not a unicast address" },
+        { "239.1.0.0/16", "not a unicast address" },
         { "255.255.255.255", "not a unicast address" },
         { "0.0.0.0", "not a unicast address" },
         { "10.0.0.1;rm", "not an IPv4 address" },
