@@ -80,9 +80,18 @@ vg_log_set_debug(const char *subsys)
 int
 vg_log_open_file(const char *path)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    /* O_NONBLOCK: a FIFO with no reader fails (ENXIO) instead of blocking
+     * the daemon's start, or its SIGHUP, for good.  Writes block again. */
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK,
+                  0640);
     if (fd < 0) {
         return errno;
+    }
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+        int error = errno;
+        close(fd);
+        return error;
     }
     if (log_fd >= 0) {
         /* In place, under the same number: a message being written by

@@ -814,6 +814,20 @@ def test_pidfile_not_a_regular_file(tmpdir_short):
     assert os.path.exists(fifo), "the daemon removed --pidfile's FIFO"
 
 
+def test_log_file_fifo_without_reader(tmpdir_short):
+    """A --log-file that is a FIFO nobody reads fails the start at once
+    instead of blocking it for good."""
+    fifo = os.path.join(tmpdir_short, "fifo")
+    os.mkfifo(fifo)
+    r = run("vifguardd", "--log-file=" + fifo, "--ovsdb=unix:/nonexistent",
+            "--config=/dev/null",
+            "--ctl=" + os.path.join(tmpdir_short, "ctl.sock"),
+            "--listen=punix:" + os.path.join(tmpdir_short, "ofp.sock"))
+    assert r.returncode == 1
+    assert "%s: cannot open log file: No such device or address" % fifo \
+        in r.stderr, r.stderr
+
+
 def test_detach_startup_failure(tmpdir_short):
     blocker = os.path.join(tmpdir_short, "file")
     open(blocker, "w").close()
