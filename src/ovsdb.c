@@ -470,11 +470,19 @@ struct row {
  * value is semantically invalid (then the column is left empty). */
 typedef char *column_set_fn(struct row *, struct ovsdb_datum *d);
 
+/* What a malformed value of a column means for its row. */
+enum column_kind {
+    COL_OPTIONAL, /* Taken as empty. */
+    COL_REQUIRED, /* Exactly one element, else the row is bad. */
+    COL_STRICT,   /* The row is bad: an empty value would weaken a port's
+                   * protection (a guest's external_ids, a VLAN tag). */
+};
+
 struct column {
     const char *name;
     enum ovsdb_atype key, value;
-    size_t max;    /* At most this many elements. */
-    bool required; /* Exactly one element, else row is bad. */
+    size_t max; /* At most this many elements. */
+    enum column_kind kind;
     column_set_fn *set;
 };
 
@@ -700,39 +708,41 @@ set_iface_ext__(struct row *row, struct ovsdb_datum *d)
 
 #define T_(TYPE) OVSDB_T_##TYPE
 static const struct column bridge_columns[] = {
-    { "name", T_(STRING), T_(VOID), 1, true, set_name__ },
-    { "datapath_id", T_(STRING), T_(VOID), 1, false, set_br_dpid__ },
-    { "fail_mode", T_(STRING), T_(VOID), 1, false, set_br_fail_mode__ },
-    { "controller", T_(UUID), T_(VOID), SIZE_MAX, false,
+    { "name", T_(STRING), T_(VOID), 1, COL_REQUIRED, set_name__ },
+    { "datapath_id", T_(STRING), T_(VOID), 1, COL_OPTIONAL, set_br_dpid__ },
+    { "fail_mode", T_(STRING), T_(VOID), 1, COL_OPTIONAL, set_br_fail_mode__ },
+    { "controller", T_(UUID), T_(VOID), SIZE_MAX, COL_OPTIONAL,
       set_br_controllers__ },
-    { "ports", T_(UUID), T_(VOID), SIZE_MAX, false, set_br_ports__ },
+    { "ports", T_(UUID), T_(VOID), SIZE_MAX, COL_OPTIONAL, set_br_ports__ },
 };
 
 static const struct column port_columns[] = {
-    { "name", T_(STRING), T_(VOID), 1, true, set_name__ },
-    { "interfaces", T_(UUID), T_(VOID), SIZE_MAX, false, set_port_ifaces__ },
-    { "tag", T_(INTEGER), T_(VOID), 1, false, set_port_tag__ },
-    { "vlan_mode", T_(STRING), T_(VOID), 1, false, set_port_vlan_mode__ },
-    { "trunks", T_(INTEGER), T_(VOID), 4096, false, set_port_trunks__ },
-    { "bond_mode", T_(STRING), T_(VOID), 1, false, set_port_bond_mode__ },
-    { "lacp", T_(STRING), T_(VOID), 1, false, set_port_lacp__ },
-    { "bond_active_slave", T_(STRING), T_(VOID), 1, false,
+    { "name", T_(STRING), T_(VOID), 1, COL_REQUIRED, set_name__ },
+    { "interfaces", T_(UUID), T_(VOID), SIZE_MAX, COL_OPTIONAL,
+      set_port_ifaces__ },
+    { "tag", T_(INTEGER), T_(VOID), 1, COL_STRICT, set_port_tag__ },
+    { "vlan_mode", T_(STRING), T_(VOID), 1, COL_STRICT, set_port_vlan_mode__ },
+    { "trunks", T_(INTEGER), T_(VOID), 4096, COL_STRICT, set_port_trunks__ },
+    { "bond_mode", T_(STRING), T_(VOID), 1, COL_OPTIONAL,
+      set_port_bond_mode__ },
+    { "lacp", T_(STRING), T_(VOID), 1, COL_OPTIONAL, set_port_lacp__ },
+    { "bond_active_slave", T_(STRING), T_(VOID), 1, COL_OPTIONAL,
       set_port_bond_active__ },
 };
 
 static const struct column iface_columns[] = {
-    { "name", T_(STRING), T_(VOID), 1, true, set_name__ },
-    { "type", T_(STRING), T_(VOID), 1, false, set_iface_type__ },
-    { "ofport", T_(INTEGER), T_(VOID), 1, false, set_iface_ofport__ },
-    { "external_ids", T_(STRING), T_(STRING), SIZE_MAX, false,
+    { "name", T_(STRING), T_(VOID), 1, COL_REQUIRED, set_name__ },
+    { "type", T_(STRING), T_(VOID), 1, COL_OPTIONAL, set_iface_type__ },
+    { "ofport", T_(INTEGER), T_(VOID), 1, COL_OPTIONAL, set_iface_ofport__ },
+    { "external_ids", T_(STRING), T_(STRING), SIZE_MAX, COL_STRICT,
       set_iface_ext__ },
-    { "mac_in_use", T_(STRING), T_(VOID), 1, false, set_iface_mac__ },
-    { "lacp_current", T_(BOOLEAN), T_(VOID), 1, false,
+    { "mac_in_use", T_(STRING), T_(VOID), 1, COL_OPTIONAL, set_iface_mac__ },
+    { "lacp_current", T_(BOOLEAN), T_(VOID), 1, COL_OPTIONAL,
       set_iface_lacp_current__ },
 };
 
 static const struct column controller_columns[] = {
-    { "target", T_(STRING), T_(VOID), 1, true, set_name__ },
+    { "target", T_(STRING), T_(VOID), 1, COL_REQUIRED, set_name__ },
 };
 #undef T_
 
@@ -887,7 +897,7 @@ row_update__(struct row *row, const struct json_object *new, bool inserted)
         char *error = NULL;
 
         if (!json_object_object_get_ex(new, c->name, &json)) {
-            if (inserted && c->required) {
+            if (inserted && c->kind == COL_REQUIRED) {
                 log_bad_column__(row, c->name, "missing", true);
                 n_bad++;
             }
@@ -898,7 +908,7 @@ row_update__(struct row *row, const struct json_object *new, bool inserted)
                 error = ofp_xasprintf("%zu values where at most %zu are "
                                       "allowed",
                                       d.n, c->max);
-            } else if (c->required && d.n != 1) {
+            } else if (c->kind == COL_REQUIRED && d.n != 1) {
                 error = ofp_xasprintf("value missing");
             } else {
                 error = c->set(row, &d);
@@ -907,7 +917,11 @@ row_update__(struct row *row, const struct json_object *new, bool inserted)
         }
         if (error) {
             free(c->set(row, NULL));
-            log_bad_column__(row, c->name, error, c->required);
+            log_bad_column__(row, c->name, error, c->kind != COL_OPTIONAL);
+            if (c->kind == COL_STRICT) {
+                free(row->name); /* Bad until a good update. */
+                row->name = NULL;
+            }
             free(error);
             n_bad++;
         }

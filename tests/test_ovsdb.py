@@ -968,24 +968,31 @@ def test_fake_wrong_types(fake_server, watches):
     table, row and column, other rows intact, connection kept."""
     odd_if = "10000000-0000-0000-0000-0000000000dd"
     bad_name_if = "10000000-0000-0000-0000-0000000000ee"
+    bad_ids_if = "10000000-0000-0000-0000-0000000000cc"
     extra = [
         # Valid JSON, odd row: an empty name.  Skipped, with a log line.
         (odd_if, {"name": "", "type": "", "ofport": 3}),
         # Name of the wrong type.
         (bad_name_if, {"name": ["set", [1]], "ofport": 4}),
-        # Good name, every other column wrong: kept, columns empty.
+        # Good name, other columns wrong: kept, columns empty.
         (IF2, {"name": "if2", "type": 5, "ofport": "x",
-               "external_ids": ["map", [["a"]]],
                "mac_in_use": ["set", ["a", "b"]]}),
+        # Malformed external_ids: taken as empty they could turn a guest
+        # into a trusted port, so the row is left out.
+        (bad_ids_if, {"name": "if3", "ofport": 6,
+                      "external_ids": ["map", [["a"]]]}),
     ]
 
     def scenario(i, s):
         s.handshake(initial_db(extra))
-        # An update with a bad row uuid, a row that is not an object, a
-        # reference to an unknown row, and a tag out of range.
+        # An update with a bad row uuid, a row that is not an object, and
+        # a tag out of range (the port is left out: its interfaces would be
+        # on the wrong VLAN).
         s.update({"Interface": {"not-a-uuid": {"new": {"name": "zz"}},
                                 IF1: 5},
-                  "Port": {PORT: {"new": {"name": "p1", "tag": 9999,
+                  "Port": {PORT: {"new": {"name": "p1", "tag": 9999}}}})
+        # The port fixed, with a reference to an unknown row.
+        s.update({"Port": {PORT: {"new": {"name": "p1", "tag": ["set", []],
                                           "interfaces": ["set", [
                                               ["uuid", IF1],
                                               ["uuid", "10000000-0000-0000-"
@@ -1007,15 +1014,19 @@ def test_fake_wrong_types(fake_server, watches):
                      r"row left out" % odd_if, log), log
     assert re.search(r"WARN\|Interface row %s: column name: expected string, "
                      r"got 1; row left out" % bad_name_if, log), log
-    for col in ("type", "ofport", "external_ids", "mac_in_use"):
+    for col in ("type", "ofport", "mac_in_use"):
         assert re.search(r'WARN\|Interface row %s \("if2"\): column %s: .*; '
                          r"taken as empty" % (IF2, col), log), (col, log)
+    assert re.search(r'WARN\|Interface row %s \("if3"\): column '
+                     r"external_ids: .*; row left out" % bad_ids_if, log), log
 
     s = w.next()
-    assert s.iface("if1")["tag"] == -1 and s.iface("if1")["ofport"] == 5
+    assert s.iface("if1") is None
     assert s.iface("if2") is not None
     w.wait_log(r'WARN\|Port row %s \("p1"\): column tag: VLAN 9999 out of '
-               r"range 0..4095; taken as empty" % PORT)
+               r"range 0..4095; row left out" % PORT)
+    s = w.next()
+    assert s.iface("if1")["tag"] == -1 and s.iface("if1")["ofport"] == 5
     w.wait_log(r'WARN\|Port row %s \("p1"\): column interfaces: unknown '
                r"Interface row 10000000-0000-0000-0000-0000000000ff" % PORT)
     w.wait_log(r'WARN\|Interface update: bad row uuid "not-a-uuid"')

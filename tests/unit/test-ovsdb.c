@@ -920,29 +920,37 @@ test_malformed(void)
                          "'mac_in_use':['set',['a','b']]}}}}"),
              5);
     CHECK_EQ(ovsdb_db_n_rows(db, "Interface"), 7);
-    /* IX is left out; IGONE is unknown (one problem); IY keeps its name with
-     * every other column empty; other rows are untouched. */
+    /* IX is left out; so is IY, whose external_ids are malformed (taking
+     * them as empty could turn a guest into a trusted port); IGONE is
+     * unknown (one problem); other rows are untouched. */
     CHECK_EQ(build__(db, &text), 1);
     CHECK(!strstr(text, uuid__("IX", 2)));
-    CHECK(has_line__(text,
-                     "iface \"xenbr0\" \"py\" ofport=0 type=\"\" "
-                     "port=\"px\" tag=-1 port_ifaces=1 mac_in_use=null "
-                     "external_ids={} " NO_BOND "uuid=@IY port_uuid=@PX"));
+    CHECK(!strstr(text, uuid__("IY", 2)));
     CHECK(strstr(text, "\"vif1.0\" ofport=3"));
     CHECK(strstr(text, "\"eth0\" ofport=1"));
     CHECK(strstr(text, "\"xenbr1\" ofport=-1"));
     free(text);
 
-    /* Fixing the bad row brings it back. */
-    CHECK_EQ(apply__(db, "{'Interface':{'@IX':{'new':{'name':'px0'}}}}"), 0);
+    /* Fixing the bad rows brings them back: IY with every other column
+     * still empty. */
+    CHECK_EQ(apply__(db, "{'Interface':{'@IX':{'new':{'name':'px0'}},"
+                         "'@IY':{'new':{'name':'py','external_ids':"
+                         "['map',[]]}}}}"),
+             0);
     CHECK_EQ(build__(db, &text), 1);
     CHECK(has_line__(text,
                      "iface \"xenbr0\" \"px0\" ofport=7 type=\"\" "
                      "port=\"px\" tag=-1 port_ifaces=2 mac_in_use=null "
                      "external_ids={} " NO_BOND "uuid=@IX port_uuid=@PX"));
+    CHECK(has_line__(text,
+                     "iface \"xenbr0\" \"py\" ofport=0 type=\"\" "
+                     "port=\"px\" tag=-1 port_ifaces=2 mac_in_use=null "
+                     "external_ids={} " NO_BOND "uuid=@IY port_uuid=@PX"));
     free(text);
 
-    /* Out-of-range values and bad datapath ids are taken as empty. */
+    /* Out-of-range values and bad datapath ids are taken as empty, except
+     * a VLAN tag: its port is left out (a guest on VLAN 0 instead of its
+     * own would get another VLAN's deliveries). */
     CHECK_EQ(apply__(db, "{'Port':{'@PVIF':{'new':{'tag':4096}}},"
                          "'Interface':{'@IVIF':{'new':{'ofport':65536}},"
                          "'@IETH0':{'new':{'ofport':-2}}},"
@@ -951,11 +959,19 @@ test_malformed(void)
                          "'controller':['set',[#C2]]}}}}"),
              5);
     CHECK_EQ(build__(db, &text), 2); /* C2 and IGONE are unknown. */
-    CHECK(strstr(text, "\"vif1.0\" ofport=0 type=\"\" port=\"vif1.0\" "
-                       "tag=-1"));
+    CHECK(!strstr(text, "\"vif1.0\""));
     CHECK(strstr(text, "\"eth0\" ofport=0"));
     CHECK(strstr(text, "bridge \"xenbr1\" dpid=0000000000000000 "
                        "fail_mode=\"\" controllers=[]"));
+    free(text);
+
+    /* The port comes back with a good row. */
+    CHECK_EQ(apply__(db, "{'Port':{'@PVIF':{'new':{'name':'vif1.0',"
+                         "'tag':['set',[]]}}}}"),
+             0);
+    CHECK_EQ(build__(db, &text), 2);
+    CHECK(strstr(text, "\"vif1.0\" ofport=0 type=\"\" port=\"vif1.0\" "
+                       "tag=-1"));
     free(text);
 
     /* A bridge with a bad name is left out with its interfaces; a
