@@ -148,7 +148,11 @@ vg_log_reopen(void)
 unsigned long
 vg_log_count(enum vg_log_level level)
 {
-    return (unsigned int)level <= VG_LOG_DBG ? counts[level] : 0;
+    /* The xenstore worker thread logs too: 'counts' is only ever accessed
+     * atomically. */
+    return ((unsigned int)level <= VG_LOG_DBG
+                ? __atomic_load_n(&counts[level], __ATOMIC_RELAXED)
+                : 0);
 }
 
 static int
