@@ -1148,7 +1148,13 @@ vg_xenstore_create(enum vg_xenstore_mode mode, vg_xenstore_changed_cb *cb,
     }
 
     pthread_mutex_init(&o->mutex, NULL);
-    pthread_cond_init(&o->first, NULL);
+    /* The first-view wait below must not stretch if the wall clock is set
+     * back meanwhile (NTP stepping it at boot). */
+    pthread_condattr_t cattr;
+    pthread_condattr_init(&cattr);
+    pthread_condattr_setclock(&cattr, CLOCK_MONOTONIC);
+    pthread_cond_init(&o->first, &cattr);
+    pthread_condattr_destroy(&cattr);
     o->wake = vg_async_create(wake_cb__, o);
     o->watchdog = vg_timer_create(watchdog_cb__, o);
     vg_timer_start(o->watchdog, VG_XENSTORE_PROBE, VG_XENSTORE_PROBE);
@@ -1174,7 +1180,7 @@ vg_xenstore_create(enum vg_xenstore_mode mode, vg_xenstore_changed_cb *cb,
     /* The first view is in place before OVSDB's first snapshot reaches the
      * engine, as long as xenstored answers within VG_XENSTORE_STALL. */
     struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline);
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
     deadline.tv_sec += (time_t)VG_XENSTORE_STALL;
     pthread_mutex_lock(&o->mutex);
     while (!o->box_posted && !o->box_done &&
