@@ -966,12 +966,15 @@ busy__(struct xs_worker__ *xs, const char *what, const char *path)
     pthread_mutex_unlock(&o->mutex);
 }
 
-/* Notes that the worker's request got its answer.  Keeps errno. */
+/* Notes that the worker's request got its answer.  Keeps errno.  Brings
+ * the worker loop's time up to date: the request may have taken long, and
+ * its timers (the reconnection backoff) count from now. */
 static void
 idle__(struct xs_worker__ *xs)
 {
     struct vg_xenstore *o = xs->outer;
     int e = errno;
+    vg_now_exact();
     pthread_mutex_lock(&o->mutex);
     o->busy_since = 0;
     if (o->stall_seen) {
