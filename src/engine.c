@@ -74,7 +74,7 @@ struct eng_port {
     size_t mac;              /* Index of its MAC group in the bridge's
                               * 'macs', or SIZE_MAX. */
     bool held_mac;           /* Had its MAC group, under the same MAC and
-                              * number, in the previous update. */
+                              * number, and has kept both since. */
     double since;    /* Receipt of the OVSDB update that showed the port or
                       * changed its flows, until they are acknowledged (then
                       * 0): the start of its plug latency. */
@@ -410,6 +410,25 @@ port_ctx__(const struct vg_bridge *sb, const struct vg_iface *iface,
     }
 }
 
+/* Returns NULL if guest interface 'iface''s port is an access port (a tag,
+ * vlan_mode empty or access) or untagged (no tag, vlan_mode empty or
+ * trunk), the two VLAN settings the guests' delivery can follow, else a
+ * static description of what its port has.  Any other setting puts the
+ * guest's frames in another VLAN for NORMAL than the one vifguard would
+ * deliver to it (native-untagged, dot1q-tunnel, trunks). */
+static const char *
+guest_vlan_unsupported__(const struct vg_iface *iface)
+{
+    const char *mode = iface->vlan_mode ? iface->vlan_mode : "";
+    if (iface->trunks) {
+        return "Port.trunks";
+    }
+    if (iface->tag >= 0) {
+        return !mode[0] || !strcmp(mode, "access") ? NULL : "Port.vlan_mode";
+    }
+    return !mode[0] || !strcmp(mode, "trunk") ? NULL : "Port.vlan_mode";
+}
+
 static bool
 is_guest__(const struct engine *e, const struct vg_iface *iface)
 {
@@ -543,7 +562,20 @@ build_port__(struct engine *e, const struct eng_bridge *br,
         p->nf_since = now;
     }
 
-    if (p->guest && e->xs_required && !e->xs) {
+    const char *vlan_why = p->guest ? guest_vlan_unsupported__(iface) : NULL;
+    if (vlan_why) {
+        /* Not a policy of its own: held closed, whatever the policy says. */
+        p->source = VG_N_PSRC;
+        p->error = ofp_xasprintf(
+            "%s=%s%s: a guest port must be an access port (tag, vlan_mode "
+            "access) or untagged (no tag, vlan_mode trunk), without trunks",
+            vlan_why, iface->trunks ? "[...]" : iface->vlan_mode,
+            iface->tag >= 0 ? " with a tag" : "");
+        if (!old || !old->error || strcmp(old->error, p->error)) {
+            VG_WARN(SUBSYS, "%s: port %s held closed: %s", br->name, p->name,
+                    p->error);
+        }
+    } else if (p->guest && e->xs_required && !e->xs) {
         /* Their policy may be in xenstore: do not guess from OVSDB. */
         p->source = VG_N_PSRC;
         p->error = ofp_xstrdup("waiting for xenstore: "
@@ -569,9 +601,12 @@ build_port__(struct engine *e, const struct eng_bridge *br,
     if (!p->guest) {
         p->nf_since = 0; /* No NO_FLOOD bit to wait for. */
     }
-    p->held_mac = (p->guest && old && old->mac != SIZE_MAX &&
-                   old->ofp_port == p->ofp_port &&
-                   !memcmp(old->policy.mac, p->policy.mac, 6));
+    /* Kept while the port keeps its number and MAC, through errors of its
+     * own (a policy briefly invalid must not hand its MAC to a squatter). */
+    p->held_mac =
+        (p->guest && old && (old->mac != SIZE_MAX || old->held_mac) &&
+         old->ofp_port == p->ofp_port && p->policy.has_mac &&
+         !memcmp(old->policy.mac, p->policy.mac, 6));
     p->want = p->ofp_port && !p->error;
     if (!p->want) {
         if (p->error) {
@@ -722,12 +757,13 @@ build_macs__(struct eng_bridge *br)
 
     for (size_t i = 0; i < br->n_ports; i++) {
         const struct eng_port *p = &br->ports[i];
-        if (wants_noflood__(p)) {
-            if (p->policy.mode == VG_MODE_UNLOCKED && !p->policy.has_mac) {
-                n_macless++;
-            } else {
-                idx[n++] = i;
-            }
+        if (wants_noflood__(p) && p->policy.mode == VG_MODE_UNLOCKED &&
+            !p->policy.has_mac) {
+            n_macless++;
+        } else if (wants_noflood__(p) || (p->guest && p->held_mac)) {
+            /* A holder held closed by an error of its own still claims its
+             * MAC (it gets no group). */
+            idx[n++] = i;
         }
     }
     qsort_r(idx, n, sizeof *idx, mac_order__, br->ports);
@@ -790,7 +826,7 @@ build_macs__(struct eng_bridge *br)
         for (size_t k = 0; k < run; k++) {
             struct eng_port *p = &br->ports[idx[i + k]];
             if ((n_keep > 0 && keep[0] == idx[i + k]) ||
-                (n_keep > 1 && keep[1] == idx[i + k])) {
+                (n_keep > 1 && keep[1] == idx[i + k]) || !p->want) {
                 continue;
             }
             free(p->error);
@@ -803,6 +839,14 @@ build_macs__(struct eng_bridge *br)
             p->want = false;
         }
         i += run;
+        /* Only the ports that may have flows get the group. */
+        size_t n_wanting = 0;
+        for (size_t k = 0; k < n_keep; k++) {
+            if (br->ports[keep[k]].want) {
+                keep[n_wanting++] = keep[k];
+            }
+        }
+        n_keep = n_wanting;
         if (!n_keep) {
             continue;
         }
@@ -1509,8 +1553,9 @@ struct want__ {
     enum { W_BRIDGE, W_PORT, W_MAC, W_VLAN } kind;
     size_t index; /* Into the bridge's ports, macs or vlans. */
     bool ready;   /* May be installed now (NO_FLOOD acknowledged).  A group
-                   * that is not ready is neither installed nor deleted:
-                   * what the switch holds for it stays as it is. */
+                   * that is not ready is not installed; what the switch
+                   * holds for it stays if it is the same, and otherwise,
+                   * for a port or MAC group, is deleted. */
 };
 
 static int
@@ -1642,7 +1687,21 @@ reconcile_flows__(struct eng_bridge *br)
             }
             continue;
         }
-        if (!w->ready || txn->n_groups >= limit || n_flows >= TXN_MAX_FLOWS) {
+        if (txn->n_groups >= limit || n_flows >= TXN_MAX_FLOWS) {
+            continue;
+        }
+        if (!w->ready) {
+            /* What the switch holds for a port or MAC group that must
+             * wait (its NO_FLOOD bit not confirmed) stays only if it is
+             * what is wanted: an older version may allow what the port's
+             * policy no longer does, or belong to a departed guest whose
+             * port number a newcomer has.  Closed until the bit is set.
+             * (The bridge and VLAN groups stay: nf_pending__().) */
+            if (in && (w->kind == W_PORT || w->kind == W_MAC)) {
+                bundle_delete_group__(txn, w->cookie, &b, &scratch);
+                txn_add_group__(txn, w->cookie, 0, true);
+                n_flows++;
+            }
             continue;
         }
         VG_DBG(SUBSYS,
