@@ -1554,8 +1554,8 @@ struct want__ {
     size_t index; /* Into the bridge's ports, macs or vlans. */
     bool ready;   /* May be installed now (NO_FLOOD acknowledged).  A group
                    * that is not ready is not installed; what the switch
-                   * holds for it stays if it is the same, and otherwise,
-                   * for a port or MAC group, is deleted. */
+                   * holds for it stays, unless it is a port group and
+                   * differs (then it is deleted). */
 };
 
 static int
@@ -1691,13 +1691,17 @@ reconcile_flows__(struct eng_bridge *br)
             continue;
         }
         if (!w->ready) {
-            /* What the switch holds for a port or MAC group that must
-             * wait (its NO_FLOOD bit not confirmed) stays only if it is
-             * what is wanted: an older version may allow what the port's
-             * policy no longer does, or belong to a departed guest whose
+            /* What the switch holds for a port group that must wait (its
+             * NO_FLOOD bit not confirmed) stays only if it is what is
+             * wanted: an older version may let the port send what its
+             * policy no longer allows, or belong to a departed guest whose
              * port number a newcomer has.  Closed until the bit is set.
-             * (The bridge and VLAN groups stay: nf_pending__().) */
-            if (in && (w->kind == W_PORT || w->kind == W_MAC)) {
+             * Not so for the other groups: a MAC group's fingerprint
+             * depends on its VLAN's view, which leaves out the guests whose
+             * bit is pending (after a restart, all of them), so it differs
+             * then whether or not the guest changed; and the bridge and
+             * VLAN groups stay (nf_pending__()). */
+            if (in && w->kind == W_PORT) {
                 bundle_delete_group__(txn, w->cookie, &b, &scratch);
                 txn_add_group__(txn, w->cookie, 0, true);
                 n_flows++;

@@ -139,9 +139,9 @@ def test_inherited_ofport_while_noflood_fails(lan):
     given the same ofport (ofport_request, or OVS reusing a number): the
     newcomer must not send with the departed guest's MAC and address once
     vifguardd is back, even if NO_FLOOD cannot be confirmed.  (It does
-    receive the departed guest's unicast then: with its MAC group gone,
-    that MAC is unknown to NORMAL, which floods it to every port whose
-    NO_FLOOD bit is not set, the newcomer's included: DESIGN.md, "Limits".)
+    receive the departed guest's unicast then, through the MAC group left
+    as it is until the newcomer's bit is set, and through NORMAL, which
+    floods to every port whose bit is not set: DESIGN.md, "Limits".)
 
     Before the fix the departed guest's port and MAC groups (cookies keyed
     by ofport 11) stay installed, because the newcomer's groups with the
