@@ -799,16 +799,22 @@ def test_detach_pidfile(tmpdir_short):
     assert not os.path.exists(pidfile)
 
 
+def start_on_fifo(tmpdir, option):
+    """Runs vifguardd with 'option' (--pidfile=, --log-file=) naming a FIFO
+    that nobody reads; returns the FIFO's path and the result."""
+    fifo = os.path.join(tmpdir, "fifo")
+    os.mkfifo(fifo)
+    return fifo, run("vifguardd", option + fifo, "--ovsdb=unix:/nonexistent",
+                     "--config=/dev/null",
+                     "--ctl=" + os.path.join(tmpdir, "ctl.sock"),
+                     "--listen=punix:" + os.path.join(tmpdir, "ofp.sock"))
+
+
 def test_pidfile_not_a_regular_file(tmpdir_short):
     """--pidfile naming something that is not a regular file (a FIFO here;
     /dev/null as root is the same case) is refused, and left alone: the
     daemon must not remove a file it did not create."""
-    fifo = os.path.join(tmpdir_short, "fifo")
-    os.mkfifo(fifo)
-    r = run("vifguardd", "--pidfile=" + fifo, "--ovsdb=unix:/nonexistent",
-            "--config=/dev/null",
-            "--ctl=" + os.path.join(tmpdir_short, "ctl.sock"),
-            "--listen=punix:" + os.path.join(tmpdir_short, "ofp.sock"))
+    fifo, r = start_on_fifo(tmpdir_short, "--pidfile=")
     assert r.returncode == 1
     assert "%s: pidfile is not a regular file" % fifo in r.stderr
     assert os.path.exists(fifo), "the daemon removed --pidfile's FIFO"
@@ -817,12 +823,7 @@ def test_pidfile_not_a_regular_file(tmpdir_short):
 def test_log_file_fifo_without_reader(tmpdir_short):
     """A --log-file that is a FIFO nobody reads fails the start at once
     instead of blocking it for good."""
-    fifo = os.path.join(tmpdir_short, "fifo")
-    os.mkfifo(fifo)
-    r = run("vifguardd", "--log-file=" + fifo, "--ovsdb=unix:/nonexistent",
-            "--config=/dev/null",
-            "--ctl=" + os.path.join(tmpdir_short, "ctl.sock"),
-            "--listen=punix:" + os.path.join(tmpdir_short, "ofp.sock"))
+    fifo, r = start_on_fifo(tmpdir_short, "--log-file=")
     assert r.returncode == 1
     assert "%s: cannot open log file: No such device or address" % fifo \
         in r.stderr, r.stderr
