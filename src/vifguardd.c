@@ -96,15 +96,6 @@ daemon_ovsdb_changed__(void *d_, const struct vg_host *host)
     autoattach_set_host(d->autoattach, host);
 }
 
-/* Guests wait for xenstore's view if their policy may be there: with
- * xenstore = on, or auto on a host where xenstored was found. */
-static bool
-daemon_xenstore_required__(const struct vg_daemon *d)
-{
-    return (d->cfg.xenstore == VG_XENSTORE_ON ||
-            vg_xenstore_active(d->xenstore));
-}
-
 /* xenstore changed: the engine computes every port again with the new view
  * and the last OVSDB snapshot (unchanged ports cost nothing). */
 static void
@@ -113,7 +104,7 @@ daemon_xenstore_changed__(void *d_, const struct vg_xs_view *view)
     struct vg_daemon *d = d_;
     const struct vg_host *host = d->ovsdb ? ovsdb_client_host(d->ovsdb) : NULL;
 
-    engine_set_xenstore(d->engine, view, daemon_xenstore_required__(d));
+    engine_set_xenstore(d->engine, view, vg_xenstore_active(d->xenstore));
     if (host) {
         engine_set_host(d->engine, host);
     }
@@ -176,7 +167,7 @@ daemon_start__(struct vg_daemon *d, char **errp)
     d->xenstore =
         vg_xenstore_create(d->cfg.xenstore, daemon_xenstore_changed__, d);
     engine_set_xenstore(d->engine, vg_xenstore_view(d->xenstore),
-                        daemon_xenstore_required__(d));
+                        vg_xenstore_active(d->xenstore));
     d->ovsdb = ovsdb_client_create(d->cfg.ovsdb, daemon_ovsdb_changed__, d);
     if (!d->ovsdb) {
         *errp = ofp_xasprintf("%s: bad OVSDB remote", d->cfg.ovsdb);

@@ -58,8 +58,8 @@ void vg_xenstore_destroy(struct vg_xenstore *);
 const struct vg_xs_view *vg_xenstore_view(const struct vg_xenstore *);
 
 /* True unless the source is off: mode off, or auto on a host without
- * xenstore.  While it is active and has no view yet, guests whose policy
- * may be in xenstore must wait for it. */
+ * xenstore (mode on is always active).  While it is active and has no view
+ * yet, guests whose policy may be in xenstore must wait for it. */
 bool vg_xenstore_active(const struct vg_xenstore *);
 
 /* The state for vifguard-ctl show: "off", "connected", "unreachable"
