@@ -3,9 +3,11 @@
  * Open vSwitch honours the port config bit NO_FLOOD only in an OpenFlow 1.0
  * PORT_MOD, so vifguard speaks 1.0 on short connections to a bridge's
  * management socket: HELLO, FEATURES_REQUEST / FEATURES_REPLY (with the
- * ports and their current config), PORT_MOD, BARRIER, ECHO, ERROR, and port
+ * ports and their current config), PORT_MOD, BARRIER, ECHO, ERROR, port
  * description statistics (an Open vSwitch extension to 1.0) for bridges with
- * too many ports for one FEATURES_REPLY.  Everything else of 1.0 is only
+ * too many ports for one FEATURES_REPLY, and what it takes to watch other
+ * clients' changes of the bit: GET_CONFIG / SET_CONFIG, PORT_STATUS and Open
+ * vSwitch's NXT_SET_ASYNC_CONFIG.  Everything else of 1.0 is only
  * classified, so that a client can skip it.
  *
  * Same conventions as ofp/msgs.h: encoders append one complete message to an
@@ -128,6 +130,47 @@ void ofp10_port_mod_encode(const struct ofp10_port_mod_msg *, uint32_t xid,
 /* The body must be exactly 24 bytes (OFPBRC_BAD_LEN). */
 int ofp10_port_mod_decode(const void *msg, size_t len,
                           struct ofp10_port_mod_msg *);
+
+/* GET_CONFIG_REPLY and SET_CONFIG. */
+struct ofp10_switch_config_msg {
+    uint16_t flags;         /* Fragment handling, switch-wide. */
+    uint16_t miss_send_len; /* This connection's. */
+};
+/* Appends a message of 'type' (GET_CONFIG_REPLY or SET_CONFIG). */
+void ofp10_switch_config_encode(enum ofp10_type type,
+                                const struct ofp10_switch_config_msg *,
+                                uint32_t xid, struct ofp_buf *);
+/* Decodes a GET_CONFIG_REPLY or SET_CONFIG (OFPBRC_BAD_TYPE for another
+ * type); the body must be exactly 4 bytes (OFPBRC_BAD_LEN). */
+int ofp10_switch_config_decode(const void *msg, size_t len,
+                               struct ofp10_switch_config_msg *);
+
+/* PORT_STATUS. */
+struct ofp10_port_status_msg {
+    uint8_t reason; /* OFPPR10_*; other values decode as they are. */
+    struct ofp10_port desc;
+};
+void ofp10_port_status_encode(const struct ofp10_port_status_msg *,
+                              uint32_t xid, struct ofp_buf *);
+/* The body must be exactly 56 bytes (OFPBRC_BAD_LEN). */
+int ofp10_port_status_decode(const void *msg, size_t len,
+                             struct ofp10_port_status_msg *);
+
+/* NXT_SET_ASYNC_CONFIG (an Open vSwitch VENDOR message): the reasons for
+ * which the connection receives PACKET_IN, PORT_STATUS and FLOW_REMOVED,
+ * as bitmaps ([0]: master or equal role, [1]: slave). */
+struct ofp10_async_config {
+    uint32_t packet_in[2];
+    uint32_t port_status[2];
+    uint32_t flow_removed[2];
+};
+void ofp10_nx_set_async_encode(const struct ofp10_async_config *, uint32_t xid,
+                               struct ofp_buf *);
+/* OFPBRC_BAD_TYPE unless a VENDOR message; OFPBRC_BAD_EXPERIMENTER (1.0's
+ * BAD_VENDOR) for another vendor, OFPBRC_BAD_EXP_TYPE for another subtype;
+ * the body must be exactly 32 bytes (OFPBRC_BAD_LEN). */
+int ofp10_nx_set_async_decode(const void *msg, size_t len,
+                              struct ofp10_async_config *);
 
 /* Port description statistics (STATS_REQUEST / REPLY of type
  * OFPST10_PORT_DESC).  The request has an empty body; a reply carries

@@ -4,7 +4,8 @@
  * PORT_MOD (ovs-facts.md), so src/noflood.c speaks OpenFlow 1.0 for a few
  * messages on the bridge's management socket.  These structs describe those
  * bytes (OpenFlow Switch Specification 1.0.0, plus the port description
- * statistics that Open vSwitch also offers in OpenFlow 1.0); like
+ * statistics and the NXT_SET_ASYNC_CONFIG vendor message that Open vSwitch
+ * also offers in OpenFlow 1.0); like
  * openflow/of13.h they exclude the 8-byte header, which is the same in every
  * OpenFlow version (struct ofp_header), every multi-byte field is big-endian
  * and every struct's size is checked.  Only ofp/of10.c reads and writes
@@ -126,6 +127,48 @@ struct ofp10_port_mod {
     uint8_t pad[4];
 };
 _Static_assert(sizeof(struct ofp10_port_mod) == 24, "ofp10_port_mod");
+
+/* GET_CONFIG_REPLY, SET_CONFIG. */
+struct ofp10_switch_config {
+    of_be16 flags;         /* OFPC10_FRAG_* (the switch's, not the
+                            * connection's). */
+    of_be16 miss_send_len; /* Nonzero: a service connection receives
+                            * asynchronous messages (Open vSwitch). */
+};
+_Static_assert(sizeof(struct ofp10_switch_config) == 4, "of10 config");
+
+/* PORT_STATUS: reason (OFPPR10_*), 7 bytes of padding, the port. */
+enum ofp10_port_reason {
+    OFPPR10_ADD = 0,
+    OFPPR10_DELETE = 1,
+    OFPPR10_MODIFY = 2,
+};
+struct ofp10_port_status {
+    uint8_t reason;
+    uint8_t pad[7];
+    struct ofp10_phy_port desc;
+};
+_Static_assert(sizeof(struct ofp10_port_status) == 56, "of10 port status");
+
+/* VENDOR messages of Open vSwitch ("Nicira", NX_VENDOR_ID): the header, then
+ * this, then the body of 'subtype'. */
+#define OF10_NX_VENDOR_ID 0x00002320
+struct ofp10_nx_header {
+    of_be32 vendor;  /* OF10_NX_VENDOR_ID. */
+    of_be32 subtype; /* NXT10_*. */
+};
+_Static_assert(sizeof(struct ofp10_nx_header) == 8, "of10 nx header");
+
+/* NXT_SET_ASYNC_CONFIG: which asynchronous messages the connection gets,
+ * each a bitmap of reasons; [0] for the master and equal roles, [1] for
+ * the slave role. */
+enum { NXT10_SET_ASYNC_CONFIG = 19 };
+struct ofp10_nx_async_config {
+    of_be32 packet_in_mask[2];    /* 1 << OFPR_*. */
+    of_be32 port_status_mask[2];  /* 1 << OFPPR10_*. */
+    of_be32 flow_removed_mask[2]; /* 1 << OFPRR_*. */
+};
+_Static_assert(sizeof(struct ofp10_nx_async_config) == 24, "nx async");
 
 /* STATS_REQUEST / STATS_REPLY: this, then the body. */
 struct ofp10_stats_msg {

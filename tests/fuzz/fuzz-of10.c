@@ -102,6 +102,61 @@ fuzz_port_mod__(const uint8_t *msg, size_t len)
 }
 
 static void
+fuzz_switch_config__(const uint8_t *msg, size_t len)
+{
+    struct ofp10_switch_config_msg c, again;
+    if (ofp10_switch_config_decode(msg, len, &c)) {
+        return;
+    }
+    struct ofp_buf b;
+    ofp_buf_init(&b);
+    ofp10_switch_config_encode(((const uint8_t *)msg)[1], &c, ofp_msg_xid(msg),
+                               &b);
+    if (b.size != len || memcmp(b.data, msg, len) ||
+        ofp10_switch_config_decode(b.data, b.size, &again) ||
+        memcmp(&c, &again, sizeof c)) {
+        __builtin_trap();
+    }
+    ofp_buf_uninit(&b);
+}
+
+static void
+fuzz_port_status__(const uint8_t *msg, size_t len)
+{
+    struct ofp10_port_status_msg ps, again;
+    if (ofp10_port_status_decode(msg, len, &ps)) {
+        return;
+    }
+    struct ofp_buf b;
+    ofp_buf_init(&b);
+    ofp10_port_status_encode(&ps, ofp_msg_xid(msg), &b);
+    if (ofp10_port_status_decode(b.data, b.size, &again) ||
+        ps.reason != again.reason) {
+        __builtin_trap();
+    }
+    same_ports__(&ps.desc, 1, &again.desc, 1);
+    ofp_buf_uninit(&b);
+}
+
+static void
+fuzz_nx_set_async__(const uint8_t *msg, size_t len)
+{
+    struct ofp10_async_config c, again;
+    if (ofp10_nx_set_async_decode(msg, len, &c)) {
+        return;
+    }
+    struct ofp_buf b;
+    ofp_buf_init(&b);
+    ofp10_nx_set_async_encode(&c, ofp_msg_xid(msg), &b);
+    if (b.size != len || memcmp(b.data, msg, len) ||
+        ofp10_nx_set_async_decode(b.data, b.size, &again) ||
+        memcmp(&c, &again, sizeof c)) {
+        __builtin_trap();
+    }
+    ofp_buf_uninit(&b);
+}
+
+static void
 fuzz_error__(const uint8_t *msg, size_t len)
 {
     struct ofp_error e, f;
@@ -148,6 +203,9 @@ fuzz_one__(const uint8_t *msg, size_t len)
     fuzz_features__(msg, len);
     fuzz_port_desc__(msg, len);
     fuzz_port_mod__(msg, len);
+    fuzz_switch_config__(msg, len);
+    fuzz_port_status__(msg, len);
+    fuzz_nx_set_async__(msg, len);
     fuzz_error__(msg, len);
     fuzz_echo__(msg, len);
 }

@@ -52,6 +52,27 @@ decode_port_mod__(const void *msg, size_t len)
 }
 
 static int
+decode_switch_config__(const void *msg, size_t len)
+{
+    struct ofp10_switch_config_msg c;
+    return ofp10_switch_config_decode(msg, len, &c);
+}
+
+static int
+decode_port_status__(const void *msg, size_t len)
+{
+    struct ofp10_port_status_msg ps;
+    return ofp10_port_status_decode(msg, len, &ps);
+}
+
+static int
+decode_nx_set_async__(const void *msg, size_t len)
+{
+    struct ofp10_async_config c;
+    return ofp10_nx_set_async_decode(msg, len, &c);
+}
+
+static int
 decode_port_desc__(const void *msg, size_t len)
 {
     struct ofp10_port_desc_reply r;
@@ -755,6 +776,73 @@ test_port_desc(void)
     ofp_buf_uninit(&b);
 }
 
+/* What a watching NO_FLOOD session sends and reads (noflood.h,
+ * "Watching"); the expected bytes are as `ovs-ofctl ofp-print` reads
+ * them. */
+static void
+test_watch_messages(void)
+{
+    struct ofp_buf b;
+
+    ofp_buf_init(&b);
+    /* "OFPT_SET_CONFIG (xid=0x20): frags=drop miss_send_len=128". */
+    struct ofp10_switch_config_msg c = { .flags = 1, .miss_send_len = 128 };
+    struct ofp10_switch_config_msg c2;
+    ofp10_switch_config_encode(OFPT10_SET_CONFIG, &c, 0x20, &b);
+    CHECK_BUF_HEX(&b, "0109000c00000020 00010080");
+    CHECK_ERR(ofp10_switch_config_decode(b.data, b.size, &c2), 0);
+    CHECK(c2.flags == 1 && c2.miss_send_len == 128);
+    check_malformed(decode_switch_config__, &b, 12);
+    b.data[1] = OFPT10_GET_CONFIG_REPLY;
+    CHECK_ERR(ofp10_switch_config_decode(b.data, b.size, &c2), 0);
+    b.data[1] = OFPT10_PORT_MOD;
+    CHECK_ERR(ofp10_switch_config_decode(b.data, b.size, &c2),
+              OFPERR_OFPBRC_BAD_TYPE);
+    ofp_buf_clear(&b);
+
+    /* "NXT_SET_ASYNC_CONFIG (xid=0x21): primary: PACKET_IN: (off)
+     * PORT_STATUS: modify FLOW_REMOVED: (off) ..., secondary: the same". */
+    struct ofp10_async_config a = { .port_status = { 4, 4 } };
+    struct ofp10_async_config a2;
+    ofp10_nx_set_async_encode(&a, 0x21, &b);
+    CHECK_BUF_HEX(&b, "0104002800000021 0000232000000013"
+                      "00000000 00000000 00000004 00000004 00000000 00000000");
+    CHECK_ERR(ofp10_nx_set_async_decode(b.data, b.size, &a2), 0);
+    CHECK(!memcmp(&a, &a2, sizeof a));
+    check_malformed(decode_nx_set_async__, &b, 40);
+    b.data[15] = 20; /* Another subtype. */
+    CHECK_ERR(ofp10_nx_set_async_decode(b.data, b.size, &a2),
+              OFPERR_OFPBRC_BAD_EXP_TYPE);
+    b.data[15] = 19;
+    b.data[10] = 0x24; /* Another vendor. */
+    CHECK_ERR(ofp10_nx_set_async_decode(b.data, b.size, &a2),
+              OFPERR_OFPBRC_BAD_EXPERIMENTER);
+    ofp_buf_clear(&b);
+
+    /* "OFPT_PORT_STATUS (xid=0x0): MOD: 1(vif0.0): addr:aa:00:00:00:00:00
+     * config: NO_FLOOD state: 0 current: 10GB-FD COPPER". */
+    struct ofp10_port_status_msg ps = {
+        .reason = OFPPR10_MODIFY,
+        .desc = { .port_no = 1,
+                  .hw_addr = { 0xaa },
+                  .name = "vif0.0",
+                  .config = OFPPC10_NO_FLOOD,
+                  .curr = 0xc0 },
+    };
+    struct ofp10_port_status_msg ps2;
+    ofp10_port_status_encode(&ps, 0, &b);
+    CHECK_BUF_HEX(&b,
+                  "010c004000000000 0200000000000000"
+                  "0001aa0000000000766966302e300000000000000000000000000010"
+                  "00000000000000c0000000000000000000000000");
+    CHECK_ERR(ofp10_port_status_decode(b.data, b.size, &ps2), 0);
+    CHECK(ps2.reason == OFPPR10_MODIFY && ps2.desc.port_no == 1 &&
+          ps2.desc.config == OFPPC10_NO_FLOOD &&
+          !strcmp(ps2.desc.name, "vif0.0"));
+    check_malformed(decode_port_status__, &b, 64);
+    ofp_buf_uninit(&b);
+}
+
 int
 main(void)
 {
@@ -766,5 +854,6 @@ main(void)
     test_port_names();
     test_port_mod();
     test_port_desc();
+    test_watch_messages();
     return check_summary();
 }
