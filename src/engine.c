@@ -1898,6 +1898,64 @@ nf_done__(void *br_, int error, const struct noflood_result *res, size_t n)
     reconcile__(br);
 }
 
+/* The NO_FLOOD session of 'br_' saw another client change port 'ofport'
+ * (its bit now 'no_flood'), or, with 'ofport' 0, lost the connection on
+ * which it watched.  A guest's bit cleared by someone else (`ovs-ofctl
+ * mod-port BR PORT flood`) puts it back into NORMAL's flood set: it is set
+ * again at once.  While the watch is lost, no bit can be vouched for:
+ * every guest's is confirmed again, on a new, watched connection, a second
+ * later (through the retry timer): the usual cause is ovs-vswitchd
+ * exiting, and then the bridge's controller connection closes too
+ * (conn_closed__(), which stops the timer), so that nothing is tried on a
+ * socket that is going away. */
+static void
+nf_watch__(void *br_, uint32_t ofport, bool no_flood)
+{
+    struct eng_bridge *br = br_;
+
+    if (!br->nf || no_flood) {
+        return;
+    }
+    if (!ofport) {
+        VG_INFO(SUBSYS,
+                "bridge %s: NO_FLOOD connection lost: confirming "
+                "every guest's bit again",
+                br->name);
+        for (size_t i = 0; i < br->n_ports; i++) {
+            const struct eng_port *p = &br->ports[i];
+            if (p->ofp_port && br->nf[nf_index__(p->ofp_port)] == NF_SET) {
+                nf_reset__(br, p->ofp_port, NF_UNKNOWN);
+            }
+        }
+        if (!br->nf_retry) {
+            br->nf_retry = vg_timer_create(nf_retry_cb__, br);
+        }
+        if (!vg_timer_active(br->nf_retry)) {
+            vg_timer_start(br->nf_retry, 1, 0);
+        }
+        return;
+    }
+    struct eng_port *p = port_by_ofport__(
+        br, ofport == OVSDB_OFPORT_LOCAL ? OFPP_LOCAL : ofport);
+    uint8_t st = p ? br->nf[nf_index__(p->ofp_port)] : NF_GONE;
+    if (!p || !wants_noflood__(p) || st == NF_GONE) {
+        return;
+    }
+    if (st == NF_SET) {
+        vg_log_rl(&rl, SUBSYS, VG_LOG_WARN,
+                  "bridge %s: port %s: NO_FLOOD cleared by another client "
+                  "of the management socket; setting it again",
+                  br->name, p->name);
+    }
+    /* If not set yet, an operation may be setting it, and the change
+     * reported (another client's, or the switch's own, such as the link
+     * coming up) may have come before or after it: ask again after it. */
+    nf_reset__(br, p->ofp_port, NF_UNKNOWN);
+    if (!br->nf_op) {
+        reconcile__(br); /* Otherwise nf_done__() will. */
+    }
+}
+
 /* Starts a NO_FLOOD operation for every port of 'br' whose bit is not known
  * to be what it should be, unless one is in flight or waiting to retry. */
 static void
@@ -1936,6 +1994,7 @@ nf_kick__(struct eng_bridge *br)
             char *path =
                 noflood_mgmt_path(br->engine->ovsdb_remote, NULL, br->name);
             br->nfs = noflood_session_create(path);
+            noflood_session_watch(br->nfs, nf_watch__, br);
             free(path);
         }
         br->nf_op_gen = ofp_xrealloc(br->nf_op_gen, n);

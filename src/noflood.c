@@ -41,8 +41,12 @@
  * drops the connection if no reply comes within 60 more seconds): one
  * wakeup per bridge per minute, answered here.  A service connection gets
  * no asynchronous messages (PACKET_IN, PORT_STATUS, FLOW_REMOVED...)
- * unless it sets a nonzero miss_send_len, which this client never does
- * (ofconn_receives_async_msg()); they are ignored anyway if they come.
+ * unless it sets a nonzero miss_send_len (ofconn_receives_async_msg()),
+ * which a watching session does, with NXT_SET_ASYNC_CONFIG limiting them
+ * to PORT_STATUS MODIFY (noflood.h, "Watching"); others are ignored if they
+ * come.  An operation on a new watching connection waits (state
+ * CONNECTING) until the watch is set up: the reply to GET_CONFIG_REQUEST
+ * came and SET_CONFIG is queued before the operation's requests.
  * One side effect of any open OpenFlow 1.0 connection: while one is open,
  * ovs-vswitchd turns a table miss (default table-miss config) into a
  * packet to the controller instead of a drop (connmgr_wants_packet_in_on_
@@ -51,8 +55,9 @@
  * nowhere but to userspace.
  *
  * What the switch sends that is not a reply we wait for: ECHO_REQUEST is
- * answered; PACKET_IN, PORT_STATUS, FLOW_REMOVED, ECHO_REPLY, VENDOR and
- * replies with another xid are ignored.  A message that is not valid
+ * answered; PORT_STATUS MODIFY is reported if watched; PACKET_IN,
+ * FLOW_REMOVED, ECHO_REPLY, VENDOR, other PORT_STATUS and replies with
+ * another xid are ignored.  A message that is not valid
  * OpenFlow 1.0 (bad length, version, type) fails the connection with
  * EPROTO. */
 #include <config.h>
@@ -100,6 +105,30 @@ enum nf_conn_state {
     NFC_READY,
 };
 
+/* The watch of the connection (noflood_session_watch()). */
+enum nf_watch_state {
+    NFW_OFF,     /* Not asked for (or no connection). */
+    NFW_ASKED,   /* GET_CONFIG_REQUEST sent; operations wait for its
+                  * reply. */
+    NFW_ARMED,   /* NXT_SET_ASYNC_CONFIG and SET_CONFIG sent: the switch
+                  * reports other clients' port changes from then on. */
+    NFW_REFUSED, /* The switch refused one of them: not watched. */
+};
+
+/* Transaction ids of the watch, relative to the connection's 'watch_xid'. */
+enum {
+    XID_GET_CONFIG = 0,
+    XID_SET_ASYNC = 1,
+    XID_SET_CONFIG = 2,
+    N_WATCH_XIDS = 3,
+};
+
+/* miss_send_len of a watching connection: any nonzero value makes Open
+ * vSwitch send a service connection asynchronous messages; the
+ * NXT_SET_ASYNC_CONFIG sent with it allows no PACKET_IN, so the value is
+ * never used otherwise. */
+#define WATCH_MISS_SEND_LEN 128
+
 enum nf_state {
     NF_QUEUED,
     NF_CONNECTING,
@@ -128,6 +157,11 @@ struct noflood_session {
                              * error found outside the event loop. */
     struct ofp_buf rx;      /* Bytes received, not yet handled. */
     struct ofp_buf tx;      /* Bytes not yet sent. */
+
+    noflood_watch_cb *watch_cb; /* Or NULL: nothing watched. */
+    void *watch_aux;
+    enum nf_watch_state watch; /* Of the current connection. */
+    uint32_t watch_xid;        /* Its first transaction id. */
 
     struct noflood *cur;     /* Operation in flight, or NULL. */
     struct noflood *queue;   /* Operations waiting, oldest first. */
@@ -163,6 +197,8 @@ static struct vg_ratelimit rl = VG_RATELIMIT_INIT(5, 20);
 static void nfs_io_cb__(struct vg_io *, int revents, void *s_);
 static void nfs_timer_cb__(struct vg_timer *, void *s_);
 static void nfs_next__(struct noflood_session *);
+static void nf_start__(struct noflood *);
+static bool ofport_is_valid__(uint32_t ofport);
 
 /* Frees operation 'nf' and everything it owns. */
 static void
@@ -186,6 +222,7 @@ nfs_close__(struct noflood_session *s)
         s->fd = -1;
     }
     s->conn = NFC_CLOSED;
+    s->watch = NFW_OFF;
     ofp_buf_uninit(&s->rx);
     ofp_buf_init(&s->rx);
     ofp_buf_clear(&s->tx);
@@ -310,7 +347,16 @@ nfs_fail__(struct noflood_session *s, int error, const char *fmt, ...)
     va_start(args, fmt);
     vsnprintf(why, sizeof why, fmt, args);
     va_end(args);
+    bool was_armed = s->watch == NFW_ARMED;
     nfs_close__(s);
+    if (was_armed) {
+        /* First, so that the operation's callback below already finds the
+         * caller's view of the bits updated. */
+        s->watch_cb(s->watch_aux, 0, false);
+        if (s->destroyed) {
+            return;
+        }
+    }
     if (s->cur) {
         vg_log_rl(&rl, SUBSYS, VG_LOG_WARN, "%s: NO_FLOOD not applied: %s",
                   s->path, why);
@@ -467,6 +513,95 @@ nf_apply__(struct noflood *nf)
     nfs_flush_or_fail__(s);
 }
 
+/* Returns true if the current operation of 's' may send its requests: the
+ * connection is up and, if the session watches, the watch is set up (so
+ * that the switch reports every change made after the operation's own
+ * reads and writes). */
+static bool
+nfs_can_start__(const struct noflood_session *s)
+{
+    return ((s->conn == NFC_HELLO || s->conn == NFC_READY) &&
+            s->watch != NFW_ASKED);
+}
+
+/* Queues the requests that start the current operation of 's', if it waits
+ * for the connection and may start now. */
+static void
+nfs_start_waiting__(struct noflood_session *s)
+{
+    if (s->cur && s->cur->state == NF_CONNECTING && nfs_can_start__(s)) {
+        nf_start__(s->cur);
+    }
+}
+
+/* The switch refused a request of the watch of 's' ('name': its error):
+ * the connection goes on unwatched. */
+static void
+nfs_watch_refused__(struct noflood_session *s, const char *name)
+{
+    vg_log_rl(&rl, SUBSYS, VG_LOG_WARN,
+              "%s: switch refused to report port changes (%s): NO_FLOOD "
+              "bits cleared by other clients go unnoticed",
+              s->path, name);
+    s->watch = NFW_REFUSED;
+    nfs_start_waiting__(s);
+    nfs_flush_or_fail__(s);
+}
+
+/* Handles GET_CONFIG_REPLY 'msg' ('len' bytes) to the watch's request:
+ * asks for PORT_STATUS (MODIFY only) and nothing else asynchronous, then
+ * sets a nonzero miss_send_len, which turns that on for a service
+ * connection.  SET_CONFIG also sets the switch's fragment handling: it
+ * goes back as the reply had it. */
+static void
+nfs_handle_get_config__(struct noflood_session *s, const uint8_t *msg,
+                        size_t len)
+{
+    struct ofp10_switch_config_msg cfg;
+    int error = ofp10_switch_config_decode(msg, len, &cfg);
+    if (error) {
+        nfs_fail__(s, EPROTO, "malformed GET_CONFIG_REPLY: %s",
+                   ofp_strerror(error));
+        return;
+    }
+    const uint32_t modify = 1u << OFPPR10_MODIFY;
+    struct ofp10_async_config async = {
+        .port_status = { modify, modify },
+    };
+    ofp10_nx_set_async_encode(&async, s->watch_xid + XID_SET_ASYNC, &s->tx);
+    cfg.miss_send_len = WATCH_MISS_SEND_LEN;
+    ofp10_switch_config_encode(OFPT10_SET_CONFIG, &cfg,
+                               s->watch_xid + XID_SET_CONFIG, &s->tx);
+    s->watch = NFW_ARMED;
+    VG_DBG(SUBSYS, "%s: watching port changes", s->path);
+    nfs_start_waiting__(s);
+    nfs_flush_or_fail__(s);
+}
+
+/* Handles PORT_STATUS 'msg' ('len' bytes): another client changed a port's
+ * config (the switch does not report a connection's own PORT_MODs back to
+ * it). */
+static void
+nfs_handle_port_status__(struct noflood_session *s, const uint8_t *msg,
+                         size_t len)
+{
+    struct ofp10_port_status_msg ps;
+    int error = ofp10_port_status_decode(msg, len, &ps);
+    if (error) {
+        nfs_fail__(s, EPROTO, "malformed PORT_STATUS: %s",
+                   ofp_strerror(error));
+        return;
+    }
+    if (s->watch == NFW_ARMED && ps.reason == OFPPR10_MODIFY &&
+        ofport_is_valid__(ps.desc.port_no)) {
+        VG_DBG(SUBSYS, "%s: port %u (%s) changed: NO_FLOOD %s", s->path,
+               ps.desc.port_no, ps.desc.name,
+               ps.desc.config & OFPPC10_NO_FLOOD ? "set" : "clear");
+        s->watch_cb(s->watch_aux, ps.desc.port_no,
+                    (ps.desc.config & OFPPC10_NO_FLOOD) != 0);
+    }
+}
+
 /* Handles ERROR 'msg' ('len' bytes) on the connection of 's'. */
 static void
 nfs_handle_error__(struct noflood_session *s, const uint8_t *msg, size_t len)
@@ -492,6 +627,11 @@ nfs_handle_error__(struct noflood_session *s, const uint8_t *msg, size_t len)
         nfs_fail__(s, EPROTONOSUPPORT,
                    "switch refused the OpenFlow 1.0 session: %s%s%s", name,
                    n ? ": " : "", text);
+        return;
+    }
+
+    if (s->watch != NFW_OFF && xid - s->watch_xid < N_WATCH_XIDS) {
+        nfs_watch_refused__(s, name);
         return;
     }
 
@@ -676,16 +816,23 @@ nfs_handle_msg__(struct noflood_session *s, const uint8_t *msg, size_t len)
             return;
         }
         break;
+    case OFPT10_GET_CONFIG_REPLY:
+        if (s->watch == NFW_ASKED && xid == s->watch_xid + XID_GET_CONFIG) {
+            nfs_handle_get_config__(s, msg, len);
+            return;
+        }
+        break;
+    case OFPT10_PORT_STATUS:
+        nfs_handle_port_status__(s, msg, len);
+        return;
     case OFPT10_HELLO:
     case OFPT10_ECHO_REPLY:
     case OFPT10_VENDOR:
     case OFPT10_FEATURES_REQUEST:
     case OFPT10_GET_CONFIG_REQUEST:
-    case OFPT10_GET_CONFIG_REPLY:
     case OFPT10_SET_CONFIG:
     case OFPT10_PACKET_IN:
     case OFPT10_FLOW_REMOVED:
-    case OFPT10_PORT_STATUS:
     case OFPT10_PACKET_OUT:
     case OFPT10_FLOW_MOD:
     case OFPT10_PORT_MOD:
@@ -811,9 +958,14 @@ nfs_connected__(struct noflood_session *s)
     VG_DBG(SUBSYS, "%s: connected (connection %lu)", s->path, s->conn_id);
     s->conn = NFC_HELLO;
     ofp10_hello_encode(s->next_xid++, &s->tx);
-    if (s->cur) {
-        nf_start__(s->cur);
+    if (s->watch_cb) {
+        s->watch_xid = s->next_xid;
+        s->next_xid += N_WATCH_XIDS;
+        ofp10_empty_encode(OFPT10_GET_CONFIG_REQUEST,
+                           s->watch_xid + XID_GET_CONFIG, &s->tx);
+        s->watch = NFW_ASKED;
     }
+    nfs_start_waiting__(s);
 }
 
 /* Event-loop entry point: the socket of session 's_' is ready ('revents'):
@@ -937,13 +1089,11 @@ nfs_next__(struct noflood_session *s)
     s->next_xid += span;
 
     int error = 0;
+    nf->state = NF_CONNECTING;
     if (s->conn == NFC_CLOSED) {
-        nf->state = NF_CONNECTING;
         error = nfs_connect__(s);
-    } else if (s->conn == NFC_CONNECTING) {
-        nf->state = NF_CONNECTING;
     } else {
-        nf_start__(nf);
+        nfs_start_waiting__(s);
     }
     if (!error && s->conn != NFC_CONNECTING) {
         /* Send now, so that the switch works while the caller goes on. */
@@ -991,6 +1141,14 @@ const char *
 noflood_session_path(const struct noflood_session *s)
 {
     return s->path;
+}
+
+void
+noflood_session_watch(struct noflood_session *s, noflood_watch_cb *cb,
+                      void *aux)
+{
+    s->watch_cb = cb;
+    s->watch_aux = aux;
 }
 
 struct noflood *

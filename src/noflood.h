@@ -42,9 +42,28 @@
  * when the switch closes the connection between operations (ovs-vswitchd
  * restarts, the bridge is deleted): the next operation connects again.
  * While idle the session has no timer: it only answers the ECHO requests
- * with which ovs-vswitchd probes a connection idle for 60 seconds, and
- * ignores PACKET_IN, PORT_STATUS and the like (ovs-vswitchd sends none to
- * a management connection).  Nothing blocks.
+ * with which ovs-vswitchd probes a connection idle for 60 seconds, reports
+ * what it watches (below) and ignores PACKET_IN and the like.  Nothing
+ * blocks.
+ *
+ * Watching (noflood_session_watch()): anyone who can open the management
+ * socket can clear the bit again (`ovs-ofctl mod-port BR PORT flood`), and
+ * the OpenFlow 1.3 PORT_STATUS of vifguardd's controller connection cannot
+ * show the bit.  So a watching session, on each new connection, right
+ * after HELLO asks for the switch's config (GET_CONFIG_REQUEST) and on the
+ * reply sends NXT_SET_ASYNC_CONFIG (PORT_STATUS for MODIFY only, no
+ * PACKET_IN or FLOW_REMOVED) and SET_CONFIG with the same flags and a
+ * nonzero miss_send_len: Open vSwitch sends a service connection
+ * asynchronous messages only then (ofproto/connmgr.c,
+ * ofconn_receives_async_msg()).  The first operation's requests follow
+ * them, so every change the switch makes after that operation's reads and
+ * writes is reported.  Open vSwitch reports a PORT_MOD to every connection
+ * but the one that sent it (before OpenFlow 1.5), so the session sees
+ * other clients' changes (and the switch's own, such as a link going
+ * down) and not its own.  SET_CONFIG also sets the bridge's fragment
+ * handling, switch-wide: it is sent back as read, one round trip earlier
+ * (a change by someone else in between would be undone; this happens once
+ * per connection).
  *
  * The bridge must allow OpenFlow 1.0: ovs-vswitchd applies Bridge.protocols
  * to the management socket too, so a bridge with protocols=OpenFlow13 only
@@ -126,6 +145,19 @@ void noflood_session_destroy(struct noflood_session *s);
 
 /* Returns the management socket path of 's'. */
 const char *noflood_session_path(const struct noflood_session *s);
+
+/* Reports another client's change of port 'ofport' of the bridge (its
+ * NO_FLOOD bit is now 'no_flood'), or, with 'ofport' 0, that the watching
+ * connection closed, so that changes go unseen until an operation connects
+ * again.  Called from the event loop; the callback may start operations
+ * but must not destroy the session. */
+typedef void noflood_watch_cb(void *aux, uint32_t ofport, bool no_flood);
+
+/* Makes the connections of 's' opened from now on watch for other clients'
+ * port changes and report them to 'cb' with 'aux' (see the file comment:
+ * "Watching").  Call it before the first operation. */
+void noflood_session_watch(struct noflood_session *s, noflood_watch_cb *cb,
+                           void *aux);
 
 /* Starts setting or clearing NO_FLOOD on the 'n' ports in 'ports' of the
  * bridge of session 's', after the operations started before on 's' have

@@ -25,6 +25,12 @@
  * With --cancel-after=S it cancels every operation still running after S
  * seconds, prints "cancelled op=K" for each, waits two more seconds and
  * exits 3 (a callback after the cancel would print a result and exit 1).
+ * With --watch=S every session watches other clients' port changes
+ * (noflood_session_watch()) and prints each report as
+ *
+ *   watch ofport=P no_flood=on|off     (or "watch lost")
+ *
+ * and the tool runs S more seconds after the last operation ended.
  *
  * The second form prints noflood_mgmt_path(REMOTE, RUNDIR, BRIDGE); "-"
  * stands for NULL.  Logs go to stderr; -v turns on debug logging. */
@@ -58,6 +64,8 @@ static size_t n_running;
 static bool any_failed;
 static bool cancelled;
 static double gap = -1;         /* --gap, or -1. */
+static double watch_for = -1;   /* --watch, or -1. */
+static struct vg_timer *stop_t; /* Ends the run after --watch. */
 static struct vg_timer *next_t; /* Starts the next group with --gap. */
 static size_t n_started;
 
@@ -84,12 +92,12 @@ next_cb__(struct vg_timer *t, void *aux)
 static void
 usage__(void)
 {
-    fprintf(stderr,
-            "usage: noflood-tool [-v] [--cancel-after=S] [--gap=S] MGMT "
-            "PORTSPEC... "
-            "[-- MGMT PORTSPEC...]...\n"
-            "       (PORTSPEC: PORT=on|off[@HW_ADDR])\n"
-            "       noflood-tool --path REMOTE|- RUNDIR|- BRIDGE\n");
+    fprintf(stderr, "usage: noflood-tool [-v] [--cancel-after=S] [--gap=S] "
+                    "[--watch=S] MGMT "
+                    "PORTSPEC... "
+                    "[-- MGMT PORTSPEC...]...\n"
+                    "       (PORTSPEC: PORT=on|off[@HW_ADDR])\n"
+                    "       noflood-tool --path REMOTE|- RUNDIR|- BRIDGE\n");
     exit(2);
 }
 
@@ -121,8 +129,25 @@ done__(void *op_, int error, const struct noflood_result *results, size_t n)
     if (gap >= 0 && n_started < n_ops && !cancelled) {
         vg_timer_start(next_t, gap, 0);
     } else if (!n_running && n_started == n_ops && !cancelled) {
-        vg_loop_break();
+        if (watch_for >= 0) {
+            vg_timer_start(stop_t, watch_for, 0);
+        } else {
+            vg_loop_break();
+        }
     }
+}
+
+static void
+watch__(void *aux, uint32_t ofport, bool no_flood)
+{
+    (void)aux;
+    if (ofport) {
+        printf("watch ofport=%" PRIu32 " no_flood=%s\n", ofport,
+               no_flood ? "on" : "off");
+    } else {
+        printf("watch lost\n");
+    }
+    fflush(stdout);
 }
 
 static void
@@ -206,6 +231,8 @@ main(int argc, char *argv[])
             cancel_after = atof(argv[i] + 15);
         } else if (!strncmp(argv[i], "--gap=", 6)) {
             gap = atof(argv[i] + 6);
+        } else if (!strncmp(argv[i], "--watch=", 8)) {
+            watch_for = atof(argv[i] + 8);
         } else {
             usage__();
         }
@@ -230,6 +257,9 @@ main(int argc, char *argv[])
         }
         if (!op->s) {
             op->s = noflood_session_create(path);
+            if (watch_for >= 0) {
+                noflood_session_watch(op->s, watch__, NULL);
+            }
         }
         op->ports = ofp_xcalloc((size_t)argc, sizeof *op->ports);
         while (i < argc && strcmp(argv[i], "--")) {
@@ -239,6 +269,7 @@ main(int argc, char *argv[])
     }
 
     next_t = vg_timer_create(next_cb__, NULL);
+    stop_t = vg_timer_create(stop_cb__, NULL);
     do {
         start_next__();
     } while (gap < 0 && n_started < n_ops);
@@ -254,6 +285,7 @@ main(int argc, char *argv[])
     vg_timer_destroy(cancel);
     vg_timer_destroy(stop);
     vg_timer_destroy(next_t);
+    vg_timer_destroy(stop_t);
 
     for (size_t k = 0; k < n_ops; k++) {
         /* Each session once (the last op that has it). */

@@ -464,6 +464,40 @@ def test_broadcast_stops_at_no_flood(ovs):
     assert "AFTER" in at_b and "AFTER" in at_c
 
 
+def test_watch_reports_other_clients(ovs_dummy):
+    """A watching session (noflood.h, "Watching") hears of another client's
+    PORT_MOD on the bridge (here `ovs-ofctl mod-port BR 1 flood`), not of
+    its own, and leaves the bridge's fragment handling as it found it
+    (SET_CONFIG, which turns the reports on, also sets that)."""
+    sb = ovs_dummy
+    br = flood_bridge(sb, 2)
+    sb.ofctl("set-frags", br, "drop", version="OpenFlow10")
+    proc = subprocess.Popen(
+        [tool_binary(), "--watch=2", mgmt_path(sb, br), "1=on", "2=on"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = []
+        for line in proc.stdout:
+            first.append(line)
+            if line.startswith("elapsed op=0"):
+                break
+        assert sb.no_flood_ports(br) == {1, 2}, first
+        sb.ofctl("mod-port", br, "1", "flood", version="OpenFlow10")
+        sb.ofctl("mod-port", br, "2", "down", version="OpenFlow10")
+        rest, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, (first, rest, err)
+    assert not [l for l in first if l.startswith("watch")], first
+    watched = [l for l in rest.splitlines() if l.startswith("watch")]
+    # Port 2 down: a report for its config, another for its link state.
+    assert watched[0] == "watch ofport=1 no_flood=off", (rest, err)
+    assert set(watched[1:]) == {"watch ofport=2 no_flood=on"}, (rest, err)
+    assert "Sanitizer" not in err
+    assert sb.ofctl("get-frags", br, version="OpenFlow10").strip() == "drop"
+
+
 # ---- Against fake switches. ----
 
 def of10(type_, xid, body=b"", version=1):
@@ -688,6 +722,65 @@ def test_fake_hw_addr_given():
     assert got["resent"] == (struct.pack("!H", 2) +
                              bytes.fromhex("aa0000000002") +
                              struct.pack("!III4x", 0, NO_FLOOD, 0))
+
+
+def port_status(reason, port):
+    return of10(12, 0, struct.pack("!B7x", reason) + port)
+
+
+@pytest.mark.parametrize("switch", ["answers", "refuses"])
+def test_fake_watch(switch):
+    """A watching session asks for the switch's config right after HELLO;
+    on the reply it sends NXT_SET_ASYNC_CONFIG (PORT_STATUS MODIFY only)
+    and SET_CONFIG (the flags as read, a nonzero miss_send_len), and only
+    then the operation's requests.  It reports PORT_STATUS MODIFY (not ADD),
+    and a connection lost while watching.  A malformed PORT_STATUS fails
+    the connection.  A switch that refuses GET_CONFIG gets the operation
+    all the same, unwatched, with a warning."""
+    got = {}
+
+    def script(conn, fake):
+        conn.sendall(of10(0, 1))
+        assert fake.recv_msg(conn)[1] == 0
+        gc = fake.recv_msg(conn)
+        got["asked"] = gc[1]
+        if switch == "refuses":
+            conn.sendall(of10(1, gc[2], struct.pack("!HH", 1, 1)))
+        else:
+            conn.sendall(of10(8, gc[2], struct.pack("!HH", 1, 0)))
+            got["async"] = fake.recv_msg(conn)
+            got["config"] = fake.recv_msg(conn)
+        freq = fake.recv_msg(conn)
+        got["then"] = freq[1]
+        conn.sendall(features_reply(freq[2], PORTS))
+        finish(conn, fake)
+        conn.sendall(port_status(2, phy_port(1, "aa:00:00:00:00:01",
+                                             "vif1.0")))
+        conn.sendall(port_status(0, PORTS[0]))
+        conn.sendall(port_status(2, PORTS[1]))
+        conn.sendall(of10(12, 0, b"\x02" * 9))
+        while fake.recv_msg(conn):
+            pass
+
+    with FakeSwitch(script) as fake:
+        out = run_tool("--watch=1", "-v", fake.path, "1=on")
+    assert not fake.errors, fake.errors
+    assert out.rc == 0 and out.error() == 0, out
+    assert got["asked"] == 7 and got["then"] == 5, got
+    watched = [l for l in out.stdout.splitlines() if l.startswith("watch")]
+    if switch == "refuses":
+        assert "switch refused to report port changes" in out.stderr, out
+        assert watched == [], out
+        return
+    # Vendor 0x2320, subtype 19; packet_in 0, port_status 1 << MODIFY for
+    # both roles, flow_removed 0.
+    assert got["async"][1] == 4 and got["async"][3] == struct.pack(
+        "!II6I", 0x2320, 19, 0, 0, 4, 4, 0, 0), got
+    assert got["config"][1] == 9 and got["config"][3] == struct.pack(
+        "!HH", 1, 128), got
+    assert watched == ["watch ofport=1 no_flood=off",
+                       "watch ofport=2 no_flood=on", "watch lost"], out
+    assert "malformed PORT_STATUS" in out.stderr, out
 
 
 def test_fake_features_error():

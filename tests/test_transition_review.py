@@ -165,37 +165,37 @@ def test_inherited_ofport_while_noflood_fails(lan):
         "the newcomer sends before its NO_FLOOD bit is set: %s" % state
 
 
-@pytest.mark.xfail(strict=True, reason="known limit (DESIGN.md, Limits): "
-                   "a NO_FLOOD bit cleared through the management socket "
-                   "is set again only at the next reconnection")
 def test_noflood_cleared_by_someone_else(lan):
     """A guest's NO_FLOOD bit cleared by another client of the management
     socket (`ovs-ofctl -O OpenFlow10 mod-port BR PORT flood`: the same
     access that can add foreign flows, which vifguardd deletes at once,
-    DESIGN.md "Ownership of the bridge") must be set again: otherwise
-    NORMAL floods other guests' frames to it, and vifguard-ctl still says
-    "protected".
+    DESIGN.md "Ownership of the bridge") is set again at once, every time:
+    otherwise NORMAL floods other guests' frames to it, and vifguard-ctl
+    still says "protected".
 
-    Before the fix vifguardd sets the bit only for a new ofport or a new
-    connection, and never notices the change: the attacker receives the
-    victim's unicast to a MAC the switch has not learned."""
-    sb, br, att = lan["sb"], lan["br"], lan["attacker"]
-    sb.ofctl("mod-port", br, att.port, "flood", version="OpenFlow10")
-    try:
-        wait_for(lambda: att.ofport in sb.no_flood_ports(br), 5,
-                 "the attacker's NO_FLOOD bit set again")
-    except Exception:
-        pass  # The capture below shows what that lets through.
-    with Capture(att, "ether src %s" % MAC["victim"]) as cap:
-        sendp(lan["victim"], "Ether(src='%s', dst='02:00:00:00:00:99')/"
-              "IP(src='%s', dst='%s')/UDP(sport=9999, dport=9999)/"
-              "Raw(b'UNKNOWN-UNICAST')"
-              % (MAC["victim"], IP["victim"], IP["router"]))
-        text = cap.stop().text()
-    assert "UNKNOWN-UNICAST" not in text, \
-        "the attacker receives the victim's unknown unicast (NO_FLOOD " \
-        "ports: %s, attacker: %s)" % (sorted(sb.no_flood_ports(br)),
-                                      lan["vg"].vifs()[att.port]["state"])
+    Before the fix vifguardd set the bit only for a new ofport or a new
+    connection, and never noticed the change: the attacker received the
+    victim's unicast to a MAC the switch has not learned.  Now its NO_FLOOD
+    connection asks the switch for other clients' port changes (noflood.h,
+    "Watching")."""
+    sb, br, vg, att = lan["sb"], lan["br"], lan["vg"], lan["attacker"]
+    for n in (1, 2):
+        sb.ofctl("mod-port", br, att.port, "flood", version="OpenFlow10")
+        wait_for(lambda: att.ofport in sb.no_flood_ports(br), 10,
+                 "the attacker's NO_FLOOD bit set again (%d)" % n)
+        vg.wait_state([att.port])
+        with Capture(att, "ether src %s" % MAC["victim"]) as cap:
+            sendp(lan["victim"], "Ether(src='%s', dst='02:00:00:00:00:99')/"
+                  "IP(src='%s', dst='%s')/UDP(sport=9999, dport=9999)/"
+                  "Raw(b'UNKNOWN-UNICAST')"
+                  % (MAC["victim"], IP["victim"], IP["router"]))
+            text = cap.stop().text()
+        assert "UNKNOWN-UNICAST" not in text, \
+            "the attacker receives the victim's unknown unicast (NO_FLOOD " \
+            "ports: %s)" % sorted(sb.no_flood_ports(br))
+    warned = [l for l in vg.log_lines("WARN")
+              if "NO_FLOOD cleared by another client" in l]
+    assert len(warned) == 2 and all(att.port in l for l in warned), warned
 
 
 def fdb_port(sb, br, mac):
