@@ -387,6 +387,32 @@ vg_deliver_disabled(const uint8_t mac[6], struct vg_flow_group *g)
     ofp_match_set(&fm->match, OFPF_ETH_DST, mac, NULL);
 }
 
+size_t
+vg_deliver_egress_ports(uint8_t table_id, const struct ofp_match *match,
+                        const struct ofp_instructions *insts, uint8_t mac[6],
+                        uint32_t ports[2])
+{
+    static const uint8_t exact[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+    uint8_t mask[6];
+
+    if (table_id != VG_TABLE_EGRESS ||
+        !ofp_match_get(match, OFPF_ETH_DST, mac, mask) ||
+        memcmp(mask, exact, 6) || mac[0] & 1 ||
+        insts->present != 1u << OFPIT_APPLY_ACTIONS || insts->apply.n < 1 ||
+        insts->apply.n > 2) {
+        return 0;
+    }
+    for (size_t i = 0; i < insts->apply.n; i++) {
+        const struct ofp_action *a = &insts->apply.acts[i];
+        if (a->type != OFPAT_OUTPUT || !a->output.port ||
+            a->output.port > OFPP_MAX) {
+            return 0;
+        }
+        ports[i] = a->output.port;
+    }
+    return insts->apply.n;
+}
+
 /* One target of one locked guest port of a VLAN. */
 struct owned__ {
     struct vg_target t;

@@ -78,6 +78,15 @@ void vg_deliver_guest(const struct vg_delivery *,
                       const struct vg_vlan_view *view, struct vg_flow_group *);
 /* The MAC group of a disabled guest: its MAC receives nothing. */
 void vg_deliver_disabled(const uint8_t mac[6], struct vg_flow_group *);
+/* Reads one flow of a MAC group back from the switch: if the flow in table
+ * 'table_id' with 'match' and 'insts' delivers a guest's MAC in the egress
+ * table (as vg_deliver_guest() makes them), stores that MAC in 'mac' and
+ * the ports it outputs to in 'ports' and returns their count (1 or 2);
+ * otherwise returns 0.  After a restart, this tells the engine which ports
+ * had each MAC. */
+size_t vg_deliver_egress_ports(uint8_t table_id, const struct ofp_match *,
+                               const struct ofp_instructions *, uint8_t mac[6],
+                               uint32_t ports[2]);
 /* The VLAN group of 'vlan' (0: untagged network) with its 'n' locked and
  * unlocked guests 'members': the trunk classification, the delivery of ARP
  * requests and Neighbor Solicitations for the targets that several locked

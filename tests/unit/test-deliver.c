@@ -168,6 +168,121 @@ test_shared_at_scale(void)
     }
 }
 
+/* What vg_deliver_egress_ports() reads from flow 'fm' after a round trip
+ * through its encoding (as the switch would give it back): returns the
+ * count, with the MAC in 'mac' and the ports in 'ports'. */
+static size_t
+egress_ports(const struct ofp_flow_mod *fm, uint8_t mac[6], uint32_t ports[2])
+{
+    struct ofp_flow_mod dec;
+    struct ofp_buf b;
+    ofp_buf_init(&b);
+    CHECK_EQ(ofp_flow_mod_encode(fm, 1, &b), 0);
+    CHECK_EQ(ofp_flow_mod_decode(b.data, b.size, &dec), 0);
+    size_t n = vg_deliver_egress_ports(dec.table_id, &dec.match, &dec.insts,
+                                       mac, ports);
+    ofp_flow_mod_uninit(&dec);
+    ofp_buf_uninit(&b);
+    return n;
+}
+
+/* vg_deliver_egress_ports(): the engine's way of telling, after a restart,
+ * which ports had a MAC.  Every egress flow of a MAC group names the MAC and
+ * all of its ports, no other flow of a group names any, and a flow not
+ * shaped like an egress flow (a mask, a group address, any other action or
+ * instruction, more than two ports) names none: such a flow is not ours. */
+static void
+test_egress_ports(const struct vg_policy *p, const struct vg_policy *u)
+{
+    struct vg_flow_group g;
+    uint8_t mac[6];
+    uint32_t ports[2], hvm[] = { 5, 6 }, one[] = { 9 };
+    struct vg_delivery d = { p, 7, hvm, 2 }, du = { u, 7, one, 1 };
+
+    /* A locked HVM guest in its VLAN: 5 egress flows to both ports. */
+    struct vg_vlan_view view;
+    vg_vlan_view_init(&view, &d, 1);
+    vg_flow_group_init(&g, vg_cookie(VG_COOKIE_MAC, 5));
+    vg_deliver_guest(&d, &view, &g);
+    size_t n_egress = 0;
+    for (size_t i = 0; i < g.n; i++) {
+        size_t n = egress_ports(&g.flows[i], mac, ports);
+        CHECK_EQ(n, g.flows[i].table_id == VG_TABLE_EGRESS ? 2 : 0);
+        if (n == 2) {
+            n_egress++;
+            CHECK(!memcmp(mac, p->mac, 6));
+            CHECK(ports[0] == 5 && ports[1] == 6);
+        }
+    }
+    CHECK_EQ(n_egress, 5);
+
+    /* Not its shape: none. */
+    struct ofp_flow_mod *fm = &g.flows[3];
+    CHECK_EQ(fm->table_id, VG_TABLE_EGRESS);
+    static const uint8_t group_mac[6] = { 3, 0, 0, 0, 0, 5 };
+    static const uint8_t prefix[6] = { 2, 0, 0, 0, 0, 0 };
+    static const uint8_t mask[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0 };
+    ofp_match_set(&fm->match, OFPF_ETH_DST, group_mac, NULL);
+    CHECK_EQ(egress_ports(fm, mac, ports), 0);
+    ofp_match_set(&fm->match, OFPF_ETH_DST, prefix, mask);
+    CHECK_EQ(egress_ports(fm, mac, ports), 0);
+    ofp_match_clear(&fm->match, OFPF_ETH_DST);
+    CHECK_EQ(egress_ports(fm, mac, ports), 0);
+    ofp_match_set(&fm->match, OFPF_ETH_DST, p->mac, NULL);
+    CHECK_EQ(egress_ports(fm, mac, ports), 2);
+    fm->table_id = VG_TABLE_FORWARD;
+    CHECK_EQ(egress_ports(fm, mac, ports), 0);
+    fm->table_id = VG_TABLE_EGRESS;
+    ofp_instructions_goto(&fm->insts, VG_TABLE_UNLOCKED);
+    CHECK_EQ(egress_ports(fm, mac, ports), 0);
+    ofp_instructions_uninit(&fm->insts);
+    ofp_instructions_init(&fm->insts);
+    CHECK_EQ(egress_ports(fm, mac, ports), 0);
+    struct ofp_actions *acts = ofp_instructions_apply(&fm->insts);
+    ofp_actions_add_output(acts, OFPP_NORMAL, 0);
+    CHECK_EQ(egress_ports(fm, mac, ports), 0);
+    ofp_instructions_uninit(&fm->insts);
+    ofp_instructions_init(&fm->insts);
+    acts = ofp_instructions_apply(&fm->insts);
+    ofp_actions_add_pop_vlan(acts);
+    ofp_actions_add_output(acts, 5, 0);
+    CHECK_EQ(egress_ports(fm, mac, ports), 0);
+    ofp_instructions_uninit(&fm->insts);
+    ofp_instructions_init(&fm->insts);
+    acts = ofp_instructions_apply(&fm->insts);
+    for (uint32_t port = 5; port <= 7; port++) {
+        ofp_actions_add_output(acts, port, 0);
+    }
+    CHECK_EQ(egress_ports(fm, mac, ports), 0);
+    vg_flow_group_destroy(&g);
+    vg_vlan_view_destroy(&view);
+
+    /* An unlocked guest: one egress flow, to its port. */
+    vg_flow_group_init(&g, vg_cookie(VG_COOKIE_MAC, 9));
+    vg_deliver_guest(&du, NULL, &g);
+    n_egress = 0;
+    for (size_t i = 0; i < g.n; i++) {
+        size_t n = egress_ports(&g.flows[i], mac, ports);
+        n_egress += n;
+        if (n) {
+            CHECK(!memcmp(mac, u->mac, 6) && ports[0] == 9);
+        }
+    }
+    CHECK_EQ(n_egress, 1);
+    vg_flow_group_destroy(&g);
+
+    /* A disabled guest's MAC group and a VLAN group deliver no MAC. */
+    vg_flow_group_init(&g, vg_cookie(VG_COOKIE_MAC, 5));
+    vg_deliver_disabled(p->mac, &g);
+    deliver_vlan(7, &d, 1, &g);
+    deliver_vlan(0, &du, 1, &g);
+    CHECK(g.n > 10);
+    for (size_t i = 0; i < g.n; i++) {
+        CHECK_EQ(egress_ports(&g.flows[i], mac, ports), 0);
+    }
+    vg_flow_group_destroy(&g);
+}
+
 int
 main(void)
 {
@@ -468,6 +583,7 @@ main(void)
     check_group(&g, want_onlyu, VLAN7);
     vg_flow_group_destroy(&g);
     vg_policy_destroy(&nomac);
+    test_egress_ports(&p, &u);
     vg_policy_destroy(&u);
 
     /* Two locked guests of VLAN 7 that share a target: port 5 (10.0.0.5,
