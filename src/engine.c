@@ -7,6 +7,9 @@
  *   - 'installed': for every vifguard cookie on the switch, the fingerprint
  *     of the flows there, read back when the connection came up and updated
  *     whenever a transaction is acknowledged;
+ *   - which port had each guest MAC (its claim, kept against newcomers),
+ *     taken from the switch's flows at the first read-back, then from what
+ *     it installed;
  *   - at most one transaction in flight: an atomic bundle of group
  *     replacements and deletions, followed by a barrier.
  * reconcile__() compares the two and sends the difference.  Everything is
@@ -74,7 +77,17 @@ struct eng_port {
     size_t mac;              /* Index of its MAC group in the bridge's
                               * 'macs', or SIZE_MAX. */
     bool held_mac;           /* Had its MAC group, under the same MAC and
-                              * number, and has kept both since. */
+                              * number, and has kept both since (or the
+                              * switch had it so at the first read-back:
+                              * claims_from_switch__()). */
+    bool mac_closed;         /* Held closed by build_macs__() for a MAC
+                              * conflict ('error' says so). */
+    bool xs_wait;            /* Its policy waits for xenstore. */
+    bool sw_claim;           /* At the first read-back, the switch delivered
+                              * 'sw_mac' to it while it waited for xenstore:
+                              * it had 'sw_mac' if that turns out to be its
+                              * MAC. */
+    uint8_t sw_mac[6];
     double since;    /* Receipt of the OVSDB update that showed the port or
                       * changed its flows, until they are acknowledged (then
                       * 0): the start of its plug latency. */
@@ -199,6 +212,8 @@ struct eng_bridge {
     uint64_t foreign_unlogged;     /* Deleted since the last log line. */
     double foreign_logged_at;      /* When the last log line was written. */
     bool synced;                   /* 'installed' reflects the switch. */
+    bool claims_read;              /* A read-back has told who had each
+                                    * MAC (claims_from_switch__()). */
     struct installed__ *installed; /* Sorted by cookie. */
     size_t n_installed;
     struct eng_txn *txn; /* In flight, or NULL. */
@@ -578,6 +593,7 @@ build_port__(struct engine *e, const struct eng_bridge *br,
     } else if (p->guest && e->xs_required && !e->xs) {
         /* Their policy may be in xenstore: do not guess from OVSDB. */
         p->source = VG_N_PSRC;
+        p->xs_wait = true;
         p->error = ofp_xstrdup("waiting for xenstore: "
                                "not read yet");
     } else if (p->guest) {
@@ -603,10 +619,21 @@ build_port__(struct engine *e, const struct eng_bridge *br,
     }
     /* Kept while the port keeps its number and MAC, through errors of its
      * own (a policy briefly invalid must not hand its MAC to a squatter). */
-    p->held_mac =
-        (p->guest && old && (old->mac != SIZE_MAX || old->held_mac) &&
-         old->ofp_port == p->ofp_port && p->policy.has_mac &&
-         !memcmp(old->policy.mac, p->policy.mac, 6));
+    bool has_mac = p->guest && p->policy.has_mac;
+    p->held_mac = (has_mac && old && (old->mac != SIZE_MAX || old->held_mac) &&
+                   old->ofp_port == p->ofp_port &&
+                   !memcmp(old->policy.mac, p->policy.mac, 6));
+    /* A claim from the switch made while the port waited for xenstore
+     * counts once xenstore has told its MAC (claims_from_switch__()).  No
+     * other port can have claimed a MAC meanwhile: they all waited. */
+    if (old && old->sw_claim && old->ofp_port == p->ofp_port) {
+        if (has_mac) {
+            p->held_mac = !memcmp(old->sw_mac, p->policy.mac, 6);
+        } else if (p->xs_wait) {
+            p->sw_claim = true;
+            memcpy(p->sw_mac, old->sw_mac, 6);
+        }
+    }
     p->want = p->ofp_port && !p->error;
     if (!p->want) {
         if (p->error) {
@@ -747,8 +774,9 @@ macs_share__(const struct eng_bridge *br, const size_t *v, size_t n)
  * by one port or by the tapD.N/vifD.N pair of an HVM guest, and one without
  * flows for each unlocked guest without a MAC.  Any other sharing of a MAC
  * is a conflict that holds closed the ports that did not have the MAC's
- * group before (all of them if none or several did).  Fingerprints are
- * reused from the previous groups when the inputs are the same. */
+ * group before ('held_mac'; all of them if none or several did).
+ * Fingerprints are reused from the previous groups when the inputs are the
+ * same.  May be called again on the same ports (with other 'held_mac'). */
 static void
 build_macs__(struct eng_bridge *br)
 {
@@ -756,7 +784,16 @@ build_macs__(struct eng_bridge *br)
     size_t n = 0, n_macless = 0;
 
     for (size_t i = 0; i < br->n_ports; i++) {
-        const struct eng_port *p = &br->ports[i];
+        struct eng_port *p = &br->ports[i];
+        /* Built again on the same ports (claims_from_switch__()): undo
+         * the previous build's conflicts. */
+        p->mac = SIZE_MAX;
+        if (p->mac_closed) {
+            free(p->error);
+            p->error = NULL;
+            p->want = true;
+            p->mac_closed = false;
+        }
         if (wants_noflood__(p) && p->policy.mode == VG_MODE_UNLOCKED &&
             !p->policy.has_mac) {
             n_macless++;
@@ -837,6 +874,7 @@ build_macs__(struct eng_bridge *br)
                 p->policy.mac[3], p->policy.mac[4], p->policy.mac[5], run,
                 n_keep ? "; it stays with the port that had it" : "");
             p->want = false;
+            p->mac_closed = true;
         }
         i += run;
         /* Only the ports that may have flows get the group. */
@@ -2236,6 +2274,92 @@ monitor_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
     }
 }
 
+/* A port that an installed MAC group delivers that MAC to. */
+struct mac_claim__ {
+    uint32_t port;
+    uint8_t mac[6];
+};
+
+/* Orders claims by port, then MAC. */
+static int
+mac_claim_cmp__(const void *a_, const void *b_)
+{
+    const struct mac_claim__ *a = a_, *b = b_;
+    return (a->port != b->port ? (a->port > b->port) - (a->port < b->port)
+                               : memcmp(a->mac, b->mac, 6));
+}
+
+/* Notes in 'claims' (of '*n' entries, room for 2 more) the ports that read
+ * back flow 'fs' delivers a guest MAC to, if it is an egress flow of a MAC
+ * group (vg_deliver_egress_ports()). */
+static void
+note_claims__(const struct ofp_flow_stats *fs, struct mac_claim__ *claims,
+              size_t *n)
+{
+    uint8_t mac[6];
+    uint32_t ports[2];
+
+    if (fs->error ||
+        (fs->cookie & ~(uint64_t)UINT32_MAX) != vg_cookie(VG_COOKIE_MAC, 0)) {
+        return;
+    }
+    size_t n_ports = vg_deliver_egress_ports(fs->table_id, &fs->match,
+                                             &fs->insts, mac, ports);
+    for (size_t i = 0; i < n_ports; i++) {
+        memcpy(claims[*n].mac, mac, 6);
+        claims[*n].port = ports[i];
+        ++*n;
+    }
+}
+
+/* Sets from the switch, at the bridge's first read-back, which guest ports
+ * had their MAC: those that an installed MAC group delivers that MAC to
+ * (the 'n' 'claims'), under the same port number.  Until then the engine
+ * has installed nothing, so what it remembered since it started is
+ * replaced; later read-backs change nothing (what the engine remembers is
+ * what it installed since).  A group of a MAC that no port carries now, or
+ * that lists ports now carrying another MAC or gone, counts for nobody, and
+ * so does a port that several MACs' groups list.  A port waiting for
+ * xenstore, whose MAC is not known yet, keeps its claim for when it is
+ * (build_port__()).  The conflicts are then decided again
+ * (build_macs__()). */
+static void
+claims_from_switch__(struct eng_bridge *br, struct mac_claim__ *claims,
+                     size_t n)
+{
+    qsort(claims, n, sizeof *claims, mac_claim_cmp__);
+    for (size_t i = 0; i < br->n_ports; i++) {
+        struct eng_port *p = &br->ports[i];
+        size_t lo = 0, hi = n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (claims[mid].port < p->ofp_port) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        size_t end = lo;
+        while (end < n && claims[end].port == p->ofp_port) {
+            end++;
+        }
+        /* Sorted: one MAC if the first and the last are the same. */
+        const uint8_t *mac =
+            (p->ofp_port && end > lo &&
+                     !memcmp(claims[lo].mac, claims[end - 1].mac, 6)
+                 ? claims[lo].mac
+                 : NULL);
+        p->held_mac = (p->guest && p->policy.has_mac && mac &&
+                       !memcmp(mac, p->policy.mac, 6));
+        p->sw_claim = p->xs_wait && mac;
+        if (p->sw_claim) {
+            memcpy(p->sw_mac, mac, 6);
+        }
+    }
+    build_macs__(br);
+    br->claims_read = true;
+}
+
 static void
 readback_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
 {
@@ -2255,12 +2379,18 @@ readback_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
     br->installed =
         ofp_xcalloc(r->mp->n ? r->mp->n : 1, sizeof *br->installed);
     br->n_installed = 0;
+    struct mac_claim__ *claims =
+        br->claims_read ? NULL : ofp_xcalloc(2 * r->mp->n + 1, sizeof *claims);
+    size_t n_claims = 0;
     for (size_t i = 0; i < r->mp->n; i++) {
         const struct ofp_flow_stats *fs = &r->mp->flows[i];
         if (fs->table_id == OVS_TBL_INTERNAL) {
             continue; /* Not listed by OVS; just in case. */
         }
         if (vg_cookie_is_ours(fs->cookie)) {
+            if (claims) {
+                note_claims__(fs, claims, &n_claims);
+            }
             struct installed__ *in = &br->installed[br->n_installed++];
             in->cookie = fs->cookie;
             /* One of ours that does not decode cannot be what we
@@ -2284,6 +2414,10 @@ readback_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
     }
     br->n_installed = n;
     br->synced = true;
+    if (claims) {
+        claims_from_switch__(br, claims, n_claims);
+        free(claims);
+    }
     VG_INFO(SUBSYS,
             "bridge %s: read back %zu vifguard flow groups (%zu "
             "flows); %zu foreign flows removed",
@@ -2519,6 +2653,12 @@ port_state__(const struct eng_bridge *br, const struct eng_port *p,
              const char **reason)
 {
     *reason = NULL;
+    if (p->mac_closed && !br->claims_read) {
+        /* Not decided before the switch tells who had the MAC. */
+        *reason = "MAC shared with another port: waiting for the switch's "
+                  "flows to tell which port had it";
+        return VG_PORT_PENDING;
+    }
     if (p->error) {
         /* Closed once the switch no longer holds its flows. */
         *reason = p->error;

@@ -257,11 +257,7 @@ def test_unlocked_to_locked_keeps_learned_macs(lan):
         "(fdb: %s)" % sb.appctl("fdb/show", br)
 
 
-@pytest.mark.parametrize("how", [
-    "invalid-policy",
-    pytest.param("restart", marks=pytest.mark.xfail(
-        strict=True, reason="known limit (DESIGN.md): after a restart "
-        "vifguardd does not know who had a MAC, so both ports are closed"))])
+@pytest.mark.parametrize("how", ["invalid-policy", "restart"])
 def test_mac_squatter_after_victim_transition(lan, how):
     """A newcomer claiming a protected guest's MAC is held closed
     (DESIGN.md: "so that whoever can choose a new port's MAC ... cannot
@@ -271,12 +267,13 @@ def test_mac_squatter_after_victim_transition(lan, how):
     ("restart"): the victim is protected again, and the squatter, an
     unlocked guest, receives nothing sent to the victim.
 
-    Before the fix the engine remembers who had the MAC only in memory
+    Before the fixes the engine remembered who had the MAC only in memory
     (held_mac), for ports with a valid policy: a victim whose policy is
-    briefly invalid loses the MAC to the squatter for good (held closed
+    briefly invalid lost the MAC to the squatter for good (held closed
     once its policy is fixed, the squatter gets the MAC group and, being
-    unlocked, every frame to that MAC), and a restart holds both closed
-    (though the read-back shows which port's MAC group is installed)."""
+    unlocked, every frame to that MAC), and a restart held both closed
+    (though the read-back shows which port's MAC group is installed: the
+    engine now takes the claims from it)."""
     sb, br, vg, victim = lan["sb"], lan["br"], lan["vg"], lan["victim"]
     sq = sb.add_netns(br, "squatter", MAC["victim"], [IP["evil"] + "/24"],
                       ofport=13)

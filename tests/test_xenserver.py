@@ -38,7 +38,7 @@ import subprocess
 import pytest
 
 from conftest import require_ovs
-from netlab import PYTHON, Capture
+from netlab import PYTHON, Capture, sendp
 from ovs_sandbox import OvsSandbox
 from topology import Host, send_frames, switch_side, veth, wait_for
 from vifguard_daemon import VifguardDaemon
@@ -671,6 +671,48 @@ def test_daemon_start_without_xenstored(xen):
     assert xen.xs.directory("/local/domain")[-2:] == ["9", "8"]
     xen.wait_protected(LEGACY, source="xenstore-mac")
     xen.check_locked(LEGACY, others=[DB, WEB])
+
+
+def test_squatter_after_start_without_xenstored(xen):
+    """A port claiming a running guest's MAC stays held closed after a
+    vifguardd restart whose read-back of the switch's flows comes before
+    xenstore is read: the guest's installed MAC group delivers that MAC to
+    both of its ports (DESIGN.md, "Forwarding to guests"), so once xenstore
+    gives the ports their MAC, the guest keeps it, and the squatter (an
+    unlocked guest by its OVSDB keys) receives nothing addressed to it."""
+    sq = xen.sb.add_netns(xen.br, "squatter", WEB.mac, ["10.0.0.66/24"],
+                          ofport=60)
+    try:
+        xen.sb.vsctl("set", "interface", sq.port,
+                     "external_ids:attached-mac=" + WEB.mac,
+                     "external_ids:vifguard-mode=unlocked")
+        xen.wait_vif(sq.port, state="error")
+        def read_backs():
+            return sum("read back" in l for l in xen.vg.log_lines("INFO"))
+        before = read_backs()
+        assert xen.vg.stop() == 0
+        xen.xs.stop()
+        try:
+            xen.vg.start()
+            wait_for(lambda: read_backs() > before, DEADLINE, "the read-back")
+            for port in WEB.ports() + [sq.port]:
+                v = xen.wait_vif(port, state="error", policy_source="none")
+                assert "xenstore" in v["reason"], v
+        finally:
+            xen.xs.start()
+        xen.wait_protected(WEB)
+        v = xen.wait_vif(sq.port, state="error")
+        assert "stays with the port that had it" in v["reason"], v
+        with Capture(sq, "udp port 9999") as cap:
+            sendp(xen.router, "Ether(src='%s', dst='%s')/IP(src='%s', "
+                  "dst='%s')/UDP(sport=9999, dport=9999)/Raw(b'FORWEB')"
+                  % (ROUTER_MAC, WEB.mac, ROUTER_IP, WEB.ip))
+            text = cap.stop().text()
+        assert "FORWEB" not in text, "the squatter receives WEB's unicast"
+        xen.check_locked(WEB, others=[DB])
+    finally:
+        sq.destroy()
+    xen.wait_protected(WEB)
 
 
 def test_shutdown_leaves_nothing(xen):
