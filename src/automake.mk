@@ -1,6 +1,6 @@
 # The daemon as a convenience library plus thin main programs.
 # Module ownership of external libraries: only src/loop.c includes <ev.h>;
-# only src/jsonrpc.c, src/ovsdb.c and src/ctl*.c include json-c.
+# only src/jsonrpc.c, src/ovsdb.c, src/fdb.c and src/ctl*.c include json-c.
 noinst_LIBRARIES += src/libvifguard.a
 src_libvifguard_a_SOURCES = \
 	src/model.c src/model.h
@@ -50,6 +50,11 @@ src_libvifguard_a_SOURCES += \
 # h12's block: NO_FLOOD through short OpenFlow 1.0 sessions.
 src_libvifguard_a_SOURCES += \
 	src/noflood.c src/noflood.h
+
+# NORMAL's MAC table: removing what guest ports learned before they were
+# locked (ovs-vswitchd's control socket).
+src_libvifguard_a_SOURCES += \
+	src/fdb.c src/fdb.h
 
 # bond-learning helper: learning frames for bonds.
 src_libvifguard_a_SOURCES += \

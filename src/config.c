@@ -284,8 +284,8 @@ check_listen__(const char *v, char **errp)
  * -v: a misspelt name would otherwise enable nothing without a word.
  * tests/test_cli.py checks that the list is complete. */
 static const char *const subsystems[] = {
-    "attach", "bondlearn", "ctl",    "engine", "jsonrpc",  "log",
-    "main",   "noflood",   "ofconn", "ovsdb",  "xenstore",
+    "attach", "bondlearn", "ctl",     "engine", "fdb",   "jsonrpc",
+    "log",    "main",      "noflood", "ofconn", "ovsdb", "xenstore",
 };
 
 /* Returns NULL if 'name' is a subsystem, else a malloc'd list of them. */

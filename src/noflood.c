@@ -1235,8 +1235,7 @@ noflood_cancel(struct noflood *nf)
 }
 
 char *
-noflood_mgmt_path(const char *ovsdb_remote, const char *rundir_override,
-                  const char *bridge)
+noflood_ovs_rundir(const char *ovsdb_remote, const char *rundir_override)
 {
     char *dir;
 
@@ -1256,13 +1255,22 @@ noflood_mgmt_path(const char *ovsdb_remote, const char *rundir_override,
         dir = ofp_xstrdup("/var/run/openvswitch");
     }
 
-    /* No doubled slash: "/run/openvswitch/" + "br0.mgmt". */
+    /* No trailing slash but for "/" itself. */
     size_t len = strlen(dir);
     while (len > 1 && dir[len - 1] == '/') {
         dir[--len] = '\0';
     }
+    return dir;
+}
+
+char *
+noflood_mgmt_path(const char *ovsdb_remote, const char *rundir_override,
+                  const char *bridge)
+{
+    char *dir = noflood_ovs_rundir(ovsdb_remote, rundir_override);
+    /* No doubled slash: "/" + "br0.mgmt". */
     char *path = ofp_xasprintf("%s%s%s.mgmt", dir,
-                               dir[len - 1] == '/' ? "" : "/", bridge);
+                               dir[strlen(dir) - 1] == '/' ? "" : "/", bridge);
     free(dir);
     return path;
 }

@@ -190,4 +190,9 @@ void noflood_cancel(struct noflood *nf);
 char *noflood_mgmt_path(const char *ovsdb_remote, const char *rundir_override,
                         const char *bridge);
 
+/* Returns ovs-vswitchd's run directory as noflood_mgmt_path() finds it
+ * (without a trailing slash, unless it is "/"), malloc'd. */
+char *noflood_ovs_rundir(const char *ovsdb_remote,
+                         const char *rundir_override);
+
 #endif /* src/noflood.h */

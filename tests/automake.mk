@@ -195,3 +195,17 @@ tests_xs_client_SOURCES = tests/xs-client.c
 tests_xs_client_LDADD = $(XENSTORE_LIBS)
 EXTRA_DIST += tests/xenstored.py tests/test_xenstored.py \
 	tests/test_xenserver.py
+
+# NORMAL's MAC table (src/fdb.c): unit test and a fuzz target for the
+# fdb/show parser.
+UNIT_TESTS += tests/unit/test-fdb
+tests_unit_test_fdb_SOURCES = tests/unit/test-fdb.c tests/unit/check.h
+tests_unit_test_fdb_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_test_fdb_LDADD = $(VG_LDADD)
+EXTRA_DIST += tests/fuzz/corpus/fuzz-fdb
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-fdb
+tests_fuzz_fuzz_fdb_SOURCES = tests/fuzz/fuzz-fdb.c
+tests_fuzz_fuzz_fdb_LDADD = $(VG_LDADD)
+tests_fuzz_fuzz_fdb_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+endif

@@ -334,12 +334,12 @@ test_args_errors(void)
     args_error__("-v: \"ovsdb,\": empty subsystem in list", "-vovsdb,", NULL);
     /* A misspelt subsystem would enable nothing without a word. */
     args_error__("-v: \"ovsbd\": unknown subsystem \"ovsbd\" (expected all "
-                 "or attach, bondlearn, ctl, engine, jsonrpc, log, main, "
+                 "or attach, bondlearn, ctl, engine, fdb, jsonrpc, log, main, "
                  "noflood, ofconn, ovsdb, xenstore)",
                  "-vovsbd", NULL);
     args_error__("-v: \"engine,engnie\": unknown subsystem \"engnie\" "
-                 "(expected all or attach, bondlearn, ctl, engine, jsonrpc, "
-                 "log, main, noflood, ofconn, ovsdb, xenstore)",
+                 "(expected all or attach, bondlearn, ctl, engine, fdb, "
+                 "jsonrpc, log, main, noflood, ofconn, ovsdb, xenstore)",
                  "--verbose=engine,engnie", NULL);
     args_error__("-v: \"a b\": bad subsystem name \"a b\"", "--verbose=a b",
                  NULL);
