@@ -17,6 +17,7 @@
  *   stats:   {"uptime", "ovsdb_connected", "ovsdb_updates",
  *             "ofp_connections", "flow_mods_sent", "bundles_committed",
  *             "bundles_failed", "ofp_errors", "foreign_flows_removed",
+ *             "mac_entries_removed", "mac_table_flushes",
  *             "loop_iterations",
  *             "plug_latency", "noflood_latency" and "commit_latency":
  *             {"count", "sum", "max", "p50", "p99",
@@ -448,6 +449,10 @@ stats_to_json__(const struct vg_status *st)
     add__(obj, "ofp_errors", json_object_new_uint64(s->ofp_errors));
     add__(obj, "foreign_flows_removed",
           json_object_new_uint64(s->foreign_flows_removed));
+    add__(obj, "mac_entries_removed",
+          json_object_new_uint64(s->mac_entries_removed));
+    add__(obj, "mac_table_flushes",
+          json_object_new_uint64(s->mac_table_flushes));
     add__(obj, "loop_iterations", json_object_new_uint64(s->loop_iterations));
 
     add__(obj, "plug_latency", latency_to_json__(&s->plug));
@@ -846,6 +851,8 @@ stats_from_json__(struct from_json *fj, const struct json_object *json,
     s->bundles_failed = get_u64__(fj, json, "bundles_failed");
     s->ofp_errors = get_u64__(fj, json, "ofp_errors");
     s->foreign_flows_removed = get_u64__(fj, json, "foreign_flows_removed");
+    s->mac_entries_removed = get_u64__(fj, json, "mac_entries_removed");
+    s->mac_table_flushes = get_u64__(fj, json, "mac_table_flushes");
     s->loop_iterations = get_u64__(fj, json, "loop_iterations");
 
     latency_from_json__(fj, json, "plug_latency", &s->plug);

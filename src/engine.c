@@ -25,7 +25,12 @@
  * vifguard's cookie range that someone else added, modified or deleted
  * (`ovs-ofctl del-flows`) makes its group be reinstalled.  The
  * monitor leaves out our own changes (no ONFFMF_OWN: they come back as
- * abbreviated updates, which are ignored). */
+ * abbreviated updates, which are ignored).
+ *
+ * Once a guest's locked (or disabled) flows are acknowledged, what NORMAL
+ * learned on its port before, when it could send from any MAC, is removed
+ * through ovs-vswitchd's control socket (fdb.h; DESIGN.md, "NORMAL's MAC
+ * table"): per port number, the engine tracks whether that may be needed. */
 #include <config.h>
 #include "src/engine.h"
 
@@ -41,6 +46,7 @@
 #include "ofp/print.h"
 #include "src/bondlearn.h"
 #include "src/deliver.h"
+#include "src/fdb.h"
 #include "src/flows.h"
 #include "src/log.h"
 #include "src/loop.h"
@@ -149,6 +155,21 @@ enum nf_state {
 };
 #define NF_PORTS 65536
 
+/* NORMAL's MAC table on an OVSDB port number of a bridge (DESIGN.md,
+ * "NORMAL's MAC table"): may NORMAL hold entries learned there for MACs
+ * other than the port's own? */
+enum fdb_state {
+    FDB_UNKNOWN, /* Since the connection came up: what happened before is
+                  * unknown. */
+    FDB_DIRTY,   /* What the switch holds for the port lets it send from
+                  * any MAC (a trusted port, an unlocked guest), or is not
+                  * what vifguard wants (an older version, tampered). */
+    FDB_DUE,     /* Now a locked or disabled guest's port group, after
+                  * FDB_UNKNOWN or FDB_DIRTY: entries to remove. */
+    FDB_CLEAN,   /* Removed, or a port new in ovs-vswitchd, since it has
+                  * had only a locked or disabled guest's flows. */
+};
+
 struct installed__ {
     uint64_t cookie;
     uint64_t fp;
@@ -235,6 +256,17 @@ struct eng_bridge {
     struct vg_timer *nf_retry; /* Retries a failed NO_FLOOD operation. */
     double nf_backoff;         /* Seconds before the next retry. */
     struct bondlearn *bl;      /* Learning frames for its bonds. */
+
+    /* NORMAL's MAC table (fdb.h). */
+    uint8_t *fdb;               /* NF_PORTS enum fdb_state, or NULL. */
+    uint8_t *fdb_gen;           /* NF_PORTS: bumped on turning dirty. */
+    bool fdb_due;               /* Some port may be FDB_DUE. */
+    struct fdb_op *fdb_op;      /* In flight, or NULL. */
+    uint32_t *fdb_op_ports;     /* Its ports, as nf_index__(), */
+    uint8_t *fdb_op_gen;        /* their 'fdb_gen' when it started, */
+    size_t fdb_op_n;            /* and how many. */
+    struct vg_timer *fdb_retry; /* Retries a failed operation. */
+    double fdb_backoff;         /* Seconds before the next retry. */
 };
 
 struct engine {
@@ -258,6 +290,10 @@ static struct vg_ratelimit rl = VG_RATELIMIT_INIT(5, 20);
 static struct vg_ratelimit conflict_rl = VG_RATELIMIT_INIT(5, 20);
 
 static void reconcile__(struct eng_bridge *);
+static void fdb_note__(struct eng_bridge *, const struct eng_port *,
+                       uint64_t fp);
+static void fdb_reset__(struct eng_bridge *);
+static void fdb_kick__(struct eng_bridge *);
 
 /* Seconds between two log lines about foreign flows on one bridge: whatever
  * keeps re-adding flows fights a losing battle (each deletion is one cheap
@@ -330,6 +366,12 @@ groups_destroy__(struct eng_group *v, size_t n)
 static void
 bridge_destroy__(struct eng_bridge *br)
 {
+    fdb_cancel(br->fdb_op);
+    vg_timer_destroy(br->fdb_retry);
+    free(br->fdb);
+    free(br->fdb_gen);
+    free(br->fdb_op_ports);
+    free(br->fdb_op_gen);
     noflood_session_destroy(br->nfs); /* With 'nf_op'. */
     vg_timer_destroy(br->nf_retry);
     free(br->nf);
@@ -1307,6 +1349,9 @@ txn_barrier_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
             struct txn_group__ *g = &txn->groups[i];
             installed_put__(br, g->cookie, g->fp, !g->deleted);
             struct eng_port *p = port_by_cookie__(br, g->cookie);
+            if (p && !g->deleted) {
+                fdb_note__(br, p, g->fp);
+            }
             if (p && !g->deleted && p->want && p->want_fp == g->fp &&
                 p->since) {
                 vg_latency_record(&e->stats.plug, now - p->since);
@@ -1866,6 +1911,7 @@ reconcile__(struct eng_bridge *br)
     reconcile_flows__(br);
     if (br->conn) {
         bondlearn_run__(br);
+        fdb_kick__(br);
     }
 }
 
@@ -2044,6 +2090,164 @@ nf_kick__(struct eng_bridge *br)
     free(v);
 }
 
+/* NORMAL's MAC table (DESIGN.md, "NORMAL's MAC table"; src/fdb.h). */
+
+/* True if port 'p' can make NORMAL learn only its own MAC once its port
+ * group is installed: a locked guest (source MAC checked in table 0) or a
+ * disabled one (sends nothing). */
+static bool
+fdb_safe__(const struct eng_port *p)
+{
+    return (p->guest && p->want && p->ofp_port &&
+            (p->policy.mode == VG_MODE_LOCKED ||
+             p->policy.mode == VG_MODE_DISABLED));
+}
+
+static void
+fdb_alloc__(struct eng_bridge *br)
+{
+    if (!br->fdb) {
+        br->fdb = ofp_xcalloc(NF_PORTS, 1);
+        br->fdb_gen = ofp_xcalloc(NF_PORTS, 1);
+    }
+}
+
+/* The switch holds 'fp' as the port group of 'p' (acknowledged, read back,
+ * or 0 for a group someone else changed). */
+static void
+fdb_note__(struct eng_bridge *br, const struct eng_port *p, uint64_t fp)
+{
+    if (!p->ofp_port) {
+        return;
+    }
+    fdb_alloc__(br);
+    uint32_t i = nf_index__(p->ofp_port);
+    if (fdb_safe__(p) && fp == p->want_fp) {
+        if (br->fdb[i] != FDB_CLEAN) {
+            br->fdb[i] = FDB_DUE;
+            br->fdb_due = true;
+        }
+    } else if (br->fdb[i] != FDB_DIRTY) {
+        br->fdb[i] = FDB_DIRTY;
+        br->fdb_gen[i]++; /* An operation under way does not clean it. */
+    }
+}
+
+/* Forgets everything about 'br''s MAC table (a connection came up or went
+ * down: what happened meanwhile is unknown), and abandons an operation. */
+static void
+fdb_reset__(struct eng_bridge *br)
+{
+    fdb_cancel(br->fdb_op);
+    br->fdb_op = NULL;
+    if (br->fdb) {
+        memset(br->fdb, FDB_UNKNOWN, NF_PORTS);
+    }
+    br->fdb_due = false;
+    if (br->fdb_retry) {
+        vg_timer_stop(br->fdb_retry);
+    }
+    br->fdb_backoff = 0;
+}
+
+static void
+fdb_retry_cb__(struct vg_timer *t, void *br)
+{
+    (void)t;
+    fdb_kick__(br);
+}
+
+static void
+fdb_done__(void *br_, int error, const char *msg, const struct fdb_result *res)
+{
+    struct eng_bridge *br = br_;
+    struct engine *e = br->engine;
+
+    br->fdb_op = NULL;
+    if (!error) {
+        for (size_t i = 0; i < br->fdb_op_n; i++) {
+            uint32_t k = br->fdb_op_ports[i];
+            if (br->fdb_gen[k] == br->fdb_op_gen[i] && br->fdb[k] == FDB_DUE) {
+                br->fdb[k] = FDB_CLEAN;
+            }
+        }
+        e->stats.mac_entries_removed += res->n_removed;
+        if (res->flushed) {
+            e->stats.mac_table_flushes++;
+            vg_log_rl(&rl, SUBSYS, res->degraded ? VG_LOG_WARN : VG_LOG_INFO,
+                      "bridge %s: flushed NORMAL's MAC table for %zu guest "
+                      "port(s) just locked or disabled: %s",
+                      br->name, br->fdb_op_n, res->flush_reason);
+        } else if (res->n_removed) {
+            VG_INFO(SUBSYS,
+                    "bridge %s: removed %zu MAC table entries learned on "
+                    "guest ports before they were locked or disabled",
+                    br->name, res->n_removed);
+        }
+        br->fdb_backoff = 0;
+    } else {
+        br->fdb_backoff = br->fdb_backoff ? 2 * br->fdb_backoff : 1;
+        if (br->fdb_backoff > 60) {
+            br->fdb_backoff = 60;
+        }
+        vg_log_rl(&rl, SUBSYS, VG_LOG_WARN,
+                  "bridge %s: cannot remove the MAC table entries learned "
+                  "on %zu guest port(s) before they were locked or "
+                  "disabled (frames to those MACs may still reach them): "
+                  "%s; retrying in %g s",
+                  br->name, br->fdb_op_n, msg, br->fdb_backoff);
+        if (!br->fdb_retry) {
+            br->fdb_retry = vg_timer_create(fdb_retry_cb__, br);
+        }
+        vg_timer_start(br->fdb_retry, br->fdb_backoff, 0);
+    }
+    fdb_kick__(br);
+}
+
+/* Starts removing what NORMAL learned on every port of 'br' that is
+ * FDB_DUE, unless an operation is in flight or waits to retry: so the
+ * transitions acknowledged meanwhile go together in the next one. */
+static void
+fdb_kick__(struct eng_bridge *br)
+{
+    if (!br->fdb_due || br->fdb_op || !br->conn ||
+        (br->fdb_retry && vg_timer_active(br->fdb_retry))) {
+        return;
+    }
+    struct fdb_port *v = ofp_xcalloc(br->n_ports + 1, sizeof *v);
+    size_t n = 0;
+    bool skipped = false;
+    br->fdb_op_ports = ofp_xrealloc(
+        br->fdb_op_ports, (br->n_ports + 1) * sizeof *br->fdb_op_ports);
+    br->fdb_op_gen = ofp_xrealloc(br->fdb_op_gen, br->n_ports + 1);
+    for (size_t i = 0; i < br->n_ports; i++) {
+        const struct eng_port *p = &br->ports[i];
+        uint32_t k = p->ofp_port ? nf_index__(p->ofp_port) : 0;
+        if (!p->ofp_port || br->fdb[k] != FDB_DUE) {
+            continue;
+        }
+        if (!fdb_safe__(p)) {
+            skipped = true; /* Changing: its next group decides. */
+            continue;
+        }
+        v[n].ofport = p->ofp_port;
+        v[n].name = p->name;
+        v[n].has_mac = p->policy.has_mac;
+        memcpy(v[n].mac, p->policy.mac, 6);
+        br->fdb_op_ports[n] = k;
+        br->fdb_op_gen[n] = br->fdb_gen[k];
+        n++;
+    }
+    br->fdb_due = skipped;
+    br->fdb_op_n = n;
+    if (n) {
+        char *rundir = noflood_ovs_rundir(br->engine->ovsdb_remote, NULL);
+        br->fdb_op = fdb_clean(rundir, br->name, v, n, fdb_done__, br);
+        free(rundir);
+    }
+    free(v);
+}
+
 /* Connections. */
 
 static void
@@ -2171,6 +2375,10 @@ tampered_group__(struct eng_bridge *br, uint64_t cookie)
               "with vifguard's cookie %#" PRIx64 ": reinstalling its group",
               br->name, cookie);
     installed_put__(br, cookie, 0, true);
+    const struct eng_port *p = port_by_cookie__(br, cookie);
+    if (p) {
+        fdb_note__(br, p, 0);
+    }
 }
 
 static void monitor_cb__(struct ofconn *, const struct ofconn_reply *,
@@ -2418,6 +2626,13 @@ readback_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
         claims_from_switch__(br, claims, n_claims);
         free(claims);
     }
+    for (size_t i = 0; i < br->n_installed; i++) {
+        const struct eng_port *p =
+            port_by_cookie__(br, br->installed[i].cookie);
+        if (p) {
+            fdb_note__(br, p, br->installed[i].fp);
+        }
+    }
     VG_INFO(SUBSYS,
             "bridge %s: read back %zu vifguard flow groups (%zu "
             "flows); %zu foreign flows removed",
@@ -2459,6 +2674,7 @@ attach_conn__(struct eng_bridge *br, struct ofconn *conn)
     br->conn = conn;
     br->synced = false;
     br->solo = false;
+    fdb_reset__(br);
     if (br->bl) {
         bondlearn_reset(br->bl);
     }
@@ -2545,6 +2761,7 @@ conn_closed__(struct ofconn *conn, void *e_)
             vg_timer_stop(br->nf_retry);
         }
         br->nf_backoff = 0;
+        fdb_reset__(br);
         free(br->sw_ports);
         br->sw_ports = NULL;
         br->n_sw_ports = 0;
@@ -2607,6 +2824,17 @@ conn_port_status__(struct ofconn *conn, const struct ofp_port_status *ps,
         nf_reset__(br, d->port_no, NF_GONE);
     } else if (retry) {
         nf_reset__(br, d->port_no, NF_UNKNOWN);
+    }
+    /* A port new in ovs-vswitchd has no MAC table entries (they belong to
+     * the port's bundle, destroyed with the old port): unless what the
+     * switch holds for its number lets it send from any MAC, nothing needs
+     * removing. */
+    if (ps->reason == OFPPR_ADD) {
+        fdb_alloc__(br);
+        uint8_t *st = &br->fdb[nf_index__(d->port_no)];
+        if (*st != FDB_DIRTY) {
+            *st = FDB_CLEAN;
+        }
     }
 
     const struct eng_port *p = find_port__(br, d->name);

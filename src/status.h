@@ -79,6 +79,11 @@ struct vg_stats {
     uint64_t bundles_failed;
     uint64_t ofp_errors;            /* ERROR messages received. */
     uint64_t foreign_flows_removed; /* All bridges (see vg_bridge_status). */
+    /* NORMAL's MAC table entries that guest ports had learned before they
+     * were locked or disabled, removed one by one; flushes of a bridge's
+     * whole table instead (src/fdb.h). */
+    uint64_t mac_entries_removed;
+    uint64_t mac_table_flushes;
     /* From the OVSDB update that showed a new port (or changed what its
      * flows must be) to the barrier reply that acknowledged its flows. */
     struct vg_latency plug;

@@ -572,6 +572,9 @@ print_stats__(const struct vg_status *st, const struct json_object *json)
     printf("openflow errors:      %" PRIu64 "\n", s->ofp_errors);
     printf("foreign flows:        %" PRIu64 " removed\n",
            s->foreign_flows_removed);
+    printf("MAC table cleanup:    %" PRIu64 " entries removed, %" PRIu64
+           " flushes\n",
+           s->mac_entries_removed, s->mac_table_flushes);
     print_latency__("plug latency:", &s->plug, "plugs");
     print_latency__("NO_FLOOD window:", &s->noflood, "ports");
     print_latency__("switch commit:", &s->commit, "bundles");

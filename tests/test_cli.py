@@ -390,7 +390,8 @@ def test_ctl_json(daemon):
     stats = ctl_json(daemon.ctl, "stats")
     for key in ("uptime", "ovsdb_updates", "ofp_connections",
                 "flow_mods_sent", "bundles_committed", "bundles_failed",
-                "ofp_errors", "foreign_flows_removed", "loop_iterations"):
+                "ofp_errors", "foreign_flows_removed", "mac_entries_removed",
+                "mac_table_flushes", "loop_iterations"):
         assert key in stats
     assert len(stats["plug_latency"]["buckets"]) == 24
     assert stats["plug_latency"]["count"] == 0
@@ -922,7 +923,8 @@ FAKE_RESULTS = {
         "uptime": 12.25, "ovsdb_connected": False, "ovsdb_updates": 3,
         "ofp_connections": 2, "flow_mods_sent": 1234,
         "bundles_committed": 5, "bundles_failed": 1, "ofp_errors": 7,
-        "foreign_flows_removed": 4, "loop_iterations": 99,
+        "foreign_flows_removed": 4, "mac_entries_removed": 3,
+        "mac_table_flushes": 1, "loop_iterations": 99,
         "plug_latency": {"count": 100, "sum": 1.0, "max": 0.0015,
                          "buckets": [0] * 9 + [50, 49, 1] + [0] * 12},
         "commit_latency": {"count": 5, "sum": 0.035, "max": 0.0075,
@@ -999,6 +1001,7 @@ def test_ctl_text_rendering(fake_daemon):
         "bundles:              5 committed, 1 failed\n"
         "openflow errors:      7\n"
         "foreign flows:        4 removed\n"
+        "MAC table cleanup:    3 entries removed, 1 flushes\n"
         "plug latency:         p50 <= 1.02 ms, p99 <= 1.50 ms, max 1.50 ms "
         "(100 plugs)\n"
         "NO_FLOOD window:      no ports yet\n"

@@ -207,9 +207,59 @@ def fdb_port(sb, br, mac):
     return None
 
 
-@pytest.mark.xfail(strict=True, reason="known limit (DESIGN.md, Limits): "
-                   "NORMAL keeps the MACs it learned on a guest's port while "
-                   "the guest was unlocked")
+def unlock_and_claim_router_mac(lan):
+    """Makes the attacker an unlocked guest and sends from the router's MAC
+    until NORMAL has learned it on the attacker's port."""
+    sb, br, vg, att = lan["sb"], lan["br"], lan["vg"], lan["attacker"]
+    # A quiet router (no MLD reports), as one that talks to guests only by
+    # unicast is (DESIGN.md, "Limits").
+    lan["router"].exec("sysctl", "-qw",
+                       "net.ipv6.conf.eth0.disable_ipv6=1")
+    sb.vsctl("set", "interface", att.port,
+             *guest_ids("attacker", mode="unlocked"))
+    wait_for(lambda: vg.vifs()[att.port]["mode"] == "unlocked" and
+             vg.vifs()[att.port]["state"] == "protected", 15,
+             "the attacker unlocked")
+
+    def learned():
+        sendp(att, "Ether(src='%s', dst='02:00:00:00:00:99')/IP(src='%s', "
+              "dst='10.0.0.99')/UDP(sport=9999, dport=9999)"
+              % (ROUTER_MAC, IP["router"]), count=1)
+        return fdb_port(sb, br, ROUTER_MAC) == att.ofport
+    wait_for(learned, 15, "NORMAL to learn the router's MAC on the "
+             "attacker's port")
+
+
+def lock_attacker(lan):
+    """Sets the attacker's policy back to locked (in OVSDB)."""
+    sb, att = lan["sb"], lan["attacker"]
+    sb.vsctl("set", "interface", att.port, *guest_ids("attacker"))
+    sb.vsctl("remove", "interface", att.port, "external_ids",
+             "vifguard-mode")
+
+
+def assert_no_frames_to_router_mac(lan):
+    """Once the attacker is locked and protected, and vifguardd has removed
+    what NORMAL learned on its port (or NORMAL has learned the router's MAC
+    elsewhere): the victim's unicast to the router's MAC must not reach the
+    attacker."""
+    sb, br, vg, att = lan["sb"], lan["br"], lan["vg"], lan["attacker"]
+    wait_for(lambda: vg.vifs()[att.port]["mode"] == "locked" and
+             vg.vifs()[att.port]["state"] == "protected", 15,
+             "the attacker locked again")
+    wait_for(lambda: fdb_port(sb, br, ROUTER_MAC) != att.ofport, 15,
+             "the router's MAC gone from the attacker's port")
+    with Capture(att, "ether src %s" % MAC["victim"]) as cap:
+        sendp(lan["victim"], "Ether(src='%s', dst='%s')/IP(src='%s', "
+              "dst='%s')/UDP(sport=9999, dport=9999)/Raw(b'TO-ROUTER')"
+              % (MAC["victim"], ROUTER_MAC, IP["victim"], IP["router"]))
+        text = cap.stop().text()
+    assert "TO-ROUTER" not in text, \
+        "a locked guest receives the victim's frames to the router " \
+        "(fdb: %s)" % sb.appctl("fdb/show", br)
+    assert vg.stats()["mac_entries_removed"] >= 1
+
+
 def test_unlocked_to_locked_keeps_learned_macs(lan):
     """An unlocked guest may claim a trusted host's MAC (DESIGN.md,
     "Limits": NORMAL then learns it on the guest's port).  Once the guest
@@ -221,40 +271,23 @@ def test_unlocked_to_locked_keeps_learned_macs(lan):
     the router's MAC stays learned on the now locked guest's port until
     the router's own frames reach NORMAL again (or the entry ages out, 300
     s), and the victim's unicast to the router goes to the attacker
-    instead (NORMAL's known unicast, no egress check)."""
-    sb, br, vg, att = lan["sb"], lan["br"], lan["vg"], lan["attacker"]
-    # A quiet router (no MLD reports), as one that talks to guests only by
-    # unicast is (DESIGN.md, "Limits").
-    lan["router"].exec("sysctl", "-qw",
-                       "net.ipv6.conf.eth0.disable_ipv6=1")
-    sb.vsctl("set", "interface", att.port,
-             *guest_ids("attacker", mode="unlocked"))
-    wait_for(lambda: vg.vifs()[att.port]["mode"] == "unlocked" and
-             vg.vifs()[att.port]["state"] == "protected", 15,
-             "the attacker unlocked")
-    # As an unlocked guest: frames from the router's MAC, until NORMAL
-    # has it on the attacker's port.
-    def learned():
-        sendp(att, "Ether(src='%s', dst='02:00:00:00:00:99')/IP(src='%s', "
-              "dst='10.0.0.99')/UDP(sport=9999, dport=9999)"
-              % (ROUTER_MAC, IP["router"]), count=1)
-        return fdb_port(sb, br, ROUTER_MAC) == att.ofport
-    wait_for(learned, 15, "NORMAL to learn the router's MAC on the "
-             "attacker's port")
-    sb.vsctl("set", "interface", att.port, *guest_ids("attacker"))
-    sb.vsctl("remove", "interface", att.port, "external_ids",
-             "vifguard-mode")
-    wait_for(lambda: vg.vifs()[att.port]["mode"] == "locked" and
-             vg.vifs()[att.port]["state"] == "protected", 15,
-             "the attacker locked again")
-    with Capture(att, "ether src %s" % MAC["victim"]) as cap:
-        sendp(lan["victim"], "Ether(src='%s', dst='%s')/IP(src='%s', "
-              "dst='%s')/UDP(sport=9999, dport=9999)/Raw(b'TO-ROUTER')"
-              % (MAC["victim"], ROUTER_MAC, IP["victim"], IP["router"]))
-        text = cap.stop().text()
-    assert "TO-ROUTER" not in text, \
-        "a locked guest receives the victim's frames to the router " \
-        "(fdb: %s)" % sb.appctl("fdb/show", br)
+    instead (NORMAL's known unicast, no egress check).  vifguardd now
+    removes the entries learned on the port once its locked flows are
+    acknowledged (DESIGN.md, "NORMAL's MAC table")."""
+    unlock_and_claim_router_mac(lan)
+    lock_attacker(lan)
+    assert_no_frames_to_router_mac(lan)
+
+
+def test_locked_while_down_keeps_learned_macs(lan):
+    """The same, with the guest locked while vifguardd is down: at its
+    start vifguardd does not know what NORMAL learned before, and the
+    attacker's unlocked flows are still installed."""
+    unlock_and_claim_router_mac(lan)
+    lan["vg"].stop()
+    lock_attacker(lan)
+    lan["vg"].start()
+    assert_no_frames_to_router_mac(lan)
 
 
 @pytest.mark.parametrize("how", ["invalid-policy", "restart"])

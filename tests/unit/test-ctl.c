@@ -93,6 +93,8 @@ fake_status__(void *aux, struct vg_status *st)
     s->bundles_failed = 1;
     s->ofp_errors = 3;
     s->foreign_flows_removed = 5;
+    s->mac_entries_removed = 6;
+    s->mac_table_flushes = 1;
     s->plug.count = 100;
     s->plug.buckets[0] = 50;  /* < 2 us */
     s->plug.buckets[10] = 49; /* [1024, 2048) us */
@@ -331,7 +333,8 @@ test_to_json(void)
                    "\"ovsdb_updates\":17,\"ofp_connections\":2,"
                    "\"flow_mods_sent\":10000000000,\"bundles_committed\":4,"
                    "\"bundles_failed\":1,\"ofp_errors\":3,"
-                   "\"foreign_flows_removed\":5,"
+                   "\"foreign_flows_removed\":5,\"mac_entries_removed\":6,"
+                   "\"mac_table_flushes\":1,"
                    "\"loop_iterations\":99,\"plug_latency\":{\"count\":100,"
                    "\"sum\":2.250000,\"max\":1.500000,\"p50\":0.000002,"
                    "\"p99\":0.002048,\"buckets\":[50,0,0,0,0,0,0,0,0,0,49,0,"
