@@ -172,7 +172,8 @@ class OvsSandbox:
         args = ["ovs-vswitchd", self.db, "--disable-system",
                 "--disable-system-route",
                 "--pidfile=" + os.path.join(d, "ovs-vswitchd.pid"),
-                "--unixctl=" + os.path.join(d, "ovs-vswitchd.ctl"),
+                # No --unixctl: the control socket takes its default name,
+                # ovs-vswitchd.PID.ctl, which vifguardd looks for (src/fdb.c).
                 "--log-file=" + os.path.join(d, "ovs-vswitchd.log"),
                 "--detach", "--no-chdir"]
         if self.dummy:
@@ -241,7 +242,7 @@ class OvsSandbox:
         pid = _read_pid(os.path.join(self.dir, name + ".pid"))
         if pid is None:
             return
-        ctl = os.path.join(self.dir, name + ".ctl")
+        ctl = self._ctl_path(name)
         # --cleanup makes ovs-vswitchd delete its datapaths, and with them
         # the tap devices of the netdev bridges' local ports.
         cleanup = ["--cleanup"] if name == "ovs-vswitchd" else []
@@ -307,8 +308,16 @@ class OvsSandbox:
         return {p for p, c in self.port_configs(br).items()
                 if "NO_FLOOD" in c}
 
+    def _ctl_path(self, name):
+        """The control socket of daemon 'name': ovsdb-server's as given by
+        --unixctl, ovs-vswitchd's by default RUNDIR/ovs-vswitchd.PID.ctl."""
+        if name == "ovs-vswitchd":
+            pid = _read_pid(os.path.join(self.dir, name + ".pid"))
+            return os.path.join(self.dir, "%s.%s.ctl" % (name, pid))
+        return os.path.join(self.dir, name + ".ctl")
+
     def appctl(self, *args, check=True, target="ovs-vswitchd"):
-        ctl = os.path.join(self.dir, target + ".ctl")
+        ctl = self._ctl_path(target)
         return run(["ovs-appctl", "-t", ctl] + list(args), env=self.env,
                    check=check).stdout
 
