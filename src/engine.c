@@ -2186,6 +2186,7 @@ fdb_done__(void *br_, int error, const char *msg, const struct fdb_result *res)
         }
         br->fdb_backoff = 0;
     } else {
+        br->fdb_due = true; /* Its ports are still due. */
         br->fdb_backoff = br->fdb_backoff ? 2 * br->fdb_backoff : 1;
         if (br->fdb_backoff > 60) {
             br->fdb_backoff = 60;

@@ -1,8 +1,10 @@
 """Holes found by an adversarial review of transitions (session 6): what a
 guest keeps, or inherits, when protection has to be re-established and
 the NO_FLOOD bit cannot be confirmed; a NO_FLOOD bit that someone else
-clears; NORMAL's MAC table, which a change of mode leaves as it is; a MAC
-squatter held closed that takes the victim's MAC after a transition.
+clears; NORMAL's MAC table, which a change of mode left as it was (now
+cleaned through ovs-vswitchd's control socket, also after a restart and
+when that socket is missing for a while); a MAC squatter held closed that
+takes the victim's MAC after a transition.
 
 The LAN: a private OVS (userspace datapath), one bridge in fail_mode=secure
 under vifguardd, an uplink namespace "router" on a trusted port
@@ -59,7 +61,7 @@ def lan(ovs, build_dirs):
     mgmt = os.path.join(sb.dir, br + ".mgmt")
     try:
         with vg.protecting(br, [ns[g].port for g in ("victim", "attacker")],
-                           lambda: LOG_ALLOW):
+                           lambda: LOG_ALLOW + ns.get("log_allow", [])):
             yield ns
     finally:
         if os.path.exists(mgmt + ".away"):
@@ -276,6 +278,28 @@ def test_unlocked_to_locked_keeps_learned_macs(lan):
     acknowledged (DESIGN.md, "NORMAL's MAC table")."""
     unlock_and_claim_router_mac(lan)
     lock_attacker(lan)
+    assert_no_frames_to_router_mac(lan)
+
+
+def test_mac_table_cleanup_retried(lan):
+    """Without ovs-vswitchd's control socket the entries cannot be removed:
+    vifguardd says so (a WARN naming the bridge), keeps the guest
+    protected, and retries until it succeeds."""
+    sb, br, vg, att = lan["sb"], lan["br"], lan["vg"], lan["attacker"]
+    unlock_and_claim_router_mac(lan)
+    pid = open(os.path.join(sb.dir, "ovs-vswitchd.pid")).read().strip()
+    ctl = os.path.join(sb.dir, "ovs-vswitchd.%s.ctl" % pid)
+    os.rename(ctl, ctl + ".away")
+    lan["log_allow"] = [r"cannot remove the MAC table entries"]
+    try:
+        lock_attacker(lan)
+        wait_for(lambda: any(
+            "bridge %s: cannot remove the MAC table entries" % br in l and
+            "no control socket" in l for l in vg.log_lines("WARN")), 15,
+            "a WARN about the missing control socket")
+        assert vg.vifs()[att.port]["state"] == "protected"
+    finally:
+        os.rename(ctl + ".away", ctl)
     assert_no_frames_to_router_mac(lan)
 
 
