@@ -171,7 +171,7 @@ fdb_parse_show(const char *text, struct fdb_entry **entriesp, size_t *np,
         lineno++;
 
         const char *why = NULL;
-        if (memchr(line, '\0', len) || strchr(line, '\r')) {
+        if (strchr(line, '\r')) {
             why = "control characters";
         } else if (lineno == 1) {
             char w[4][8];
@@ -347,6 +347,8 @@ error_text__(struct json_object *error)
     return ofp_xasprintf("%.*s", (int)(len > 200 ? 200 : len), s);
 }
 
+/* A JSON array of the strings among 'a', 'b', 'c', 'd' up to the first
+ * NULL: a unixctl request's params. */
 static struct json_object *
 strings__(const char *a, const char *b, const char *c, const char *d)
 {
@@ -358,6 +360,7 @@ strings__(const char *a, const char *b, const char *c, const char *d)
     return params;
 }
 
+/* The reply to fdb/flush ends the operation. */
 static void
 flush_reply__(struct jsonrpc *rpc, struct json_object *result,
               struct json_object *error, void *op_)
@@ -409,6 +412,8 @@ remove_step__(struct fdb_op *op)
     }
 }
 
+/* A reply to fdb/add: an error reply (an unknown command on an Open
+ * vSwitch before 2.16) means the bridge must be flushed instead. */
 static void
 add_reply__(struct jsonrpc *rpc, struct json_object *result,
             struct json_object *error, void *op_)
@@ -430,6 +435,7 @@ add_reply__(struct jsonrpc *rpc, struct json_object *result,
     remove_step__(op);
 }
 
+/* A reply to fdb/del: an entry removed, or a reason to flush. */
 static void
 del_reply__(struct jsonrpc *rpc, struct json_object *result,
             struct json_object *error, void *op_)
@@ -466,6 +472,9 @@ foreign__(const struct fdb_op *op, const struct fdb_entry *e)
     return p && (!p->has_mac || memcmp(p->mac, e->mac, 6)) ? p : NULL;
 }
 
+/* The reply to fdb/show: sends fdb/add and fdb/del for every foreign entry
+ * on the operation's ports (or fdb/flush), or ends the operation if there
+ * is none. */
 static void
 show_reply__(struct jsonrpc *rpc, struct json_object *result,
              struct json_object *error, void *op_)
@@ -541,6 +550,7 @@ show_reply__(struct jsonrpc *rpc, struct json_object *result,
     free(v);
 }
 
+/* The control socket connection failed or was closed before the end. */
 static void
 closed__(struct jsonrpc *rpc, int error, const char *reason, void *op_)
 {
@@ -549,6 +559,7 @@ closed__(struct jsonrpc *rpc, int error, const char *reason, void *op_)
     fail__(op, error ? error : ECONNRESET, "%s: %s", op->ctl, reason);
 }
 
+/* The operation's time is up, or it failed before the loop ran. */
 static void
 timer_cb__(struct vg_timer *t, void *op_)
 {
