@@ -1915,6 +1915,28 @@ reconcile__(struct eng_bridge *br)
     }
 }
 
+/* Starts '*timer' (created with 'cb' and 'br' the first time) to fire in
+ * 'secs' seconds. */
+static void
+retry_in__(struct vg_timer **timer, vg_timer_cb *cb, struct eng_bridge *br,
+           double secs)
+{
+    if (!*timer) {
+        *timer = vg_timer_create(cb, br);
+    }
+    vg_timer_start(*timer, secs, 0);
+}
+
+/* Doubles '*backoff' (1 s the first time), up to 'max' seconds. */
+static void
+backoff_next__(double *backoff, double max)
+{
+    *backoff = *backoff ? 2 * *backoff : 1;
+    if (*backoff > max) {
+        *backoff = max;
+    }
+}
+
 /* NO_FLOOD (DESIGN.md, "Forwarding to guests", item 1). */
 
 static void
@@ -1966,16 +1988,10 @@ nf_done__(void *br_, int error, const struct noflood_result *res, size_t n)
     if (op_failed) {
         br->nf_error = ofp_xasprintf("NO_FLOOD could not be set: %s",
                                      ofp_strerror(error));
-        br->nf_backoff = br->nf_backoff ? 2 * br->nf_backoff : 1;
-        if (br->nf_backoff > 30) {
-            br->nf_backoff = 30;
-        }
+        backoff_next__(&br->nf_backoff, 30);
         vg_log_rl(&rl, SUBSYS, VG_LOG_WARN, "bridge %s: %s; retrying in %g s",
                   br->name, br->nf_error, br->nf_backoff);
-        if (!br->nf_retry) {
-            br->nf_retry = vg_timer_create(nf_retry_cb__, br);
-        }
-        vg_timer_start(br->nf_retry, br->nf_backoff, 0);
+        retry_in__(&br->nf_retry, nf_retry_cb__, br, br->nf_backoff);
     } else {
         br->nf_backoff = 0;
     }
@@ -2011,11 +2027,8 @@ nf_watch__(void *br_, uint32_t ofport, bool no_flood)
                 nf_reset__(br, p->ofp_port, NF_UNKNOWN);
             }
         }
-        if (!br->nf_retry) {
-            br->nf_retry = vg_timer_create(nf_retry_cb__, br);
-        }
-        if (!vg_timer_active(br->nf_retry)) {
-            vg_timer_start(br->nf_retry, 1, 0);
+        if (!br->nf_retry || !vg_timer_active(br->nf_retry)) {
+            retry_in__(&br->nf_retry, nf_retry_cb__, br, 1);
         }
         return;
     }
@@ -2187,20 +2200,14 @@ fdb_done__(void *br_, int error, const char *msg, const struct fdb_result *res)
         br->fdb_backoff = 0;
     } else {
         br->fdb_due = true; /* Its ports are still due. */
-        br->fdb_backoff = br->fdb_backoff ? 2 * br->fdb_backoff : 1;
-        if (br->fdb_backoff > 60) {
-            br->fdb_backoff = 60;
-        }
+        backoff_next__(&br->fdb_backoff, 60);
         vg_log_rl(&rl, SUBSYS, VG_LOG_WARN,
                   "bridge %s: cannot remove the MAC table entries learned "
                   "on %zu guest port(s) before they were locked or "
                   "disabled (frames to those MACs may still reach them): "
                   "%s; retrying in %g s",
                   br->name, br->fdb_op_n, msg, br->fdb_backoff);
-        if (!br->fdb_retry) {
-            br->fdb_retry = vg_timer_create(fdb_retry_cb__, br);
-        }
-        vg_timer_start(br->fdb_retry, br->fdb_backoff, 0);
+        retry_in__(&br->fdb_retry, fdb_retry_cb__, br, br->fdb_backoff);
     }
     fdb_kick__(br);
 }
