@@ -155,7 +155,7 @@ test_ctl_path(void)
     CHECK(!path);
     CHECK_ERRMSG(err, "has no pid, and there is no");
 
-    /* --unixctl=ovs-vswitchd.ctl (the test sandbox). */
+    /* As --unixctl=ovs-vswitchd.ctl names it. */
     touch__("ovs-vswitchd.ctl");
     CHECK_EQ(fdb_ctl_path(tmpdir, &path, &err), 0);
     want = ofp_xasprintf("%s/ovs-vswitchd.ctl", tmpdir);
