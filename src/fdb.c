@@ -28,6 +28,7 @@
 #include "src/jsonrpc.h"
 #include "src/log.h"
 #include "src/loop.h"
+#include "src/policy.h"
 
 #define SUBSYS "fdb"
 
@@ -79,25 +80,6 @@ parse_uint__(const char *w, unsigned long max, unsigned long *vp)
     return true;
 }
 
-/* Parses "xx:xx:xx:xx:xx:xx" (two hex digits each) in 'w'. */
-static bool
-parse_mac__(const char *w, uint8_t mac[6])
-{
-    if (strlen(w) != 17) {
-        return false;
-    }
-    for (int i = 0; i < 6; i++) {
-        const char *h = w + 3 * i;
-        if (!isxdigit((unsigned char)h[0]) || !isxdigit((unsigned char)h[1]) ||
-            (i < 5 && h[2] != ':')) {
-            return false;
-        }
-        char hex[3] = { h[0], h[1], '\0' };
-        mac[i] = (uint8_t)strtoul(hex, NULL, 16);
-    }
-    return true;
-}
-
 /* Parses one entry line 'line' (NUL-terminated, no newline) into 'e'.
  * Returns NULL, or a static description of what is wrong. */
 static const char *
@@ -115,7 +97,8 @@ parse_line__(const char *line, struct fdb_entry *e)
         return "bad VLAN";
     }
     e->vlan = (uint16_t)v;
-    if (!next_word__(&line, mac, sizeof mac) || !parse_mac__(mac, e->mac)) {
+    if (!next_word__(&line, mac, sizeof mac) ||
+        !vg_mac_from_string(mac, e->mac)) {
         return "bad MAC";
     }
     if (!next_word__(&line, age, sizeof age)) {

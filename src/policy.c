@@ -63,6 +63,23 @@ hexval__(int c)
     return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
+bool
+vg_mac_from_string(const char *s, uint8_t mac[6])
+{
+    if (strlen(s) != 17) {
+        return false;
+    }
+    for (int i = 0; i < 6; i++) {
+        int hi = hexval__((unsigned char)s[3 * i]);
+        int lo = hexval__((unsigned char)s[3 * i + 1]);
+        if (hi < 0 || lo < 0 || (i < 5 && s[3 * i + 2] != ':')) {
+            return false;
+        }
+        mac[i] = (uint8_t)(hi << 4 | lo);
+    }
+    return true;
+}
+
 /* Parses 's' as a unicast Ethernet address "xx:xx:xx:xx:xx:xx" (either case)
  * into 'mac'.  Returns 0 or EINVAL with a message in '*errp'. */
 int
@@ -70,16 +87,8 @@ vg_parse_mac(const char *s, uint8_t mac[6], char **errp)
 {
     size_t len = strlen(s);
 
-    if (len != 17) {
+    if (!vg_mac_from_string(s, mac)) {
         goto bad;
-    }
-    for (int i = 0; i < 6; i++) {
-        int hi = hexval__((unsigned char)s[3 * i]);
-        int lo = hexval__((unsigned char)s[3 * i + 1]);
-        if (hi < 0 || lo < 0 || (i < 5 && s[3 * i + 2] != ':')) {
-            goto bad;
-        }
-        mac[i] = (uint8_t)(hi << 4 | lo);
     }
     if (mac[0] & 1) {
         *errp = ofp_xasprintf("\"%s\": multicast address cannot be a "

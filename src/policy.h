@@ -48,6 +48,9 @@ struct vg_policy {
 const char *vg_mode_name(enum vg_mode);
 int vg_parse_mode(const char *, enum vg_mode *, char **errp);
 int vg_parse_mac(const char *, uint8_t mac[6], char **errp);
+/* Parses 's' as "xx:xx:xx:xx:xx:xx" (either case) into 'mac', any address
+ * (multicast and all-zero too).  Returns false if it is not one. */
+bool vg_mac_from_string(const char *s, uint8_t mac[6]);
 int vg_parse_ipv4_list(const char *, struct vg_prefix4 **, size_t *n,
                        char **errp);
 /* Like vg_parse_ipv4_list().  A link-local entry (in fe80::/10) must be a
