@@ -6,10 +6,9 @@
  *
  * Lengths: FEATURES_REPLY is 24 bytes of body plus a whole number of
  * 48-byte ports, PORT_MOD exactly 24 bytes of body, a port description
- * reply 4 bytes of statistics header plus whole ports, GET_CONFIG_REPLY and
- * SET_CONFIG exactly 4, PORT_STATUS exactly 56, NXT_SET_ASYNC_CONFIG
- * exactly 32 (vendor and subtype included); anything else is
- * OFPBRC_BAD_LEN.  A FEATURES_REPLY with no room left for another port
+ * reply 4 bytes of statistics header plus whole ports, PORT_STATUS exactly
+ * 56, NXT_SET_ASYNC_CONFIG exactly 32 (vendor and subtype included);
+ * anything else is OFPBRC_BAD_LEN.  A FEATURES_REPLY with no room left for another port
  * (its length plus 48 exceeds 65535) decodes with 'truncated' set: Open
  * vSwitch then leaves out the ports that do not fit.
  *
@@ -529,43 +528,6 @@ ofp10_port_mod_decode(const void *msg, size_t len,
     pm->config = ofp_get_be32(p + 8);
     pm->mask = ofp_get_be32(p + 12);
     pm->advertise = ofp_get_be32(p + 16);
-    return 0;
-}
-
-/* Switch configuration. */
-
-void
-ofp10_switch_config_encode(enum ofp10_type type,
-                           const struct ofp10_switch_config_msg *c,
-                           uint32_t xid, struct ofp_buf *b)
-{
-    size_t start = ofp_msg_start(b, OFP10_VERSION, type, xid);
-    ofp_buf_put_be16(b, c->flags);
-    ofp_buf_put_be16(b, c->miss_send_len);
-    ofp_msg_finish(b, start);
-}
-
-int
-ofp10_switch_config_decode(const void *msg, size_t len,
-                           struct ofp10_switch_config_msg *c)
-{
-    enum ofp10_type type;
-    struct ofp_buf body;
-
-    memset(c, 0, sizeof *c);
-    int error = ofp10_msg_classify(msg, len, &type);
-    if (error) {
-        return error;
-    }
-    if (type != OFPT10_GET_CONFIG_REPLY && type != OFPT10_SET_CONFIG) {
-        return OFPERR_OFPBRC_BAD_TYPE;
-    }
-    body__(msg, len, type, &body);
-    if (body.size != sizeof(struct ofp10_switch_config)) {
-        return OFPERR_OFPBRC_BAD_LEN;
-    }
-    ofp_buf_pull_be16(&body, &c->flags);
-    ofp_buf_pull_be16(&body, &c->miss_send_len);
     return 0;
 }
 

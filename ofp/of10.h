@@ -6,8 +6,8 @@
  * ports and their current config), PORT_MOD, BARRIER, ECHO, ERROR, port
  * description statistics (an Open vSwitch extension to 1.0) for bridges with
  * too many ports for one FEATURES_REPLY, and what it takes to watch other
- * clients' changes of the bit: GET_CONFIG / SET_CONFIG, PORT_STATUS and Open
- * vSwitch's NXT_SET_ASYNC_CONFIG.  Everything else of 1.0 is only
+ * clients' changes of the bit: PORT_STATUS and Open vSwitch's
+ * NXT_SET_ASYNC_CONFIG.  Everything else of 1.0 is only
  * classified, so that a client can skip it.
  *
  * Same conventions as ofp/msgs.h: encoders append one complete message to an
@@ -130,20 +130,6 @@ void ofp10_port_mod_encode(const struct ofp10_port_mod_msg *, uint32_t xid,
 /* The body must be exactly 24 bytes (OFPBRC_BAD_LEN). */
 int ofp10_port_mod_decode(const void *msg, size_t len,
                           struct ofp10_port_mod_msg *);
-
-/* GET_CONFIG_REPLY and SET_CONFIG. */
-struct ofp10_switch_config_msg {
-    uint16_t flags;         /* Fragment handling, switch-wide. */
-    uint16_t miss_send_len; /* This connection's. */
-};
-/* Appends a message of 'type' (GET_CONFIG_REPLY or SET_CONFIG). */
-void ofp10_switch_config_encode(enum ofp10_type type,
-                                const struct ofp10_switch_config_msg *,
-                                uint32_t xid, struct ofp_buf *);
-/* Decodes a GET_CONFIG_REPLY or SET_CONFIG (OFPBRC_BAD_TYPE for another
- * type); the body must be exactly 4 bytes (OFPBRC_BAD_LEN). */
-int ofp10_switch_config_decode(const void *msg, size_t len,
-                               struct ofp10_switch_config_msg *);
 
 /* PORT_STATUS. */
 struct ofp10_port_status_msg {

@@ -42,11 +42,10 @@
  * wakeup per bridge per minute, answered here.  A service connection gets
  * no asynchronous messages (PACKET_IN, PORT_STATUS, FLOW_REMOVED...)
  * unless it sets a nonzero miss_send_len (ofconn_receives_async_msg()),
- * which a watching session does, with NXT_SET_ASYNC_CONFIG limiting them
- * to PORT_STATUS MODIFY (noflood.h, "Watching"); others are ignored if they
- * come.  An operation on a new watching connection waits (state
- * CONNECTING) until the watch is set up: the reply to GET_CONFIG_REQUEST
- * came and SET_CONFIG is queued before the operation's requests.
+ * which NXT_SET_ASYNC_CONFIG does (ofproto.c, handle_nxt_set_async_
+ * config(): miss_send_len 0 becomes the default, 128); a watching session
+ * sends it after HELLO, limiting them to PORT_STATUS MODIFY (noflood.h,
+ * "Watching"); others are ignored if they come.
  * One side effect of any open OpenFlow 1.0 connection: while one is open,
  * ovs-vswitchd turns a table miss (default table-miss config) into a
  * packet to the controller instead of a drop (connmgr_wants_packet_in_on_
@@ -108,26 +107,10 @@ enum nf_conn_state {
 /* The watch of the connection (noflood_session_watch()). */
 enum nf_watch_state {
     NFW_OFF,     /* Not asked for (or no connection). */
-    NFW_ASKED,   /* GET_CONFIG_REQUEST sent; operations wait for its
-                  * reply. */
-    NFW_ARMED,   /* NXT_SET_ASYNC_CONFIG and SET_CONFIG sent: the switch
-                  * reports other clients' port changes from then on. */
-    NFW_REFUSED, /* The switch refused one of them: not watched. */
+    NFW_ARMED,   /* NXT_SET_ASYNC_CONFIG sent: the switch reports other
+                  * clients' port changes from then on. */
+    NFW_REFUSED, /* The switch refused it: not watched. */
 };
-
-/* Transaction ids of the watch, relative to the connection's 'watch_xid'. */
-enum {
-    XID_GET_CONFIG = 0,
-    XID_SET_ASYNC = 1,
-    XID_SET_CONFIG = 2,
-    N_WATCH_XIDS = 3,
-};
-
-/* miss_send_len of a watching connection: any nonzero value makes Open
- * vSwitch send a service connection asynchronous messages; the
- * NXT_SET_ASYNC_CONFIG sent with it allows no PACKET_IN, so the value is
- * never used otherwise. */
-#define WATCH_MISS_SEND_LEN 128
 
 enum nf_state {
     NF_QUEUED,
@@ -161,7 +144,7 @@ struct noflood_session {
     noflood_watch_cb *watch_cb; /* Or NULL: nothing watched. */
     void *watch_aux;
     enum nf_watch_state watch; /* Of the current connection. */
-    uint32_t watch_xid;        /* Its first transaction id. */
+    uint32_t watch_xid;        /* NXT_SET_ASYNC_CONFIG's xid. */
 
     struct noflood *cur;     /* Operation in flight, or NULL. */
     struct noflood *queue;   /* Operations waiting, oldest first. */
@@ -513,29 +496,8 @@ nf_apply__(struct noflood *nf)
     nfs_flush_or_fail__(s);
 }
 
-/* Returns true if the current operation of 's' may send its requests: the
- * connection is up and, if the session watches, the watch is set up (so
- * that the switch reports every change made after the operation's own
- * reads and writes). */
-static bool
-nfs_can_start__(const struct noflood_session *s)
-{
-    return ((s->conn == NFC_HELLO || s->conn == NFC_READY) &&
-            s->watch != NFW_ASKED);
-}
-
-/* Queues the requests that start the current operation of 's', if it waits
- * for the connection and may start now. */
-static void
-nfs_start_waiting__(struct noflood_session *s)
-{
-    if (s->cur && s->cur->state == NF_CONNECTING && nfs_can_start__(s)) {
-        nf_start__(s->cur);
-    }
-}
-
-/* The switch refused a request of the watch of 's' ('name': its error):
- * the connection goes on unwatched. */
+/* The switch refused the watch's request of 's' ('name': its error): the
+ * connection goes on unwatched. */
 static void
 nfs_watch_refused__(struct noflood_session *s, const char *name)
 {
@@ -544,38 +506,6 @@ nfs_watch_refused__(struct noflood_session *s, const char *name)
               "bits cleared by other clients go unnoticed",
               s->path, name);
     s->watch = NFW_REFUSED;
-    nfs_start_waiting__(s);
-    nfs_flush_or_fail__(s);
-}
-
-/* Handles GET_CONFIG_REPLY 'msg' ('len' bytes) to the watch's request:
- * asks for PORT_STATUS (MODIFY only) and nothing else asynchronous, then
- * sets a nonzero miss_send_len, which turns that on for a service
- * connection.  SET_CONFIG also sets the switch's fragment handling: it
- * goes back as the reply had it. */
-static void
-nfs_handle_get_config__(struct noflood_session *s, const uint8_t *msg,
-                        size_t len)
-{
-    struct ofp10_switch_config_msg cfg;
-    int error = ofp10_switch_config_decode(msg, len, &cfg);
-    if (error) {
-        nfs_fail__(s, EPROTO, "malformed GET_CONFIG_REPLY: %s",
-                   ofp_strerror(error));
-        return;
-    }
-    const uint32_t modify = 1u << OFPPR10_MODIFY;
-    struct ofp10_async_config async = {
-        .port_status = { modify, modify },
-    };
-    ofp10_nx_set_async_encode(&async, s->watch_xid + XID_SET_ASYNC, &s->tx);
-    cfg.miss_send_len = WATCH_MISS_SEND_LEN;
-    ofp10_switch_config_encode(OFPT10_SET_CONFIG, &cfg,
-                               s->watch_xid + XID_SET_CONFIG, &s->tx);
-    s->watch = NFW_ARMED;
-    VG_DBG(SUBSYS, "%s: watching port changes", s->path);
-    nfs_start_waiting__(s);
-    nfs_flush_or_fail__(s);
 }
 
 /* Handles PORT_STATUS 'msg' ('len' bytes): another client changed a port's
@@ -630,7 +560,7 @@ nfs_handle_error__(struct noflood_session *s, const uint8_t *msg, size_t len)
         return;
     }
 
-    if (s->watch != NFW_OFF && xid - s->watch_xid < N_WATCH_XIDS) {
+    if (s->watch == NFW_ARMED && xid == s->watch_xid) {
         nfs_watch_refused__(s, name);
         return;
     }
@@ -816,12 +746,6 @@ nfs_handle_msg__(struct noflood_session *s, const uint8_t *msg, size_t len)
             return;
         }
         break;
-    case OFPT10_GET_CONFIG_REPLY:
-        if (s->watch == NFW_ASKED && xid == s->watch_xid + XID_GET_CONFIG) {
-            nfs_handle_get_config__(s, msg, len);
-            return;
-        }
-        break;
     case OFPT10_PORT_STATUS:
         nfs_handle_port_status__(s, msg, len);
         return;
@@ -830,6 +754,7 @@ nfs_handle_msg__(struct noflood_session *s, const uint8_t *msg, size_t len)
     case OFPT10_VENDOR:
     case OFPT10_FEATURES_REQUEST:
     case OFPT10_GET_CONFIG_REQUEST:
+    case OFPT10_GET_CONFIG_REPLY:
     case OFPT10_SET_CONFIG:
     case OFPT10_PACKET_IN:
     case OFPT10_FLOW_REMOVED:
@@ -959,13 +884,20 @@ nfs_connected__(struct noflood_session *s)
     s->conn = NFC_HELLO;
     ofp10_hello_encode(s->next_xid++, &s->tx);
     if (s->watch_cb) {
-        s->watch_xid = s->next_xid;
-        s->next_xid += N_WATCH_XIDS;
-        ofp10_empty_encode(OFPT10_GET_CONFIG_REQUEST,
-                           s->watch_xid + XID_GET_CONFIG, &s->tx);
-        s->watch = NFW_ASKED;
+        /* PORT_STATUS MODIFY and no other asynchronous message; for a
+         * service connection this also turns them on. */
+        const uint32_t modify = 1u << OFPPR10_MODIFY;
+        struct ofp10_async_config async = {
+            .port_status = { modify, modify },
+        };
+        s->watch_xid = s->next_xid++;
+        ofp10_nx_set_async_encode(&async, s->watch_xid, &s->tx);
+        s->watch = NFW_ARMED;
+        VG_DBG(SUBSYS, "%s: watching port changes", s->path);
     }
-    nfs_start_waiting__(s);
+    if (s->cur) {
+        nf_start__(s->cur);
+    }
 }
 
 /* Event-loop entry point: the socket of session 's_' is ready ('revents'):
@@ -1089,11 +1021,13 @@ nfs_next__(struct noflood_session *s)
     s->next_xid += span;
 
     int error = 0;
-    nf->state = NF_CONNECTING;
     if (s->conn == NFC_CLOSED) {
+        nf->state = NF_CONNECTING;
         error = nfs_connect__(s);
+    } else if (s->conn == NFC_CONNECTING) {
+        nf->state = NF_CONNECTING;
     } else {
-        nfs_start_waiting__(s);
+        nf_start__(nf);
     }
     if (!error && s->conn != NFC_CONNECTING) {
         /* Send now, so that the switch works while the caller goes on. */

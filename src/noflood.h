@@ -50,20 +50,19 @@
  * socket can clear the bit again (`ovs-ofctl mod-port BR PORT flood`), and
  * the OpenFlow 1.3 PORT_STATUS of vifguardd's controller connection cannot
  * show the bit.  So a watching session, on each new connection, right
- * after HELLO asks for the switch's config (GET_CONFIG_REQUEST) and on the
- * reply sends NXT_SET_ASYNC_CONFIG (PORT_STATUS for MODIFY only, no
- * PACKET_IN or FLOW_REMOVED) and SET_CONFIG with the same flags and a
- * nonzero miss_send_len: Open vSwitch sends a service connection
- * asynchronous messages only then (ofproto/connmgr.c,
- * ofconn_receives_async_msg()).  The first operation's requests follow
- * them, so every change the switch makes after that operation's reads and
- * writes is reported.  Open vSwitch reports a PORT_MOD to every connection
- * but the one that sent it (before OpenFlow 1.5), so the session sees
- * other clients' changes (and the switch's own, such as a link going
- * down) and not its own.  SET_CONFIG also sets the bridge's fragment
- * handling, switch-wide: it is sent back as read, one round trip earlier
- * (a change by someone else in between would be undone; this happens once
- * per connection).
+ * after HELLO sends NXT_SET_ASYNC_CONFIG: PORT_STATUS for MODIFY only, no
+ * PACKET_IN or FLOW_REMOVED.  Open vSwitch sends a service connection
+ * asynchronous messages only if its miss_send_len is nonzero
+ * (ofproto/connmgr.c, ofconn_receives_async_msg()), and NXT_SET_ASYNC_CONFIG
+ * sets it to the default when it is 0 (ofproto/ofproto.c, since Open vSwitch
+ * 1.9), so no SET_CONFIG is needed, which would also set the bridge's
+ * fragment handling.  The first operation's requests follow it, so every
+ * change the switch makes after that operation's reads and writes is
+ * reported.  Open vSwitch reports a PORT_MOD to every connection but the
+ * one that sent it (before OpenFlow 1.5), so the session sees other
+ * clients' changes (and the switch's own, such as a link going down) and
+ * not its own.  A switch that refuses the request (an ERROR with its
+ * transaction id) leaves the connection unwatched, with a warning.
  *
  * The bridge must allow OpenFlow 1.0: ovs-vswitchd applies Bridge.protocols
  * to the management socket too, so a bridge with protocols=OpenFlow13 only

@@ -128,15 +128,6 @@ struct ofp10_port_mod {
 };
 _Static_assert(sizeof(struct ofp10_port_mod) == 24, "ofp10_port_mod");
 
-/* GET_CONFIG_REPLY, SET_CONFIG. */
-struct ofp10_switch_config {
-    of_be16 flags;         /* OFPC10_FRAG_* (the switch's, not the
-                            * connection's). */
-    of_be16 miss_send_len; /* Nonzero: a service connection receives
-                            * asynchronous messages (Open vSwitch). */
-};
-_Static_assert(sizeof(struct ofp10_switch_config) == 4, "of10 config");
-
 /* PORT_STATUS: reason (OFPPR10_*), 7 bytes of padding, the port. */
 enum ofp10_port_reason {
     OFPPR10_ADD = 0,

@@ -102,25 +102,6 @@ fuzz_port_mod__(const uint8_t *msg, size_t len)
 }
 
 static void
-fuzz_switch_config__(const uint8_t *msg, size_t len)
-{
-    struct ofp10_switch_config_msg c, again;
-    if (ofp10_switch_config_decode(msg, len, &c)) {
-        return;
-    }
-    struct ofp_buf b;
-    ofp_buf_init(&b);
-    ofp10_switch_config_encode(((const uint8_t *)msg)[1], &c, ofp_msg_xid(msg),
-                               &b);
-    if (b.size != len || memcmp(b.data, msg, len) ||
-        ofp10_switch_config_decode(b.data, b.size, &again) ||
-        memcmp(&c, &again, sizeof c)) {
-        __builtin_trap();
-    }
-    ofp_buf_uninit(&b);
-}
-
-static void
 fuzz_port_status__(const uint8_t *msg, size_t len)
 {
     struct ofp10_port_status_msg ps, again;
@@ -203,7 +184,6 @@ fuzz_one__(const uint8_t *msg, size_t len)
     fuzz_features__(msg, len);
     fuzz_port_desc__(msg, len);
     fuzz_port_mod__(msg, len);
-    fuzz_switch_config__(msg, len);
     fuzz_port_status__(msg, len);
     fuzz_nx_set_async__(msg, len);
     fuzz_error__(msg, len);

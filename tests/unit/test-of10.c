@@ -52,13 +52,6 @@ decode_port_mod__(const void *msg, size_t len)
 }
 
 static int
-decode_switch_config__(const void *msg, size_t len)
-{
-    struct ofp10_switch_config_msg c;
-    return ofp10_switch_config_decode(msg, len, &c);
-}
-
-static int
 decode_port_status__(const void *msg, size_t len)
 {
     struct ofp10_port_status_msg ps;
@@ -785,21 +778,6 @@ test_watch_messages(void)
     struct ofp_buf b;
 
     ofp_buf_init(&b);
-    /* "OFPT_SET_CONFIG (xid=0x20): frags=drop miss_send_len=128". */
-    struct ofp10_switch_config_msg c = { .flags = 1, .miss_send_len = 128 };
-    struct ofp10_switch_config_msg c2;
-    ofp10_switch_config_encode(OFPT10_SET_CONFIG, &c, 0x20, &b);
-    CHECK_BUF_HEX(&b, "0109000c00000020 00010080");
-    CHECK_ERR(ofp10_switch_config_decode(b.data, b.size, &c2), 0);
-    CHECK(c2.flags == 1 && c2.miss_send_len == 128);
-    check_malformed(decode_switch_config__, &b, 12);
-    b.data[1] = OFPT10_GET_CONFIG_REPLY;
-    CHECK_ERR(ofp10_switch_config_decode(b.data, b.size, &c2), 0);
-    b.data[1] = OFPT10_PORT_MOD;
-    CHECK_ERR(ofp10_switch_config_decode(b.data, b.size, &c2),
-              OFPERR_OFPBRC_BAD_TYPE);
-    ofp_buf_clear(&b);
-
     /* "NXT_SET_ASYNC_CONFIG (xid=0x21): primary: PACKET_IN: (off)
      * PORT_STATUS: modify FLOW_REMOVED: (off) ..., secondary: the same". */
     struct ofp10_async_config a = { .port_status = { 4, 4 } };
