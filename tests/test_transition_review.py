@@ -16,11 +16,17 @@ management socket (RUNDIR/BRIDGE.mgmt) away while vifguardd is down (its
 restart then cannot confirm any guest's bit: "NO_FLOOD could not be set")
 or by Bridge.protocols without OpenFlow10; DESIGN.md says either leaves
 the guests concerned closed.
+The watching NO_FLOOD connection is dropped under ovs-vswitchd's feet by
+shutting its socket down from outside (pidfd_getfd()).
 Every check is made where traffic lands: a capture in the router's or the
 guest's namespace.  (Each test takes 2 to 7 s.)
 """
 
+import ctypes
 import os
+import signal
+import socket
+import subprocess
 
 import pytest
 
@@ -167,6 +173,21 @@ def test_inherited_ofport_while_noflood_fails(lan):
         "the newcomer sends before its NO_FLOOD bit is set: %s" % state
 
 
+def assert_no_unknown_unicast_to_attacker(lan):
+    """The victim's unicast to a MAC the switch has not learned (which
+    NORMAL floods) does not reach the attacker's namespace."""
+    sb, br, att = lan["sb"], lan["br"], lan["attacker"]
+    with Capture(att, "ether src %s" % MAC["victim"]) as cap:
+        sendp(lan["victim"], "Ether(src='%s', dst='02:00:00:00:00:99')/"
+              "IP(src='%s', dst='%s')/UDP(sport=9999, dport=9999)/"
+              "Raw(b'UNKNOWN-UNICAST')"
+              % (MAC["victim"], IP["victim"], IP["router"]))
+        text = cap.stop().text()
+    assert "UNKNOWN-UNICAST" not in text, \
+        "the attacker receives the victim's unknown unicast (NO_FLOOD " \
+        "ports: %s)" % sorted(sb.no_flood_ports(br))
+
+
 def test_noflood_cleared_by_someone_else(lan):
     """A guest's NO_FLOOD bit cleared by another client of the management
     socket (`ovs-ofctl -O OpenFlow10 mod-port BR PORT flood`: the same
@@ -186,18 +207,95 @@ def test_noflood_cleared_by_someone_else(lan):
         wait_for(lambda: att.ofport in sb.no_flood_ports(br), 10,
                  "the attacker's NO_FLOOD bit set again (%d)" % n)
         vg.wait_state([att.port])
-        with Capture(att, "ether src %s" % MAC["victim"]) as cap:
-            sendp(lan["victim"], "Ether(src='%s', dst='02:00:00:00:00:99')/"
-                  "IP(src='%s', dst='%s')/UDP(sport=9999, dport=9999)/"
-                  "Raw(b'UNKNOWN-UNICAST')"
-                  % (MAC["victim"], IP["victim"], IP["router"]))
-            text = cap.stop().text()
-        assert "UNKNOWN-UNICAST" not in text, \
-            "the attacker receives the victim's unknown unicast (NO_FLOOD " \
-            "ports: %s)" % sorted(sb.no_flood_ports(br))
+        assert_no_unknown_unicast_to_attacker(lan)
     warned = [l for l in vg.log_lines("WARN")
               if "NO_FLOOD cleared by another client" in l]
     assert len(warned) == 2 and all(att.port in l for l in warned), warned
+
+
+def mgmt_connections(lan):
+    """vifguardd's connections to the bridge's management socket, as
+    {ovs-vswitchd's socket inode: (its pid, its fd)}.  (`ss` in vifguardd's
+    network namespace: an accepted Unix socket is in its client's.)"""
+    br, vg = lan["br"], lan["vg"]
+    fds = "/proc/%d/fd" % vg.proc.pid
+    ours = set()
+    for fd in os.listdir(fds):
+        try:
+            link = os.readlink(os.path.join(fds, fd))
+        except OSError:
+            continue
+        if link.startswith("socket:["):
+            ours.add(link[8:-1])
+    conns = {}
+    ss = subprocess.run(["ss", "-xpnH"], check=True, capture_output=True,
+                        text=True)
+    for line in ss.stdout.splitlines():
+        f = line.split()
+        # u_str ESTAB 0 0 PATH INODE * PEER-INODE users:(("ovs-vswitchd",..
+        if (len(f) >= 9 and f[4].endswith("/%s.mgmt" % br) and f[7] in ours
+                and '"ovs-vswitchd"' in f[8]):
+            pid = int(f[8].split("pid=")[1].split(",")[0])
+            fd = int(f[8].split("fd=")[1].split(")")[0])
+            conns[f[5]] = (pid, fd)
+    return conns
+
+
+def shut_down_socket(pid, fd):
+    """Shuts down (both ways) the socket that is file descriptor 'fd' of
+    process 'pid', through a copy of it (pidfd_getfd(), Linux 5.6): the
+    process then reads EOF on it and closes it, as if its peer had gone."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    pidfd = os.pidfd_open(pid)
+    try:
+        copy = libc.syscall(438, pidfd, fd, 0)  # SYS_pidfd_getfd
+        if copy < 0:
+            raise OSError(ctypes.get_errno(), "pidfd_getfd")
+    finally:
+        os.close(pidfd)
+    s = socket.socket(fileno=copy)
+    try:
+        s.shutdown(socket.SHUT_RDWR)
+    finally:
+        s.close()
+
+
+def test_noflood_watch_lost_is_set_up_again(lan):
+    """If ovs-vswitchd drops the watching NO_FLOOD connection while the
+    controller connection stays up, a bit cleared meanwhile cannot be
+    reported: every guest's bit is confirmed again on a new connection
+    (DESIGN.md, "NO_FLOOD"), which watches again.  The connection is shut
+    down under ovs-vswitchd's feet (its socket, from outside) while
+    vifguardd is stopped, and the attacker's bit cleared before vifguardd
+    runs again, so that no report of it can reach vifguardd."""
+    sb, br, vg, att = lan["sb"], lan["br"], lan["vg"], lan["attacker"]
+    old = mgmt_connections(lan)
+    assert len(old) == 1, old
+    vg.proc.send_signal(signal.SIGSTOP)
+    try:
+        shut_down_socket(*next(iter(old.values())))
+        sb.ofctl("mod-port", br, att.port, "flood", version="OpenFlow10")
+        assert att.ofport not in sb.no_flood_ports(br)
+    finally:
+        vg.proc.send_signal(signal.SIGCONT)
+    wait_for(lambda: att.ofport in sb.no_flood_ports(br), 10,
+             "the attacker's NO_FLOOD bit confirmed again")
+    vg.wait_state([att.port, lan["victim"].port])
+    new = mgmt_connections(lan)
+    assert len(new) == 1 and not set(new) & set(old), (old, new)
+    assert [l for l in vg.log_lines("INFO")
+            if "NO_FLOOD connection lost" in l], vg.log_tail()
+    assert not [l for l in vg.log_lines("WARN")
+                if "cleared by another client" in l], vg.log_tail()
+    # The new connection watches.
+    sb.ofctl("mod-port", br, att.port, "flood", version="OpenFlow10")
+    wait_for(lambda: att.ofport in sb.no_flood_ports(br), 10,
+             "the attacker's NO_FLOOD bit set again")
+    vg.wait_state([att.port])
+    assert_no_unknown_unicast_to_attacker(lan)
+    warned = [l for l in vg.log_lines("WARN")
+              if "NO_FLOOD cleared by another client" in l]
+    assert len(warned) == 1 and att.port in warned[0], warned
 
 
 def fdb_port(sb, br, mac):
