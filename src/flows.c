@@ -14,7 +14,10 @@
 #include "src/policy.h"
 
 enum {
-    PRIO_FORWARD_GUARD = 600, /* Table 40: above every delivery flow. */
+    PRIO_FORWARD_GUARD = 600,    /* Table 40: above every delivery flow. */
+    PRIO_FORWARD_RESERVED = 450, /* Table 40: above a guest's own
+                                  * announcements (400), below the drop of
+                                  * reflected guest frames (500). */
     PRIO_GUARD = 300,
     PRIO_BRIDGE_ALLOW = 200,
     PRIO_PORT = 100,
@@ -151,7 +154,9 @@ bridge_ipv6_guest_in__(struct vg_flow_group *g)
      * short (type 0, a reserved value) or a UDP header cut short (ports 0,
      * reserved), e.g. by a first fragment that ends before it (RFC 7112,
      * RFC 7113; the rest of the datagram, a DHCPv6 server's answer say,
-     * in the next fragment). */
+     * in the next fragment).  Unless the bridge's fragment handling is
+     * nx-match, OVS reports type 0 and ports 0 for every first fragment
+     * too. */
     fm = add_goto__(g, VG_TABLE_GUEST_IN, PRIO_GUARD, 0);
     ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV6);
     ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, 0);
@@ -229,6 +234,17 @@ vg_flows_bridge(struct vg_flow_group *g)
     ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV4);
     ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, VG_IP_PROTO_UDP);
     ofp_match_set_u16(&fm->match, OFPF_UDP_DST, DHCP_CLIENT_PORT);
+    /* UDP ports 0 (reserved): what Open vSwitch reports for a fragment,
+     * the first one included unless the bridge's fragment handling is
+     * nx-match, and for a UDP header cut short.  Such a first fragment can
+     * carry a DHCP server's answer (67 -> 68) past the two flows above,
+     * and the receiver reassembles it. */
+    for (int dst = 0; dst < 2; dst++) {
+        fm = add_goto__(g, VG_TABLE_GUEST_IN, PRIO_GUARD, 0);
+        ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV4);
+        ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, VG_IP_PROTO_UDP);
+        ofp_match_set_u16(&fm->match, dst ? OFPF_UDP_DST : OFPF_UDP_SRC, 0);
+    }
 
     /* DHCP client discovery from 0.0.0.0 (its source MAC was checked). */
     fm = add_goto__(g, VG_TABLE_GUEST_IN, PRIO_BRIDGE_ALLOW, VG_TABLE_FORWARD);
@@ -269,6 +285,35 @@ vg_flows_bridge(struct vg_flow_group *g)
         fm = add_goto__(g, VG_TABLE_FORWARD, PRIO_FORWARD_GUARD, 0);
         ofp_match_set_u32(&fm->match, VG_REG_SOURCE, VG_SOURCE_UNLOCKED);
         ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, tpids[i]);
+    }
+
+    /* Link-local control frames (STP, pause, LACP, LLDP, 802.1X and the
+     * Cisco protocols: the multicast part of Open vSwitch's
+     * eth_addr_is_reserved()) go to NORMAL alone, whoever sends them:
+     * NORMAL drops them unless the bridge has other_config:forward-bpdu,
+     * and never floods them to a guest (NO_FLOOD), while the fan-out flows
+     * below would copy them to the VLAN's unlocked guests. */
+    static const struct {
+        uint8_t mac[6];
+        uint8_t mask[6];
+    } reserved[] = {
+        { { 0x01, 0x80, 0xc2, 0x00, 0x00, 0x00 },
+          { 0xff, 0xff, 0xff, 0xff, 0xff, 0xf0 } }, /* 802.1 reserved. */
+        { { 0x01, 0x00, 0x0c, 0x00, 0x00, 0x00 },
+          { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } }, /* Cisco ISL. */
+        { { 0x01, 0x00, 0x0c, 0xcc, 0xcc, 0xc0 },
+          { 0xff, 0xff, 0xff, 0xff, 0xff, 0xf8 } }, /* Cisco CFM. */
+        { { 0x01, 0x00, 0x0c, 0xcc, 0xcc, 0xcc },
+          { 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe } }, /* CDP..., PVST+. */
+        { { 0x01, 0x00, 0x0c, 0xcd, 0xcd, 0xcd },
+          { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } }, /* STP Uplink Fast. */
+    };
+    for (size_t i = 0; i < sizeof reserved / sizeof *reserved; i++) {
+        fm = vg_flow_group_add(g, VG_TABLE_FORWARD, PRIO_FORWARD_RESERVED);
+        ofp_match_set(&fm->match, OFPF_ETH_DST, reserved[i].mac,
+                      reserved[i].mask);
+        ofp_actions_add_output(ofp_instructions_apply(&fm->insts), OFPP_NORMAL,
+                               0);
     }
 
     /* Forwarding. */

@@ -95,6 +95,9 @@ test_bridge(void)
         "ADD priority=0 " BR "actions=drop",
         "ADD table:10 priority=300,udp,tp_src=67 " BR "actions=drop",
         "ADD table:10 priority=300,udp,tp_dst=68 " BR "actions=drop",
+        /* Ports 0: fragments and UDP headers cut short. */
+        "ADD table:10 priority=300,udp,tp_src=0 " BR "actions=drop",
+        "ADD table:10 priority=300,udp,tp_dst=0 " BR "actions=drop",
         "ADD table:10 priority=200,udp,nw_src=0.0.0.0,nw_dst=255.255.255.255,"
         "tp_src=68,tp_dst=67 " BR "actions=goto_table:40",
         "ADD table:10 priority=100,arp,arp_op=1 " BR "actions=goto_table:11",
@@ -143,6 +146,17 @@ test_bridge(void)
         /* Pre-802.1ad QinQ types from unlocked guests. */
         "ADD table:40 priority=600,reg1=0x3,dl_type=0x9100 " BR "actions=drop",
         "ADD table:40 priority=600,reg1=0x3,dl_type=0x9200 " BR "actions=drop",
+        /* Link-local control frames: to NORMAL alone. */
+        "ADD table:40 priority=450,dl_dst=01:80:c2:00:00:00/"
+        "ff:ff:ff:ff:ff:f0 " BR "actions=NORMAL",
+        "ADD table:40 priority=450,dl_dst=01:00:0c:00:00:00 " BR
+        "actions=NORMAL",
+        "ADD table:40 priority=450,dl_dst=01:00:0c:cc:cc:c0/"
+        "ff:ff:ff:ff:ff:f8 " BR "actions=NORMAL",
+        "ADD table:40 priority=450,dl_dst=01:00:0c:cc:cc:cc/"
+        "ff:ff:ff:ff:ff:fe " BR "actions=NORMAL",
+        "ADD table:40 priority=450,dl_dst=01:00:0c:cd:cd:cd " BR
+        "actions=NORMAL",
         "ADD table:40 priority=0 " BR "actions=NORMAL",
         NULL,
     };
