@@ -360,6 +360,45 @@ def test_fragments_with_nx_match(lan):
         sb.ofctl("set-frags", br, "normal", version="OpenFlow10")
 
 
+# An unlocked guest's broadcasts and multicasts reach NORMAL and the other
+# unlocked guests only (DESIGN.md, Limits): none of its control-plane
+# multicast reaches a locked guest.
+
+G4_LL = eui64(MAC["g4"])
+UNLOCKED_ATTACKS = {
+    "ra-all-nodes": "Ether(src='%s', dst='33:33:00:00:00:01')/IPv6(src='%s', "
+    "dst='ff02::1', fl=%d, hlim=255)/%s" % (MAC["g4"], G4_LL, MARK_FL,
+                                            RA.replace(MAC["g1"], MAC["g4"])),
+    "na-override-all-nodes": "Ether(src='%s', dst='33:33:00:00:00:01')/"
+    "IPv6(src='%s', dst='ff02::1', fl=%d, hlim=255)/ICMPv6ND_NA(tgt='%s', "
+    "R=1, S=0, O=1)/ICMPv6NDOptDstLLAddr(lladdr='%s')"
+    % (MAC["g4"], G4_LL, MARK_FL, IP6["router"], MAC["g4"]),
+    "dhcp-offer-broadcast": "Ether(src='%s', dst='ff:ff:ff:ff:ff:ff')/"
+    "IP(src='%s', dst='255.255.255.255')/UDP(sport=67, dport=68)/%s"
+    % (MAC["g4"], IP["g4"], OFFER),
+    "gratuitous-arp-reply-for-router": "Ether(src='%s', dst='ff:ff:ff:ff:ff:"
+    "ff')/ARP(op=2, hwsrc='%s', psrc='%s', hwdst='ff:ff:ff:ff:ff:ff', "
+    "pdst='%s')/Raw(b'RTX')" % (MAC["g4"], MAC["g4"], IP["router"],
+                                IP["router"]),
+    "igmp-query": "Ether(src='%s', dst='01:00:5e:00:00:01')/IP(src='%s', "
+    "dst='224.0.0.1')/IGMP(type=0x11, mrcode=100)/Raw(b'RTX')"
+    % (MAC["g4"], IP["g4"]),
+}
+
+
+@pytest.mark.parametrize("name", list(UNLOCKED_ATTACKS))
+def test_unlocked_guest_multicast(lan, name):
+    control = ("Ether(src='%s', dst='%s')/IP(src='%s', dst='%s')/"
+               "UDP(sport=4000, dport=9999)/Raw(b'CONTROL')"
+               % (MAC["g4"], MAC["g2"], IP["g4"], IP["g2"]))
+    pkts = attack(lan, "g4", "g2", [UNLOCKED_ATTACKS[name]], control)
+    assert not marked(pkts), "%s reached g2: %s" % (name, marked(pkts))
+    g2 = lan["g2"]
+    assert "2001:db8:bad" not in g2.exec("ip", "-6", "route", "show")
+    assert neigh(g2, IP6["router"]) != MAC["g4"]
+    assert neigh(g2, IP["router"]) != MAC["g4"]
+
+
 def stp_root(sb, br):
     """The root bridge's system id as ovs-appctl stp/show reports it."""
     out = sb.appctl("stp/show", br)
