@@ -26,6 +26,9 @@ import pytest
 COOKIE_MASK = "cookie=0x7667000000000000/0xffff000000000000"
 SAVED_KEYS = ("vifguard-saved-controller", "vifguard-saved-fail-mode",
               "vifguard-saved-protocols")
+# Bridge.protocols as the tests' bridges have it and vifguard needs it:
+# OpenFlow 1.3 for the daemon, 1.0 for its NO_FLOOD session.
+BOTH = "[OpenFlow10, OpenFlow13]"
 
 
 class FakeController:
@@ -130,7 +133,8 @@ class Env:
                    p.stdout, p.stderr))
         return p
 
-    def bridge(self, name=None, fail_mode=None, protocols="OpenFlow13",
+    def bridge(self, name=None, fail_mode=None,
+               protocols="OpenFlow10,OpenFlow13",
                ports=()):
         br = self.sb.add_bridge(name=name, fail_mode=fail_mode,
                                 protocols=protocols)
@@ -189,7 +193,7 @@ def test_round_trip_restores_unconfigured_bridge(env, shell):
     OVS's own NORMAL flow back, nothing of vifguard's left."""
     br = env.bridge(ports=["vif1.0"])
     before = env.state(br)
-    assert before == ([], "", "[OpenFlow13]", {})
+    assert before == ([], "", BOTH, {})
     assert any("actions=NORMAL" in f for f in env.flows(br))
 
     p = env.run("attach", br, shell=shell, check=0)
@@ -246,6 +250,23 @@ def test_restores_foreign_controllers_fail_mode_and_protocols(env):
     assert len(flows) == 1 and "cookie=0x5," in flows[0], flows
 
 
+def test_adds_openflow10_for_noflood(env):
+    """A bridge limited to OpenFlow 1.3 (a common setting) gets OpenFlow
+    1.0 too, which the daemon's NO_FLOOD session needs (without it every
+    guest of the bridge stays closed); detach gives the old set back."""
+    br = env.bridge(protocols="OpenFlow13", ports=["vif4.0"])
+    before = env.state(br)
+    env.run("attach", br, check=0)
+    _, _, protocols, saved = env.state(br)
+    assert protocols == BOTH
+    assert saved["vifguard-saved-protocols"] == "OpenFlow13"
+    p = env.run("attach", br, check=0)
+    assert "already attached" in p.stdout
+    p = env.run("detach", br, check=0)
+    assert "protocols: OpenFlow13" in p.stdout
+    assert env.state(br) == before
+
+
 def test_idempotent_and_repairs_drift(env):
     br = env.bridge(fail_mode="standalone", ports=["vif2.0"])
     env.run("attach", br, check=0)
@@ -278,7 +299,7 @@ def test_idempotent_and_repairs_drift(env):
     assert env.state(br)[0] == [env.target]
 
     env.run("detach", br, check=0)
-    assert env.state(br) == ([], "standalone", "[OpenFlow13]", {})
+    assert env.state(br) == ([], "standalone", BOTH, {})
     p = env.run("detach", br, check=0)
     assert "was not attached" in p.stdout
 
@@ -316,7 +337,7 @@ def test_all_guest_bridges_and_detach_all(env):
     env.add_vg_flows(vif)
     p = env.run("detach", "--all", check=0)
     for br in (vif, tap, mac, parent, xen, xapi, plain):
-        assert env.state(br) == ([], "", "[OpenFlow13]", {}), br
+        assert env.state(br) == ([], "", BOTH, {}), br
         assert env.flows(br, COOKIE_MASK) == []
     p = env.run("detach", "--all", check=0)
     assert "no bridge is attached" in p.stdout
@@ -337,7 +358,7 @@ def test_detach_all_finds_leftovers(env):
     p = env.run("detach", "--all", check=0)
     assert "nothing saved: removed %s, cleared fail_mode" % env.target \
         in p.stdout
-    assert env.state(by_hand) == ([], "", "[OpenFlow13]", {})
+    assert env.state(by_hand) == ([], "", BOTH, {})
     assert env.flows(leftover, COOKIE_MASK) == []
     assert len(env.flows(leftover)) == 1  # Somebody else's flow stays.
 
@@ -359,7 +380,7 @@ def test_config_file_gives_db_target_and_guest_ports(env, tmp_path):
     p = subprocess.run([env.script, "--config=%s" % conf, "detach", "--all"],
                        capture_output=True, text=True, timeout=60)
     assert p.returncode == 0, p.stderr
-    assert env.state(br) == ([], "", "[OpenFlow13]", {})
+    assert env.state(br) == ([], "", BOTH, {})
 
 
 @pytest.mark.ovs_log_allow(r"rconn.*connection failed")
@@ -390,7 +411,7 @@ def test_errors_are_clear(env):
     assert "has not connected within 1s" in p.stderr
     assert env.state(br)[0] == [missing]
     env.run("--target=" + missing, "detach", br, check=0)
-    assert env.state(br) == ([], "", "[OpenFlow13]", {})
+    assert env.state(br) == ([], "", BOTH, {})
 
     nodb = "--db=unix:" + os.path.join(env.sb.dir, "nodb.sock")
     p = env.run(nodb, "attach", br, check=1)
@@ -420,7 +441,7 @@ def test_without_ovs_vswitchd(env):
     assert "%s: detached (restored controller: none, fail_mode: unset); " \
         "vifguard flows deleted: none (ovs-vswitchd is not running)" % br \
         in p.stdout, p.stdout
-    assert env.state(br) == ([], "", "[OpenFlow13]", {})
+    assert env.state(br) == ([], "", BOTH, {})
     assert env.state(other)[0] == []
 
 
@@ -448,4 +469,4 @@ def test_secure_without_controller_is_restored_with_a_warning(env):
     assert "%s: fail_mode secure restored as saved, with no controller" % br \
         in p.stderr
     assert "ovs-vsctl set-fail-mode %s standalone" % br in p.stderr
-    assert env.state(br) == ([], "secure", "[OpenFlow13]", {})
+    assert env.state(br) == ([], "secure", BOTH, {})
