@@ -211,6 +211,83 @@ def test_daemon_help_lists_every_option():
         assert opt in out
 
 
+def man_page(name):
+    """The sections of docs/NAME as {title: text}, troff escapes and font
+    changes removed ("\\-" is "-")."""
+    with open(os.path.join(SRCDIR, "docs", name)) as f:
+        src = f.read()
+    src = re.sub(r"\\f[BIRP]|\\c|\\&", "", src)
+    src = src.replace("\\-", "-").replace("\\(dq", '"')
+    sections, title = {}, ""
+    for line in src.splitlines():
+        m = re.match(r"^\.SH (.*)", line)
+        if m:
+            title = m.group(1).strip('"')
+            continue
+        line = re.sub(r"^\.[A-Z]{1,2}\b ?", "", line)
+        sections[title] = sections.get(title, "") + line + "\n"
+    return sections
+
+
+def help_options(text):
+    """The long options ("--name") of a --help text."""
+    return set(re.findall(r"^ +(?:-\w, )?(--[a-z-]+)", text, re.M))
+
+
+def test_docs_match_the_programs(build_dirs):
+    """What the man pages and the shipped configuration file list is what
+    the programs have: every option of --help, every configuration key of
+    config.c's table, every -v subsystem, every vifguard-ctl command and
+    every key of its JSON output (ctl-json.c)."""
+    # vifguardd.
+    man = man_page("vifguardd.8")
+    opts = help_options(run("vifguardd", "--help").stdout)
+    assert "--xenstore" in opts and "--verbose" in opts
+    for opt in opts:
+        assert opt in man["OPTIONS"], opt
+        if opt not in ("--help", "--version", "--verbose"):
+            assert opt in man["SYNOPSIS"], opt
+    with open(os.path.join(SRCDIR, "src", "config.c")) as f:
+        config_c = f.read()
+    keys = re.findall(r'^    \{ VG_SET_\w+, "([a-z-]+)",', config_c, re.M)
+    assert "xenstore" in keys and "verbose" in keys
+    with open(os.path.join(SRCDIR, "etc", "vifguard.conf")) as f:
+        conf = f.read()
+    for key in keys:
+        assert re.search(r"\b%s\b" % key, man["CONFIGURATION FILE"]), key
+        assert re.search(r"^#?%s = " % key, conf, re.M), key
+    subsystems = re.search(r"subsystems\[\] = \{([^}]*)\}", config_c)
+    for name in re.findall(r'"(\w+)"', subsystems.group(1)):
+        assert re.search(r"\b%s\b" % name, man["OPTIONS"]), name
+        assert re.search(r"^#.*\b%s\b" % name, conf, re.M), name
+
+    # vifguard-ctl: options, commands, JSON keys.
+    man = man_page("vifguard-ctl.8")
+    out = run("vifguard-ctl", "--help").stdout
+    for opt in help_options(out):
+        assert opt in man["OPTIONS"], opt
+    commands = re.findall(r"^  (\w+) ", out.split("Options:")[0], re.M)
+    assert "wait" in commands and "stats" in commands
+    for cmd in commands:
+        assert re.search(r"^%s\b" % cmd, man["COMMANDS"], re.M), cmd
+    with open(os.path.join(SRCDIR, "src", "ctl-json.c")) as f:
+        json_keys = set(re.findall(r'add__\(\w+, "(\w+)"', f.read()))
+    json_keys -= {"ok", "result"}  # the response envelope
+    assert "foreign_flows_removed" in json_keys
+    for key in json_keys:
+        assert '"%s"' % key in man["OPTIONS"], key
+
+    # vifguard-attach.
+    man = man_page("vifguard-attach.8")
+    script = os.path.join(build_dirs["plain"], "scripts", "vifguard-attach")
+    out = subprocess.run([script, "--help"], capture_output=True, text=True,
+                         timeout=TIMEOUT).stdout
+    opts = help_options(out)
+    assert "--force" in opts
+    for opt in opts:
+        assert opt in man["OPTIONS"], opt
+
+
 # Bad command lines and configuration files.
 
 BAD_DAEMON_ARGS = [

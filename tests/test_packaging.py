@@ -600,7 +600,7 @@ complete -p vifguard-ctl vifguard-attach
                        capture_output=True, text=True, timeout=30)
     assert p.returncode == 0, p.stderr
     assert p.stdout.splitlines() == [
-        "show vifs stats version",
+        "show vifs stats version wait",
         "show stats",
         "json",
         "",
