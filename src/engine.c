@@ -288,6 +288,10 @@ struct engine {
 
 static struct vg_ratelimit rl = VG_RATELIMIT_INIT(5, 20);
 static struct vg_ratelimit conflict_rl = VG_RATELIMIT_INIT(5, 20);
+/* "held closed": the policy values in an error message come from whoever
+ * may write them (a cloud's tenant, a guest's xenstore node), as often as
+ * they like.  vifguard-ctl vifs always shows every port's reason. */
+static struct vg_ratelimit closed_rl = VG_RATELIMIT_INIT(5, 20);
 
 static void reconcile__(struct eng_bridge *);
 static void fdb_note__(struct eng_bridge *, const struct eng_port *,
@@ -629,8 +633,9 @@ build_port__(struct engine *e, const struct eng_bridge *br,
             vlan_why, iface->trunks ? "[...]" : iface->vlan_mode,
             iface->tag >= 0 ? " with a tag" : "");
         if (!old || !old->error || strcmp(old->error, p->error)) {
-            VG_WARN(SUBSYS, "%s: port %s held closed: %s", br->name, p->name,
-                    p->error);
+            vg_log_rl(&closed_rl, SUBSYS, VG_LOG_WARN,
+                      "%s: port %s held closed: %s", br->name, p->name,
+                      p->error);
         }
     } else if (p->guest && e->xs_required && !e->xs) {
         /* Their policy may be in xenstore: do not guess from OVSDB. */
@@ -644,8 +649,9 @@ build_port__(struct engine *e, const struct eng_bridge *br,
                               &p->source, &p->conflict, &err)) {
             p->error = err;
             if (!old || !old->error || strcmp(old->error, err)) {
-                VG_WARN(SUBSYS, "%s: port %s held closed: %s", br->name,
-                        p->name, err);
+                vg_log_rl(&closed_rl, SUBSYS, VG_LOG_WARN,
+                          "%s: port %s held closed: %s", br->name, p->name,
+                          err);
             }
         }
         if (p->conflict &&

@@ -6,7 +6,9 @@ private control socket (text and JSON), the control protocol's robustness
 against bad, huge, pipelined, early-closing, slow and too many clients,
 SIGHUP/SIGTERM, --detach with --pidfile, and systemd readiness on
 $NOTIFY_SOCKET.  No OVSDB is needed yet: the daemon gets
---ovsdb=unix:/nonexistent.
+--ovsdb=unix:/nonexistent.  Also: the man pages and the shipped
+configuration file against --help and the sources, and (with a private
+Open vSwitch) the rate limit of warnings caused by policy writers.
 
 The binaries come from VG_BUILD_PLAIN (default build/plain in the source
 tree; see tests/conftest.py).
@@ -27,6 +29,7 @@ import time
 import pytest
 
 from conftest import BUILD_DIRS
+from vifguard_daemon import VifguardDaemon
 
 BUILD = BUILD_DIRS["plain"]
 SRCDIR = BUILD_DIRS["srcdir"]
@@ -1090,3 +1093,30 @@ def test_ctl_text_rendering(fake_daemon):
     r = ctl(fake_daemon, "--format=json", "vifs")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout) == FAKE_RESULTS["vifs"]
+
+
+def test_held_closed_warnings_are_rate_limited(ovs_dummy, build_dirs):
+    """Whoever writes a guest's policy (a tenant through its cloud's API,
+    a guest through a xenstore node it may write) can change it as fast as
+    the database takes it: each new bad value must not cost a log line.
+    The port's reason stays current in vifguard-ctl vifs."""
+    sb, n = ovs_dummy, 60
+    br = sb.add_bridge()
+    sb.vsctl("add-port", br, "vif1.0", "--", "set", "interface", "vif1.0",
+             "type=dummy", 'external_ids:attached-mac="02:00:00:00:01:01"')
+    vg = VifguardDaemon(sb, build_dirs["plain"]).start()
+    try:
+        for i in range(n):
+            sb.vsctl("set", "interface", "vif1.0",
+                     'external_ids:vifguard-ipv4="bad%d"' % i)
+            deadline = time.monotonic() + 30
+            while '"bad%d"' % i not in (vg.vifs().get("vif1.0", {})
+                                        .get("reason") or ""):
+                assert time.monotonic() < deadline, vg.vifs()
+                time.sleep(0.01)
+        assert vg.vifs()["vif1.0"]["state"] == "error"
+    finally:
+        assert vg.stop() == 0
+    closed = [l for l in vg.log_lines("WARN") if "held closed" in l]
+    assert 'port vif1.0 held closed: vifguard-ipv4: "bad0"' in closed[0]
+    assert 0 < len(closed) < n / 2, closed
