@@ -178,6 +178,12 @@ def test_deb_contents(packages):
                          "detach --all")
     assert stop < detach
     assert re.search(r"^remove\)\n(.*\n)*?.*detach --all", prerm, re.M)
+    # A failed detach tells how to find and restore what is left attached.
+    assert "ovs-vsctl del-controller BRIDGE" in prerm
+    # An upgrade restarts the daemon once (no stop in prerm, restart in
+    # postinst): installed flows stay, the new daemon sends no flow mod.
+    assert re.search(r'^\s*_dh_action=restart$', scripts["postinst"], re.M)
+    assert re.search(r'"\$1" = remove \]', prerm[:stop]), prerm
     # The generic configuration file: attach-bridges is off on Debian.
     tree = packages["work"] / "deb-tree"
     run(["dpkg-deb", "-x", deb, str(tree)])
@@ -247,8 +253,11 @@ def test_rpm_contents(packages):
     assert not [l for l in code if "vifguard-attach" in l]
     # On erase ($1 == 0): stop, then give the bridges back.
     assert '"$1" -eq 0' in preun
+    # The same detach as the deb's prerm, with the same advice on failure.
     assert preun.index("systemctl stop vifguardd.service") < \
-        preun.index("/usr/sbin/vifguard-attach --force detach --all")
+        preun.index("/usr/sbin/vifguard-attach --timeout=20 --force detach "
+                    "--all")
+    assert "ovs-vsctl del-controller BRIDGE" in preun
     assert "try-restart" in postun
     # Every systemctl call is allowed to fail (no systemd in a chroot).
     for body in (post, preun, postun):
