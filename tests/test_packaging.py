@@ -280,6 +280,8 @@ def test_unit_file(packages):
     assert settings["ExecStart"] == [
         "/usr/sbin/vifguardd --config=/etc/vifguard/vifguard.conf"]
     assert settings["Restart"] == ["on-failure"]
+    # Exit status 2 (a bad configuration, vifguardd(8)) is not retried.
+    assert settings["RestartPreventExitStatus"] == ["2"]
     assert settings["RuntimeDirectory"] == ["vifguard"]
     assert settings["ProtectSystem"] == ["strict"]
     assert settings["NoNewPrivileges"] == ["yes"]
