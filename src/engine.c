@@ -34,6 +34,7 @@
 #include <config.h>
 #include "src/engine.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1992,8 +1993,14 @@ nf_done__(void *br_, int error, const struct noflood_result *res, size_t n)
     free(br->nf_error);
     br->nf_error = NULL;
     if (op_failed) {
-        br->nf_error = ofp_xasprintf("NO_FLOOD could not be set: %s",
-                                     ofp_strerror(error));
+        br->nf_error =
+            error == EPROTONOSUPPORT
+                ? ofp_xasprintf("NO_FLOOD could not be set: the bridge does "
+                                "not allow OpenFlow 1.0 (add OpenFlow10 to "
+                                "its protocols: vifguard-attach attach %s)",
+                                br->name)
+                : ofp_xasprintf("NO_FLOOD could not be set: %s",
+                                ofp_strerror(error));
         backoff_next__(&br->nf_backoff, 30);
         vg_log_rl(&rl, SUBSYS, VG_LOG_WARN, "bridge %s: %s; retrying in %g s",
                   br->name, br->nf_error, br->nf_backoff);

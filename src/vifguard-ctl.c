@@ -425,9 +425,17 @@ print_show__(const struct vg_status *st, const struct json_object *json)
         printf("bridge %s (dpid %016" PRIx64 "): %s, fail_mode %s\n",
                str_or_dash__(b->name), b->dpid,
                b->connected ? "connected" : "disconnected", fm);
-        if (!b->fail_secure) {
+        if (!b->fail_secure && !b->connected) {
+            /* Standalone and no controller connection: a learning switch
+             * (or about to fall back to one). */
+            printf("  WARNING: not attached: guests are NOT protected "
+                   "(vifguard-attach attach %s)\n",
+                   str_or_dash__(b->name));
+        } else if (!b->fail_secure) {
             printf("  WARNING: fail_mode is not secure: guests are "
-                   "unprotected while vifguardd is down\n");
+                   "unprotected while vifguardd is down (vifguard-attach "
+                   "attach %s)\n",
+                   str_or_dash__(b->name));
         }
         printf("  guests: %zu protected, %zu pending, %zu error; %zu trusted "
                "ports\n",

@@ -20,8 +20,10 @@ import socket
 import struct
 import subprocess
 import threading
+import time
 
 import pytest
+from vifguard_daemon import VifguardDaemon
 
 COOKIE_MASK = "cookie=0x7667000000000000/0xffff000000000000"
 SAVED_KEYS = ("vifguard-saved-controller", "vifguard-saved-fail-mode",
@@ -265,6 +267,35 @@ def test_adds_openflow10_for_noflood(env):
     p = env.run("detach", br, check=0)
     assert "protocols: OpenFlow13" in p.stdout
     assert env.state(br) == before
+
+
+@pytest.mark.ovs_log_allow(r"version negotiation failed",
+                           r"connection dropped \((Protocol error|Broken "
+                           r"pipe|Connection reset by peer)\)",
+                           r"rconn.*connection failed")
+def test_openflow13_only_bridge_with_the_daemon(env, build_dirs):
+    """The operator's view of the same: a bridge set to OpenFlow13 only
+    and attached by hand keeps its guest closed, and vifguard-ctl says why
+    and what to run; running it protects the guest."""
+    br = env.bridge(protocols="OpenFlow13")
+    env.add_port(br, "vif5.0", {"attached-mac": "02:00:00:00:05:01",
+                                "vifguard-ipv4": "10.5.0.1"})
+    vg = VifguardDaemon(env.sb, build_dirs["plain"]).start()
+    try:
+        vg.attach(br)  # ovs-vsctl set-controller, fail_mode=secure
+        deadline = time.monotonic() + 30
+        while "add OpenFlow10" not in (vg.vifs().get("vif5.0", {})
+                                       .get("reason") or ""):
+            assert time.monotonic() < deadline, vg.vifs()
+            time.sleep(0.05)
+        vif = vg.vifs()["vif5.0"]
+        assert vif["state"] != "protected"
+        assert "vifguard-attach attach %s" % br in vif["reason"], vif
+        env.run("attach", br, "--target=unix:" + vg.ofp_sock, check=0)
+        assert env.state(br)[2] == BOTH
+        vg.wait_state(["vif5.0"], timeout=60)
+    finally:
+        assert vg.stop() == 0
 
 
 def test_idempotent_and_repairs_drift(env):

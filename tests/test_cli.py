@@ -987,6 +987,11 @@ FAKE_RESULTS = {
              "connected": False, "fail_mode": "", "fail_secure": False,
              "trusted": 0,
              "guests": {"pending": 0, "protected": 0, "error": 0},
+             "foreign_flows_removed": 0},
+            {"name": "xenbr2", "dpid": "0000000000000002",
+             "connected": True, "fail_mode": "standalone",
+             "fail_secure": False, "trusted": 1,
+             "guests": {"pending": 0, "protected": 1, "error": 0},
              "foreign_flows_removed": 0}]},
     "vifs": [
         {"bridge": "xenbr0", "name": "vif1.0", "ofport": 5,
@@ -1054,9 +1059,14 @@ def test_ctl_text_rendering(fake_daemon):
         "  foreign flows removed: 4\n"
         "bridge xenbr1 (dpid 0000000000000001): disconnected, fail_mode "
         "(unset)\n"
+        "  WARNING: not attached: guests are NOT protected (vifguard-attach "
+        "attach xenbr1)\n"
+        "  guests: 0 protected, 0 pending, 0 error; 0 trusted ports\n"
+        "bridge xenbr2 (dpid 0000000000000002): connected, fail_mode "
+        "standalone\n"
         "  WARNING: fail_mode is not secure: guests are unprotected while "
-        "vifguardd is down\n"
-        "  guests: 0 protected, 0 pending, 0 error; 0 trusted ports\n")
+        "vifguardd is down (vifguard-attach attach xenbr2)\n"
+        "  guests: 1 protected, 0 pending, 0 error; 1 trusted ports\n")
 
     r = ctl(fake_daemon, "vifs")
     assert r.returncode == 0, r.stderr
