@@ -1545,8 +1545,14 @@ client_disconnect__(struct ovsdb_client *c, const char *reason)
         c->backoff = BACKOFF_MIN;
     }
     if (c->was_active || !c->last_failure || strcmp(c->last_failure, reason)) {
-        VG_INFO(SUBSYS, "%s: %s%s; reconnecting in %.1f s", c->remote,
-                c->was_active ? "connection lost: " : "", reason, c->backoff);
+        /* Later failures for the same reason go to DBG: say once what the
+         * usual cause is. */
+        VG_INFO(SUBSYS, "%s: %s%s; reconnecting in %.1f s%s", c->remote,
+                c->was_active ? "connection lost: " : "", reason, c->backoff,
+                !c->was_active && !strncmp(reason, "connect: ", 9)
+                    ? " (is ovsdb-server running?  vifguard-ctl show tells "
+                      "when it is connected)"
+                    : "");
         free(c->last_failure);
         c->last_failure = ofp_xstrdup(reason);
     } else {

@@ -518,6 +518,10 @@ def test_sockets_and_log(daemon):
         assert pattern.match(line), line
     assert any("|main|INFO|vifguardd %s started" % version() in line
                for line in lines)
+    # No OVSDB (--ovsdb=unix:/nonexistent): the log says what to look at.
+    assert any("|ovsdb|INFO|unix:/nonexistent: connect: No such file or "
+               "directory; reconnecting in 0.1 s (is ovsdb-server running?"
+               in line for line in lines), lines
 
 
 def test_protocol_errors(daemon):
