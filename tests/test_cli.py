@@ -264,15 +264,20 @@ def test_docs_match_the_programs(build_dirs):
         assert re.search(r"\b%s\b" % name, man["OPTIONS"]), name
         assert re.search(r"^#.*\b%s\b" % name, conf, re.M), name
 
-    # vifguard-ctl: options, commands, JSON keys.
+    # vifguard-ctl: options, commands, JSON keys; and the bash completion
+    # of both clients knows their options and commands.
+    with open(os.path.join(SRCDIR, "etc", "vifguard.bash-completion")) as f:
+        completion = f.read()
     man = man_page("vifguard-ctl.8")
     out = run("vifguard-ctl", "--help").stdout
     for opt in help_options(out):
         assert opt in man["OPTIONS"], opt
+        assert re.search(r"%s\b" % opt, completion), opt
     commands = re.findall(r"^  (\w+) ", out.split("Options:")[0], re.M)
     assert "wait" in commands and "stats" in commands
     for cmd in commands:
         assert re.search(r"^%s\b" % cmd, man["COMMANDS"], re.M), cmd
+        assert re.search(r"compgen -W '[^']*\b%s\b" % cmd, completion), cmd
     with open(os.path.join(SRCDIR, "src", "ctl-json.c")) as f:
         json_keys = set(re.findall(r'add__\(\w+, "(\w+)"', f.read()))
     json_keys -= {"ok", "result"}  # the response envelope
@@ -289,6 +294,7 @@ def test_docs_match_the_programs(build_dirs):
     assert "--force" in opts
     for opt in opts:
         assert opt in man["OPTIONS"], opt
+        assert re.search(r"%s\b" % opt, completion), opt
 
 
 # Bad command lines and configuration files.
