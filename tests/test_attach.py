@@ -440,6 +440,7 @@ def test_errors_are_clear(env):
     p = env.run("--target=" + missing, "--force", "--timeout=1", "attach",
                 br, check=1)
     assert "has not connected within 1s" in p.stderr
+    assert "Undo: vifguard-attach detach %s" % br in p.stderr
     assert env.state(br)[0] == [missing]
     env.run("--target=" + missing, "detach", br, check=0)
     assert env.state(br) == ([], "", BOTH, {})
