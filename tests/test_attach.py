@@ -258,11 +258,11 @@ def test_adds_openflow10_for_noflood(env):
     guest of the bridge stays closed); detach gives the old set back."""
     br = env.bridge(protocols="OpenFlow13", ports=["vif4.0"])
     before = env.state(br)
-    env.run("attach", br, check=0)
+    env.run("--no-wait", "attach", br, check=0)
     _, _, protocols, saved = env.state(br)
     assert protocols == BOTH
     assert saved["vifguard-saved-protocols"] == "OpenFlow13"
-    p = env.run("attach", br, check=0)
+    p = env.run("--no-wait", "attach", br, check=0)
     assert "already attached" in p.stdout
     p = env.run("detach", br, check=0)
     assert "protocols: OpenFlow13" in p.stdout
