@@ -112,10 +112,12 @@ class Env:
         self.ctl = FakeController(self.target[5:])
 
     def run(self, *args, shell=None, config="/dev/null", check=None,
-            timeout=10):
+            timeout=30):
         """Runs the script with --db and --target of this sandbox (unless
         given in 'args'); returns the CompletedProcess.  'check': expected
-        exit status."""
+        exit status.  'timeout': the script's --timeout, generous: after a
+        connection, ovs-vswitchd may take about 5 s to report it in OVSDB
+        (is_connected), more on a loaded machine."""
         cmd = [self.script]
         if shell:
             cmd = shell + cmd
