@@ -12,6 +12,8 @@
 #include <config.h>
 
 #include <errno.h>
+#include <libgen.h>
+#include <limits.h>
 #ifdef HAVE_MALLOPT
 #include <malloc.h>
 #endif
@@ -139,6 +141,47 @@ daemon_make_dirs__(const struct vg_config *cfg, char **errp)
     return error;
 }
 
+/* Returns the canonical path of the directory of 'path' (malloc'd), or
+ * NULL if it cannot be resolved. */
+static char *
+dir_realpath__(const char *path)
+{
+    char *copy = ofp_xstrdup(path);
+    char *dir = realpath(dirname(copy), NULL);
+    free(copy);
+    return dir;
+}
+
+/* ovs-vswitchd connects to a unix: controller only inside its own run
+ * directory, which is where the OVSDB socket is: a punix: listener
+ * elsewhere is one that no bridge can reach, and a bridge attached to it
+ * (fail_mode=secure) would forward nothing new.  Warns about each such
+ * listener when the OVSDB remote is a unix: socket that exists. */
+static void
+daemon_check_listen_dirs__(const struct vg_config *cfg)
+{
+    if (strncmp(cfg->ovsdb, "unix:", 5) || access(cfg->ovsdb + 5, F_OK)) {
+        return;
+    }
+    char *rundir = dir_realpath__(cfg->ovsdb + 5);
+    for (size_t i = 0; rundir && i < cfg->n_listen; i++) {
+        if (strncmp(cfg->listen[i], "punix:", 6)) {
+            continue;
+        }
+        char *dir = dir_realpath__(cfg->listen[i] + 6);
+        if (dir && strcmp(dir, rundir)) {
+            VG_WARN(SUBSYS,
+                    "listen %s: not in %s, Open vSwitch's run directory "
+                    "(that of the OVSDB socket): ovs-vswitchd connects to "
+                    "unix: controllers only there, so no bridge can "
+                    "connect to this listener; use punix:%s/vifguard.ofp.sock",
+                    cfg->listen[i], rundir, rundir);
+        }
+        free(dir);
+    }
+    free(rundir);
+}
+
 /* Creates the modules.  Returns 0 or an errno value with a message in
  * '*errp'. */
 static int
@@ -150,6 +193,7 @@ daemon_start__(struct vg_daemon *d, char **errp)
     if ((error = daemon_make_dirs__(&d->cfg, errp))) {
         return error;
     }
+    daemon_check_listen_dirs__(&d->cfg);
     d->engine = engine_create(d->cfg.default_mode, d->cfg.ovsdb,
                               daemon_is_guest_name__, d);
     d->listeners = ofp_xcalloc(d->cfg.n_listen, sizeof *d->listeners);

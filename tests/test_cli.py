@@ -1140,3 +1140,43 @@ def test_held_closed_warnings_are_rate_limited(ovs_dummy, build_dirs):
     closed = [l for l in vg.log_lines("WARN") if "held closed" in l]
     assert 'port vif1.0 held closed: vifguard-ipv4: "bad0"' in closed[0]
     assert 0 < len(closed) < n / 2, closed
+
+
+def test_listener_outside_ovs_rundir_is_flagged(tmpdir_short):
+    """ovs-vswitchd connects to a unix: controller only in its run directory
+    (the OVSDB socket's): a punix: listener elsewhere gets a warning that
+    names the right place; one in that directory (as shipped) gets none."""
+    rundir = os.path.join(tmpdir_short, "ovs")
+    os.mkdir(rundir)
+    db = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    db.bind(os.path.join(rundir, "db.sock"))  # Exists; refuses connections.
+    try:
+        for where, warned in ((tmpdir_short, True), (rundir, False)):
+            log = os.path.join(tmpdir_short, "vifguardd.log")
+            ctl_sock = os.path.join(tmpdir_short, "ctl.sock")
+            p = subprocess.Popen(
+                [binary("vifguardd"), "--config=/dev/null",
+                 "--ovsdb=unix:" + os.path.join(rundir, "db.sock"),
+                 "--listen=punix:" + os.path.join(where, "of.sock"),
+                 "--ctl=" + ctl_sock, "--log-file=" + log],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL)
+            try:
+                deadline = time.monotonic() + TIMEOUT
+                while ctl(ctl_sock, "version").returncode != 0:
+                    assert p.poll() is None and time.monotonic() < deadline
+                    time.sleep(0.05)
+            finally:
+                p.send_signal(signal.SIGTERM)
+                assert p.wait(TIMEOUT) == 0
+            with open(log) as f:
+                text = f.read()
+            os.unlink(log)
+            line = "|main|WARN|listen punix:%s/of.sock: not in %s, Open " \
+                "vSwitch's run directory" % (where, os.path.realpath(rundir))
+            assert (line in text) == warned, text
+            if warned:
+                assert "use punix:%s/vifguard.ofp.sock" \
+                    % os.path.realpath(rundir) in text
+    finally:
+        db.close()
