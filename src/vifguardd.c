@@ -13,7 +13,6 @@
 
 #include <errno.h>
 #include <libgen.h>
-#include <limits.h>
 #ifdef HAVE_MALLOPT
 #include <malloc.h>
 #endif
@@ -30,6 +29,7 @@
 #include "src/engine.h"
 #include "src/log.h"
 #include "src/loop.h"
+#include "src/noflood.h"
 #include "src/ofconn.h"
 #include "src/ovsdb.h"
 #include "src/status.h"
@@ -163,7 +163,9 @@ daemon_check_listen_dirs__(const struct vg_config *cfg)
     if (strncmp(cfg->ovsdb, "unix:", 5) || access(cfg->ovsdb + 5, F_OK)) {
         return;
     }
-    char *rundir = dir_realpath__(cfg->ovsdb + 5);
+    char *ovs_dir = noflood_ovs_rundir(cfg->ovsdb, NULL);
+    char *rundir = realpath(ovs_dir, NULL);
+    free(ovs_dir);
     for (size_t i = 0; rundir && i < cfg->n_listen; i++) {
         if (strncmp(cfg->listen[i], "punix:", 6)) {
             continue;
