@@ -4,7 +4,12 @@
  * Per bridge name there is one entry: the bridge's OVSDB row UUID as last
  * seen (a new UUID means the bridge was re-created: its backoff restarts),
  * whether the last snapshot wants it attached, the running child if any,
- * and the counters shown by vifguard-ctl.  A child runs as
+ * and the counters shown by vifguard-ctl.  An attachment undone again
+ * within AA_UNDONE_WINDOW of being made (something else, such as another
+ * controller manager, keeps setting the bridge's controller or fail_mode)
+ * counts like a failure for the backoff, and from the AA_UNDONE_WARN-th
+ * time in a row it is a warning, so that two managers fighting over a
+ * bridge neither spin nor go unnoticed.  A child runs as
  *     vifguard-attach --db=OVSDB --target=TARGET --config=/dev/null
  *                     --timeout=10 --no-wait attach BRIDGE
  * with everything it needs on its command line (the daemon's own settings,
@@ -36,11 +41,13 @@
 
 #define SUBSYS "attach"
 
-#define AA_RUN_TIMEOUT 60.0 /* Seconds before a run is killed. */
-#define AA_OVS_TIMEOUT "10" /* vifguard-attach --timeout (per command). */
-#define AA_MIN_INTERVAL 1.0 /* Seconds between two runs for a bridge. */
-#define AA_MAX_BACKOFF 60.0 /* Longest wait after failures. */
-#define AA_MAX_OUTPUT 8192  /* Output bytes kept per run. */
+#define AA_RUN_TIMEOUT 60.0   /* Seconds before a run is killed. */
+#define AA_OVS_TIMEOUT "10"   /* vifguard-attach --timeout (per command). */
+#define AA_MIN_INTERVAL 1.0   /* Seconds between two runs for a bridge. */
+#define AA_MAX_BACKOFF 60.0   /* Longest wait after failures. */
+#define AA_MAX_OUTPUT 8192    /* Output bytes kept per run. */
+#define AA_UNDONE_WINDOW 60.0 /* An attachment lost sooner was undone. */
+#define AA_UNDONE_WARN 3      /* Warn at this many undone in a row. */
 
 extern char **environ;
 
@@ -56,10 +63,12 @@ struct aa_bridge {
     struct vg_timer *deadline; /* Kills the run after AA_RUN_TIMEOUT. */
     struct ofp_buf output;     /* What it printed (at most AA_MAX_OUTPUT). */
     bool timed_out;
-    double started;  /* vg_now() when the run started. */
-    double next_try; /* No run before this vg_now(). */
+    double started;     /* vg_now() when the run started. */
+    double next_try;    /* No run before this vg_now(). */
+    double attached_at; /* vg_now() of the last attachment, or 0. */
     uint64_t attempts;
     uint64_t failures; /* Consecutive. */
+    uint64_t undone;   /* Attachments undone soon, consecutive. */
     char *error;       /* Last failure, or NULL. */
 };
 
@@ -174,6 +183,52 @@ remove__(struct autoattach *aa, size_t i)
     aa->bridges[i] = aa->bridges[--aa->n_bridges];
 }
 
+/* Returns the wait after the 'n'th consecutive failure (n >= 1): 1, 2,
+ * 4, ... 60 s. */
+static double
+backoff__(uint64_t n)
+{
+    double delay = AA_MIN_INTERVAL;
+    for (uint64_t k = 1; k < n && delay < AA_MAX_BACKOFF; k++) {
+        delay *= 2;
+    }
+    return delay > AA_MAX_BACKOFF ? AA_MAX_BACKOFF : delay;
+}
+
+/* Bridge 'e', attached by its last run, is found not attached: if that
+ * was soon after the run, someone else undid it. */
+static void
+lost__(struct aa_bridge *e)
+{
+    double now = vg_now_exact();
+    double held = now - e->attached_at;
+
+    e->attached_at = 0;
+    if (held >= AA_UNDONE_WINDOW) {
+        e->undone = 0;
+        return;
+    }
+    e->undone++;
+    double delay = backoff__(e->undone);
+    if (e->next_try < now + delay) {
+        e->next_try = now + delay;
+    }
+    if (e->undone >= AA_UNDONE_WARN) {
+        free(e->error);
+        e->error = ofp_xasprintf(
+            "attachment undone %" PRIu64 " times in a row, each within "
+            "%.0f s: something else sets this bridge's controller or "
+            "fail_mode (another controller manager?)",
+            e->undone, AA_UNDONE_WINDOW);
+        if (e->undone == AA_UNDONE_WARN) {
+            VG_WARN(SUBSYS,
+                    "%s: %s; retrying with backoff (up to %.0f s); "
+                    "ovs-vsctl get-controller %s shows who",
+                    e->name, e->error, AA_MAX_BACKOFF, e->name);
+        }
+    }
+}
+
 void
 autoattach_set_host(struct autoattach *aa, const struct vg_host *host)
 {
@@ -204,11 +259,16 @@ autoattach_set_host(struct autoattach *aa, const struct vg_host *host)
             }
             memcpy(e->uuid, br->uuid, sizeof e->uuid);
             e->failures = 0;
+            e->undone = 0;
+            e->attached_at = 0;
             e->next_try = 0;
         }
         e->present = true;
         bool needs = !is_attached__(aa, br);
         if (needs && !e->needs && !e->pid) {
+            if (e->attached_at) {
+                lost__(e);
+            }
             VG_INFO(SUBSYS,
                     "%s: matches attach-bridges but is not attached "
                     "(fail_mode %s, %zu controller(s))",
@@ -307,8 +367,11 @@ child_cb__(struct vg_child *c, int status, void *e_)
         VG_INFO(SUBSYS, "%s: attached by vifguard-attach in %.2f s", e->name,
                 now - e->started);
         e->failures = 0;
-        free(e->error);
-        e->error = NULL;
+        if (!e->undone) {
+            free(e->error);
+            e->error = NULL;
+        }
+        e->attached_at = now;
         e->next_try = now + AA_MIN_INTERVAL;
         /* Until the next snapshot says otherwise. */
         e->needs = false;
@@ -322,11 +385,7 @@ child_cb__(struct vg_child *c, int status, void *e_)
             why = ofp_xasprintf("killed by signal %d", WTERMSIG(status));
         }
         e->failures++;
-        double delay = AA_MIN_INTERVAL; /* 1, 2, 4, ... 60 s. */
-        for (uint64_t k = 1; k < e->failures && delay < AA_MAX_BACKOFF; k++) {
-            delay *= 2;
-        }
-        delay = delay > AA_MAX_BACKOFF ? AA_MAX_BACKOFF : delay;
+        double delay = backoff__(e->failures);
         e->next_try = now + delay;
         free(e->error);
         e->error =
@@ -495,7 +554,10 @@ autoattach_get_status(const struct autoattach *aa, struct vg_status *st)
         a->bridge = ofp_xstrdup(e->name);
         a->attempts = e->attempts;
         a->failures = e->failures;
-        a->error = e->error ? ofp_xstrdup(e->error) : NULL;
+        /* An undone streak is over once an attachment has held. */
+        bool held = (e->undone && !e->needs && e->attached_at &&
+                     now - e->attached_at >= AA_UNDONE_WINDOW);
+        a->error = e->error && !held ? ofp_xstrdup(e->error) : NULL;
         if (e->pid) {
             a->state = ofp_xstrdup("attaching");
         } else if (!e->needs) {

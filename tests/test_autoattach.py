@@ -15,7 +15,8 @@ xs-network-uuid) and their policy as vifguard-ipv4 keys:
     and the vifs are plugged again;
   - toolstack restart: the bridge stays, fail_mode goes back to standalone;
   - host reboot: ovsdb-server, ovs-vswitchd and vifguardd restart with the
-    bridge in the database, then xcp-networkd resets fail_mode.
+    bridge in the database, then xcp-networkd resets fail_mode;
+  - another controller manager keeps taking the bridge's controller away.
 Each time the bridge ends up attached and secure, and the proof is at the
 receiver: the router's capture gets the attacker's legitimate datagram and
 not its spoofed one.  The window between the bridge's (re)creation and the
@@ -24,6 +25,7 @@ attach is printed (run pytest with -s to see it), never asserted.
 
 import os
 import subprocess
+import threading
 import time
 import uuid
 
@@ -228,6 +230,50 @@ def test_host_reboot(xen):
     since = time.monotonic()
     x.create_bridge()
     x.wait_attached(since, "reboot, fail_mode reset")
+    x.check_protected()
+
+
+@pytest.mark.ovs_log_allow(*OVS_ALLOW)
+def test_another_manager_undoing_the_attachment(xen):
+    """Something else (another controller manager) removes the bridge's
+    controller each time the daemon has attached it: the daemon backs off
+    and, at the third time in a row, warns once and shows why; once the
+    other manager stops, the bridge is attached for good and protected."""
+    x = xen
+    x.log_allow = [r"attachment undone 3 times in a row"]
+    stop = threading.Event()
+    undone = []
+
+    def other_manager():
+        while not stop.is_set():
+            if x.is_attached():
+                x.sb.vsctl("del-controller", x.br)
+                undone.append(time.monotonic())
+            time.sleep(0.05)
+
+    fight = threading.Thread(target=other_manager)
+    fight.start()
+    try:
+        deadline = time.monotonic() + 60
+        while "undone 3 times" not in (x.vg.ctl("show")["attach"][0]
+                                       .get("error") or ""):
+            assert time.monotonic() < deadline, x.vg.log_tail()
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        fight.join()
+    assert len(undone) >= 3, undone
+    # Backing off: the next attempt is 4 s after the third loss (1, 2, 4
+    # s), not the 1 s between runs of a bridge that stays attached.
+    a = x.vg.ctl("show")["attach"][0]
+    assert a["error"].startswith("attachment undone 3 times in a row"), a
+    assert a["state"] == "waiting" and a["retry_in"] > 1, a
+    text = x.vg.ctl_run("show").stdout
+    assert "another controller manager" in text, text
+    warned = [l for l in x.vg.log_lines("WARN") if "attachment undone" in l]
+    assert len(warned) == 1 and x.br in warned[0], warned
+    since = time.monotonic()
+    x.wait_attached(since, "the other manager gone")
     x.check_protected()
 
 
