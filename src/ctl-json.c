@@ -7,7 +7,9 @@
  *             "state", "error"}, "bridges": [{"name",
  *             "dpid" (16 hex digits), "connected", "fail_mode",
  *             "fail_secure", "trusted", "guests": {"pending", "protected",
- *             "error"}, "foreign_flows_removed"}], "attach_bridges"
+ *             "error"}, "foreign_flows_removed", "stp_guests" (guest
+ *             ports in the bridge's STP/RSTP), "stp_guest" (the first, or
+ *             null), "mcast_snooping"}], "attach_bridges"
  *             (patterns, null if off),
  *             "attach": [{"bridge", "state", "attempts", "failures",
  *             "error", "retry_in"}]}
@@ -366,6 +368,10 @@ show_to_json__(const struct vg_status *st)
         add__(bj, "guests", guests);
         add__(bj, "foreign_flows_removed",
               json_object_new_uint64(b->foreign_flows_removed));
+        add__(bj, "stp_guests", json_object_new_uint64(b->n_stp_guests));
+        add__(bj, "stp_guest", string_or_null__(b->stp_guest));
+        add__(bj, "mcast_snooping",
+              json_object_new_boolean(b->mcast_snooping));
         json_object_array_add(bridges, bj);
     }
     add__(obj, "bridges", bridges);
@@ -764,6 +770,9 @@ show_from_json__(struct from_json *fj, const struct json_object *json,
                 fj, guests, vg_port_state_name((enum vg_port_state)s));
         }
         b->foreign_flows_removed = get_u64__(fj, bj, "foreign_flows_removed");
+        b->n_stp_guests = get_u64__(fj, bj, "stp_guests");
+        b->stp_guest = get_string__(fj, bj, "stp_guest");
+        b->mcast_snooping = get_bool__(fj, bj, "mcast_snooping");
     }
 }
 

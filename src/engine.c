@@ -217,6 +217,9 @@ struct eng_bridge {
     uint64_t dpid;
     char *fail_mode;
     bool warned_fail_mode;
+    size_t n_stp_guests; /* Guest ports in the bridge's (R)STP... */
+    char *stp_guest;     /* ...the first of them by name, or NULL. */
+    bool mcast_snooping; /* Bridge.mcast_snooping_enable. */
     struct vg_timer *fail_mode_timer; /* Checks fail_mode after connect. */
     struct vg_timer *trim_timer;      /* release_memory__() after a
                                        * read-back or transactions
@@ -295,6 +298,7 @@ static struct vg_ratelimit conflict_rl = VG_RATELIMIT_INIT(5, 20);
 static struct vg_ratelimit closed_rl = VG_RATELIMIT_INIT(5, 20);
 
 static void reconcile__(struct eng_bridge *);
+static void check_stp__(struct eng_bridge *, const struct vg_bridge *);
 static void fdb_note__(struct eng_bridge *, const struct eng_port *,
                        uint64_t fp);
 static void fdb_reset__(struct eng_bridge *);
@@ -398,6 +402,7 @@ bridge_destroy__(struct eng_bridge *br)
     vg_timer_destroy(br->trim_timer);
     free(br->name);
     free(br->fail_mode);
+    free(br->stp_guest);
     free(br);
 }
 
@@ -1133,6 +1138,48 @@ update_bridge__(struct engine *e, struct eng_bridge *br,
         br->fail_mode = ofp_xstrdup(sb->fail_mode ? sb->fail_mode : "");
         br->warned_fail_mode = false;
     }
+    check_stp__(br, sb);
+}
+
+/* Spanning tree and multicast snooping act before any flow, so no flow of
+ * vifguard's can keep a guest out of them (DESIGN.md, "Limits"): notes
+ * which guest ports of 'br' (whose ports were just built from 'sb') take
+ * part in the bridge's STP or RSTP, and warns when that set grows or
+ * multicast snooping is turned on. */
+static void
+check_stp__(struct eng_bridge *br, const struct vg_bridge *sb)
+{
+    size_t n = 0;
+    const char *first = NULL;
+    for (size_t i = 0; i < sb->n_ifaces; i++) {
+        const struct vg_iface *iface = &sb->ifaces[i];
+        if (br->ports[i].guest &&
+            ((sb->stp && !iface->stp_off) || (sb->rstp && !iface->rstp_off))) {
+            first = first ? first : iface->port_name;
+            n++;
+        }
+    }
+    if (n > br->n_stp_guests) {
+        vg_log_rl(&rl, SUBSYS, VG_LOG_WARN,
+                  "bridge %s: %zu guest port(s) take part in %s (%s%s): a "
+                  "guest's BPDUs reach Open vSwitch's spanning tree before "
+                  "any flow (it can become the root bridge); ovs-vsctl set "
+                  "port %s other_config:%s=false on every guest port",
+                  br->name, n, sb->rstp ? "RSTP" : "STP", first,
+                  n > 1 ? ", ..." : "", first,
+                  sb->rstp ? "rstp-enable" : "stp-enable");
+    }
+    br->n_stp_guests = n;
+    free(br->stp_guest);
+    br->stp_guest = first ? ofp_xstrdup(first) : NULL;
+    if (sb->mcast_snooping && !br->mcast_snooping) {
+        VG_WARN(SUBSYS,
+                "bridge %s: multicast snooping is on: Open vSwitch delivers "
+                "a multicast group's traffic to every guest that joins it, "
+                "NO_FLOOD or not",
+                br->name);
+    }
+    br->mcast_snooping = sb->mcast_snooping;
 }
 
 static void
@@ -3002,6 +3049,9 @@ engine_get_status(struct engine *e, struct vg_status *st)
         bs->fail_mode = ofp_xstrdup(br->fail_mode);
         bs->fail_secure = !strcmp(br->fail_mode, "secure");
         bs->foreign_flows_removed = br->foreign_removed;
+        bs->n_stp_guests = br->n_stp_guests;
+        bs->stp_guest = br->stp_guest ? ofp_xstrdup(br->stp_guest) : NULL;
+        bs->mcast_snooping = br->mcast_snooping;
 
         for (size_t j = 0; j < br->n_ports; j++) {
             const struct eng_port *p = &br->ports[j];

@@ -35,6 +35,8 @@ struct vg_iface {
     bool lacp_current;     /* Interface.lacp_current is true (the member
                             * has current LACP information: negotiated). */
     char *bond_active_mac; /* Port.bond_active_slave (a MAC), or NULL. */
+    bool stp_off;          /* Port.other_config:stp-enable is "false". */
+    bool rstp_off;         /* Port.other_config:rstp-enable is "false". */
     struct vg_kv *external_ids; /* Interface.external_ids, sorted by key. */
     size_t n_external_ids;
 };
@@ -46,6 +48,9 @@ struct vg_bridge {
     char *fail_mode;    /* Bridge.fail_mode: "", "secure", "standalone". */
     char **controllers; /* Bridge.controller targets, e.g. "unix:..". */
     size_t n_controllers;
+    bool stp;                /* Bridge.stp_enable. */
+    bool rstp;               /* Bridge.rstp_enable. */
+    bool mcast_snooping;     /* Bridge.mcast_snooping_enable. */
     struct vg_iface *ifaces; /* Every Interface of every Port, sorted by
                               * name, no two with one name. */
     size_t n_ifaces;

@@ -441,6 +441,7 @@ struct row {
         struct {
             uint64_t dpid;
             char *fail_mode; /* Never NULL once set; "" if empty. */
+            bool stp, rstp, mcast_snooping; /* *_enable is [true]. */
             struct uuid_set controllers;
             struct uuid_set ports;
         } br;
@@ -452,6 +453,8 @@ struct row {
             char *bond_mode;   /* NULL if empty. */
             bool lacp;         /* "active" or "passive". */
             char *bond_active; /* bond_active_slave, NULL if empty. */
+            bool stp_off;      /* other_config:stp-enable="false". */
+            bool rstp_off;     /* other_config:rstp-enable="false". */
         } port;
         struct {
             char *type;
@@ -564,6 +567,34 @@ set_br_fail_mode__(struct row *row, struct ovsdb_datum *d)
     return NULL;
 }
 
+/* A boolean column: true only if it holds [true]. */
+static bool
+bool_of__(const struct ovsdb_datum *d)
+{
+    return d && d->n && d->keys[0].boolean;
+}
+
+static char *
+set_br_stp__(struct row *row, struct ovsdb_datum *d)
+{
+    row->u.br.stp = bool_of__(d);
+    return NULL;
+}
+
+static char *
+set_br_rstp__(struct row *row, struct ovsdb_datum *d)
+{
+    row->u.br.rstp = bool_of__(d);
+    return NULL;
+}
+
+static char *
+set_br_mcast_snooping__(struct row *row, struct ovsdb_datum *d)
+{
+    row->u.br.mcast_snooping = bool_of__(d);
+    return NULL;
+}
+
 static char *
 set_br_controllers__(struct row *row, struct ovsdb_datum *d)
 {
@@ -636,6 +667,24 @@ set_port_bond_active__(struct row *row, struct ovsdb_datum *d)
 {
     free(row->u.port.bond_active);
     row->u.port.bond_active = steal_string__(d);
+    return NULL;
+}
+
+/* Port.other_config: only whether the port is kept out of (R)STP, which
+ * OVS does for exactly "false" (smap_get_bool()). */
+static char *
+set_port_other_config__(struct row *row, struct ovsdb_datum *d)
+{
+    row->u.port.stp_off = row->u.port.rstp_off = false;
+    for (size_t i = 0; d && i < d->n; i++) {
+        const char *key = d->keys[i].string;
+        bool off = !strcmp(d->values[i].string, "false");
+        if (!strcmp(key, "stp-enable")) {
+            row->u.port.stp_off = off;
+        } else if (!strcmp(key, "rstp-enable")) {
+            row->u.port.rstp_off = off;
+        }
+    }
     return NULL;
 }
 
@@ -714,6 +763,10 @@ static const struct column bridge_columns[] = {
     { "controller", T_(UUID), T_(VOID), SIZE_MAX, COL_OPTIONAL,
       set_br_controllers__ },
     { "ports", T_(UUID), T_(VOID), SIZE_MAX, COL_OPTIONAL, set_br_ports__ },
+    { "stp_enable", T_(BOOLEAN), T_(VOID), 1, COL_OPTIONAL, set_br_stp__ },
+    { "rstp_enable", T_(BOOLEAN), T_(VOID), 1, COL_OPTIONAL, set_br_rstp__ },
+    { "mcast_snooping_enable", T_(BOOLEAN), T_(VOID), 1, COL_OPTIONAL,
+      set_br_mcast_snooping__ },
 };
 
 static const struct column port_columns[] = {
@@ -728,6 +781,8 @@ static const struct column port_columns[] = {
     { "lacp", T_(STRING), T_(VOID), 1, COL_OPTIONAL, set_port_lacp__ },
     { "bond_active_slave", T_(STRING), T_(VOID), 1, COL_OPTIONAL,
       set_port_bond_active__ },
+    { "other_config", T_(STRING), T_(STRING), SIZE_MAX, COL_OPTIONAL,
+      set_port_other_config__ },
 };
 
 static const struct column iface_columns[] = {
@@ -1197,6 +1252,8 @@ build_port__(const struct ovsdb_db *db, const struct row *port,
         iface->lacp_current = ir->u.iface.lacp_current;
         iface->bond_active_mac = take_str__(old ? &old->bond_active_mac : NULL,
                                             port->u.port.bond_active);
+        iface->stp_off = port->u.port.stp_off;
+        iface->rstp_off = port->u.port.rstp_off;
         take_ext__(iface, ir, old);
     }
     for (size_t i = first; i < br->n_ifaces; i++) {
@@ -1217,6 +1274,9 @@ build_bridge__(const struct ovsdb_db *db, const struct row *row,
     br->name = ofp_xstrdup(row->name);
     br->dpid = row->u.br.dpid;
     br->fail_mode = ofp_xstrdup(row->u.br.fail_mode);
+    br->stp = row->u.br.stp;
+    br->rstp = row->u.br.rstp;
+    br->mcast_snooping = row->u.br.mcast_snooping;
 
     const struct uuid_set *ctls = &row->u.br.controllers;
     if (ctls->n) {
@@ -1440,7 +1500,10 @@ ovsdb_format_host(const struct vg_host *host, struct ofp_buf *out)
             }
             put_quoted__(out, br->controllers[k]);
         }
-        ofp_buf_put_format(out, "] uuid=%s\n", br->uuid);
+        ofp_buf_put_format(out, "]%s%s%s uuid=%s\n", br->stp ? " stp" : "",
+                           br->rstp ? " rstp" : "",
+                           br->mcast_snooping ? " mcast_snooping" : "",
+                           br->uuid);
 
         for (size_t j = 0; j < br->n_ifaces; j++) {
             const struct vg_iface *iface = &br->ifaces[j];
@@ -1473,7 +1536,9 @@ ovsdb_format_host(const struct vg_host *host, struct ofp_buf *out)
             ofp_buf_put_format(out, " lacp=%d lacp_current=%d bond_active=",
                                iface->lacp, iface->lacp_current);
             put_quoted__(out, iface->bond_active_mac);
-            ofp_buf_put_format(out, " uuid=%s port_uuid=%s\n", iface->uuid,
+            ofp_buf_put_format(out, "%s%s uuid=%s port_uuid=%s\n",
+                               iface->stp_off ? " stp_off" : "",
+                               iface->rstp_off ? " rstp_off" : "", iface->uuid,
                                iface->port_uuid);
         }
     }

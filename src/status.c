@@ -60,6 +60,7 @@ vg_status_destroy(struct vg_status *status)
         struct vg_bridge_status *b = &status->bridges[i];
         free(b->name);
         free(b->fail_mode);
+        free(b->stp_guest);
     }
     free(status->bridges);
     for (size_t i = 0; i < status->n_vifs; i++) {

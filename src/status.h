@@ -42,6 +42,9 @@ struct vg_bridge_status {
     size_t n_guests[3];             /* Indexed by enum vg_port_state. */
     uint64_t foreign_flows_removed; /* Flows of other controllers or
                                      * ovs-ofctl that vifguardd deleted. */
+    size_t n_stp_guests; /* Guest ports in the bridge's STP or RSTP. */
+    char *stp_guest;     /* The first of them by name, or NULL. */
+    bool mcast_snooping; /* Bridge.mcast_snooping_enable. */
 };
 
 /* One bridge that the attach-bridges setting wants attached. */

@@ -445,6 +445,17 @@ print_show__(const struct vg_status *st, const struct json_object *json)
             printf("  foreign flows removed: %" PRIu64 "\n",
                    b->foreign_flows_removed);
         }
+        if (b->n_stp_guests) {
+            printf("  WARNING: %zu guest port(s) in spanning tree (%s%s): "
+                   "guests can send it BPDUs (other_config:stp-enable=false "
+                   "and rstp-enable=false on guest ports)\n",
+                   b->n_stp_guests, str_or_dash__(b->stp_guest),
+                   b->n_stp_guests > 1 ? ", ..." : "");
+        }
+        if (b->mcast_snooping) {
+            printf("  multicast snooping on: guests get the groups they "
+                   "join\n");
+        }
     }
     if (st->attach_patterns) {
         printf("attach-bridges %s:%s\n", st->attach_patterns,

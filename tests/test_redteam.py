@@ -24,6 +24,7 @@ import pytest
 
 import ovs_sandbox
 from netlab import Capture, eui64, neigh, scapy
+from topology import wait_for
 from vifguard_daemon import VifguardDaemon
 
 ROUTER_MAC = "02:00:00:00:00:01"
@@ -61,10 +62,12 @@ def lan(build_dirs):
             if g in UNLOCKED:
                 ids.append("external_ids:vifguard-mode=unlocked")
             sb.vsctl("set", "interface", ns[g].port, *ids)
-        with vg.protecting(br, [ns[g].port for g in MAC]):
+        lan = dict(ns, sb=sb, vg=vg)
+        with vg.protecting(br, [ns[g].port for g in MAC],
+                           lambda: lan.get("log_allow", [])):
             for n in ns.values():
                 n.exec("ip", "neigh", "flush", "all")
-            yield dict(ns, sb=sb)
+            yield lan
         problems = sb.log_problems()
         assert not problems, "unexpected ERR/WARN lines in the OVS logs " \
             "(%s):\n%s" % (ovs_sandbox_dir, "\n".join(problems))
@@ -410,9 +413,11 @@ def test_stp_bpdus_from_guests(lan):
     """On a bridge with STP, Open vSwitch takes the BPDUs of every STP port
     before any flow (DESIGN.md, Limits): a locked guest's superior BPDU
     makes it the root bridge (g2 here, the control), unless its port has
-    other_config:stp-enable=false (g1).  Last in the module: STP holds
-    every port in "listening" until it is disabled again."""
-    sb = lan["sb"]
+    other_config:stp-enable=false (g1).  vifguardd cannot stop it, but
+    warns and shows which guest ports take part.  Last in the module: STP
+    holds every port in "listening" until it is disabled again."""
+    sb, vg = lan["sb"], lan["vg"]
+    lan["log_allow"] = [r"3 guest port\(s\) take part in STP"]
     br = sb.vsctl("list-br").split()[0]
     bpdu = ("Dot3(src='%s', dst='01:80:c2:00:00:00')/LLC()/STP(rootid=0, "
             "rootmac='%s', pathcost=0, bridgeid=0, bridgemac='%s', "
@@ -430,7 +435,31 @@ def test_stp_bpdus_from_guests(lan):
         while stp_root(sb, br) == own and time.monotonic() < deadline:
             time.sleep(0.1)
         assert stp_root(sb, br) == MAC["g2"]
+        # g2, g4 and g5: g1 is out of STP.
+        wait_for(lambda: vg.ctl("show")["bridges"][0]["stp_guests"] == 3,
+                 10, "three guests in STP in vifguard-ctl show")
+        b = vg.ctl("show")["bridges"][0]
+        assert b["stp_guest"] == lan["g2"].port, b
+        assert "3 guest port(s) in spanning tree" in vg.ctl_run(
+            "show").stdout
+        warned = [l for l in vg.log_lines("WARN") if "take part in STP" in l]
+        assert len(warned) == 1 and "other_config:stp-enable=false" in \
+            warned[0], warned
     finally:
         sb.vsctl("set", "bridge", br, "stp_enable=false")
         sb.vsctl("remove", "port", lan["g1"].port, "other_config",
                  "stp-enable")
+    wait_for(lambda: vg.ctl("show")["bridges"][0]["stp_guests"] == 0, 10,
+             "the bridge out of STP in vifguard-ctl show")
+    # Multicast snooping: noted, since no flow can keep a group's traffic
+    # from a guest that joins it.
+    lan["log_allow"].append(r"multicast snooping is on")
+    sb.vsctl("set", "bridge", br, "mcast_snooping_enable=true")
+    try:
+        wait_for(lambda: vg.ctl("show")["bridges"][0]["mcast_snooping"], 10,
+                 "multicast snooping in vifguard-ctl show")
+        assert "multicast snooping on" in vg.ctl_run("show").stdout
+        assert [l for l in vg.log_lines("WARN")
+                if "multicast snooping is on" in l]
+    finally:
+        sb.vsctl("set", "bridge", br, "mcast_snooping_enable=false")

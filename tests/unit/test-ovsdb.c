@@ -821,6 +821,13 @@ test_rebuild_rows(void)
         { "{'Port':{'@PBOND':{'new':{'bond_mode':'balance-tcp',"
           "'lacp':'active','bond_active_slave':'02:00:00:00:00:e1'}}}}",
           0 },
+        /* vif1.0's Port: other_config (out of STP, RSTP still on: only
+         * "false" counts); xenbr0: STP, RSTP and multicast snooping. */
+        { "{'Port':{'@PVIF':{'new':{'other_config':['map',[['stp-enable',"
+          "'false'],['rstp-enable','no']]]}}},"
+          "'Bridge':{'@BR0':{'new':{'stp_enable':true,'rstp_enable':true,"
+          "'mcast_snooping_enable':true}}}}",
+          0 },
         /* eth1's Interface alone: lacp_current, ofport. */
         { "{'Interface':{'@IETH1':{'new':{'lacp_current':true,"
           "'ofport':2}}}}",
@@ -1020,10 +1027,11 @@ test_monitor_params(void)
         json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN);
     CHECK_STREQ(s, "[\"Open_vSwitch\",\"vifguard\",{"
                    "\"Bridge\":{\"columns\":[\"name\",\"datapath_id\","
-                   "\"fail_mode\",\"controller\",\"ports\"]},"
+                   "\"fail_mode\",\"controller\",\"ports\",\"stp_enable\","
+                   "\"rstp_enable\",\"mcast_snooping_enable\"]},"
                    "\"Port\":{\"columns\":[\"name\",\"interfaces\",\"tag\","
                    "\"vlan_mode\",\"trunks\",\"bond_mode\",\"lacp\","
-                   "\"bond_active_slave\"]},"
+                   "\"bond_active_slave\",\"other_config\"]},"
                    "\"Interface\":{\"columns\":[\"name\",\"type\",\"ofport\","
                    "\"external_ids\",\"mac_in_use\",\"lacp_current\"]},"
                    "\"Controller\":{\"columns\":[\"target\"]}}]");
@@ -1091,6 +1099,55 @@ test_iface_in_two_ports(void)
     ovsdb_db_destroy(db);
 }
 
+/* Spanning tree and multicast snooping: the bridge's switches and a
+ * port's way out of (R)STP, which Open vSwitch takes only from "false". */
+static void
+test_stp_columns(void)
+{
+    struct ovsdb_db *db = ovsdb_db_create();
+    struct vg_host host;
+    char *text;
+
+    CHECK_EQ(apply__(db, initial), 0);
+    CHECK_EQ(apply__(db, "{'Port':{'@PVIF':{'new':{'other_config':['map',"
+                         "[['stp-enable','false'],['rstp-enable','no'],"
+                         "['other','false']]]}}},"
+                         "'Bridge':{'@BR0':{'new':{'stp_enable':true,"
+                         "'mcast_snooping_enable':true}}}}"),
+             0);
+    vg_host_init(&host);
+    CHECK_EQ(ovsdb_db_build(db, &host), 0);
+    const struct vg_bridge *br = vg_host_find_bridge(&host, "xenbr0");
+    CHECK(br && br->stp && !br->rstp && br->mcast_snooping);
+    const struct vg_iface *vif = vg_bridge_find_iface(br, "vif1.0");
+    CHECK(vif && vif->stp_off && !vif->rstp_off);
+    const struct vg_iface *eth0 = vg_bridge_find_iface(br, "eth0");
+    CHECK(eth0 && !eth0->stp_off && !eth0->rstp_off);
+    br = vg_host_find_bridge(&host, "xenbr1");
+    CHECK(br && !br->stp && !br->rstp && !br->mcast_snooping);
+    vg_host_destroy(&host);
+    CHECK_EQ(build__(db, &text), 0);
+    CHECK(has_line__(text, "bridge \"xenbr0\" dpid=0000000000000001 "
+                           "fail_mode=\"\" controllers=[] stp "
+                           "mcast_snooping uuid=@BR0"));
+    CHECK(has_line__(text,
+                     "iface \"xenbr0\" \"vif1.0\" ofport=3 type=\"\" "
+                     "port=\"vif1.0\" tag=10 port_ifaces=1 "
+                     "mac_in_use=null external_ids={\"attached-mac\"="
+                     "\"02:00:00:00:00:01\",\"xs-vif-uuid\"=\"v1\"} " NO_BOND
+                     "stp_off uuid=@IVIF port_uuid=@PVIF"));
+    free(text);
+
+    /* A malformed other_config is taken as empty: in STP again. */
+    CHECK_EQ(apply__(db, "{'Port':{'@PVIF':{'new':{'other_config':['map',"
+                         "[['stp-enable',5]]]}}}}"),
+             1);
+    CHECK_EQ(build__(db, &text), 0);
+    CHECK(!strstr(text, "stp_off"));
+    free(text);
+    ovsdb_db_destroy(db);
+}
+
 int
 main(void)
 {
@@ -1105,6 +1162,7 @@ main(void)
     test_rebuild_rows();
     test_malformed();
     test_iface_in_two_ports();
+    test_stp_columns();
     test_monitor_params();
     test_format_quoting();
     return check_summary();
