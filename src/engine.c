@@ -23,7 +23,9 @@
  * flow monitor (Open vSwitch's ONF extension for OpenFlow 1.3) reports
  * flows that others add or modify, which meet the same fate; a flow of
  * vifguard's cookie range that someone else added, modified or deleted
- * (`ovs-ofctl del-flows`) makes its group be reinstalled.  The
+ * (`ovs-ofctl del-flows`; a deletion is confirmed by a read-back first,
+ * since a switch tearing a bridge down reports one too) makes its group be
+ * reinstalled.  The
  * monitor leaves out our own changes (no ONFFMF_OWN: they come back as
  * abbreviated updates, which are ignored).
  *
@@ -231,6 +233,10 @@ struct eng_bridge {
     uint64_t bridge_fp; /* Fingerprint of the bridge group. */
     struct ofconn *conn;
     uint32_t readback_xid;         /* Read-back in progress, or 0. */
+    bool recheck;                  /* The monitor reported flows of ours
+                                    * deleted: the read-back in progress
+                                    * tells whether someone else did it
+                                    * (recheck__()). */
     uint32_t monitor_xid;          /* Flow monitor request, or 0. */
     bool monitor_paused;           /* Between PAUSED and RESUMED. */
     uint64_t foreign_removed;      /* Foreign flows deleted (all time). */
@@ -2521,6 +2527,7 @@ monitor_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
 
     struct foreign__ f = { NULL, 0 };
     bool tampered = false;
+    bool deleted = false;
     for (size_t i = 0; i < r->mp->n; i++) {
         const struct ofp_flow_update *u = &r->mp->updates[i];
         if (u->event != ONFFME_ADDED && u->event != ONFFME_MODIFIED &&
@@ -2539,14 +2546,33 @@ monitor_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
         } else if (br->synced && !br->monitor_paused) {
             /* Not before the read-back (it sees the flow itself), nor in a
              * pause's refresh (our own changes are there in full). */
-            tampered_group__(br, u->cookie);
-            tampered = true;
+            if (u->event == ONFFME_DELETED) {
+                deleted = true; /* See below. */
+            } else {
+                tampered_group__(br, u->cookie);
+                tampered = true;
+            }
         }
     }
     foreign_delete__(br, &f);
     if (tampered) {
         installed_sort__(br);
         reconcile__(br);
+    }
+    if (deleted && br->conn) {
+        /* Open vSwitch reports the deletion of every flow of a bridge it
+         * destroys (the bridge deleted from OVSDB, ovs-vswitchd exiting),
+         * just before it closes the connection: no one tampered with
+         * anything, and reinstalling would only log a warning per flow and
+         * send a bundle to a switch that is going away.  So ask what the
+         * switch holds: if it is going away, the connection closes before
+         * the answer; otherwise the read-back finds what someone else
+         * deleted (`ovs-ofctl del-flows`), and the engine reinstalls it.
+         * The switch sends its messages in order, so a read-back already
+         * under way, whose answer comes after this report, sees the
+         * deletion too. */
+        br->recheck = true;
+        readback_start__(br);
     }
 }
 
@@ -2636,6 +2662,50 @@ claims_from_switch__(struct eng_bridge *br, struct mac_claim__ *claims,
     br->claims_read = true;
 }
 
+/* The read-back asked for by monitor_cb__() after it reported flows of ours
+ * deleted has arrived: 'br''s installed groups are now what the switch
+ * holds, 'old' ('n_old' entries, sorted by cookie) what the engine
+ * believed it held.  Logs the groups that differ (someone else changed
+ * them while the switch stayed up); the reconciliation that follows
+ * replaces them. */
+static void
+recheck__(struct eng_bridge *br, const struct installed__ *old, size_t n_old)
+{
+    size_t i = 0, j = 0, n_diff = 0;
+    uint64_t first = 0;
+
+    br->recheck = false;
+    while (i < n_old || j < br->n_installed) {
+        const struct installed__ *a = i < n_old ? &old[i] : NULL;
+        const struct installed__ *b =
+            j < br->n_installed ? &br->installed[j] : NULL;
+        uint64_t cookie;
+        bool same = false;
+        if (a && b && a->cookie == b->cookie) {
+            cookie = a->cookie;
+            same = a->fp == b->fp;
+            i++;
+            j++;
+        } else if (a && (!b || a->cookie < b->cookie)) {
+            cookie = a->cookie;
+            i++;
+        } else {
+            cookie = b->cookie;
+            j++;
+        }
+        if (!same && !n_diff++) {
+            first = cookie;
+        }
+    }
+    if (n_diff) {
+        vg_log_rl(&rl, SUBSYS, VG_LOG_WARN,
+                  "bridge %s: someone else added, changed or deleted a flow "
+                  "with vifguard's cookie %#" PRIx64 " (%zu group(s) in "
+                  "all): reinstalling",
+                  br->name, first, n_diff);
+    }
+}
+
 static void
 readback_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
 {
@@ -2651,7 +2721,8 @@ readback_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
     /* Sum our flows' hashes per cookie: sort (cookie, hash) pairs, then
      * merge runs.  Delete every other flow. */
     struct foreign__ f = { NULL, 0 };
-    free(br->installed);
+    struct installed__ *old = br->installed;
+    size_t n_old = br->n_installed;
     br->installed =
         ofp_xcalloc(r->mp->n ? r->mp->n : 1, sizeof *br->installed);
     br->n_installed = 0;
@@ -2689,6 +2760,10 @@ readback_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
         }
     }
     br->n_installed = n;
+    if (br->recheck) {
+        recheck__(br, old, n_old);
+    }
+    free(old);
     br->synced = true;
     if (claims) {
         claims_from_switch__(br, claims, n_claims);
@@ -2741,6 +2816,7 @@ attach_conn__(struct eng_bridge *br, struct ofconn *conn)
     }
     br->conn = conn;
     br->synced = false;
+    br->recheck = false;
     br->solo = false;
     fdb_reset__(br);
     if (br->bl) {
@@ -2810,6 +2886,7 @@ conn_closed__(struct ofconn *conn, void *e_)
         br->conn = NULL;
         br->synced = false;
         br->readback_xid = 0;
+        br->recheck = false;
         br->monitor_xid = 0;
         br->monitor_paused = false;
         txn_destroy__(br->txn);

@@ -196,6 +196,19 @@ def test_deleted_vifguard_flows_come_back(lan):
     lan.assert_restored(before)
 
 
+def test_switch_teardown_is_not_tampering(lan):
+    """ovs-vswitchd exiting (a service restart, an upgrade) deletes every
+    flow of the bridge, which the flow monitor reports, before it closes
+    the connection: that is no one tampering with vifguard's flows (no
+    warning); protection is back once it has restarted."""
+    before = set(ours(lan.flows()))
+    lan.sb.restart_vswitchd(crash=False)
+    lan.vg.wait_state([lan.g1.port])
+    assert set(ours(lan.flows())) == before
+    assert not [l for l in lan.vg.log_lines("WARN") if "someone else" in l]
+    lan.assert_spoof_blocked()
+
+
 def test_fight_is_rate_limited(lan):
     """Something that keeps re-adding its flow loses every time; the log
     gets one line per interval, the counter every deletion."""
