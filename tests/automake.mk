@@ -209,3 +209,9 @@ tests_fuzz_fuzz_fdb_SOURCES = tests/fuzz/fuzz-fdb.c
 tests_fuzz_fuzz_fdb_LDADD = $(VG_LDADD)
 tests_fuzz_fuzz_fdb_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 endif
+
+# Long uptime: tests/soaklab.py makes every event a hypervisor's peers
+# cause (restarts, bridge re-creation, plugs, policy changes, control
+# clients that leave, xenstored restarts); tests/test_soak.py runs a few
+# cycles of them and checks fds, protection and logs; bench/soak.sh many.
+EXTRA_DIST += tests/soaklab.py tests/test_soak.py
