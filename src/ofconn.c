@@ -24,6 +24,10 @@
 #define RX_CHUNK 65536
 /* A send buffer larger than this is freed, not kept, once drained. */
 #define TX_KEEP 65536
+/* Seconds a peer has to complete the handshake (HELLO, FEATURES_REPLY):
+ * one that connects and stays silent must not hold a connection (an fd and
+ * its buffers) forever.  ovs-vswitchd answers within milliseconds. */
+#define HANDSHAKE_TIMEOUT 10.0
 
 enum conn_state {
     CONN_HELLO,    /* Waiting for the peer's HELLO. */
@@ -53,7 +57,8 @@ struct ofconn {
     struct ofconn_listener *listener;
     int fd;
     struct vg_io *io;
-    char *name; /* "ofp.sock#3", then "br0(dpid)" for logs. */
+    struct vg_timer *handshake; /* Until CONN_READY: HANDSHAKE_TIMEOUT. */
+    char *name;                 /* "ofp.sock#3", then "br0(dpid)" for logs. */
     enum conn_state state;
     uint64_t dpid;
     uint32_t next_xid;
@@ -187,6 +192,7 @@ conn_destroy__(struct ofconn *conn)
         }
     }
     vg_io_destroy(conn->io);
+    vg_timer_destroy(conn->handshake);
     close(conn->fd);
     ofp_buf_uninit(&conn->rx);
     ofp_buf_uninit(&conn->tx);
@@ -285,6 +291,8 @@ handle_features__(struct ofconn *conn, const void *msg, size_t len)
     }
     conn->dpid = f.datapath_id;
     conn->state = CONN_READY;
+    vg_timer_destroy(conn->handshake);
+    conn->handshake = NULL;
     char *name =
         ofp_xasprintf("dpid %016llx", (unsigned long long)f.datapath_id);
     free(conn->name);
@@ -470,6 +478,18 @@ conn_io_cb__(struct vg_io *io, int revents, void *conn_)
     }
 }
 
+/* The peer of 'conn_' has not completed the handshake in time: drops it. */
+static void
+handshake_timeout_cb__(struct vg_timer *t, void *conn_)
+{
+    struct ofconn *conn = conn_;
+    (void)t;
+    ofconn_close(conn, conn->state == CONN_HELLO
+                           ? "no HELLO within the handshake timeout"
+                           : "no FEATURES_REPLY within the handshake "
+                             "timeout");
+}
+
 static void
 listener_cb__(struct vg_io *io, int revents, void *l_)
 {
@@ -503,6 +523,8 @@ listener_cb__(struct vg_io *io, int revents, void *l_)
         conn->mp.lenient = true;
         conn->mp_monitor.lenient = true;
         conn->io = vg_io_create(fd, VG_READ, conn_io_cb__, conn);
+        conn->handshake = vg_timer_create(handshake_timeout_cb__, conn);
+        vg_timer_start(conn->handshake, HANDSHAKE_TIMEOUT, 0);
         VG_DBG(SUBSYS, "%s: accepted", conn->name);
 
         struct ofp_buf b;

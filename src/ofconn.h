@@ -8,7 +8,8 @@
  * nothing about flows or policy: that is the engine's business.
  *
  * A connection that misbehaves (bad framing, an undecodable reply, a failed
- * handshake) is logged and closed; ovs-vswitchd reconnects by itself. */
+ * handshake, or none within 10 seconds of the connection) is logged and
+ * closed; ovs-vswitchd reconnects by itself. */
 #ifndef VG_OFCONN_H
 #define VG_OFCONN_H 1
 

@@ -14,8 +14,8 @@ hypervisor's peers do to vifguardd over a long uptime (EVENTS below):
 ovs-vswitchd crashing or restarting, ovsdb-server restarting, the bridge
 deleted and re-created by a toolstack, the controller removed and set
 again, guest ports plugged and unplugged, policies changed, control socket
-clients that leave mid-request, xenstored restarting, foreign flows and a
-cleared NO_FLOOD bit.  Each event ends when vifguardd has every guest
+clients and OpenFlow peers that leave mid-request, xenstored restarting,
+foreign flows and a cleared NO_FLOOD bit.  Each event ends when vifguardd has every guest
 protected again (vifguard-ctl wait), never after a fixed sleep.
 
 What is measured comes from outside the daemon: its open file descriptors
@@ -73,9 +73,10 @@ LOG_ALLOW = [
 # The same for the OVS daemons' logs (besides ovs_sandbox.BENIGN_LOG):
 # ovs-vswitchd's side of ovsdb-server restarting.
 OVS_LOG_ALLOW = [
-    r"jsonrpc\|WARN\|unix:\S+/db\.sock: send error: Broken pipe",
+    r"jsonrpc\|WARN\|unix:\S+/db\.sock: (send|receive) error: "
+    r"(Broken pipe|Connection reset by peer)",
     r"reconnect\|WARN\|unix:\S+/db\.sock: connection dropped "
-    r"\(Broken pipe\)",
+    r"\((Broken pipe|Connection reset by peer)\)",
 ]
 
 
@@ -344,6 +345,29 @@ class Soak:
             s.close()
         self.vg.ctl("version")  # The daemon still answers.
 
+    def ev_ofp(self, i):
+        """Peers of the OpenFlow listener that leave: at once, after
+        garbage, after a HELLO of OpenFlow 1.3, after a HELLO of OpenFlow
+        1.0 only (refused)."""
+        hello13 = bytes.fromhex("0400000800000001")
+        hello10 = bytes.fromhex("0100000800000001")
+        for data in (b"", b"\xff" * 64, hello13, hello10):
+            s = self.ofp_peer()
+            try:
+                s.sendall(data)
+            except OSError:
+                pass  # Refused and closed already.
+            s.close()
+        self.vg.ctl("version")  # The daemon still answers.
+
+    def ofp_peer(self):
+        """A connection to vifguardd's OpenFlow listener (which a silent
+        peer keeps open: the daemon must drop it after its handshake
+        timeout)."""
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.connect(self.vg.ofp_sock)
+        return s
+
     def ev_xenstored(self, i):
         """xenstored stops and starts again (its tree is kept)."""
         self.xs.stop()
@@ -369,7 +393,7 @@ class Soak:
         self.settle()
 
     EVENTS = ["vswitchd", "ovsdb", "bridge", "controller", "ports", "policy",
-              "ctl", "xenstored", "foreign"]
+              "ctl", "ofp", "xenstored", "foreign"]
 
     def cycle(self, i, events=None):
         """Runs every event (or those named in 'events') once."""

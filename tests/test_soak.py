@@ -3,11 +3,13 @@
 A few cycles of every event of tests/soaklab.py (ovs-vswitchd crash and
 restart, ovsdb-server restart, bridge deleted and re-created, controller
 removed and set again, a guest plugged and unplugged, policy changes,
-control socket clients leaving mid-request, xenstored restart, a foreign
-flow and a cleared NO_FLOOD bit) against one vifguardd.  Afterwards:
+control socket clients and OpenFlow peers leaving mid-request, xenstored
+restart, a foreign flow and a cleared NO_FLOOD bit) against one vifguardd,
+while an OpenFlow peer that connects and stays silent waits to be dropped.
+Afterwards:
 
 - its open file descriptors are exactly those of a daemon that has just
-  started (EXPECTED_FDS, each one explained), and so are its threads;
+  started (expected_fds(), each one explained), and so are its threads;
 - every guest is protected with the policy it should have, a spoofed-source
   ping and UDP frame from one guest never reach the other's capture while
   the real ones do;
@@ -61,9 +63,17 @@ def test_soak(build, build_dirs):
         assert got == want, "fds at start: %s" % dict(got)
         before = soak.snapshot()
         assert soak.check_traffic() == {"LEGIT", "LEGITUDP"}
+        # A peer of the OpenFlow listener that never says anything: the
+        # daemon drops it after its handshake timeout (10 s), meanwhile.
+        silent = soak.ofp_peer()
 
         for i in range(CYCLES[build]):
             soak.cycle(i)
+
+        silent.settimeout(30)
+        while silent.recv(4096):  # vifguardd's HELLO, then its close.
+            pass
+        silent.close()
 
         got = soak.wait_fds(want)
         assert got == want, "fds after %d cycles: %s (at start: %s)" % (
