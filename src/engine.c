@@ -2819,6 +2819,15 @@ attach_conn__(struct eng_bridge *br, struct ofconn *conn)
     br->recheck = false;
     br->solo = false;
     fdb_reset__(br);
+    /* The switch is there: a NO_FLOOD retry that waits out a lost
+     * connection (nf_watch__(), whose report of the old switch's
+     * management connection closing may come after conn_closed__()) or an
+     * earlier failure need not wait any longer, and the bridge forwards
+     * nothing until the bits are confirmed. */
+    if (br->nf_retry) {
+        vg_timer_stop(br->nf_retry);
+    }
+    br->nf_backoff = 0;
     if (br->bl) {
         bondlearn_reset(br->bl);
     }
