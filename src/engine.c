@@ -2070,10 +2070,11 @@ nf_done__(void *br_, int error, const struct noflood_result *res, size_t n)
  * mod-port BR PORT flood`) puts it back into NORMAL's flood set: it is set
  * again at once.  While the watch is lost, no bit can be vouched for:
  * every guest's is confirmed again, on a new, watched connection, a second
- * later (through the retry timer): the usual cause is ovs-vswitchd
- * exiting, and then the bridge's controller connection closes too
- * (conn_closed__(), which stops the timer), so that nothing is tried on a
- * socket that is going away. */
+ * later (through the retry timer), so that nothing is tried on a socket
+ * that is going away: the usual cause is ovs-vswitchd exiting, and then the
+ * bridge's controller connection closes too (conn_closed__() stops the
+ * timer, if this came first) and the new switch's connection
+ * (attach_conn__(), which stops it too) starts the confirmation. */
 static void
 nf_watch__(void *br_, uint32_t ofport, bool no_flood)
 {
