@@ -25,3 +25,8 @@ EXTRA_DIST += bench/ovsplug.py
 
 # bench/ovsdb_rpc.py: the JSON-RPC client of both.
 EXTRA_DIST += bench/ovsdb_rpc.py
+
+# bench/soak.sh: vifguardd's fds, RSS and threads over hundreds of cycles of
+# restarts, bridge re-creation, plugs, policy changes, control clients and
+# xenstored restarts (tests/soaklab.py); bench/soak.py does the work.
+EXTRA_DIST += bench/soak.sh bench/soak.py

@@ -83,8 +83,13 @@ OVS_LOG_ALLOW = [
 class Soak:
     """The host, vifguardd and the events.  start() / stop(), or 'with'."""
 
-    def __init__(self, build_dir):
+    def __init__(self, build_dir, attach_command=None):
+        """'attach_command': vifguard-attach, to have vifguardd attach the
+        bridge itself (setting attach-bridges) whenever it is created or
+        its controller removed, as on a XenServer host; None: attached by
+        the events, like an operator does."""
         self.build_dir = build_dir
+        self.attach_command = attach_command
         self.sb = None
         self.xs = None
         self.vg = None
@@ -118,10 +123,13 @@ class Soak:
         self.web = self._guest_host("web", WEB)
         self.churn = self._guest_host("churn", CHURN)
         self._add_ports()
-        self.vg = VifguardDaemon(self.sb, self.build_dir,
-                                 args=["--xenstore=on"])
+        args = ["--xenstore=on"]
+        if self.attach_command:
+            args += ["--attach-bridges=" + self.br,
+                     "--attach-command=" + self.attach_command]
+        self.vg = VifguardDaemon(self.sb, self.build_dir, args=args)
         self.vg.start()
-        self.vg.attach(self.br)
+        self.attach()
         self.settle()
         return self
 
@@ -208,6 +216,11 @@ class Soak:
     def _add_ports(self):
         self.sb.vsctl(*self._port_args()[1:])
 
+    def attach(self):
+        """Attaches the bridge, unless vifguardd does it by itself."""
+        if not self.attach_command:
+            self.vg.attach(self.br)
+
     def guest_ports(self):
         return [self.hosts[n].port for n in sorted(GUESTS)] + [WEB["port"]]
 
@@ -223,7 +236,8 @@ class Soak:
             bridges = show.get("bridges") or []
             return (show.get("ovsdb_connected") and
                     (show.get("xenstore") or {}).get("state") == "connected"
-                    and len(bridges) == 1 and bridges[0]["connected"])
+                    and len(bridges) == 1 and bridges[0]["connected"] and
+                    bridges[0]["fail_secure"])
         wait_for(ready, DEADLINE, "bridge and xenstore connected")
         # The policy each guest has is the one it should have.
         vifs = self.vg.vifs()
@@ -252,21 +266,25 @@ class Soak:
         self.sb.vsctl("del-br", self.br)
         wait_for(lambda: not self.vg.ctl("show").get("bridges"), DEADLINE,
                  "bridge gone from vifguard-ctl show")
-        dpid = self.dpid
+        # fail_mode=secure only where vifguardd does not attach it: xapi
+        # creates it standalone.
+        secure = [] if self.attach_command else ["fail_mode=secure"]
         self.sb.vsctl("add-br", self.br, "--", "set", "bridge", self.br,
                       "datapath_type=netdev",
-                      "other_config:datapath-id=" + dpid,
-                      "protocols=OpenFlow10,OpenFlow13",
-                      "fail_mode=secure", *self._port_args())
-        self.vg.attach(self.br)
+                      "other_config:datapath-id=" + self.dpid,
+                      "protocols=OpenFlow10,OpenFlow13", *secure,
+                      *self._port_args())
+        self.attach()
         self.settle()
 
     def ev_controller(self, i):
         """The controller is removed, then set again."""
         self.sb.vsctl("del-controller", self.br)
-        wait_for(lambda: not self.vg.ctl("show")["bridges"][0]["connected"],
-                 DEADLINE, "bridge disconnected")
-        self.vg.attach(self.br)
+        if not self.attach_command:
+            # (vifguardd may have attached it again already otherwise.)
+            wait_for(lambda: not self.vg.ctl("show")["bridges"][0]
+                     ["connected"], DEADLINE, "bridge disconnected")
+        self.attach()
         self.settle()
 
     def ev_ports(self, i):

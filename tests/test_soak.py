@@ -23,6 +23,7 @@ RSS figures per cycle.
 """
 
 import collections
+import os
 
 import pytest
 
@@ -30,6 +31,10 @@ from conftest import require_ovs
 from soaklab import LOG_ALLOW, OVS_LOG_ALLOW, Soak
 
 CYCLES = {"plain": 3, "asan": 2}
+# The plain run has vifguardd attach the bridge itself (attach-bridges, with
+# the shipped vifguard-attach: its children come and go too), as on a
+# XenServer host; the ASan run leaves that to the events, like an operator.
+AUTOATTACH = {"plain": True, "asan": False}
 
 
 def expected_fds(soak):
@@ -54,7 +59,12 @@ def expected_fds(soak):
 @pytest.mark.parametrize("build", ["plain", "asan"])
 def test_soak(build, build_dirs):
     require_ovs()
-    soak = Soak(build_dirs[build])
+    attach = None
+    if AUTOATTACH[build]:
+        attach = os.path.join(build_dirs["plain"], "scripts",
+                              "vifguard-attach")
+        assert os.access(attach, os.X_OK), "%s not built" % attach
+    soak = Soak(build_dirs[build], attach_command=attach)
     problems = ovs_problems = []
     try:
         soak.start()
