@@ -69,6 +69,12 @@ LOG_ALLOW = [
     r"(switch (closed|reset) the connection|connect: )",
     r"engine\|WARN\|bridge \S+: NO_FLOOD could not be set: ",
     r"engine\|WARN\|bridge \S+: cannot remove the MAC table entries",
+    # Race (attach-bridges): the bridge re-created in OVSDB, vifguard-attach
+    # run before ovs-vswitchd has made it; retried 1 s later.
+    r"attach\|WARN\|\S+: vifguard-attach: vifguard-attach: \S+: "
+    r"ovs-vswitchd does not answer for this bridge",
+    r"attach\|WARN\|\S+: vifguard-attach failed \(exit status 1\); "
+    r"1 failure\(s\) in a row",
 ]
 # The same for the OVS daemons' logs (besides ovs_sandbox.BENIGN_LOG):
 # ovs-vswitchd's side of ovsdb-server restarting.
