@@ -104,8 +104,12 @@ request_failed__(struct xs_worker__ *xs, const char *what, const char *path)
         return;
     }
     if (!xs->failed) {
+        /* libxenstore's reader thread closes the socket when xenstored
+         * does; the requests after that fail with EBADF. */
         free(xs->error);
-        xs->error = ofp_xasprintf("%s %s: %s", what, path, strerror(e));
+        xs->error = ofp_xasprintf(
+            "%s %s: %s", what, path,
+            e == EBADF ? "xenstored closed the connection" : strerror(e));
     }
     xs->failed = true;
 }
