@@ -1987,6 +1987,16 @@ retry_in__(struct vg_timer **timer, vg_timer_cb *cb, struct eng_bridge *br,
     vg_timer_start(*timer, secs, 0);
 }
 
+/* Stops 'br''s NO_FLOOD retry timer and forgets its backoff. */
+static void
+nf_retry_cancel__(struct eng_bridge *br)
+{
+    if (br->nf_retry) {
+        vg_timer_stop(br->nf_retry);
+    }
+    br->nf_backoff = 0;
+}
+
 /* Doubles '*backoff' (1 s the first time), up to 'max' seconds. */
 static void
 backoff_next__(double *backoff, double max)
@@ -2817,7 +2827,6 @@ attach_conn__(struct eng_bridge *br, struct ofconn *conn)
     }
     br->conn = conn;
     br->synced = false;
-    br->recheck = false;
     br->solo = false;
     fdb_reset__(br);
     /* The switch is there: a NO_FLOOD retry that waits out a lost
@@ -2825,10 +2834,7 @@ attach_conn__(struct eng_bridge *br, struct ofconn *conn)
      * management connection closing may come after conn_closed__()) or an
      * earlier failure need not wait any longer, and the bridge forwards
      * nothing until the bits are confirmed. */
-    if (br->nf_retry) {
-        vg_timer_stop(br->nf_retry);
-    }
-    br->nf_backoff = 0;
+    nf_retry_cancel__(br);
     if (br->bl) {
         bondlearn_reset(br->bl);
     }
@@ -2912,10 +2918,7 @@ conn_closed__(struct ofconn *conn, void *e_)
         if (br->nf) {
             memset(br->nf, NF_UNKNOWN, NF_PORTS);
         }
-        if (br->nf_retry) {
-            vg_timer_stop(br->nf_retry);
-        }
-        br->nf_backoff = 0;
+        nf_retry_cancel__(br);
         fdb_reset__(br);
         free(br->sw_ports);
         br->sw_ports = NULL;
