@@ -279,6 +279,12 @@ struct eng_bridge {
     double fdb_backoff;         /* Seconds before the next retry. */
 };
 
+/* A connection whose datapath id no bridge of OVSDB has (yet). */
+struct eng_orphan {
+    struct ofconn *conn;
+    double since; /* vg_now() at its handshake. */
+};
+
 struct engine {
     enum vg_mode default_mode;
     char *ovsdb_remote; /* Locates the bridges' management sockets. */
@@ -286,8 +292,9 @@ struct engine {
     void *aux;
     struct eng_bridge **bridges;
     size_t n_bridges;
-    struct ofconn **orphans; /* Connected, datapath id not in OVSDB yet. */
-    size_t n_orphans;
+    struct eng_orphan *orphans;    /* Connected, datapath id not in OVSDB */
+    size_t n_orphans;              /* yet. */
+    struct vg_timer *orphan_timer; /* Drops those that wait too long. */
     struct vg_stats stats;
     double started;
 
@@ -324,6 +331,13 @@ static void fdb_kick__(struct eng_bridge *);
  * adds over OpenFlow lands there, and nothing can be deleted from it, but
  * the flow monitor reports its changes. */
 #define OVS_TBL_INTERNAL 254
+
+/* Seconds a connection waits for its datapath id to show up in OVSDB.  The
+ * update that names a new bridge's datapath id follows its connection
+ * within milliseconds; a peer that claims an id OVSDB never shows (a
+ * ptcp: client that is no switch) must not hold a connection forever.  A
+ * real switch whose bridge shows up later reconnects by itself. */
+#define ORPHAN_TIMEOUT 10.0
 
 struct engine *
 engine_create(enum vg_mode default_mode, const char *ovsdb_remote,
@@ -421,6 +435,7 @@ engine_destroy(struct engine *e)
         }
         free(e->bridges);
         free(e->orphans);
+        vg_timer_destroy(e->orphan_timer);
         free(e->ovsdb_remote);
         free(e);
     }
@@ -1278,7 +1293,7 @@ engine_set_host(struct engine *e, const struct vg_host *host)
 
     /* Connections waiting for their bridge to show up in OVSDB. */
     for (size_t i = 0; i < e->n_orphans;) {
-        struct ofconn *conn = e->orphans[i];
+        struct ofconn *conn = e->orphans[i].conn;
         const struct vg_bridge *sb =
             vg_host_find_dpid(host, ofconn_dpid(conn));
         if (sb) {
@@ -2863,6 +2878,31 @@ bridge_by_conn__(struct engine *e, const struct ofconn *conn)
     return NULL;
 }
 
+/* Closes the connections that have waited ORPHAN_TIMEOUT for their bridge,
+ * and waits for the next one to. */
+static void
+orphan_timer_cb__(struct vg_timer *t, void *e_)
+{
+    struct engine *e = e_;
+    double now = vg_now();
+    double next = ORPHAN_TIMEOUT;
+    for (size_t i = 0; i < e->n_orphans;) {
+        double left = e->orphans[i].since + ORPHAN_TIMEOUT - now;
+        if (left <= 0) {
+            /* conn_closed__() removes it from the array. */
+            ofconn_close(e->orphans[i].conn,
+                         "no bridge with this datapath id showed up in "
+                         "OVSDB");
+        } else {
+            next = left < next ? left : next;
+            i++;
+        }
+    }
+    if (e->n_orphans) {
+        vg_timer_start(t, next, 0);
+    }
+}
+
 static void
 conn_ready__(struct ofconn *conn, void *e_)
 {
@@ -2880,7 +2920,14 @@ conn_ready__(struct ofconn *conn, void *e_)
             ofconn_name(conn));
     e->orphans =
         ofp_xrealloc(e->orphans, (e->n_orphans + 1) * sizeof *e->orphans);
-    e->orphans[e->n_orphans++] = conn;
+    e->orphans[e->n_orphans++] =
+        (struct eng_orphan){ .conn = conn, .since = vg_now() };
+    if (!e->orphan_timer) {
+        e->orphan_timer = vg_timer_create(orphan_timer_cb__, e);
+    }
+    if (!vg_timer_active(e->orphan_timer)) {
+        vg_timer_start(e->orphan_timer, ORPHAN_TIMEOUT, 0);
+    }
 }
 
 static void
@@ -2888,7 +2935,7 @@ conn_closed__(struct ofconn *conn, void *e_)
 {
     struct engine *e = e_;
     for (size_t i = 0; i < e->n_orphans; i++) {
-        if (e->orphans[i] == conn) {
+        if (e->orphans[i].conn == conn) {
             e->orphans[i] = e->orphans[--e->n_orphans];
             return;
         }

@@ -28,6 +28,14 @@
  * one that connects and stays silent must not hold a connection (an fd and
  * its buffers) forever.  ovs-vswitchd answers within milliseconds. */
 #define HANDSHAKE_TIMEOUT 10.0
+/* Seconds of silence from a connected peer before we send it an echo
+ * request, and again before we give up on it.  ovs-vswitchd's own probe
+ * (Controller inactivity_probe, 5 s by default) keeps a healthy connection
+ * from ever being that quiet; a switch that is alive but stuck (stopped,
+ * deadlocked) would otherwise hold the bridge's connection, and every reply
+ * the engine waits for, forever.  Once closed, the bridge shows as
+ * disconnected and the switch reconnects when it recovers. */
+#define PROBE_INTERVAL 10.0
 
 enum conn_state {
     CONN_HELLO,    /* Waiting for the peer's HELLO. */
@@ -57,8 +65,11 @@ struct ofconn {
     struct ofconn_listener *listener;
     int fd;
     struct vg_io *io;
-    struct vg_timer *handshake; /* Until CONN_READY: HANDSHAKE_TIMEOUT. */
-    char *name;                 /* "ofp.sock#3", then "br0(dpid)" for logs. */
+    /* Until CONN_READY, the handshake deadline; then the keepalive. */
+    struct vg_timer *timer;
+    double last_rx; /* vg_now() when the peer last sent something. */
+    bool echo_sent; /* The keepalive's echo request is unanswered. */
+    char *name;     /* "ofp.sock#3", then "br0(dpid)" for logs. */
     enum conn_state state;
     uint64_t dpid;
     uint32_t next_xid;
@@ -192,7 +203,7 @@ conn_destroy__(struct ofconn *conn)
         }
     }
     vg_io_destroy(conn->io);
-    vg_timer_destroy(conn->handshake);
+    vg_timer_destroy(conn->timer);
     close(conn->fd);
     ofp_buf_uninit(&conn->rx);
     ofp_buf_uninit(&conn->tx);
@@ -291,8 +302,7 @@ handle_features__(struct ofconn *conn, const void *msg, size_t len)
     }
     conn->dpid = f.datapath_id;
     conn->state = CONN_READY;
-    vg_timer_destroy(conn->handshake);
-    conn->handshake = NULL;
+    vg_timer_start(conn->timer, PROBE_INTERVAL, 0);
     char *name =
         ofp_xasprintf("dpid %016llx", (unsigned long long)f.datapath_id);
     free(conn->name);
@@ -437,6 +447,11 @@ conn_read__(struct ofconn *conn)
             return;
         }
         conn->rx.size += (size_t)n;
+        /* vg_now() is the loop's time of this wakeup, which may be the one
+         * that sent the echo request: the flag, not the time, says that
+         * the peer answered. */
+        conn->last_rx = vg_now();
+        conn->echo_sent = false;
 
         conn->busy++;
         while (!conn->close_pending) {
@@ -478,16 +493,38 @@ conn_io_cb__(struct vg_io *io, int revents, void *conn_)
     }
 }
 
-/* The peer of 'conn_' has not completed the handshake in time: drops it. */
+/* Until the handshake is done: the peer has not completed it in time, and
+ * is dropped.  Then the keepalive: after PROBE_INTERVAL of silence, an echo
+ * request; after another one, the connection is closed. */
 static void
-handshake_timeout_cb__(struct vg_timer *t, void *conn_)
+timer_cb__(struct vg_timer *t, void *conn_)
 {
     struct ofconn *conn = conn_;
-    (void)t;
-    ofconn_close(conn, conn->state == CONN_HELLO
-                           ? "no HELLO within the handshake timeout"
-                           : "no FEATURES_REPLY within the handshake "
-                             "timeout");
+    if (conn->state != CONN_READY) {
+        ofconn_close(conn, conn->state == CONN_HELLO
+                               ? "no HELLO within the handshake timeout"
+                               : "no FEATURES_REPLY within the handshake "
+                                 "timeout");
+        return;
+    }
+    double idle = vg_now() - conn->last_rx;
+    if (idle < PROBE_INTERVAL) {
+        vg_timer_start(t, PROBE_INTERVAL - idle, 0);
+    } else if (!conn->echo_sent) {
+        struct ofp_buf b;
+        ofp_buf_init(&b);
+        ofp_empty_encode(OFPT_ECHO_REQUEST, ofconn_next_xid(conn), &b);
+        ofconn_send(conn, &b);
+        ofp_buf_uninit(&b);
+        conn->echo_sent = true;
+        vg_timer_start(t, PROBE_INTERVAL, 0);
+    } else {
+        VG_WARN(SUBSYS,
+                "%s: silent for %.0f s and no reply to an echo request: "
+                "is ovs-vswitchd stuck?",
+                conn->name, idle);
+        ofconn_close(conn, "keepalive timeout");
+    }
 }
 
 static void
@@ -523,8 +560,9 @@ listener_cb__(struct vg_io *io, int revents, void *l_)
         conn->mp.lenient = true;
         conn->mp_monitor.lenient = true;
         conn->io = vg_io_create(fd, VG_READ, conn_io_cb__, conn);
-        conn->handshake = vg_timer_create(handshake_timeout_cb__, conn);
-        vg_timer_start(conn->handshake, HANDSHAKE_TIMEOUT, 0);
+        conn->last_rx = vg_now();
+        conn->timer = vg_timer_create(timer_cb__, conn);
+        vg_timer_start(conn->timer, HANDSHAKE_TIMEOUT, 0);
         VG_DBG(SUBSYS, "%s: accepted", conn->name);
 
         struct ofp_buf b;
@@ -535,7 +573,8 @@ listener_cb__(struct vg_io *io, int revents, void *l_)
     }
 }
 
-/* Parses "ptcp:PORT[:IP]" into 'ss'.  Returns 0 or EINVAL. */
+/* Parses "ptcp:PORT[:IP]" into 'ss' (IP defaults to 127.0.0.1).  Returns 0
+ * or EINVAL. */
 static int
 parse_ptcp__(const char *spec, struct sockaddr_storage *ss, socklen_t *len)
 {
@@ -544,7 +583,8 @@ parse_ptcp__(const char *spec, struct sockaddr_storage *ss, socklen_t *len)
     if (end == spec || port > 65535 || (*end && *end != ':')) {
         return EINVAL;
     }
-    const char *ip = *end ? end + 1 : "0.0.0.0";
+    /* Loopback unless told otherwise: see ofconn_listen(). */
+    const char *ip = *end ? end + 1 : "127.0.0.1";
     memset(ss, 0, sizeof *ss);
     struct sockaddr_in *sin = (struct sockaddr_in *)ss;
     struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
@@ -568,6 +608,23 @@ parse_ptcp__(const char *spec, struct sockaddr_storage *ss, socklen_t *len)
         return EINVAL;
     }
     return 0;
+}
+
+/* Whether 'ss' is a unix socket or a loopback address (127.0.0.0/8, ::1,
+ * ::ffff:127.0.0.0/104). */
+static bool
+is_loopback__(const struct sockaddr_storage *ss)
+{
+    if (ss->ss_family == AF_INET) {
+        const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+        return (ntohl(sin->sin_addr.s_addr) >> 24) == 127;
+    } else if (ss->ss_family == AF_INET6) {
+        const struct in6_addr *a =
+            &((const struct sockaddr_in6 *)ss)->sin6_addr;
+        return IN6_IS_ADDR_LOOPBACK(a) ||
+               (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+    }
+    return true;
 }
 
 int
@@ -622,6 +679,14 @@ ofconn_listen(const char *target, const struct ofconn_handler *handler,
     }
     if (unlink_path) {
         chmod(unlink_path, 0660);
+    }
+
+    if (!is_loopback__(&ss)) {
+        VG_WARN(SUBSYS,
+                "listen %s: other hosts can connect, and a peer that claims "
+                "a bridge's datapath id takes over that bridge's "
+                "connection; listen on punix:PATH or 127.0.0.1",
+                target);
     }
 
     struct ofconn_listener *l = ofp_xcalloc(1, sizeof *l);

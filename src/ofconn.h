@@ -9,7 +9,9 @@
  *
  * A connection that misbehaves (bad framing, an undecodable reply, a failed
  * handshake, or none within 10 seconds of the connection) is logged and
- * closed; ovs-vswitchd reconnects by itself. */
+ * closed; ovs-vswitchd reconnects by itself.  So is one whose peer stays
+ * silent for 10 seconds and then does not answer an echo request within 10
+ * more: a stuck switch must not hold a bridge's connection forever. */
 #ifndef VG_OFCONN_H
 #define VG_OFCONN_H 1
 

@@ -26,8 +26,12 @@ class VifguardError(Exception):
 
 
 class VifguardDaemon:
-    def __init__(self, sandbox, build_dir, name="vifguardd", args=()):
+    def __init__(self, sandbox, build_dir, name="vifguardd", args=(),
+                 switch_netns=False):
+        """'switch_netns': run in ovs-vswitchd's network namespace (for
+        ptcp: listeners, which the switch must reach)."""
         self.sb = sandbox
+        self.switch_netns = switch_netns
         self.build_dir = build_dir
         self.name = name
         d = sandbox.dir
@@ -53,6 +57,9 @@ class VifguardDaemon:
                "--listen=punix:" + self.ofp_sock, "--ctl=" + self.ctl_sock,
                "--log-file=" + self.log,
                "--config=/dev/null"] + self.args
+        if self.switch_netns:
+            # "ip netns exec" execs vifguardd: self.proc stays its pid.
+            cmd = ["ip", "netns", "exec", self.sb.netns] + cmd
         debug = os.environ.get("VG_DEBUG", "")
         if debug == "1":
             cmd.append("-v")  # Debug logs of every subsystem.

@@ -1,0 +1,215 @@
+"""OpenFlow peers that are not a healthy ovs-vswitchd: a switch that is
+alive but stuck (SIGSTOP), a peer that completes the handshake with a
+datapath id no bridge has, and ptcp: listeners (loopback unless told
+otherwise, and a warning when other hosts can reach them).
+
+The LAN: a private OVS (userspace datapath), one bridge in fail_mode=secure
+under vifguardd, an uplink namespace "router" on a trusted port
+(10.0.0.1/24) and two locked guests, victim (10.0.0.11) and attacker
+(10.0.0.12).  Protection is checked where traffic lands: a capture in the
+router's namespace.  The stuck-switch test waits out vifguardd's keepalive
+(10 s of silence, then 10 s for the echo reply: about 20 s); the unknown
+datapath id test its 10 s wait for OVSDB.
+"""
+
+import os
+import signal
+import socket
+import struct
+
+import pytest
+
+from netlab import Capture, sendp
+from topology import wait_for
+from vifguard_daemon import VifguardDaemon
+
+ROUTER_MAC = "02:00:00:00:00:01"
+MAC = {"victim": "02:00:00:00:00:11", "attacker": "02:00:00:00:00:12"}
+IP = {"router": "10.0.0.1", "victim": "10.0.0.11", "attacker": "10.0.0.12"}
+OFPORT = {"victim": 11, "attacker": 12}
+
+OFP13 = 4
+OFPT_HELLO, OFPT_ECHO_REQUEST, OFPT_ECHO_REPLY = 0, 2, 3
+OFPT_FEATURES_REQUEST, OFPT_FEATURES_REPLY = 5, 6
+
+
+def lan_setup(sb, vg_args=()):
+    br = sb.add_bridge()
+    ns = {"router": sb.add_netns(br, "router", ROUTER_MAC,
+                                 [IP["router"] + "/24"], ofport=1)}
+    for g in ("victim", "attacker"):
+        ns[g] = sb.add_netns(br, g, MAC[g], [IP[g] + "/24"],
+                             ofport=OFPORT[g])
+        sb.vsctl("set", "interface", ns[g].port,
+                 "external_ids:attached-mac=" + MAC[g],
+                 "external_ids:vifguard-ipv4=" + IP[g])
+    return br, ns
+
+
+@pytest.fixture
+def lan(ovs, build_dirs):
+    br, ns = lan_setup(ovs)
+    vg = VifguardDaemon(ovs, build_dirs["plain"])
+    ns["sb"], ns["br"], ns["vg"] = ovs, br, vg
+    with vg.protecting(br, [ns[g].port for g in ("victim", "attacker")],
+                       lambda: ns.get("log_allow", [])):
+        yield ns
+
+
+def assert_spoofing_blocked(lan, mark):
+    """The attacker's UDP with the victim's address does not reach the
+    router; the attacker's own does."""
+    with Capture(lan["router"], "udp port 9999") as cap:
+        for src, tag in ((IP["victim"], "SPOOF"), (IP["attacker"], "OWN")):
+            sendp(lan["attacker"], "Ether(src='%s', dst='%s')/"
+                  "IP(src='%s', dst='%s')/UDP(sport=9999, dport=9999)/"
+                  "Raw(b'%s-%s')" % (MAC["attacker"], ROUTER_MAC, src,
+                                     IP["router"], tag, mark))
+        text = cap.stop().text()
+    assert "OWN-" + mark in text, text
+    assert "SPOOF-" + mark not in text, text
+
+
+def bridge_connected(vg, br):
+    return any(b["name"] == br and b["connected"]
+               for b in vg.ctl("show")["bridges"])
+
+
+def vswitchd_pid(sb):
+    with open(os.path.join(sb.dir, "ovs-vswitchd.pid")) as f:
+        return int(f.read())
+
+
+@pytest.mark.ovs_log_allow(r"Unreasonably long", r"connection dropped",
+                           r"connection closed by peer",
+                           r"(poll_loop|timeval).*")
+def test_stuck_switch_is_dropped_and_protection_stays(lan):
+    """ovs-vswitchd stopped (alive, stuck): vifguardd's echo request goes
+    unanswered, and it drops the connection with a warning instead of
+    holding it (and every reply it waits for) forever.  When the switch
+    runs again it reconnects; the read-back finds every flow in place (no
+    flow mod sent), and the attacker's spoofing is still blocked."""
+    sb, br, vg = lan["sb"], lan["br"], lan["vg"]
+    lan["log_allow"] = [r"is ovs-vswitchd stuck", r"disconnected"]
+    assert_spoofing_blocked(lan, "1")
+    sent = vg.stats()["flow_mods_sent"]
+    pid = vswitchd_pid(sb)
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        wait_for(lambda: not bridge_connected(vg, br), 45,
+                 "the stuck switch's connection dropped")
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    warned = [l for l in vg.log_lines("WARN") if "is ovs-vswitchd stuck" in l]
+    assert len(warned) == 1, vg.log_tail()
+    wait_for(lambda: bridge_connected(vg, br), 30, "the switch reconnected")
+    vg.wait_state([lan["victim"].port, lan["attacker"].port])
+    assert vg.stats()["flow_mods_sent"] == sent
+    assert_spoofing_blocked(lan, "2")
+
+
+def ofp_msg(type_, xid, body=b""):
+    return struct.pack("!BBHI", OFP13, type_, 8 + len(body), xid) + body
+
+
+def recv_msg(s):
+    """One OpenFlow message (header fields and body), or None at EOF."""
+    head = b""
+    while len(head) < 8:
+        try:
+            chunk = s.recv(8 - len(head))
+        except ConnectionResetError:
+            return None
+        if not chunk:
+            return None
+        head += chunk
+    _, type_, length, xid = struct.unpack("!BBHI", head)
+    body = b""
+    while len(body) < length - 8:
+        chunk = s.recv(length - 8 - len(body))
+        if not chunk:
+            return None
+        body += chunk
+    return type_, xid, body
+
+
+def fake_switch(path, dpid):
+    """Connects to vifguardd's listener as a switch with datapath id
+    'dpid', completes the handshake, and answers echo requests until
+    vifguardd closes the connection.  Returns the messages it got."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(60)
+    s.connect(path)
+    s.sendall(ofp_msg(OFPT_HELLO, 1))
+    got = []
+    while True:
+        m = recv_msg(s)
+        if m is None:
+            break
+        type_, xid, _ = m
+        got.append(type_)
+        if type_ == OFPT_FEATURES_REQUEST:
+            s.sendall(ofp_msg(OFPT_FEATURES_REPLY, xid,
+                              struct.pack("!QIBBxxII", dpid, 0, 254, 0, 0,
+                                          0)))
+        elif type_ == OFPT_ECHO_REQUEST:
+            s.sendall(ofp_msg(OFPT_ECHO_REPLY, xid))
+    s.close()
+    return got
+
+
+def test_peer_with_unknown_dpid_is_dropped(lan):
+    """A peer that completes the handshake with a datapath id no bridge of
+    OVSDB has is dropped once its wait for OVSDB is over, and the real
+    bridge keeps its connection and its protection."""
+    vg, br = lan["vg"], lan["br"]
+    got = fake_switch(vg.ofp_sock, 0xfeedf00d)
+    assert OFPT_FEATURES_REQUEST in got, vg.log_tail()
+    assert [l for l in vg.log_lines("INFO") if "00000000feedf00d" in l
+            and "no bridge with this datapath id showed up" in l], \
+        vg.log_tail()
+    assert bridge_connected(vg, br)
+    vg.wait_state([lan["victim"].port, lan["attacker"].port])
+    assert_spoofing_blocked(lan, "3")
+
+
+def free_tcp_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def listening_addrs(sb, port):
+    out = sb.host_run(["ss", "-ltnH", "sport = :%d" % port]).stdout
+    return sorted(line.split()[3] for line in out.splitlines())
+
+
+def test_ptcp_listener(ovs, build_dirs):
+    """ptcp:PORT listens on 127.0.0.1 only, and a bridge attached over
+    tcp:127.0.0.1:PORT is protected (the spoofing blocked at the router).
+    A listener other hosts can reach is named in a warning."""
+    port, wide = free_tcp_port(), free_tcp_port()
+    br, ns = lan_setup(ovs)
+    vg = VifguardDaemon(ovs, build_dirs["plain"],
+                        args=["--listen=ptcp:%d" % port,
+                              "--listen=ptcp:%d:0.0.0.0" % wide],
+                        switch_netns=True)
+    ns["sb"], ns["br"], ns["vg"] = ovs, br, vg
+    vg.start()
+    try:
+        assert listening_addrs(ovs, port) == ["127.0.0.1:%d" % port]
+        assert listening_addrs(ovs, wide) == ["0.0.0.0:%d" % wide]
+        warned = [l for l in vg.log_lines("WARN")
+                  if "other hosts can connect" in l]
+        assert len(warned) == 1 and "ptcp:%d:0.0.0.0" % wide in warned[0], \
+            vg.log_tail()
+        # Out of band: in-band control would add hidden flows that let
+        # guests' frames past every vifguard flow (test_in_band_control).
+        ovs.vsctl("set-controller", br, "tcp:127.0.0.1:%d" % port,
+                  "--", "set", "controller", br,
+                  "connection_mode=out-of-band",
+                  "--", "set", "bridge", br, "fail_mode=secure")
+        vg.wait_state([ns["victim"].port, ns["attacker"].port])
+        assert_spoofing_blocked(ns, "4")
+    finally:
+        assert vg.stop() == 0, vg.log_tail()
