@@ -147,18 +147,31 @@ autoattach_destroy(struct autoattach *aa)
     free(aa);
 }
 
-/* True if 'br' has one of our controller targets and fail_mode=secure. */
+/* True if 's' is one of our controller targets. */
+static bool
+is_target__(const struct autoattach *aa, const char *s)
+{
+    for (size_t j = 0; j < aa->n_targets; j++) {
+        if (!strcmp(s, aa->targets[j])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* True if 'br' has one of our controller targets, out of band (in-band
+ * control's hidden flows would pass guests' frames: vifguard-attach sets
+ * connection_mode=out-of-band on a tcp: target), and fail_mode=secure. */
 static bool
 is_attached__(const struct autoattach *aa, const struct vg_bridge *br)
 {
-    if (!br->fail_mode || strcmp(br->fail_mode, "secure")) {
+    if (!br->fail_mode || strcmp(br->fail_mode, "secure") ||
+        (br->in_band && is_target__(aa, br->in_band))) {
         return false;
     }
     for (size_t i = 0; i < br->n_controllers; i++) {
-        for (size_t j = 0; j < aa->n_targets; j++) {
-            if (!strcmp(br->controllers[i], aa->targets[j])) {
-                return true;
-            }
+        if (is_target__(aa, br->controllers[i])) {
+            return true;
         }
     }
     return false;
@@ -271,9 +284,12 @@ autoattach_set_host(struct autoattach *aa, const struct vg_host *host)
             }
             VG_INFO(SUBSYS,
                     "%s: matches attach-bridges but is not attached "
-                    "(fail_mode %s, %zu controller(s))",
+                    "(fail_mode %s, %zu controller(s)%s)",
                     e->name, *br->fail_mode ? br->fail_mode : "unset",
-                    br->n_controllers);
+                    br->n_controllers,
+                    br->in_band && is_target__(aa, br->in_band)
+                        ? ", ours in-band"
+                        : "");
         }
         e->needs = needs;
     }

@@ -9,7 +9,8 @@
  *             "fail_secure", "trusted", "guests": {"pending", "protected",
  *             "error"}, "foreign_flows_removed", "stp_guests" (guest
  *             ports in the bridge's STP/RSTP), "stp_guest" (the first, or
- *             null), "mcast_snooping"}], "attach_bridges"
+ *             null), "mcast_snooping", "in_band" (the remote for which
+ *             in-band control is on, or null)}], "attach_bridges"
  *             (patterns, null if off),
  *             "attach": [{"bridge", "state", "attempts", "failures",
  *             "error", "retry_in"}]}
@@ -372,6 +373,7 @@ show_to_json__(const struct vg_status *st)
         add__(bj, "stp_guest", string_or_null__(b->stp_guest));
         add__(bj, "mcast_snooping",
               json_object_new_boolean(b->mcast_snooping));
+        add__(bj, "in_band", string_or_null__(b->in_band));
         json_object_array_add(bridges, bj);
     }
     add__(obj, "bridges", bridges);
@@ -773,6 +775,7 @@ show_from_json__(struct from_json *fj, const struct json_object *json,
         b->n_stp_guests = get_u64__(fj, bj, "stp_guests");
         b->stp_guest = get_string__(fj, bj, "stp_guest");
         b->mcast_snooping = get_bool__(fj, bj, "mcast_snooping");
+        b->in_band = get_string__(fj, bj, "in_band");
     }
 }
 

@@ -219,6 +219,8 @@ struct eng_bridge {
     uint64_t dpid;
     char *fail_mode;
     bool warned_fail_mode;
+    char *in_band;       /* vg_bridge.in_band: in-band control's remote. */
+    bool warned_in_band; /* ...has been logged. */
     size_t n_stp_guests; /* Guest ports in the bridge's (R)STP... */
     char *stp_guest;     /* ...the first of them by name, or NULL. */
     bool mcast_snooping; /* Bridge.mcast_snooping_enable. */
@@ -423,6 +425,7 @@ bridge_destroy__(struct eng_bridge *br)
     free(br->name);
     free(br->fail_mode);
     free(br->stp_guest);
+    free(br->in_band);
     free(br);
 }
 
@@ -1159,6 +1162,12 @@ update_bridge__(struct engine *e, struct eng_bridge *br,
         br->fail_mode = ofp_xstrdup(sb->fail_mode ? sb->fail_mode : "");
         br->warned_fail_mode = false;
     }
+    if (!sb->in_band != !br->in_band ||
+        (sb->in_band && strcmp(sb->in_band, br->in_band))) {
+        free(br->in_band);
+        br->in_band = sb->in_band ? ofp_xstrdup(sb->in_band) : NULL;
+        br->warned_in_band = false;
+    }
     check_stp__(br, sb);
 }
 
@@ -1203,8 +1212,11 @@ check_stp__(struct eng_bridge *br, const struct vg_bridge *sb)
     br->mcast_snooping = sb->mcast_snooping;
 }
 
+/* Logs, once per change, the bridge settings that unprotect the guests of
+ * 'br' while it is connected: a fail_mode other than secure, and in-band
+ * control (ovsdb.c, in_band_remote__()). */
 static void
-warn_fail_mode__(struct eng_bridge *br)
+warn_bridge_config__(struct eng_bridge *br)
 {
     if (br->conn && strcmp(br->fail_mode, "secure") && !br->warned_fail_mode) {
         VG_ERR(SUBSYS,
@@ -1214,6 +1226,17 @@ warn_fail_mode__(struct eng_bridge *br)
                br->name, br->fail_mode[0] ? br->fail_mode : "standalone",
                br->name);
         br->warned_fail_mode = true;
+    }
+    if (br->conn && br->in_band && !br->warned_in_band) {
+        VG_ERR(SUBSYS,
+               "bridge %s: in-band control is on (for %s): Open vSwitch's "
+               "hidden in-band flows send a guest's ARP and TCP frames that "
+               "match them to NORMAL before any vifguard flow, forged "
+               "source MAC and all (ovs-vsctl set bridge %s "
+               "other_config:disable-in-band=true, or connection_mode="
+               "out-of-band on that controller or manager)",
+               br->name, br->in_band, br->name);
+        br->warned_in_band = true;
     }
 }
 
@@ -1229,7 +1252,7 @@ static void
 fail_mode_timer_cb__(struct vg_timer *t, void *br)
 {
     (void)t;
-    warn_fail_mode__(br);
+    warn_bridge_config__(br);
 }
 
 void
@@ -1305,7 +1328,7 @@ engine_set_host(struct engine *e, const struct vg_host *host)
     }
 
     for (size_t i = 0; i < e->n_bridges; i++) {
-        warn_fail_mode__(e->bridges[i]);
+        warn_bridge_config__(e->bridges[i]);
         reconcile__(e->bridges[i]);
     }
 }
@@ -3189,6 +3212,7 @@ engine_get_status(struct engine *e, struct vg_status *st)
         bs->n_stp_guests = br->n_stp_guests;
         bs->stp_guest = br->stp_guest ? ofp_xstrdup(br->stp_guest) : NULL;
         bs->mcast_snooping = br->mcast_snooping;
+        bs->in_band = br->in_band ? ofp_xstrdup(br->in_band) : NULL;
 
         for (size_t j = 0; j < br->n_ports; j++) {
             const struct eng_port *p = &br->ports[j];

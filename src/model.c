@@ -51,6 +51,7 @@ vg_bridge_destroy(struct vg_bridge *br)
     if (br) {
         free(br->name);
         free(br->fail_mode);
+        free(br->in_band);
         for (size_t i = 0; i < br->n_controllers; i++) {
             free(br->controllers[i]);
         }

@@ -8,7 +8,8 @@
  *     UUID to a typed row holding the monitored columns.  ovsdb_db_apply()
  *     applies <table-updates> (from the "monitor" reply or an "update"
  *     notification); ovsdb_db_build() joins Bridge -> Port -> Interface
- *     (and Bridge -> Controller) into a vg_host.  Both are pure apart from
+ *     (and Bridge -> Controller, and the Manager rows for in-band control)
+ *     into a vg_host.  Both are pure apart from
  *     rate-limited logging.
  *   - The client (struct ovsdb_client): the connection state machine
  *     (list_dbs, monitor, updates, reconnect with backoff).
@@ -424,7 +425,14 @@ ovsdb_datum_from_json(struct ovsdb_datum *datum,
 
 /* The replica. */
 
-enum table_id { T_BRIDGE, T_PORT, T_INTERFACE, T_CONTROLLER, N_TABLES };
+enum table_id {
+    T_BRIDGE,
+    T_PORT,
+    T_INTERFACE,
+    T_CONTROLLER,
+    T_MANAGER,
+    N_TABLES
+};
 
 struct uuid_set {
     char (*uuids)[37];
@@ -436,12 +444,13 @@ struct row {
     enum table_id table;
     uint64_t gen; /* The replica's 'gen' when it was inserted or last
                    * updated. */
-    char *name;   /* name (Controller: target); NULL: bad. */
+    char *name;   /* name (Controller, Manager: target); NULL: bad. */
     union {
         struct {
             uint64_t dpid;
             char *fail_mode; /* Never NULL once set; "" if empty. */
             bool stp, rstp, mcast_snooping; /* *_enable is [true]. */
+            bool no_in_band; /* other_config:disable-in-band="true". */
             struct uuid_set controllers;
             struct uuid_set ports;
         } br;
@@ -464,6 +473,9 @@ struct row {
             struct vg_kv *ext; /* external_ids, sorted by key. */
             size_t n_ext;
         } iface;
+        struct {
+            bool out_of_band; /* connection_mode is "out-of-band". */
+        } remote;             /* Controller, Manager. */
     } u;
 };
 
@@ -592,6 +604,20 @@ static char *
 set_br_mcast_snooping__(struct row *row, struct ovsdb_datum *d)
 {
     row->u.br.mcast_snooping = bool_of__(d);
+    return NULL;
+}
+
+/* Bridge.other_config: only whether in-band control is off, which OVS
+ * takes from exactly "true" (smap_get_bool()). */
+static char *
+set_br_other_config__(struct row *row, struct ovsdb_datum *d)
+{
+    row->u.br.no_in_band = false;
+    for (size_t i = 0; d && i < d->n; i++) {
+        if (!strcmp(d->keys[i].string, "disable-in-band")) {
+            row->u.br.no_in_band = !strcmp(d->values[i].string, "true");
+        }
+    }
     return NULL;
 }
 
@@ -738,6 +764,16 @@ iface_ext_clear__(struct row *row)
     row->u.iface.n_ext = 0;
 }
 
+/* Controller.connection_mode, Manager.connection_mode: anything but
+ * "out-of-band" (empty included) is in-band for OVS. */
+static char *
+set_remote_mode__(struct row *row, struct ovsdb_datum *d)
+{
+    row->u.remote.out_of_band =
+        d && d->n && !strcmp(d->keys[0].string, "out-of-band");
+    return NULL;
+}
+
 static char *
 set_iface_ext__(struct row *row, struct ovsdb_datum *d)
 {
@@ -767,6 +803,8 @@ static const struct column bridge_columns[] = {
     { "rstp_enable", T_(BOOLEAN), T_(VOID), 1, COL_OPTIONAL, set_br_rstp__ },
     { "mcast_snooping_enable", T_(BOOLEAN), T_(VOID), 1, COL_OPTIONAL,
       set_br_mcast_snooping__ },
+    { "other_config", T_(STRING), T_(STRING), SIZE_MAX, COL_OPTIONAL,
+      set_br_other_config__ },
 };
 
 static const struct column port_columns[] = {
@@ -796,8 +834,11 @@ static const struct column iface_columns[] = {
       set_iface_lacp_current__ },
 };
 
-static const struct column controller_columns[] = {
+/* Controller and Manager alike. */
+static const struct column remote_columns[] = {
     { "target", T_(STRING), T_(VOID), 1, COL_REQUIRED, set_name__ },
+    { "connection_mode", T_(STRING), T_(VOID), 1, COL_OPTIONAL,
+      set_remote_mode__ },
 };
 #undef T_
 
@@ -809,7 +850,8 @@ static const struct table tables[N_TABLES] = {
     [T_BRIDGE] = TABLE_("Bridge", bridge_columns),
     [T_PORT] = TABLE_("Port", port_columns),
     [T_INTERFACE] = TABLE_("Interface", iface_columns),
-    [T_CONTROLLER] = TABLE_("Controller", controller_columns),
+    [T_CONTROLLER] = TABLE_("Controller", remote_columns),
+    [T_MANAGER] = TABLE_("Manager", remote_columns),
 };
 #undef TABLE_
 
@@ -846,6 +888,7 @@ row_free__(struct row *row)
         iface_ext_clear__(row);
         break;
     case T_CONTROLLER:
+    case T_MANAGER:
     case N_TABLES:
     default:
         break;
@@ -1264,6 +1307,63 @@ build_port__(const struct ovsdb_db *db, const struct row *port,
 /* Fills 'br' from Bridge row 'row', taking over unchanged interfaces from
  * 'prev_br' (the previous snapshot's bridge of that name, or NULL; built at
  * generation 'since' of 'db', 0 if unknown: then only unchanged strings). */
+/* Whether Open vSwitch's in-band control takes remote 'r' (a Controller
+ * or Manager row) in (connmgr.c, bridge.c): an active tcp: or ssl: target
+ * with an IPv4 address (we also count host names, to be safe), not
+ * out-of-band, and for a manager not 127.0.0.1. */
+static bool
+remote_in_band__(const struct row *r, bool manager)
+{
+    const char *t = r->name;
+    if (r->u.remote.out_of_band ||
+        (strncmp(t, "tcp:", 4) && strncmp(t, "ssl:", 4)) || t[4] == '[') {
+        return false;
+    }
+    if (manager) {
+        size_t n = strcspn(t + 4, ":");
+        return !(n == strlen("127.0.0.1") && !strncmp(t + 4, "127.0.0.1", n));
+    }
+    return true;
+}
+
+/* The first remote (sorted controller targets first, then managers) for
+ * which Open vSwitch's in-band control adds its hidden flows to bridge
+ * 'row', as a malloc'd string, or NULL if none does or the bridge turns
+ * in-band control off.  Those flows (ofproto/in-band.c) send ARP and TCP
+ * to and from the remote, and ARP to and from the bridge's own MAC, to
+ * NORMAL at priorities above 65535, from any port: no flow of ours can
+ * stop a guest's frames that match them. */
+static char *
+in_band_remote__(const struct ovsdb_db *db, const struct row *row)
+{
+    if (row->u.br.no_in_band) {
+        return NULL;
+    }
+    const char *first = NULL;
+    const struct uuid_set *ctls = &row->u.br.controllers;
+    for (size_t i = 0; i < ctls->n; i++) {
+        const struct row *c = db_find__(db, T_CONTROLLER, ctls->uuids[i]);
+        if (c && c->name && remote_in_band__(c, false) &&
+            (!first || strcmp(c->name, first) < 0)) {
+            first = c->name;
+        }
+    }
+    if (!first) {
+        /* Every Manager row is one of Open_vSwitch's manager_options: the
+         * table is not a root table, so unreferenced rows are gone. */
+        struct lh_entry *e;
+        lh_foreach(db->rows[T_MANAGER], e)
+        {
+            const struct row *m = lh_entry_v(e);
+            if (m->name && remote_in_band__(m, true) &&
+                (!first || strcmp(m->name, first) < 0)) {
+                first = m->name;
+            }
+        }
+    }
+    return first ? ofp_xstrdup(first) : NULL;
+}
+
 static void
 build_bridge__(const struct ovsdb_db *db, const struct row *row,
                struct vg_bridge *prev_br, uint64_t since, struct vg_bridge *br,
@@ -1293,6 +1393,7 @@ build_bridge__(const struct ovsdb_db *db, const struct row *row,
         qsort(br->controllers, br->n_controllers, sizeof *br->controllers,
               str_cmp__);
     }
+    br->in_band = in_band_remote__(db, row);
 
     /* Room for every interface, allocated once. */
     const struct uuid_set *ports = &row->u.br.ports;
@@ -1500,10 +1601,14 @@ ovsdb_format_host(const struct vg_host *host, struct ofp_buf *out)
             }
             put_quoted__(out, br->controllers[k]);
         }
-        ofp_buf_put_format(out, "]%s%s%s uuid=%s\n", br->stp ? " stp" : "",
+        ofp_buf_put_format(out, "]%s%s%s", br->stp ? " stp" : "",
                            br->rstp ? " rstp" : "",
-                           br->mcast_snooping ? " mcast_snooping" : "",
-                           br->uuid);
+                           br->mcast_snooping ? " mcast_snooping" : "");
+        if (br->in_band) {
+            ofp_buf_put_cstr(out, " in_band=");
+            put_quoted__(out, br->in_band);
+        }
+        ofp_buf_put_format(out, " uuid=%s\n", br->uuid);
 
         for (size_t j = 0; j < br->n_ifaces; j++) {
             const struct vg_iface *iface = &br->ifaces[j];

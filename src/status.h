@@ -45,6 +45,8 @@ struct vg_bridge_status {
     size_t n_stp_guests; /* Guest ports in the bridge's STP or RSTP. */
     char *stp_guest;     /* The first of them by name, or NULL. */
     bool mcast_snooping; /* Bridge.mcast_snooping_enable. */
+    char *in_band;       /* The remote for which in-band control is on,
+                          * or NULL (vg_bridge.in_band). */
 };
 
 /* One bridge that the attach-bridges setting wants attached. */

@@ -456,6 +456,12 @@ print_show__(const struct vg_status *st, const struct json_object *json)
             printf("  multicast snooping on: guests get the groups they "
                    "join\n");
         }
+        if (b->in_band) {
+            printf("  WARNING: in-band control on (for %s): its hidden "
+                   "flows let guests' ARP and TCP past vifguard "
+                   "(other_config:disable-in-band=true)\n",
+                   b->in_band);
+        }
     }
     if (st->attach_patterns) {
         printf("attach-bridges %s:%s\n", st->attach_patterns,

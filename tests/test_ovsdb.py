@@ -633,7 +633,8 @@ class Session:
         req = self.expect("monitor")
         assert req["params"][0] == "Open_vSwitch"
         cols = req["params"][2]
-        assert set(cols) == {"Bridge", "Port", "Interface", "Controller"}
+        assert set(cols) == {"Bridge", "Port", "Interface", "Controller",
+                             "Manager"}
         assert cols["Interface"]["columns"] == [
             "name", "type", "ofport", "external_ids", "mac_in_use",
             "lacp_current"]

@@ -13,6 +13,7 @@ datapath id test its 10 s wait for OVSDB.
 """
 
 import os
+import re
 import signal
 import socket
 import struct
@@ -148,12 +149,15 @@ def fake_switch(path, dpid):
             break
         type_, xid, _ = m
         got.append(type_)
-        if type_ == OFPT_FEATURES_REQUEST:
-            s.sendall(ofp_msg(OFPT_FEATURES_REPLY, xid,
-                              struct.pack("!QIBBxxII", dpid, 0, 254, 0, 0,
-                                          0)))
-        elif type_ == OFPT_ECHO_REQUEST:
-            s.sendall(ofp_msg(OFPT_ECHO_REPLY, xid))
+        try:
+            if type_ == OFPT_FEATURES_REQUEST:
+                s.sendall(ofp_msg(OFPT_FEATURES_REPLY, xid,
+                                  struct.pack("!QIBBxxII", dpid, 0, 254, 0,
+                                              0, 0)))
+            elif type_ == OFPT_ECHO_REQUEST:
+                s.sendall(ofp_msg(OFPT_ECHO_REPLY, xid))
+        except (BrokenPipeError, ConnectionResetError):
+            break  # Closed by vifguardd meanwhile.
     s.close()
     return got
 
@@ -213,3 +217,101 @@ def test_ptcp_listener(ovs, build_dirs):
         assert_spoofing_blocked(ns, "4")
     finally:
         assert vg.stop() == 0, vg.log_tail()
+
+
+def attach_script(build_dirs):
+    path = os.path.join(build_dirs["plain"], "scripts", "vifguard-attach")
+    assert os.access(path, os.X_OK), "%s not built" % path
+    return path
+
+
+def in_band_flows(sb, br):
+    """Open vSwitch's hidden in-band flows of 'br' (priority >= 180000)."""
+    return [l for l in sb.appctl("bridge/dump-flows", br).splitlines()
+            if re.search(r"priority=18\d{4}\b", l)]
+
+
+def forged_tcp_reaches_router(lan, src_ip, sport, mark):
+    """The attacker sends TCP from src_ip:sport with the victim's MAC as
+    source, broadcast: whether the router gets it."""
+    with Capture(lan["router"], "tcp") as cap:
+        sendp(lan["attacker"], "Ether(src='%s', dst='ff:ff:ff:ff:ff:ff')/"
+              "IP(src='%s', dst='%s')/TCP(sport=%d, dport=80)/"
+              "Raw(b'FORGED-%s')" % (MAC["victim"], src_ip, IP["router"],
+                                      sport, mark))
+        text = cap.stop().text()
+    return "FORGED-" + mark in text
+
+
+@pytest.mark.ovs_log_allow(r"cannot find route for controller",
+                           r"connection dropped", r"Connection refused",
+                           r"connection attempt failed")
+def test_in_band_control(ovs, build_dirs):
+    """In-band control (Open vSwitch's default for a tcp: or ssl: remote)
+    adds hidden flows above every OpenFlow flow that send any port's ARP
+    and TCP to and from the remote to NORMAL: a locked guest's frame with
+    a forged source MAC gets through.  vifguard-attach, run by
+    attach-bridges, attaches over TCP out of band, and does so again when
+    the controller is put in band; an in-band manager, which is not ours to
+    change, is reported (ERR, vifguard-ctl show) until the bridge turns
+    in-band control off.  Checked at the router's capture."""
+    port = free_tcp_port()
+    target = "tcp:127.0.0.1:%d" % port
+    br, lan = lan_setup(ovs)
+    vg = VifguardDaemon(ovs, build_dirs["plain"],
+                        args=["--listen=ptcp:%d" % port,
+                              "--attach-bridges=" + br,
+                              "--attach-command=" + attach_script(build_dirs)],
+                        switch_netns=True)
+    lan["sb"], lan["br"], lan["vg"] = ovs, br, vg
+    guests = [lan["victim"].port, lan["attacker"].port]
+
+    def in_band():
+        return vg.ctl("show")["bridges"][0]["in_band"]
+
+    def mode():
+        return ovs.vsctl("get", "controller", br,
+                         "connection_mode").strip().strip('"')
+
+    vg.start()
+    try:
+        # attach-bridges attaches the bridge over TCP, out of band.
+        vg.wait_state(guests, timeout=30)
+        assert ovs.vsctl("get-controller", br).split() == [target]
+        assert mode() == "out-of-band"
+        assert not in_band_flows(ovs, br)
+        assert in_band() is None
+        assert not forged_tcp_reaches_router(lan, "127.0.0.1", port, "1")
+        assert_spoofing_blocked(lan, "1")
+
+        # Put in band by someone: attached again, out of band.
+        ovs.vsctl("set", "controller", br, "connection_mode=in-band")
+        wait_for(lambda: mode() == "out-of-band", 30,
+                 "attach-bridges to put the controller out of band again")
+        wait_for(lambda: not in_band_flows(ovs, br), 10,
+                 "the in-band flows gone")
+        assert [l for l in vg.log_lines("INFO")
+                if "ours in-band" in l], vg.log_tail()
+
+        # An in-band manager: reported, and its hole is real.
+        manager = "tcp:192.0.2.1:6640"
+        ovs.vsctl("set-manager", manager)
+        wait_for(lambda: in_band() == manager, 10, "in_band in show")
+        wait_for(lambda: in_band_flows(ovs, br), 10, "the in-band flows")
+        assert forged_tcp_reaches_router(lan, "192.0.2.1", 6640, "2")
+        errs = [l for l in vg.log_lines("ERR")
+                if "in-band control is on (for %s)" % manager in l]
+        assert len(errs) == 1, vg.log_tail()
+        ovs.vsctl("set", "bridge", br, "other_config:disable-in-band=true")
+        wait_for(lambda: in_band() is None, 10, "in_band cleared")
+        wait_for(lambda: not in_band_flows(ovs, br), 10,
+                 "the in-band flows gone")
+        assert not forged_tcp_reaches_router(lan, "192.0.2.1", 6640, "3")
+        assert_spoofing_blocked(lan, "2")
+        problems = vg.log_problems([r"in-band control is on",
+                                    r"attach.*(stderr|stdout|output)"])
+    finally:
+        ovs.vsctl("del-manager")
+        rc = vg.stop()
+    assert rc == 0, vg.log_tail()
+    assert not problems, "\n".join(problems)

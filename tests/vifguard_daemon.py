@@ -53,8 +53,12 @@ class VifguardDaemon:
     # Lifecycle.
 
     def start(self, timeout=10):
-        cmd = [self.binary("vifguardd"), "--ovsdb=" + self.sb.db,
-               "--listen=punix:" + self.ofp_sock, "--ctl=" + self.ctl_sock,
+        # Listeners of our own in 'args' replace the default one (whose
+        # target attach() sets).
+        listen = [] if any(a.startswith("--listen=") for a in self.args) \
+            else ["--listen=punix:" + self.ofp_sock]
+        cmd = [self.binary("vifguardd"), "--ovsdb=" + self.sb.db] + listen + [
+               "--ctl=" + self.ctl_sock,
                "--log-file=" + self.log,
                "--config=/dev/null"] + self.args
         if self.switch_netns:

@@ -51,6 +51,7 @@ fake_status__(void *aux, struct vg_status *st)
     st->bridges[0].n_stp_guests = 2;
     st->bridges[0].stp_guest = ofp_xstrdup("vif1.0");
     st->bridges[0].mcast_snooping = true;
+    st->bridges[0].in_band = ofp_xstrdup("tcp:127.0.0.1:6653");
     st->bridges[1].name = ofp_xstrdup("xenbr1");
     st->bridges[1].dpid = 0x2a;
     st->bridges[1].fail_mode = ofp_xstrdup("");
@@ -303,13 +304,15 @@ test_to_json(void)
                    "\"fail_secure\":true,\"trusted\":1,\"guests\":"
                    "{\"pending\":0,\"protected\":2,\"error\":1},"
                    "\"foreign_flows_removed\":5,\"stp_guests\":2,"
-                   "\"stp_guest\":\"vif1.0\",\"mcast_snooping\":true},"
+                   "\"stp_guest\":\"vif1.0\",\"mcast_snooping\":true,"
+                   "\"in_band\":\"tcp:127.0.0.1:6653\"},"
                    "{\"name\":\"xenbr1\",\"dpid\":\"000000000000002a\","
                    "\"connected\":false,\"fail_mode\":\"\","
                    "\"fail_secure\":false,\"trusted\":0,\"guests\":"
                    "{\"pending\":0,\"protected\":0,\"error\":0},"
                    "\"foreign_flows_removed\":0,\"stp_guests\":0,"
-                   "\"stp_guest\":null,\"mcast_snooping\":false}],"
+                   "\"stp_guest\":null,\"mcast_snooping\":false,"
+                   "\"in_band\":null}],"
                    "\"attach_bridges\":null,\"attach\":[]}");
     free(s);
 

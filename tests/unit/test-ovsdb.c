@@ -43,6 +43,8 @@ static const struct {
     { "IGONE", "17000000-0000-0000-0000-000000000000" },
     { "C1", "c1000000-0000-0000-0000-000000000000" },
     { "C2", "c2000000-0000-0000-0000-000000000000" },
+    { "M1", "d1000000-0000-0000-0000-000000000000" },
+    { "M2", "d2000000-0000-0000-0000-000000000000" },
     { "OVS", "99000000-0000-0000-0000-000000000000" },
 };
 
@@ -709,7 +711,8 @@ test_snapshot(void)
     CHECK(!strncmp(text, "bridge \"a-br\"", strlen("bridge \"a-br\"")));
     CHECK(has_line__(text, "bridge \"a-br\" dpid=0000000000000000 "
                            "fail_mode=\"\" controllers=[\"tcp:127.0.0.1:6653\""
-                           ",\"unix:/run/vg.sock\"] uuid=@BR2"));
+                           ",\"unix:/run/vg.sock\"] in_band="
+                           "\"tcp:127.0.0.1:6653\" uuid=@BR2"));
     free(text);
 
     ovsdb_db_clear(db);
@@ -1028,13 +1031,17 @@ test_monitor_params(void)
     CHECK_STREQ(s, "[\"Open_vSwitch\",\"vifguard\",{"
                    "\"Bridge\":{\"columns\":[\"name\",\"datapath_id\","
                    "\"fail_mode\",\"controller\",\"ports\",\"stp_enable\","
-                   "\"rstp_enable\",\"mcast_snooping_enable\"]},"
+                   "\"rstp_enable\",\"mcast_snooping_enable\","
+                   "\"other_config\"]},"
                    "\"Port\":{\"columns\":[\"name\",\"interfaces\",\"tag\","
                    "\"vlan_mode\",\"trunks\",\"bond_mode\",\"lacp\","
                    "\"bond_active_slave\",\"other_config\"]},"
                    "\"Interface\":{\"columns\":[\"name\",\"type\",\"ofport\","
                    "\"external_ids\",\"mac_in_use\",\"lacp_current\"]},"
-                   "\"Controller\":{\"columns\":[\"target\"]}}]");
+                   "\"Controller\":{\"columns\":[\"target\","
+                   "\"connection_mode\"]},"
+                   "\"Manager\":{\"columns\":[\"target\","
+                   "\"connection_mode\"]}}]");
     json_object_put(params);
 }
 
@@ -1148,6 +1155,118 @@ test_stp_columns(void)
     ovsdb_db_destroy(db);
 }
 
+/* The remote for which Open vSwitch's in-band control is on: xenbr1's
+ * controllers, then the managers, as OVS takes them in (bridge.c,
+ * connmgr.c), unless the bridge's other_config turns it off. */
+static const char *
+in_band__(struct ovsdb_db *db, const char *update, char **in_band)
+{
+    struct vg_host host;
+    CHECK_EQ(apply__(db, update), 0);
+    vg_host_init(&host);
+    CHECK_EQ(ovsdb_db_build(db, &host), 0);
+    const struct vg_bridge *br = vg_host_find_bridge(&host, "xenbr1");
+    free(*in_band);
+    *in_band = br && br->in_band ? ofp_xstrdup(br->in_band) : NULL;
+    vg_host_destroy(&host);
+    return *in_band ? *in_band : "";
+}
+
+static void
+test_in_band(void)
+{
+    struct ovsdb_db *db = ovsdb_db_create();
+    char *s = NULL;
+
+    CHECK_EQ(apply__(db, initial), 0);
+    /* unix: */
+    CHECK_STREQ(in_band__(db, "{}", &s), "");
+    /* tcp: to loopback counts for a controller; in-band is the default. */
+    CHECK_STREQ(in_band__(db,
+                          "{'Controller':{'@C1':{'new':{'target':"
+                          "'tcp:127.0.0.1:6653'}}}}",
+                          &s),
+                "tcp:127.0.0.1:6653");
+    CHECK_STREQ(in_band__(db,
+                          "{'Controller':{'@C1':{'new':{"
+                          "'connection_mode':'in-band'}}}}",
+                          &s),
+                "tcp:127.0.0.1:6653");
+    CHECK_STREQ(in_band__(db,
+                          "{'Controller':{'@C1':{'new':{"
+                          "'connection_mode':'out-of-band'}}}}",
+                          &s),
+                "");
+    /* ssl:, and a bad mode (not "out-of-band": in-band for OVS). */
+    CHECK_STREQ(in_band__(db,
+                          "{'Controller':{'@C1':{'new':{'target':"
+                          "'ssl:10.0.0.1:6653','connection_mode':"
+                          "'sideways'}}}}",
+                          &s),
+                "ssl:10.0.0.1:6653");
+    /* disable-in-band=true turns it off, anything else does not. */
+    CHECK_STREQ(in_band__(db,
+                          "{'Bridge':{'@BR1':{'new':{'other_config':"
+                          "['map',[['disable-in-band','yes']]]}}}}",
+                          &s),
+                "ssl:10.0.0.1:6653");
+    CHECK_STREQ(in_band__(db,
+                          "{'Bridge':{'@BR1':{'new':{'other_config':"
+                          "['map',[['disable-in-band','true']]]}}}}",
+                          &s),
+                "");
+    CHECK_STREQ(in_band__(db,
+                          "{'Bridge':{'@BR1':{'new':{'other_config':"
+                          "['map',[]]}}}}",
+                          &s),
+                "ssl:10.0.0.1:6653");
+    /* IPv6 and passive targets are never in-band. */
+    CHECK_STREQ(in_band__(db,
+                          "{'Controller':{'@C1':{'new':{'target':"
+                          "'tcp:[::1]:6653'}}}}",
+                          &s),
+                "");
+    CHECK_STREQ(in_band__(db,
+                          "{'Controller':{'@C1':{'new':{'target':"
+                          "'ptcp:6653'}}}}",
+                          &s),
+                "");
+    /* Managers: any bridge's, but not 127.0.0.1 nor out-of-band. */
+    CHECK_STREQ(in_band__(db,
+                          "{'Manager':{'@M1':{'new':{'target':"
+                          "'tcp:127.0.0.1:6640'}}}}",
+                          &s),
+                "");
+    CHECK_STREQ(in_band__(db,
+                          "{'Manager':{'@M2':{'new':{'target':"
+                          "'ssl:192.0.2.7:6640'}}}}",
+                          &s),
+                "ssl:192.0.2.7:6640");
+    CHECK_STREQ(in_band__(db,
+                          "{'Manager':{'@M2':{'new':{"
+                          "'connection_mode':'out-of-band'}}}}",
+                          &s),
+                "");
+    CHECK_STREQ(in_band__(db,
+                          "{'Manager':{'@M2':{'new':{"
+                          "'connection_mode':['set',[]]}}}}",
+                          &s),
+                "ssl:192.0.2.7:6640");
+    CHECK_STREQ(in_band__(db, "{'Manager':{'@M2':{'old':{}}}}", &s), "");
+    /* A malformed mode or other_config is taken as empty: in-band. */
+    CHECK_STREQ(in_band__(db,
+                          "{'Controller':{'@C1':{'new':{'target':"
+                          "'tcp:10.0.0.1'}}}}",
+                          &s),
+                "tcp:10.0.0.1");
+    CHECK_EQ(apply__(db, "{'Controller':{'@C1':{'new':{'connection_mode':"
+                         "['set',['out-of-band','in-band']]}}}}"),
+             1);
+    CHECK_STREQ(in_band__(db, "{}", &s), "tcp:10.0.0.1");
+    free(s);
+    ovsdb_db_destroy(db);
+}
+
 int
 main(void)
 {
@@ -1163,6 +1282,7 @@ main(void)
     test_malformed();
     test_iface_in_two_ports();
     test_stp_columns();
+    test_in_band();
     test_monitor_params();
     test_format_quoting();
     return check_summary();
