@@ -364,15 +364,16 @@ static void
 server_accept_cb__(struct vg_io *io, int revents, void *s_)
 {
     struct ctl_server *s = s_;
-    (void)io;
     (void)revents;
 
     for (int i = 0; i < 16; i++) {
-        int fd = accept4(s->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        bool paused;
+        int fd = vg_accept(io, &paused);
         if (fd < 0) {
-            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-                vg_log_rl(&rl, SUBSYS, VG_LOG_WARN, "%s: accept: %s", s->path,
-                          strerror(errno));
+            if (paused || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+                vg_log_rl(&rl, SUBSYS, VG_LOG_WARN, "%s: accept: %s%s",
+                          s->path, strerror(errno),
+                          paused ? ": not accepting for a second" : "");
             }
             return;
         }

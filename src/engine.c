@@ -340,6 +340,9 @@ static void fdb_kick__(struct eng_bridge *);
  * ptcp: client that is no switch) must not hold a connection forever.  A
  * real switch whose bridge shows up later reconnects by itself. */
 #define ORPHAN_TIMEOUT 10.0
+/* Connections that may wait so at once (a host has no more bridges than
+ * that connecting at the same moment); more are closed at once. */
+#define MAX_ORPHANS 64
 
 struct engine *
 engine_create(enum vg_mode default_mode, const char *ovsdb_remote,
@@ -2938,6 +2941,14 @@ conn_ready__(struct ofconn *conn, void *e_)
             attach_conn__(br, conn);
             return;
         }
+    }
+    if (e->n_orphans >= MAX_ORPHANS) {
+        vg_log_rl(&rl, SUBSYS, VG_LOG_WARN,
+                  "%s: %d connections wait for their datapath id to show "
+                  "up in OVSDB already: closed",
+                  ofconn_name(conn), MAX_ORPHANS);
+        ofconn_close(conn, "too many connections without a bridge");
+        return;
     }
     VG_INFO(SUBSYS, "%s: no bridge with this datapath id in OVSDB yet",
             ofconn_name(conn));

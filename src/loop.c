@@ -2,10 +2,12 @@
 #include <config.h>
 #include "src/loop.h"
 
+#include <errno.h>
 #include <ev.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "ofp/buf.h"
@@ -14,6 +16,7 @@ struct vg_io {
     ev_io w;
     vg_io_cb *cb;
     void *aux;
+    ev_timer pause; /* vg_accept(): watching again after a pause. */
 };
 
 struct vg_timer {
@@ -111,7 +114,39 @@ vg_io_destroy(struct vg_io *io)
 {
     if (io) {
         ev_io_stop(loop__(), &io->w);
+        ev_timer_stop(loop__(), &io->pause);
         free(io);
+    }
+}
+
+static void
+io_resume_cb__(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    struct vg_io *io =
+        (struct vg_io *)((char *)w - offsetof(struct vg_io, pause));
+    (void)revents;
+    ev_io_start(loop, &io->w);
+}
+
+int
+vg_accept(struct vg_io *io, bool *paused)
+{
+    *paused = false;
+    for (;;) {
+        int fd = accept4(io->w.fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd >= 0 || errno != EINTR) {
+            if (fd < 0 && (errno == EMFILE || errno == ENFILE ||
+                           errno == ENOBUFS || errno == ENOMEM)) {
+                int error = errno;
+                ev_io_stop(loop__(), &io->w);
+                ev_timer_stop(loop__(), &io->pause);
+                ev_timer_init(&io->pause, io_resume_cb__, VG_ACCEPT_PAUSE, 0);
+                ev_timer_start(loop__(), &io->pause);
+                *paused = true;
+                errno = error;
+            }
+            return fd;
+        }
     }
 }
 

@@ -36,6 +36,16 @@ void vg_io_set_low_priority(struct vg_io *);
 int vg_io_fd(const struct vg_io *);
 void vg_io_destroy(struct vg_io *);
 
+/* Seconds a listener stops accepting after running out of fds or memory. */
+#define VG_ACCEPT_PAUSE 1.0
+/* Accepts a connection (non-blocking, close-on-exec) on the listening
+ * socket that 'io' watches for reading.  Returns its fd, or -1 with errno
+ * set (EAGAIN: none waiting).  Out of fds or memory (EMFILE, ENFILE,
+ * ENOBUFS, ENOMEM), 'io' also stops watching for VG_ACCEPT_PAUSE seconds,
+ * with '*paused' set: the socket stays readable, and the loop would
+ * otherwise spin. */
+int vg_accept(struct vg_io *io, bool *paused);
+
 /* A stopped timer; vg_timer_start() fires it after 'after' seconds and then
  * every 'repeat' seconds (0: once). */
 struct vg_timer *vg_timer_create(vg_timer_cb *, void *aux);

@@ -36,6 +36,11 @@
  * the engine waits for, forever.  Once closed, the bridge shows as
  * disconnected and the switch reconnects when it recovers. */
 #define PROBE_INTERVAL 10.0
+/* Connections of one listener that may be in the handshake at once.  A
+ * switch completes it within milliseconds; whoever can reach a ptcp:
+ * listener (any local process) must not be able to make us hold
+ * connections, and their fds, without bound. */
+#define MAX_HANDSHAKING 64
 
 enum conn_state {
     CONN_HELLO,    /* Waiting for the peer's HELLO. */
@@ -527,21 +532,40 @@ timer_cb__(struct vg_timer *t, void *conn_)
     }
 }
 
+static size_t
+n_handshaking__(const struct ofconn_listener *l)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < l->n_conns; i++) {
+        n += l->conns[i]->state != CONN_READY;
+    }
+    return n;
+}
+
 static void
 listener_cb__(struct vg_io *io, int revents, void *l_)
 {
     struct ofconn_listener *l = l_;
-    (void)io;
     (void)revents;
 
     for (;;) {
-        int fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        bool paused;
+        int fd = vg_accept(io, &paused);
         if (fd < 0) {
-            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-                vg_log_rl(&rl, SUBSYS, VG_LOG_WARN, "%s: accept: %s",
-                          l->target, strerror(errno));
+            if (paused || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+                vg_log_rl(&rl, SUBSYS, VG_LOG_WARN, "%s: accept: %s%s",
+                          l->target, strerror(errno),
+                          paused ? ": not accepting for a second" : "");
             }
             return;
+        }
+        if (n_handshaking__(l) >= MAX_HANDSHAKING) {
+            vg_log_rl(&rl, SUBSYS, VG_LOG_WARN,
+                      "%s: %d connections in the handshake already: new "
+                      "one closed",
+                      l->target, MAX_HANDSHAKING);
+            close(fd);
+            continue;
         }
         struct ofconn *conn = ofp_xcalloc(1, sizeof *conn);
         conn->listener = l;

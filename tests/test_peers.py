@@ -1,7 +1,9 @@
-"""OpenFlow peers that are not a healthy ovs-vswitchd: a switch that is
-alive but stuck (SIGSTOP), a peer that completes the handshake with a
-datapath id no bridge has, and ptcp: listeners (loopback unless told
-otherwise, and a warning when other hosts can reach them).
+"""OpenFlow peers that are not a healthy ovs-vswitchd, and the listeners
+they reach: a switch that is alive but stuck (SIGSTOP), peers that complete
+the handshake with a datapath id no bridge has, ptcp: listeners (loopback
+unless told otherwise, a warning when other hosts can reach them, a flood
+of connections from a local process), and in-band control, whose hidden
+flows a tcp: controller or manager brings to the bridge.
 
 The LAN: a private OVS (userspace datapath), one bridge in fail_mode=secure
 under vifguardd, an uplink namespace "router" on a trusted port
@@ -17,6 +19,7 @@ import re
 import signal
 import socket
 import struct
+import subprocess
 
 import pytest
 
@@ -34,7 +37,7 @@ OFPT_HELLO, OFPT_ECHO_REQUEST, OFPT_ECHO_REPLY = 0, 2, 3
 OFPT_FEATURES_REQUEST, OFPT_FEATURES_REPLY = 5, 6
 
 
-def lan_setup(sb, vg_args=()):
+def lan_setup(sb):
     br = sb.add_bridge()
     ns = {"router": sb.add_netns(br, "router", ROUTER_MAC,
                                  [IP["router"] + "/24"], ofport=1)}
@@ -134,43 +137,55 @@ def recv_msg(s):
     return type_, xid, body
 
 
-def fake_switch(path, dpid):
+def fake_handshake(path, dpid):
     """Connects to vifguardd's listener as a switch with datapath id
-    'dpid', completes the handshake, and answers echo requests until
-    vifguardd closes the connection.  Returns the messages it got."""
+    'dpid' and completes the handshake.  Returns the socket."""
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.settimeout(60)
     s.connect(path)
     s.sendall(ofp_msg(OFPT_HELLO, 1))
-    got = []
+    while True:
+        m = recv_msg(s)
+        assert m is not None, "closed during the handshake"
+        if m[0] == OFPT_FEATURES_REQUEST:
+            s.sendall(ofp_msg(OFPT_FEATURES_REPLY, m[1],
+                              struct.pack("!QIBBxxII", dpid, 0, 254, 0, 0,
+                                          0)))
+            return s
+
+
+def serve_until_closed(s):
+    """Answers echo requests on 's' until vifguardd closes it."""
     while True:
         m = recv_msg(s)
         if m is None:
             break
-        type_, xid, _ = m
-        got.append(type_)
         try:
-            if type_ == OFPT_FEATURES_REQUEST:
-                s.sendall(ofp_msg(OFPT_FEATURES_REPLY, xid,
-                                  struct.pack("!QIBBxxII", dpid, 0, 254, 0,
-                                              0, 0)))
-            elif type_ == OFPT_ECHO_REQUEST:
-                s.sendall(ofp_msg(OFPT_ECHO_REPLY, xid))
+            if m[0] == OFPT_ECHO_REQUEST:
+                s.sendall(ofp_msg(OFPT_ECHO_REPLY, m[1]))
         except (BrokenPipeError, ConnectionResetError):
             break  # Closed by vifguardd meanwhile.
     s.close()
-    return got
 
 
-def test_peer_with_unknown_dpid_is_dropped(lan):
-    """A peer that completes the handshake with a datapath id no bridge of
-    OVSDB has is dropped once its wait for OVSDB is over, and the real
-    bridge keeps its connection and its protection."""
+def test_peers_with_unknown_dpids_are_dropped(lan):
+    """Peers that complete the handshake with a datapath id no bridge of
+    OVSDB has are dropped once their wait for OVSDB is over, and at most 64
+    wait at once (the 65th is closed at once); the real bridge keeps its
+    connection and its protection."""
     vg, br = lan["vg"], lan["br"]
-    got = fake_switch(vg.ofp_sock, 0xfeedf00d)
-    assert OFPT_FEATURES_REQUEST in got, vg.log_tail()
-    assert [l for l in vg.log_lines("INFO") if "00000000feedf00d" in l
-            and "no bridge with this datapath id showed up" in l], \
+    lan["log_allow"] = [r"64 connections wait for their datapath id"]
+    peers = [fake_handshake(vg.ofp_sock, 0xfeed0000 + i) for i in range(65)]
+    assert recv_msg(peers[64]) is None  # Closed at once.
+    peers.pop().close()
+    warned = [l for l in vg.log_lines("WARN")
+              if "64 connections wait for their datapath id" in l]
+    assert len(warned) == 1 and "00000000feed0040" in warned[0], warned
+    for s in peers:
+        serve_until_closed(s)
+    dropped = [l for l in vg.log_lines("INFO")
+               if "no bridge with this datapath id showed up" in l]
+    assert len(dropped) == 64 and "00000000feed0000" in dropped[0], \
         vg.log_tail()
     assert bridge_connected(vg, br)
     vg.wait_state([lan["victim"].port, lan["attacker"].port])
@@ -312,6 +327,110 @@ def test_in_band_control(ovs, build_dirs):
                                     r"attach.*(stderr|stdout|output)"])
     finally:
         ovs.vsctl("del-manager")
+        rc = vg.stop()
+    assert rc == 0, vg.log_tail()
+    assert not problems, "\n".join(problems)
+
+
+FLOOD = """
+import socket, sys
+socks = []
+for i in range(%d):
+    try:
+        socks.append(socket.create_connection(("127.0.0.1", %d), timeout=5))
+    except OSError:
+        pass
+print(len(socks), flush=True)
+sys.stdin.read()
+"""
+
+
+def flood(sb, port, n):
+    """A process in the switch's namespace that opens 'n' connections to
+    127.0.0.1:port and sends nothing; holds them until closed."""
+    p = subprocess.Popen(["ip", "netns", "exec", sb.netns, "python3", "-c",
+                          FLOOD % (n, port)], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, text=True)
+    p.stdout.readline()
+    return p
+
+
+def n_fds(pid):
+    return len(os.listdir("/proc/%d/fd" % pid))
+
+
+def test_connection_flood(ovs, build_dirs):
+    """Any local process can connect to a ptcp: listener: 300 silent
+    connections hold at most 64 of vifguardd's fds (the rest are closed at
+    once), and with its fd limit lowered under the flood, accept() failing
+    with EMFILE pauses the listener (and the control socket's) instead of
+    spinning.  Meanwhile and
+    after, the bridge stays connected and its guests protected (the
+    spoofing blocked at the router), and vifguard-ctl answers."""
+    port = free_tcp_port()
+    br, lan = lan_setup(ovs)
+    vg = VifguardDaemon(ovs, build_dirs["plain"],
+                        args=["--listen=ptcp:%d" % port], switch_netns=True)
+    lan["sb"], lan["br"], lan["vg"] = ovs, br, vg
+    guests = [lan["victim"].port, lan["attacker"].port]
+    vg.start()
+    try:
+        ovs.vsctl("set-controller", br, "tcp:127.0.0.1:%d" % port,
+                  "--", "set", "controller", br,
+                  "connection_mode=out-of-band",
+                  "--", "set", "bridge", br, "fail_mode=secure")
+        vg.wait_state(guests)
+        pid = vg.proc.pid
+        base = n_fds(pid)
+
+        f = flood(ovs, port, 300)
+        try:
+            wait_for(lambda: [l for l in vg.log_lines("WARN")
+                              if "in the handshake already" in l], 10,
+                     "the cap on connections in the handshake")
+            assert n_fds(pid) <= base + 64, n_fds(pid)
+            assert bridge_connected(vg, br)
+            assert_spoofing_blocked(lan, "5")
+        finally:
+            f.stdin.close()
+            f.wait(10)
+        wait_for(lambda: n_fds(pid) <= base, 15, "the flood's fds closed")
+
+        # The soft limit only: raising the hard one again takes a
+        # capability that a container may not have.
+        soft = subprocess.run(["prlimit", "--pid", str(pid), "--nofile",
+                               "--output=SOFT", "--noheadings"],
+                              capture_output=True, text=True,
+                              check=True).stdout.strip()
+        subprocess.run(["prlimit", "--pid", str(pid),
+                        "--nofile=%d:" % (base + 16)], check=True)
+        f = flood(ovs, port, 40)
+        try:
+            wait_for(lambda: [l for l in vg.log_lines("WARN")
+                              if "Too many open files: not accepting" in l],
+                     10, "accept failing with EMFILE")
+            # The control socket's listener pauses too, and its client is
+            # served once fds are free again.
+            ctl = subprocess.Popen([vg.binary("vifguard-ctl"),
+                                    "--ctl=" + vg.ctl_sock, "version"],
+                                   stdout=subprocess.DEVNULL)
+            wait_for(lambda: [l for l in vg.log_lines("WARN")
+                              if vg.ctl_sock in l and "not accepting" in l],
+                     10, "the control socket's accept paused")
+            assert vg.proc.poll() is None
+        finally:
+            f.stdin.close()
+            f.wait(10)
+        assert ctl.wait(30) == 0
+        wait_for(lambda: n_fds(pid) <= base, 15, "the flood's fds closed")
+        subprocess.run(["prlimit", "--pid", str(pid), "--nofile=%s:" % soft],
+                       check=True)
+        assert bridge_connected(vg, br)
+        vg.wait_state(guests)
+        assert_spoofing_blocked(lan, "6")
+        problems = vg.log_problems([r"in the handshake already",
+                                    r"not accepting for"])
+    finally:
         rc = vg.stop()
     assert rc == 0, vg.log_tail()
     assert not problems, "\n".join(problems)
