@@ -29,12 +29,13 @@
  * its buffers) forever.  ovs-vswitchd answers within milliseconds. */
 #define HANDSHAKE_TIMEOUT 10.0
 /* Seconds of silence from a connected peer before we send it an echo
- * request, and again before we give up on it.  ovs-vswitchd's own probe
- * (Controller inactivity_probe, 5 s by default) keeps a healthy connection
- * from ever being that quiet; a switch that is alive but stuck (stopped,
- * deadlocked) would otherwise hold the bridge's connection, and every reply
- * the engine waits for, forever.  Once closed, the bridge shows as
- * disconnected and the switch reconnects when it recovers. */
+ * request, and again before we give up on it.  A switch that is alive but
+ * stuck (stopped, deadlocked) would otherwise hold the bridge's
+ * connection, and every reply the engine waits for, forever; once closed,
+ * the bridge shows as disconnected and the switch reconnects when it
+ * recovers.  ovs-vswitchd probes tcp: and ssl: controllers itself
+ * (inactivity_probe, 5 s by default), unix: ones not: an idle unix:
+ * connection costs one echo request and its reply every 10 s. */
 #define PROBE_INTERVAL 10.0
 /* Connections of one listener that may be in the handshake at once.  A
  * switch completes it within milliseconds; whoever can reach a ptcp:
