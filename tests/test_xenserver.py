@@ -23,11 +23,19 @@ Guests are network namespaces; a trusted "router" namespace sits on the
 uplink port.  Every check of protection is made with real frames captured at
 the router, with a legitimate control frame in the same capture (from the
 port under test when it should pass, from another guest when it should
-not).  The module shares one sandbox; each test leaves the host as it found
-it: VM "web" (HVM, ports vif/tap) running locked to 10.0.0.5, VM "db"
-running locked to 10.0.0.7.  The module runs twice: with the plain
-vifguardd, then with the ASan+UBSan one (VG_BUILD_ASAN), whose sanitizer
-reports make it exit non-zero, which fails the module.
+not).  The VMs: "web" (HVM, ports vif/tap) and "db" locked by xapi to
+10.0.0.5 and 10.0.0.7, "legacy" locked to 10.0.0.8 by its per-MAC JSON.
+
+The module shares one sandbox (xen_host); no test depends on what another
+did.  Each one says which VMs it starts with (@starts_with), and the
+function-scoped fixture `xen` brings the shared host there before it runs:
+xenstored answering, vifguardd running, exactly those VMs running (their
+domains created in that order) with their baseline policy and nothing else
+on the bridge, and vifguard-ctl showing every guest port protected by it.
+When the host already is in that state, as when the file runs in order, this
+costs two vifguard-ctl calls and one ovs-vsctl call.  The module runs twice:
+with the plain vifguardd, then with the ASan+UBSan one (VG_BUILD_ASAN), whose
+sanitizer reports make it exit non-zero, which fails the module.
 """
 
 import json
@@ -66,15 +74,20 @@ LOG_ALLOW = [
 
 class Vm:
     """A XenServer VM: identity, policy, and while running its domain id,
-    namespace and OVS ports."""
+    namespace and OVS ports.  'source' is where its baseline policy (locked
+    to its address) comes from: xapi's settings or its per-MAC JSON
+    ("xenstore-mac"); 'home' the domain id it gets when a test starts it
+    running without naming one."""
 
-    def __init__(self, name, n, hvm=False):
+    def __init__(self, name, n, hvm=False, source="xapi", home=None):
         self.name = name
         self.uuid = "%08x-1111-4222-8333-%012x" % (n, n)
         self.vif_uuid = "%08x-5555-4666-8777-%012x" % (n, n)
         self.mac = "02:00:00:00:00:%02x" % n
         self.ip = "10.0.0.%d" % n
         self.hvm = hvm
+        self.source = source
+        self.home = n if home is None else home
         self.reset()
 
     def reset(self):
@@ -101,6 +114,11 @@ class Vm:
     def xapi(self, key):
         return "/xapi/%s/private/vif/0/%s" % (self.uuid, key)
 
+    def xapi_baseline(self):
+        """xapi's locking settings for this VM at the baseline."""
+        return {"locking-mode": "locked", "ipv4-allowed": self.ip,
+                "ipv6-allowed": ""}
+
 
 class XenHost:
     """The simulated host: sandbox, bridge, xenstored, vifguardd, VMs."""
@@ -109,6 +127,7 @@ class XenHost:
         self.sb, self.br, self.xs, self.vg = sb, br, xs, vg
         self.router = None
         self.next_ofport = 20
+        self.crashes = []      # vifguardd exits that establish() found
 
     # Domains and xapi's settings.
 
@@ -175,7 +194,8 @@ class XenHost:
             args += ["--", "--if-exists", "del-port", self.br, port]
         self.sb.vsctl(*args[1:])
         for port in vm.ports():
-            self.sb.host_run(["ip", "link", "set", port, "down"])
+            if port in vm.links.values():
+                self.sb.host_run(["ip", "link", "set", port, "down"])
 
     # VM lifecycle.
 
@@ -196,6 +216,128 @@ class XenHost:
         self.release_domain(vm)
         self.xs.rm("/xapi/" + vm.uuid)
         return old
+
+    # The state a test starts from.
+
+    def domains(self):
+        """[(vm, domid)] of the VMs' domains in /local/domain, in the order
+        xenstored lists them (the order they were created)."""
+        by_path = {"/vm/" + vm.uuid: vm for vm in VMS}
+        out = []
+        for d in self.xs.directory("/local/domain"):
+            vm = by_path.get(self.xs.read("/local/domain/%s/vm" % d))
+            if vm is not None:
+                out.append((vm, int(d)))
+        return out
+
+    def establish(self, want):
+        """Brings the host to the state a test starts from and waits until
+        vifguardd shows it: xenstored up and answering, vifguardd running,
+        the VMs of 'want' ((vm, domid or None for any) in the order their
+        domains were created) running with their baseline policy, every
+        other VM stopped, no other port on the bridge but the router's.
+        What already is as wanted is left alone: only the VMs from the
+        first one out of place on are stopped and started again."""
+        if not self.xs.running:
+            self.xs.start()
+        if self.xs.stalled:
+            self.xs.resume()
+        if self.vg.proc is not None and self.vg.proc.poll() is not None:
+            self.crashes.append("vifguardd exited with %s:\n%s" % (
+                self.vg.stop(), self.vg.log_tail()))
+        if self.vg.proc is None:
+            self.vg.start()
+        for d in self.xs.directory("/local/domain"):
+            if d != "0" and self.xs.read("/local/domain/%s/vm" % d) is None:
+                self.xs.rm("/local/domain/" + d)  # Half-made domain.
+
+        have = self.domains()
+        keep = 0
+        while (keep < min(len(have), len(want))
+               and have[keep][0] is want[keep][0]
+               and want[keep][1] in (None, have[keep][1])):
+            keep += 1
+        for vm, domid in reversed(have[keep:]):
+            vm.domid = domid
+            self.stop_vm(vm)
+        running = []
+        for vm, domid in have[:keep]:
+            vm.domid = domid
+            running.append(vm)
+        for vm in VMS:
+            if (vm not in running or vm.source != "xapi") \
+                    and self.xs.read("/xapi/" + vm.uuid) is not None:
+                self.xs.rm("/xapi/" + vm.uuid)
+
+        # Ports: the router's and those of the VMs kept running, each with
+        # no vifguard-* key; any other goes.
+        ifaces = json.loads(self.sb.vsctl(
+            "--format=json", "--columns=name,external_ids", "list",
+            "interface"))["data"]
+        ids = {name: dict(m[1]) for name, m in ifaces}
+        ours = {p for vm in running for p in vm.ports()}
+        args = []
+        for name in ids:
+            if name not in ours | {self.router.port, self.br}:
+                args += ["--", "--if-exists", "del-port", self.br, name]
+        for vm in running:
+            if not all(p in ids for p in vm.ports()):
+                self.plug(vm)
+        for name in ours & set(ids):
+            for key in ids[name]:
+                if key.startswith("vifguard-"):
+                    args += ["--", "remove", "interface", name,
+                             "external_ids", key]
+        if args:
+            self.sb.vsctl(*args[1:])
+
+        for vm in running:
+            self.restore_policy(vm)
+        for vm, domid in want[keep:]:
+            self.start_vm(vm, domid or vm.home, xapi=vm.source == "xapi",
+                          macjson=(_legacy_json(vm) if vm.source ==
+                                   "xenstore-mac" else None))
+
+        expect = {p: vm for vm, _ in want for p in vm.ports()}
+
+        def settled():
+            if self.xenstore_status().get("state") != "connected":
+                return False
+            vifs = self.vg.vifs()
+            vifs.pop(self.router.port, None)
+            if set(vifs) != set(expect):
+                return False
+            return all(
+                (v["state"], v["policy_source"], v["mode"], v["ipv4"],
+                 v["ipv6"], v["conflict"]) ==
+                ("protected", expect[p].source, "locked", [expect[p].ip], [],
+                 None) for p, v in vifs.items())
+        try:
+            wait_for(settled, DEADLINE, "the host at its baseline")
+        except AssertionError as e:
+            raise AssertionError("%s: %s; xenstore %s\n%s" % (
+                e, self.vg.vifs(), self.xenstore_status(),
+                self.vg.log_tail(30)))
+
+    def restore_policy(self, vm):
+        """Rewrites whatever of a running VM's policy nodes differs from
+        its baseline; removes any other per-MAC node of its domain."""
+        if vm.source == "xapi":
+            if any(self.xs.read(vm.xapi(k)) != v
+                   or self.xs.get_perms(vm.xapi(k)) != ["n0"]
+                   for k, v in vm.xapi_baseline().items()):
+                self.set_xapi(vm)
+        net = "/local/domain/%d/vm-data/networking" % vm.domid
+        if self.xs.read(net) is not None:
+            for name in self.xs.directory(net):
+                if vm.source != "xenstore-mac" or \
+                        net + "/" + name != vm.mac_node:
+                    self.xs.rm(net + "/" + name)
+        if vm.source == "xenstore-mac":
+            perms = ["n0", "r%d" % vm.domid]
+            if self.xs.read(vm.mac_node) != _legacy_json(vm) or \
+                    self.xs.get_perms(vm.mac_node) != perms:
+                self.xs.write(vm.mac_node, _legacy_json(vm), perms=perms)
 
     # vifguardd's view.
 
@@ -297,13 +439,45 @@ class XenHost:
                 if (mac and mac in l) or any(p.search(l) for p in pats)]
 
 
-WEB = Vm("web", 5, hvm=True)
+WEB = Vm("web", 5, hvm=True, home=9)
 DB = Vm("db", 7)
-LEGACY = Vm("legacy", 8)
+LEGACY = Vm("legacy", 8, source="xenstore-mac")
+VMS = (WEB, DB, LEGACY)
+
+
+def _legacy_json(vm, ip=None):
+    return json.dumps({"label": "public", "mac": vm.mac,
+                       "ips": [{"ip": ip or vm.ip, "netmask": "255.255.255.0",
+                                "enabled": "1"}],
+                       "gateway": ROUTER_IP})
+
+
+def starts_with(*vms):
+    """Says which VMs a test starts with: each a Vm (running with any
+    domain id) or (Vm, domid), in the order their domains were created
+    (the order xenstored lists /local/domain in).  Every other VM is
+    stopped.  Every test in this module says it."""
+    want = [v if isinstance(v, tuple) else (v, None) for v in vms]
+
+    def mark(test):
+        test.xen_start = want
+        return test
+    return mark
+
+
+@pytest.fixture
+def xen(xen_host, request):
+    """The shared host, in the state the test starts from (@starts_with):
+    see XenHost.establish()."""
+    want = getattr(request.function, "xen_start", None)
+    assert want is not None, "%s does not say what it starts from " \
+        "(@starts_with)" % request.node.name
+    xen_host.establish(want)
+    return xen_host
 
 
 @pytest.fixture(scope="module", params=["plain", "asan"])
-def xen(request, build_dirs):
+def xen_host(request, build_dirs):
     """The host, with vifguardd from the plain build, then from the
     ASan+UBSan build (a sanitizer report makes vifguardd exit non-zero)."""
     require_ovs()
@@ -316,7 +490,7 @@ def xen(request, build_dirs):
     vg = VifguardDaemon(sb, build_dirs[request.param],
                         args=["--xenstore=on"])
     problems = ovs_problems = []
-    rc = None
+    rc = host = None
     try:
         sb.start()
         xs.start()
@@ -342,12 +516,14 @@ def xen(request, build_dirs):
             os.environ["XENSTORED_PATH"] = saved
         ovs_problems = sb.log_problems()
         sb.stop()
+    assert not (host and host.crashes), "\n".join(host.crashes)
     assert rc == 0, "vifguardd exited with %s:\n%s" % (rc, tail)
     assert not problems, "unexpected ERR/WARN in vifguardd's log:\n" + \
         "\n".join(problems)
     assert not ovs_problems, "\n".join(ovs_problems)
 
 
+@starts_with((DB, 7))
 def test_vm_start(xen):
     """VM start: domain, xapi locking settings, then vif5.0 + tap5.0 with
     XenServer's external_ids: both protected by xapi's policy."""
@@ -365,6 +541,7 @@ def test_vm_start(xen):
     assert xen.router.ping(WEB.ip)
 
 
+@starts_with((DB, 7), (WEB, 5))
 def test_reboot_new_domid_no_window(xen):
     """Reboot: ports removed, domain 5 released, domain 6 built with the
     same vm-uuid, new ports with new ofports.  A guest sending spoofed
@@ -401,6 +578,7 @@ def test_reboot_new_domid_no_window(xen):
     xen.check_locked(WEB, others=[DB])
 
 
+@starts_with((DB, 7), WEB)
 def test_live_locking_mode_change(xen):
     """locked -> unlocked -> disabled -> locked, written live in xenstore."""
     xen.xs.write(WEB.xapi("locking-mode"), "unlocked")
@@ -420,6 +598,7 @@ def test_live_locking_mode_change(xen):
     xen.check_locked(WEB, others=[DB])
 
 
+@starts_with((DB, 7), WEB)
 def test_allowed_addresses_change(xen):
     """ipv4-allowed and ipv6-allowed changed live (addresses and prefixes,
     comma-joined as xapi writes them)."""
@@ -440,6 +619,7 @@ def test_allowed_addresses_change(xen):
     xen.wait_vif(WEB.vif, ipv6=[])
 
 
+@starts_with((DB, 7), (WEB, 6))
 def test_migration_away_and_back(xen):
     old = xen.stop_vm(WEB)
     xen.vg.wait_gone(list(old))
@@ -458,13 +638,7 @@ def test_migration_away_and_back(xen):
     xen.check_locked(WEB, others=[DB])
 
 
-def _legacy_json(vm, ip=None):
-    return json.dumps({"label": "public", "mac": vm.mac,
-                       "ips": [{"ip": ip or vm.ip, "netmask": "255.255.255.0",
-                                "enabled": "1"}],
-                       "gateway": ROUTER_IP})
-
-
+@starts_with((DB, 7), WEB)
 def test_per_mac_json(xen):
     """The vif_rules JSON: honoured from a dom0-owned node, refused (port
     held closed, others unaffected) from one the guest can write."""
@@ -493,6 +667,7 @@ def test_per_mac_json(xen):
     '{"mac": "02:00:00:00:00:08", "ips": "10.0.0.8"}',
     "[]",
 ])
+@starts_with((DB, 7), WEB, (LEGACY, 8))
 def test_malformed_json(xen, value):
     xen.xs.write(LEGACY.mac_node, value)
     v = xen.wait_vif(LEGACY.vif, state="error")
@@ -512,6 +687,7 @@ def test_malformed_json(xen, value):
     ("locking-mode", "bogus"),
     ("locking-mode", "network_default"),
 ])
+@starts_with((DB, 7), WEB, (LEGACY, 8))
 def test_bad_xapi_values(xen, key, value):
     xen.xs.write(WEB.xapi(key), value)
     v = xen.wait_vif(WEB.vif, state="error")
@@ -524,6 +700,7 @@ def test_bad_xapi_values(xen, key, value):
     xen.wait_protected(WEB)
 
 
+@starts_with((DB, 7), WEB, (LEGACY, 8))
 def test_conflicts_between_sources(xen):
     """Precedence xapi > per-MAC JSON > OVSDB vifguard-* keys: the winner
     applies, a lower source that disagrees is reported as a conflict."""
@@ -550,6 +727,7 @@ def test_conflicts_between_sources(xen):
     xen.check_ovsdb_keys_lose(LEGACY)
 
 
+@starts_with((DB, 7), WEB, (LEGACY, 8))
 def test_guest_floods_its_mac_nodes(xen):
     """A guest that writes more per-MAC nodes into its own vm-data than
     vifguardd reads (256) gets none of them read and its ports held closed,
@@ -569,6 +747,7 @@ def test_guest_floods_its_mac_nodes(xen):
     xen.check_locked(LEGACY, others=[WEB, DB])
 
 
+@starts_with((DB, 7), WEB, (LEGACY, 8))
 def test_xenstored_away_and_back(xen):
     """xenstored goes away: protection stays as it was, the condition is
     reported; it comes back: vifguardd reconnects and follows changes."""
@@ -593,6 +772,7 @@ def test_xenstored_away_and_back(xen):
     xen.wait_protected(WEB)
 
 
+@starts_with((DB, 7), WEB, (LEGACY, 8))
 def test_xenstored_stalls(xen):
     """xenstored stops answering, its connection open (a hung daemon):
     vifguardd goes on with the last view and with everything else (its
@@ -629,6 +809,7 @@ def test_xenstored_stalls(xen):
     assert "answers again" in xen.vg.log_tail(50)
 
 
+@starts_with((DB, 7), WEB, (LEGACY, 8))
 def test_daemon_start_with_xenstored_stalled(xen):
     """A vifguardd started while xenstored accepts requests but answers none
     starts all the same (after waiting 5 s for the first view), holds every
@@ -653,6 +834,7 @@ def test_daemon_start_with_xenstored_stalled(xen):
     xen.check_locked(WEB, others=[DB, LEGACY])
 
 
+@starts_with((DB, 7), (WEB, 9), (LEGACY, 8))
 def test_daemon_start_without_xenstored(xen):
     """With xenstore = on, a vifguardd started while xenstored is away
     holds every guest closed until it has read xenstore."""
@@ -668,12 +850,14 @@ def test_daemon_start_without_xenstored(xen):
     xen.wait_protected(DB)
     xen.check_locked(WEB, others=[DB])
     # Domain 8 is listed after domain 9 in /local/domain (creation order,
-    # as xenstored lists children).
+    # as xenstored lists children): the case that found a lookup before
+    # sorting (0c88c1a).
     assert xen.xs.directory("/local/domain")[-2:] == ["9", "8"]
     xen.wait_protected(LEGACY, source="xenstore-mac")
     xen.check_locked(LEGACY, others=[DB, WEB])
 
 
+@starts_with((DB, 7), WEB, (LEGACY, 8))
 def test_squatter_after_start_without_xenstored(xen):
     """A port claiming a running guest's MAC stays held closed after a
     vifguardd restart whose read-back of the switch's flows comes before
@@ -716,8 +900,9 @@ def test_squatter_after_start_without_xenstored(xen):
     xen.wait_protected(WEB)
 
 
+@starts_with((DB, 7), WEB, (LEGACY, 8))
 def test_shutdown_leaves_nothing(xen):
-    """Last: every VM stopped, no guest flow or port entry is left."""
+    """Every VM stopped, no guest flow or port entry is left."""
     ofports, macs = [], []
     for vm in (WEB, DB, LEGACY):
         ofports += xen.stop_vm(vm).values()
