@@ -312,6 +312,8 @@ def test_in_band_control(ovs, build_dirs):
         manager = "tcp:192.0.2.1:6640"
         ovs.vsctl("set-manager", manager)
         wait_for(lambda: in_band() == manager, 10, "in_band in show")
+        assert "in-band control on (for %s)" % manager in \
+            vg.ctl_run("show").stdout
         wait_for(lambda: in_band_flows(ovs, br), 10, "the in-band flows")
         assert forged_tcp_reaches_router(lan, "192.0.2.1", 6640, "2")
         errs = [l for l in vg.log_lines("ERR")
