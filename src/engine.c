@@ -219,11 +219,17 @@ struct eng_bridge {
     uint64_t dpid;
     char *fail_mode;
     bool warned_fail_mode;
-    char *in_band;       /* vg_bridge.in_band: in-band control's remote. */
-    bool warned_in_band; /* ...has been logged. */
-    size_t n_stp_guests; /* Guest ports in the bridge's (R)STP... */
-    char *stp_guest;     /* ...the first of them by name, or NULL. */
-    bool mcast_snooping; /* Bridge.mcast_snooping_enable. */
+    char *in_band;          /* vg_bridge.in_band: in-band control's remote. */
+    bool warned_in_band;    /* ...has been logged. */
+    size_t n_stp_guests;    /* Guest ports in the bridge's (R)STP... */
+    char *stp_guest;        /* ...the first of them by name, or NULL. */
+    bool mcast_snooping;    /* Bridge.mcast_snooping_enable. */
+    size_t n_mirror_guests; /* Guest ports that get a mirror's copies... */
+    char *mirror_guest;     /* ...the first of them by name, or NULL... */
+    char *mirror_name;      /* ...and the (first) mirror that copies to it. */
+    uint64_t mirror_fp;     /* Hash of every (mirror, guest port) pair and
+                             * of how the mirror gets there, 0 if none:
+                             * logged when it changes. */
     struct vg_timer *fail_mode_timer; /* Checks fail_mode after connect. */
     struct vg_timer *trim_timer;      /* release_memory__() after a
                                        * read-back or transactions
@@ -314,6 +320,7 @@ static struct vg_ratelimit closed_rl = VG_RATELIMIT_INIT(5, 20);
 
 static void reconcile__(struct eng_bridge *);
 static void check_stp__(struct eng_bridge *, const struct vg_bridge *);
+static void check_mirrors__(struct eng_bridge *, const struct vg_bridge *);
 static void fdb_note__(struct eng_bridge *, const struct eng_port *,
                        uint64_t fp);
 static void fdb_reset__(struct eng_bridge *);
@@ -429,6 +436,8 @@ bridge_destroy__(struct eng_bridge *br)
     free(br->fail_mode);
     free(br->stp_guest);
     free(br->in_band);
+    free(br->mirror_guest);
+    free(br->mirror_name);
     free(br);
 }
 
@@ -1172,6 +1181,7 @@ update_bridge__(struct engine *e, struct eng_bridge *br,
         br->warned_in_band = false;
     }
     check_stp__(br, sb);
+    check_mirrors__(br, sb);
 }
 
 /* Spanning tree and multicast snooping act before any flow, so no flow of
@@ -1213,6 +1223,108 @@ check_stp__(struct eng_bridge *br, const struct vg_bridge *sb)
                 br->name);
     }
     br->mcast_snooping = sb->mcast_snooping;
+}
+
+/* Folds string 's' and its terminating NUL into FNV-1a hash 'h'. */
+static uint64_t
+hash_str__(uint64_t h, const char *s)
+{
+    do {
+        h = (h ^ (unsigned char)*s) * UINT64_C(0x100000001b3);
+    } while (*s++);
+    return h;
+}
+
+/* Port mirroring acts outside the OpenFlow tables (DESIGN.md, "Limits"):
+ * a mirror copies what it selects to its output port, or floods it to its
+ * output VLAN, whatever vifguard's flows and NO_FLOOD say.  Notes which
+ * guest ports of 'br' (whose ports were just built from 'sb') get such
+ * copies and logs each mirror that sends them, once per change of the
+ * mirrors and guest ports concerned: a WARN, not an error, since a mirror
+ * to an IDS VM may be meant. */
+static void
+check_mirrors__(struct eng_bridge *br, const struct vg_bridge *sb)
+{
+    if (!sb->n_mirrors && !br->mirror_fp) {
+        return;
+    }
+
+    /* Per interface, the first mirror that copies to it (+1), or 0; per
+     * mirror, how many guest ports it copies to and the first of them. */
+    size_t *by = ofp_xcalloc(sb->n_ifaces ? sb->n_ifaces : 1, sizeof *by);
+    size_t *n_m = ofp_xcalloc(sb->n_mirrors ? sb->n_mirrors : 1, sizeof *n_m);
+    const char **guest_m =
+        ofp_xcalloc(sb->n_mirrors ? sb->n_mirrors : 1, sizeof *guest_m);
+    uint64_t fp = UINT64_C(0xcbf29ce484222325);
+    for (size_t j = 0; j < sb->n_mirrors; j++) {
+        const struct vg_mirror *m = &sb->mirrors[j];
+        for (size_t i = 0; i < sb->n_ifaces; i++) {
+            const struct vg_iface *iface = &sb->ifaces[i];
+            if (br->ports[i].guest && vg_mirror_outputs_to(m, iface)) {
+                by[i] = by[i] ? by[i] : j + 1;
+                guest_m[j] = guest_m[j] ? guest_m[j] : iface->port_name;
+                n_m[j]++;
+                fp = hash_str__(hash_str__(fp, m->name), iface->name);
+                fp = (fp ^ (uint64_t)(m->output_vlan + 1) ^
+                      (uint64_t)m->select_all << 16) *
+                     UINT64_C(0x100000001b3);
+            }
+        }
+    }
+    size_t n = 0;
+    const char *first = NULL, *first_mirror = NULL;
+    for (size_t i = 0; i < sb->n_ifaces; i++) {
+        if (by[i] && !n++) {
+            first = sb->ifaces[i].port_name;
+            first_mirror = sb->mirrors[by[i] - 1].name;
+        }
+    }
+    if (!n) {
+        fp = 0;
+    }
+
+    for (size_t j = 0; fp != br->mirror_fp && j < sb->n_mirrors; j++) {
+        const struct vg_mirror *m = &sb->mirrors[j];
+        if (!n_m[j]) {
+            continue;
+        }
+        const char *what =
+            (m->select_all ? "every frame that enters or leaves the "
+                             "bridge's ports (select_all)"
+                           : "the frames of the ports it selects");
+        if (m->output_port[0]) {
+            VG_WARN(SUBSYS,
+                    "bridge %s: mirror %s outputs to guest port %s: Open "
+                    "vSwitch copies it %s, whatever vifguard's flows and "
+                    "NO_FLOOD say (and drops all the guest sends); unless "
+                    "that is meant (an IDS), remove it: ovs-vsctl -- "
+                    "--id=@m get mirror %s -- remove bridge %s mirrors @m",
+                    br->name, m->name, guest_m[j], what, m->name, br->name);
+        } else {
+            VG_WARN(SUBSYS,
+                    "bridge %s: mirror %s floods copies of %s to VLAN %d "
+                    "(output_vlan), which %zu guest port(s) carry (%s%s): "
+                    "they get them, NO_FLOOD or not; unless that is meant, "
+                    "remove it: ovs-vsctl -- --id=@m get mirror %s -- "
+                    "remove bridge %s mirrors @m",
+                    br->name, m->name, what, m->output_vlan, n_m[j],
+                    guest_m[j], n_m[j] > 1 ? ", ..." : "", m->name, br->name);
+        }
+    }
+    if (!n && br->mirror_fp) {
+        VG_INFO(SUBSYS,
+                "bridge %s: no mirror sends copies to a guest port any more",
+                br->name);
+    }
+    br->mirror_fp = fp;
+    br->n_mirror_guests = n;
+    free(br->mirror_guest);
+    br->mirror_guest = first ? ofp_xstrdup(first) : NULL;
+    free(br->mirror_name);
+    br->mirror_name = first_mirror ? ofp_xstrdup(first_mirror) : NULL;
+    free(by);
+    free(n_m);
+    free(guest_m);
 }
 
 /* Logs, once per change, the bridge settings that unprotect the guests of
@@ -3224,6 +3336,11 @@ engine_get_status(struct engine *e, struct vg_status *st)
         bs->stp_guest = br->stp_guest ? ofp_xstrdup(br->stp_guest) : NULL;
         bs->mcast_snooping = br->mcast_snooping;
         bs->in_band = br->in_band ? ofp_xstrdup(br->in_band) : NULL;
+        bs->n_mirror_guests = br->n_mirror_guests;
+        bs->mirror_guest =
+            br->mirror_guest ? ofp_xstrdup(br->mirror_guest) : NULL;
+        bs->mirror_name =
+            br->mirror_name ? ofp_xstrdup(br->mirror_name) : NULL;
 
         for (size_t j = 0; j < br->n_ports; j++) {
             const struct eng_port *p = &br->ports[j];

@@ -56,6 +56,10 @@ vg_bridge_destroy(struct vg_bridge *br)
             free(br->controllers[i]);
         }
         free(br->controllers);
+        for (size_t i = 0; i < br->n_mirrors; i++) {
+            free(br->mirrors[i].name);
+        }
+        free(br->mirrors);
         for (size_t i = 0; i < br->n_ifaces; i++) {
             vg_iface_destroy(&br->ifaces[i]);
         }
@@ -109,6 +113,29 @@ vg_bridge_find_iface(const struct vg_bridge *br, const char *name)
     return NULL;
 }
 
+/* True if Open vSwitch gives the port of 'iface' copies of what mirror 'm'
+ * selects: 'iface' is in the mirror's output port, or the mirror has an
+ * output VLAN that the port carries (ofproto-dpif-xlate.c,
+ * mirror_packet(): every port of that VLAN but mirror output ports,
+ * floodable or not).  An access or dot1q-tunnel port carries its tag's
+ * VLAN only (vswitchd/bridge.c: no vlan_mode and a tag make an access
+ * port); any other port is taken to carry every VLAN, as a trunk port
+ * without trunks does (we do not keep the list of trunks). */
+bool
+vg_mirror_outputs_to(const struct vg_mirror *m, const struct vg_iface *iface)
+{
+    if (m->output_port[0]) {
+        return !strcmp(m->output_port, iface->port_uuid);
+    }
+    if (m->output_vlan < 0) {
+        return false;
+    }
+    const char *mode = iface->vlan_mode ? iface->vlan_mode : "";
+    bool access = (!strcmp(mode, "access") || !strcmp(mode, "dot1q-tunnel") ||
+                   (!mode[0] && iface->tag >= 0));
+    return access ? iface->tag == m->output_vlan : true;
+}
+
 /* Returns the value for 'key' in the 'n' pairs at 'kv', or NULL. */
 const char *
 vg_kv_get(const struct vg_kv *kv, size_t n, const char *key)
@@ -150,6 +177,26 @@ iface_cmp__(const void *a_, const void *b_)
     return strcmp(a->name, b->name);
 }
 
+/* By name; mirrors of one name (Mirror.name is not unique) by what they
+ * output to, so that a snapshot's order does not depend on OVSDB's. */
+static int
+mirror_cmp__(const void *a_, const void *b_)
+{
+    const struct vg_mirror *a = a_, *b = b_;
+    int c = strcmp(a->name, b->name);
+    if (!c) {
+        c = strcmp(a->output_port, b->output_port);
+    }
+    if (!c) {
+        c = (a->output_vlan > b->output_vlan) -
+            (a->output_vlan < b->output_vlan);
+    }
+    if (!c) {
+        c = a->select_all - b->select_all;
+    }
+    return c;
+}
+
 void
 vg_host_sort(struct vg_host *host)
 {
@@ -161,6 +208,10 @@ vg_host_sort(struct vg_host *host)
         struct vg_bridge *br = &host->bridges[i];
         if (br->n_ifaces > 1) {
             qsort(br->ifaces, br->n_ifaces, sizeof *br->ifaces, iface_cmp__);
+        }
+        if (br->n_mirrors > 1) {
+            qsort(br->mirrors, br->n_mirrors, sizeof *br->mirrors,
+                  mirror_cmp__);
         }
     }
 }

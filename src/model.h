@@ -41,6 +41,18 @@ struct vg_iface {
     size_t n_external_ids;
 };
 
+/* One Mirror row of a bridge (Bridge.mirrors).  Open vSwitch copies the
+ * frames a mirror selects to its output port, or floods them to its output
+ * VLAN, before and besides the OpenFlow tables (DESIGN.md, "Limits"). */
+struct vg_mirror {
+    char *name;           /* Mirror.name (its UUID if that is malformed). */
+    char output_port[37]; /* UUID of the Port row of Mirror.output_port,
+                           * "" if none. */
+    int output_vlan;      /* Mirror.output_vlan, or -1 if none or if
+                           * output_port is set (OVS ignores it then). */
+    bool select_all;      /* Mirror.select_all. */
+};
+
 struct vg_bridge {
     char uuid[37];      /* OVSDB Bridge row UUID. */
     char *name;         /* Bridge.name, e.g. "xenbr0". */
@@ -48,13 +60,15 @@ struct vg_bridge {
     char *fail_mode;    /* Bridge.fail_mode: "", "secure", "standalone". */
     char **controllers; /* Bridge.controller targets, e.g. "unix:..". */
     size_t n_controllers;
-    bool stp;                /* Bridge.stp_enable. */
-    bool rstp;               /* Bridge.rstp_enable. */
-    bool mcast_snooping;     /* Bridge.mcast_snooping_enable. */
-    char *in_band;           /* A remote (controller or manager target)
+    bool stp;                  /* Bridge.stp_enable. */
+    bool rstp;                 /* Bridge.rstp_enable. */
+    bool mcast_snooping;       /* Bridge.mcast_snooping_enable. */
+    char *in_band;             /* A remote (controller or manager target)
                               * for which Open vSwitch's in-band control
                               * adds hidden flows that pass our pipeline,
                               * or NULL (ovsdb.c: in_band_remote__()). */
+    struct vg_mirror *mirrors; /* Bridge.mirrors, sorted by name. */
+    size_t n_mirrors;
     struct vg_iface *ifaces; /* Every Interface of every Port, sorted by
                               * name, no two with one name. */
     size_t n_ifaces;
@@ -83,10 +97,12 @@ const struct vg_bridge *vg_host_find_dpid(const struct vg_host *,
                                           uint64_t dpid);
 const struct vg_iface *vg_bridge_find_iface(const struct vg_bridge *,
                                             const char *name);
+/* Whether a mirror sends copies to an interface's port (model.c). */
+bool vg_mirror_outputs_to(const struct vg_mirror *, const struct vg_iface *);
 const char *vg_kv_get(const struct vg_kv *, size_t n, const char *key);
 /* Sorts an array of pairs by key (for builders). */
 void vg_kv_sort(struct vg_kv *, size_t n);
-/* Sorts bridges and interfaces by name (for builders). */
+/* Sorts bridges, interfaces and mirrors by name (for builders). */
 void vg_host_sort(struct vg_host *);
 
 #endif /* src/model.h */

@@ -8,8 +8,8 @@
  *     UUID to a typed row holding the monitored columns.  ovsdb_db_apply()
  *     applies <table-updates> (from the "monitor" reply or an "update"
  *     notification); ovsdb_db_build() joins Bridge -> Port -> Interface
- *     (and Bridge -> Controller, and the Manager rows for in-band control)
- *     into a vg_host.  Both are pure apart from
+ *     (and Bridge -> Controller and Mirror, and the Manager rows for in-band
+ *     control) into a vg_host.  Both are pure apart from
  *     rate-limited logging.
  *   - The client (struct ovsdb_client): the connection state machine
  *     (list_dbs, monitor, updates, reconnect with backoff).
@@ -431,6 +431,7 @@ enum table_id {
     T_INTERFACE,
     T_CONTROLLER,
     T_MANAGER,
+    T_MIRROR,
     N_TABLES
 };
 
@@ -453,6 +454,7 @@ struct row {
             bool no_in_band; /* other_config:disable-in-band="true". */
             struct uuid_set controllers;
             struct uuid_set ports;
+            struct uuid_set mirrors;
         } br;
         struct {
             struct uuid_set ifaces;
@@ -476,6 +478,11 @@ struct row {
         struct {
             bool out_of_band; /* connection_mode is "out-of-band". */
         } remote;             /* Controller, Manager. */
+        struct {
+            char output_port[37]; /* "" if none. */
+            int output_vlan;      /* -1: none. */
+            bool select_all;
+        } mirror;
     } u;
 };
 
@@ -636,6 +643,13 @@ set_br_ports__(struct row *row, struct ovsdb_datum *d)
 }
 
 static char *
+set_br_mirrors__(struct row *row, struct ovsdb_datum *d)
+{
+    uuid_set_from_datum__(&row->u.br.mirrors, d);
+    return NULL;
+}
+
+static char *
 set_port_ifaces__(struct row *row, struct ovsdb_datum *d)
 {
     uuid_set_from_datum__(&row->u.port.ifaces, d);
@@ -775,6 +789,37 @@ set_remote_mode__(struct row *row, struct ovsdb_datum *d)
 }
 
 static char *
+set_mirror_output_port__(struct row *row, struct ovsdb_datum *d)
+{
+    row->u.mirror.output_port[0] = '\0';
+    if (d && d->n) {
+        memcpy(row->u.mirror.output_port, d->keys[0].uuid, 37);
+    }
+    return NULL;
+}
+
+static char *
+set_mirror_output_vlan__(struct row *row, struct ovsdb_datum *d)
+{
+    row->u.mirror.output_vlan = -1;
+    if (d && d->n) {
+        int64_t v = d->keys[0].integer;
+        if (v < 1 || v > 4095) {
+            return ofp_xasprintf("VLAN %" PRId64 " out of range 1..4095", v);
+        }
+        row->u.mirror.output_vlan = (int)v;
+    }
+    return NULL;
+}
+
+static char *
+set_mirror_select_all__(struct row *row, struct ovsdb_datum *d)
+{
+    row->u.mirror.select_all = bool_of__(d);
+    return NULL;
+}
+
+static char *
 set_iface_ext__(struct row *row, struct ovsdb_datum *d)
 {
     iface_ext_clear__(row);
@@ -805,6 +850,8 @@ static const struct column bridge_columns[] = {
       set_br_mcast_snooping__ },
     { "other_config", T_(STRING), T_(STRING), SIZE_MAX, COL_OPTIONAL,
       set_br_other_config__ },
+    { "mirrors", T_(UUID), T_(VOID), SIZE_MAX, COL_OPTIONAL,
+      set_br_mirrors__ },
 };
 
 static const struct column port_columns[] = {
@@ -840,6 +887,20 @@ static const struct column remote_columns[] = {
     { "connection_mode", T_(STRING), T_(VOID), 1, COL_OPTIONAL,
       set_remote_mode__ },
 };
+
+/* What is needed to tell whether a mirror sends copies to a guest port
+ * (model.h, vg_mirror_outputs_to()).  A malformed output column is taken
+ * as empty like OVS's other columns we only report on: ovsdb-server checks
+ * every value against the schema, and no flow of ours depends on it. */
+static const struct column mirror_columns[] = {
+    { "name", T_(STRING), T_(VOID), 1, COL_REQUIRED, set_name__ },
+    { "output_port", T_(UUID), T_(VOID), 1, COL_OPTIONAL,
+      set_mirror_output_port__ },
+    { "output_vlan", T_(INTEGER), T_(VOID), 1, COL_OPTIONAL,
+      set_mirror_output_vlan__ },
+    { "select_all", T_(BOOLEAN), T_(VOID), 1, COL_OPTIONAL,
+      set_mirror_select_all__ },
+};
 #undef T_
 
 #define TABLE_(NAME, COLUMNS)                           \
@@ -852,6 +913,7 @@ static const struct table tables[N_TABLES] = {
     [T_INTERFACE] = TABLE_("Interface", iface_columns),
     [T_CONTROLLER] = TABLE_("Controller", remote_columns),
     [T_MANAGER] = TABLE_("Manager", remote_columns),
+    [T_MIRROR] = TABLE_("Mirror", mirror_columns),
 };
 #undef TABLE_
 
@@ -875,6 +937,7 @@ row_free__(struct row *row)
         free(row->u.br.fail_mode);
         uuid_set_clear__(&row->u.br.controllers);
         uuid_set_clear__(&row->u.br.ports);
+        uuid_set_clear__(&row->u.br.mirrors);
         break;
     case T_PORT:
         uuid_set_clear__(&row->u.port.ifaces);
@@ -889,6 +952,7 @@ row_free__(struct row *row)
         break;
     case T_CONTROLLER:
     case T_MANAGER:
+    case T_MIRROR:
     case N_TABLES:
     default:
         break;
@@ -1364,6 +1428,34 @@ in_band_remote__(const struct ovsdb_db *db, const struct row *row)
     return first ? ofp_xstrdup(first) : NULL;
 }
 
+/* Fills the mirrors of 'br' from Bridge row 'row'.  A Mirror row whose
+ * name is malformed still counts, named by its UUID: what matters is where
+ * it sends copies. */
+static void
+build_mirrors__(const struct ovsdb_db *db, const struct row *row,
+                struct vg_bridge *br, unsigned int *n_bad)
+{
+    const struct uuid_set *mirrors = &row->u.br.mirrors;
+    if (mirrors->n) {
+        br->mirrors = ofp_xcalloc(mirrors->n, sizeof *br->mirrors);
+    }
+    for (size_t i = 0; i < mirrors->n; i++) {
+        const struct row *m =
+            deref__(db, row, "mirrors", T_MIRROR, mirrors->uuids[i], n_bad);
+        if (!m) {
+            m = db_find__(db, T_MIRROR, mirrors->uuids[i]);
+            if (!m) {
+                continue;
+            }
+        }
+        struct vg_mirror *vm = &br->mirrors[br->n_mirrors++];
+        vm->name = ofp_xstrdup(m->name ? m->name : m->uuid);
+        memcpy(vm->output_port, m->u.mirror.output_port, 37);
+        vm->output_vlan = vm->output_port[0] ? -1 : m->u.mirror.output_vlan;
+        vm->select_all = m->u.mirror.select_all;
+    }
+}
+
 static void
 build_bridge__(const struct ovsdb_db *db, const struct row *row,
                struct vg_bridge *prev_br, uint64_t since, struct vg_bridge *br,
@@ -1394,6 +1486,7 @@ build_bridge__(const struct ovsdb_db *db, const struct row *row,
               str_cmp__);
     }
     br->in_band = in_band_remote__(db, row);
+    build_mirrors__(db, row, br, n_bad);
 
     /* Room for every interface, allocated once. */
     const struct uuid_set *ports = &row->u.br.ports;
@@ -1609,6 +1702,18 @@ ovsdb_format_host(const struct vg_host *host, struct ofp_buf *out)
             put_quoted__(out, br->in_band);
         }
         ofp_buf_put_format(out, " uuid=%s\n", br->uuid);
+
+        for (size_t j = 0; j < br->n_mirrors; j++) {
+            const struct vg_mirror *m = &br->mirrors[j];
+
+            ofp_buf_put_cstr(out, "mirror ");
+            put_quoted__(out, br->name);
+            ofp_buf_put_char(out, ' ');
+            put_quoted__(out, m->name);
+            ofp_buf_put_format(out, " output_port=%s output_vlan=%d%s\n",
+                               m->output_port, m->output_vlan,
+                               m->select_all ? " select_all" : "");
+        }
 
         for (size_t j = 0; j < br->n_ifaces; j++) {
             const struct vg_iface *iface = &br->ifaces[j];

@@ -62,6 +62,8 @@ vg_status_destroy(struct vg_status *status)
         free(b->fail_mode);
         free(b->stp_guest);
         free(b->in_band);
+        free(b->mirror_guest);
+        free(b->mirror_name);
     }
     free(status->bridges);
     for (size_t i = 0; i < status->n_vifs; i++) {

@@ -42,11 +42,14 @@ struct vg_bridge_status {
     size_t n_guests[3];             /* Indexed by enum vg_port_state. */
     uint64_t foreign_flows_removed; /* Flows of other controllers or
                                      * ovs-ofctl that vifguardd deleted. */
-    size_t n_stp_guests; /* Guest ports in the bridge's STP or RSTP. */
-    char *stp_guest;     /* The first of them by name, or NULL. */
-    bool mcast_snooping; /* Bridge.mcast_snooping_enable. */
-    char *in_band;       /* The remote for which in-band control is on,
+    size_t n_stp_guests;    /* Guest ports in the bridge's STP or RSTP. */
+    char *stp_guest;        /* The first of them by name, or NULL. */
+    bool mcast_snooping;    /* Bridge.mcast_snooping_enable. */
+    char *in_band;          /* The remote for which in-band control is on,
                           * or NULL (vg_bridge.in_band). */
+    size_t n_mirror_guests; /* Guest ports that get a mirror's copies. */
+    char *mirror_guest;     /* The first of them by name, or NULL... */
+    char *mirror_name;      /* ...and the mirror that copies to it. */
 };
 
 /* One bridge that the attach-bridges setting wants attached. */

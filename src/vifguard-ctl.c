@@ -462,6 +462,14 @@ print_show__(const struct vg_status *st, const struct json_object *json)
                    "(other_config:disable-in-band=true)\n",
                    b->in_band);
         }
+        if (b->n_mirror_guests) {
+            printf("  WARNING: %zu guest port(s) get a port mirror's copies "
+                   "(%s%s, from mirror %s): they see traffic that is not "
+                   "theirs (remove the mirror unless it is meant)\n",
+                   b->n_mirror_guests, str_or_dash__(b->mirror_guest),
+                   b->n_mirror_guests > 1 ? ", ..." : "",
+                   str_or_dash__(b->mirror_name));
+        }
     }
     if (st->attach_patterns) {
         printf("attach-bridges %s:%s\n", st->attach_patterns,

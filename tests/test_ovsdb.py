@@ -634,7 +634,7 @@ class Session:
         assert req["params"][0] == "Open_vSwitch"
         cols = req["params"][2]
         assert set(cols) == {"Bridge", "Port", "Interface", "Controller",
-                             "Manager"}
+                             "Manager", "Mirror"}
         assert cols["Interface"]["columns"] == [
             "name", "type", "ofport", "external_ids", "mac_in_use",
             "lacp_current"]

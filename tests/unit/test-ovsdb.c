@@ -45,6 +45,9 @@ static const struct {
     { "C2", "c2000000-0000-0000-0000-000000000000" },
     { "M1", "d1000000-0000-0000-0000-000000000000" },
     { "M2", "d2000000-0000-0000-0000-000000000000" },
+    { "MR1", "e1000000-0000-0000-0000-000000000000" },
+    { "MR2", "e2000000-0000-0000-0000-000000000000" },
+    { "MR3", "e3000000-0000-0000-0000-000000000000" },
     { "OVS", "99000000-0000-0000-0000-000000000000" },
 };
 
@@ -697,7 +700,7 @@ test_snapshot(void)
 
     /* Deleting unknown rows and unknown tables are harmless. */
     CHECK_EQ(apply__(db, "{'Port':{'@PX':{'old':{}}},"
-                         "'Mirror':{'@PX':{'new':{'name':5}}}}"),
+                         "'QoS':{'@PX':{'new':{'type':5}}}}"),
              0);
 
     /* Adding a bridge with a new controller, upper-case UUIDs. */
@@ -1032,7 +1035,7 @@ test_monitor_params(void)
                    "\"Bridge\":{\"columns\":[\"name\",\"datapath_id\","
                    "\"fail_mode\",\"controller\",\"ports\",\"stp_enable\","
                    "\"rstp_enable\",\"mcast_snooping_enable\","
-                   "\"other_config\"]},"
+                   "\"other_config\",\"mirrors\"]},"
                    "\"Port\":{\"columns\":[\"name\",\"interfaces\",\"tag\","
                    "\"vlan_mode\",\"trunks\",\"bond_mode\",\"lacp\","
                    "\"bond_active_slave\",\"other_config\"]},"
@@ -1041,7 +1044,9 @@ test_monitor_params(void)
                    "\"Controller\":{\"columns\":[\"target\","
                    "\"connection_mode\"]},"
                    "\"Manager\":{\"columns\":[\"target\","
-                   "\"connection_mode\"]}}]");
+                   "\"connection_mode\"]},"
+                   "\"Mirror\":{\"columns\":[\"name\",\"output_port\","
+                   "\"output_vlan\",\"select_all\"]}}]");
     json_object_put(params);
 }
 
@@ -1267,6 +1272,145 @@ test_in_band(void)
     ovsdb_db_destroy(db);
 }
 
+/* Whether mirror 'name' of xenbr0 in 'host' sends copies to interface
+ * 'iface' (vg_mirror_outputs_to()). */
+static bool
+mirror_reaches__(const struct vg_host *host, const char *name,
+                 const char *iface)
+{
+    const struct vg_bridge *br = vg_host_find_bridge(host, "xenbr0");
+    const struct vg_iface *i = br ? vg_bridge_find_iface(br, iface) : NULL;
+    for (size_t j = 0; i && j < br->n_mirrors; j++) {
+        if (!strcmp(br->mirrors[j].name, name)) {
+            return vg_mirror_outputs_to(&br->mirrors[j], i);
+        }
+    }
+    fprintf(stderr, "no mirror %s or interface %s\n", name, iface);
+    CHECK(false);
+    return false;
+}
+
+/* Bridge.mirrors and the Mirror columns that say where a mirror sends its
+ * copies, and which ports get them: its output port, or every port that
+ * carries its output VLAN (ovsdb.c, model.c). */
+static void
+test_mirrors(void)
+{
+    struct ovsdb_db *db = ovsdb_db_create();
+    struct vg_host host;
+    char *text;
+
+    CHECK_EQ(apply__(db, initial), 0);
+    CHECK_EQ(apply__(db, "{'Mirror':{"
+                         "'@MR1':{'new':{'name':'ids','select_all':true,"
+                         "  'output_port':#PVIF,'output_vlan':['set',[]]}},"
+                         "'@MR2':{'new':{'name':'rspan','select_all':false,"
+                         "  'output_port':['set',[]],'output_vlan':10}},"
+                         "'@MR3':{'new':{'name':'both','output_port':#PBOND,"
+                         "  'output_vlan':20}}},"
+                         "'Bridge':{'@BR0':{'new':{'mirrors':['set',[#MR2,"
+                         "  #MR1,#MR3]]}}}}"),
+             0);
+    CHECK_EQ(build__(db, &text), 0);
+    /* Sorted by name; output_vlan is ignored beside an output port. */
+    char *want = expand__("uuid=@BR0\n"
+                          "mirror \"xenbr0\" \"both\" output_port=@PBOND "
+                          "output_vlan=-1\n"
+                          "mirror \"xenbr0\" \"ids\" output_port=@PVIF "
+                          "output_vlan=-1 select_all\n"
+                          "mirror \"xenbr0\" \"rspan\" output_port= "
+                          "output_vlan=10\n"
+                          "iface ");
+    if (!strstr(text, want)) {
+        fprintf(stderr, "mirrors not found:\n%s\nin:\n%s", want, text);
+        CHECK(false);
+    }
+    free(want);
+    CHECK(!strstr(text, "mirror \"xenbr1\""));
+    free(text);
+
+    vg_host_init(&host);
+    CHECK_EQ(ovsdb_db_build(db, &host), 0);
+    /* The output port's interfaces only. */
+    CHECK(mirror_reaches__(&host, "ids", "vif1.0"));
+    CHECK(!mirror_reaches__(&host, "ids", "eth0"));
+    CHECK(mirror_reaches__(&host, "both", "eth0"));
+    CHECK(mirror_reaches__(&host, "both", "eth1"));
+    CHECK(!mirror_reaches__(&host, "both", "vif1.0"));
+    /* VLAN 10: vif1.0 (tag 10, an access port), and the ports without a
+     * tag, trunks of every VLAN. */
+    CHECK(mirror_reaches__(&host, "rspan", "vif1.0"));
+    CHECK(mirror_reaches__(&host, "rspan", "eth0"));
+    CHECK(mirror_reaches__(&host, "rspan", "xenbr0"));
+    vg_host_destroy(&host);
+
+    /* Another VLAN: not the access port; a port's vlan_mode decides. */
+    CHECK_EQ(apply__(db, "{'Mirror':{'@MR2':{'new':{'output_vlan':11}}},"
+                         "'Port':{'@PBOND':{'new':{'tag':12,"
+                         "  'vlan_mode':'native-untagged'}},"
+                         "  '@PBR0':{'new':{'tag':11,"
+                         "  'vlan_mode':'access'}}}}"),
+             0);
+    vg_host_init(&host);
+    CHECK_EQ(ovsdb_db_build(db, &host), 0);
+    CHECK(!mirror_reaches__(&host, "rspan", "vif1.0"));
+    CHECK(mirror_reaches__(&host, "rspan", "eth0"));
+    CHECK(mirror_reaches__(&host, "rspan", "xenbr0"));
+    vg_host_destroy(&host);
+    CHECK_EQ(apply__(db, "{'Port':{'@PBR0':{'new':{'tag':12,"
+                         "  'vlan_mode':'dot1q-tunnel'}}}}"),
+             0);
+    vg_host_init(&host);
+    CHECK_EQ(ovsdb_db_build(db, &host), 0);
+    CHECK(!mirror_reaches__(&host, "rspan", "xenbr0"));
+    vg_host_destroy(&host);
+
+    /* Malformed values: the column taken as empty (so "both" outputs to
+     * VLAN 20 now, as OVS would make of it), the name replaced by the
+     * row's UUID; a mirror never left out. */
+    CHECK_EQ(apply__(db, "{'Mirror':{'@MR1':{'new':{'output_vlan':0}},"
+                         "'@MR2':{'new':{'output_vlan':4096,"
+                         "  'select_all':'yes'}},"
+                         "'@MR3':{'new':{'name':7,'output_port':['set',"
+                         "  [#PVIF,#PBOND]]}}}}"),
+             5);
+    CHECK_EQ(build__(db, &text), 0);
+    CHECK(has_line__(text, "mirror \"xenbr0\" \"@MR3\" output_port= "
+                           "output_vlan=20"));
+    CHECK(has_line__(text, "mirror \"xenbr0\" \"ids\" output_port=@PVIF "
+                           "output_vlan=-1 select_all"));
+    CHECK(has_line__(text, "mirror \"xenbr0\" \"rspan\" output_port= "
+                           "output_vlan=-1"));
+    free(text);
+    CHECK_EQ(apply__(db, "{'Mirror':{'@MR3':{'new':{'output_vlan':'x'}}}}"),
+             1);
+    CHECK_EQ(build__(db, &text), 0);
+    CHECK(has_line__(text, "mirror \"xenbr0\" \"@MR3\" output_port= "
+                           "output_vlan=-1"));
+    free(text);
+
+    /* A reference to an unknown row is a problem and left out; a mirror
+     * removed from the bridge is gone. */
+    CHECK_EQ(apply__(db, "{'Mirror':{'@MR3':{'old':{}}},"
+                         "'Bridge':{'@BR0':{'new':{'mirrors':#MR3}},"
+                         "'@BR1':{'new':{'mirrors':#MR1}}}}"),
+             0);
+    CHECK_EQ(build__(db, &text), 1);
+    CHECK(!strstr(text, "mirror \"xenbr0\""));
+    CHECK(has_line__(text, "mirror \"xenbr1\" \"ids\" output_port=@PVIF "
+                           "output_vlan=-1 select_all"));
+    free(text);
+    /* ... whose output port is on another bridge: OVS ignores it, and it
+     * reaches none of xenbr1's ports. */
+    vg_host_init(&host);
+    CHECK_EQ(ovsdb_db_build(db, &host), 1);
+    const struct vg_bridge *br1 = vg_host_find_bridge(&host, "xenbr1");
+    CHECK(br1 && br1->n_mirrors == 1 && br1->n_ifaces == 1 &&
+          !vg_mirror_outputs_to(&br1->mirrors[0], &br1->ifaces[0]));
+    vg_host_destroy(&host);
+    ovsdb_db_destroy(db);
+}
+
 int
 main(void)
 {
@@ -1283,6 +1427,7 @@ main(void)
     test_iface_in_two_ports();
     test_stp_columns();
     test_in_band();
+    test_mirrors();
     test_monitor_params();
     test_format_quoting();
     return check_summary();
