@@ -1,8 +1,9 @@
 """Red-team attacks on the protection pipeline that the other attack tests
 do not cover (session 8): IPv6 extension-header evasion (RFC 7113), odd
 Ethernet and ARP framing, DHCP answers from odd ports, impossible IPv4 and
-IPv6 sources, and link-local control frames (STP, pause, LACP, LLDP,
-802.1X, CDP).
+IPv6 sources, link-local control frames (STP, pause, LACP, LLDP,
+802.1X, CDP), and the bridge settings that act outside the OpenFlow tables
+(a port mirror to a guest, spanning tree, multicast snooping).
 
 One LAN for the whole module (a private OVS, userspace datapath, one
 bridge in fail_mode=secure under vifguardd):
@@ -68,7 +69,7 @@ def lan(build_dirs):
             for n in ns.values():
                 n.exec("ip", "neigh", "flush", "all")
             yield lan
-        problems = sb.log_problems()
+        problems = sb.log_problems(lan.get("ovs_log_allow", []))
         assert not problems, "unexpected ERR/WARN lines in the OVS logs " \
             "(%s):\n%s" % (ovs_sandbox_dir, "\n".join(problems))
     finally:
@@ -402,6 +403,57 @@ def test_unlocked_guest_multicast(lan, name):
     assert neigh(g2, IP["router"]) != MAC["g4"]
 
 
+def test_mirror_to_guest_port(lan):
+    """A port mirror whose output port is a guest's port gets copies of
+    what it selects outside the OpenFlow tables (DESIGN.md, Limits): with
+    select_all, locked g1 gets the router's frames for g2.  vifguardd
+    cannot stop it, but warns and flags the bridge in vifguard-ctl show;
+    once the mirror is removed, the flag is gone and so are the copies."""
+    sb, vg, g1 = lan["sb"], lan["vg"], lan["g1"]
+    lan.setdefault("log_allow", []).append(
+        r"mirror vgspy outputs to guest port %s:" % g1.port)
+    # Whatever g1 sends meanwhile: OVS drops what enters a mirror port.
+    lan["ovs_log_allow"] = [r"reserved exclusively for mirroring"]
+    br = sb.vsctl("list-br").split()[0]
+    udp = ("Ether(src='%s', dst='%%s')/IP(src='%s', dst='%%s')/"
+           "UDP(sport=4000, dport=9999)/Raw(b'%%s')"
+           % (ROUTER_MAC, IP["router"]))
+    for_g2 = udp % (MAC["g2"], IP["g2"], "RTX")
+    control = udp % (MAC["g1"], IP["g1"], "CONTROL")
+
+    sb.vsctl("--", "--id=@p", "get", "port", g1.port,
+             "--", "--id=@m", "create", "mirror", "name=vgspy",
+             "select_all=true", "output_port=@p",
+             "--", "add", "bridge", br, "mirrors", "@m")
+    try:
+        # ovs-vsctl waited for ovs-vswitchd to apply it; no datapath flow
+        # from before may skip the mirror.
+        sb.appctl("revalidator/purge")
+        wait_for(lambda: vg.ctl("show")["bridges"][0]["mirror_guests"] == 1,
+                 10, "the mirror in vifguard-ctl show")
+        b = vg.ctl("show")["bridges"][0]
+        assert (b["mirror_guest"], b["mirror_name"]) == (g1.port, "vgspy")
+        assert "1 guest port(s) get a port mirror's copies (%s, from " \
+            "mirror vgspy)" % g1.port in vg.ctl_run("show").stdout
+        warned = [l for l in vg.log_lines("WARN") if "mirror vgspy" in l]
+        assert len(warned) == 1 and "select_all" in warned[0] and \
+            "remove bridge %s mirrors @m" % br in warned[0], warned
+        # The hole: the router's frame for g2 reaches g1.
+        pkts = attack(lan, "router", "g1", [for_g2], control)
+        assert marked(pkts), "no copy at g1: %s" % [p.summary()
+                                                    for p in pkts]
+    finally:
+        sb.vsctl("--", "--id=@m", "get", "mirror", "vgspy",
+                 "--", "remove", "bridge", br, "mirrors", "@m")
+        sb.appctl("revalidator/purge")
+    wait_for(lambda: vg.ctl("show")["bridges"][0]["mirror_guests"] == 0, 10,
+             "no mirror in vifguard-ctl show")
+    assert vg.ctl("show")["bridges"][0]["mirror_guest"] is None
+    assert "mirror" not in vg.ctl_run("show").stdout
+    pkts = attack(lan, "router", "g1", [for_g2], control)
+    assert not marked(pkts), marked(pkts)
+
+
 def stp_root(sb, br):
     """The root bridge's system id as ovs-appctl stp/show reports it."""
     out = sb.appctl("stp/show", br)
@@ -417,7 +469,8 @@ def test_stp_bpdus_from_guests(lan):
     warns and shows which guest ports take part.  Last in the module: STP
     holds every port in "listening" until it is disabled again."""
     sb, vg = lan["sb"], lan["vg"]
-    lan["log_allow"] = [r"3 guest port\(s\) take part in STP"]
+    lan.setdefault("log_allow", []).append(
+        r"3 guest port\(s\) take part in STP")
     br = sb.vsctl("list-br").split()[0]
     bpdu = ("Dot3(src='%s', dst='01:80:c2:00:00:00')/LLC()/STP(rootid=0, "
             "rootmac='%s', pathcost=0, bridgeid=0, bridgemac='%s', "
