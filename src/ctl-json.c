@@ -10,7 +10,9 @@
  *             "error"}, "foreign_flows_removed", "stp_guests" (guest
  *             ports in the bridge's STP/RSTP), "stp_guest" (the first, or
  *             null), "mcast_snooping", "in_band" (the remote for which
- *             in-band control is on, or null), "mirror_guests" (guest
+ *             in-band control is on, or null), "other_controller" (a
+ *             controller target not vifguardd's, or null),
+ *             "mirror_guests" (guest
  *             ports that get a port mirror's copies), "mirror_guest" (the
  *             first, or null), "mirror_name" (the mirror that copies to
  *             it, or null)}], "attach_bridges"
@@ -377,6 +379,7 @@ show_to_json__(const struct vg_status *st)
         add__(bj, "mcast_snooping",
               json_object_new_boolean(b->mcast_snooping));
         add__(bj, "in_band", string_or_null__(b->in_band));
+        add__(bj, "other_controller", string_or_null__(b->other_controller));
         add__(bj, "mirror_guests", json_object_new_uint64(b->n_mirror_guests));
         add__(bj, "mirror_guest", string_or_null__(b->mirror_guest));
         add__(bj, "mirror_name", string_or_null__(b->mirror_name));
@@ -782,6 +785,7 @@ show_from_json__(struct from_json *fj, const struct json_object *json,
         b->stp_guest = get_string__(fj, bj, "stp_guest");
         b->mcast_snooping = get_bool__(fj, bj, "mcast_snooping");
         b->in_band = get_string__(fj, bj, "in_band");
+        b->other_controller = get_string__(fj, bj, "other_controller");
         b->n_mirror_guests = get_u64__(fj, bj, "mirror_guests");
         b->mirror_guest = get_string__(fj, bj, "mirror_guest");
         b->mirror_name = get_string__(fj, bj, "mirror_name");

@@ -221,6 +221,8 @@ struct eng_bridge {
     bool warned_fail_mode;
     char *in_band;          /* vg_bridge.in_band: in-band control's remote. */
     bool warned_in_band;    /* ...has been logged. */
+    char *other_ctl;        /* A controller target not ours, or NULL... */
+    bool warned_other;      /* ...has been logged. */
     size_t n_stp_guests;    /* Guest ports in the bridge's (R)STP... */
     char *stp_guest;        /* ...the first of them by name, or NULL. */
     bool mcast_snooping;    /* Bridge.mcast_snooping_enable. */
@@ -305,6 +307,8 @@ struct engine {
     struct vg_timer *orphan_timer; /* Drops those that wait too long. */
     struct vg_stats stats;
     double started;
+    char **own_targets; /* engine_set_own_targets(). */
+    size_t n_own_targets;
 
     const struct vg_host *host;  /* The last engine_set_host(). */
     const struct vg_xs_view *xs; /* xenstore policy, or NULL. */
@@ -436,6 +440,7 @@ bridge_destroy__(struct eng_bridge *br)
     free(br->fail_mode);
     free(br->stp_guest);
     free(br->in_band);
+    free(br->other_ctl);
     free(br->mirror_guest);
     free(br->mirror_name);
     free(br);
@@ -451,6 +456,10 @@ engine_destroy(struct engine *e)
         free(e->bridges);
         free(e->orphans);
         vg_timer_destroy(e->orphan_timer);
+        for (size_t i = 0; i < e->n_own_targets; i++) {
+            free(e->own_targets[i]);
+        }
+        free(e->own_targets);
         free(e->ovsdb_remote);
         free(e);
     }
@@ -1067,6 +1076,39 @@ nf_reset__(struct eng_bridge *br, uint32_t ofp_port, enum nf_state state)
 }
 
 /* Replaces the ports of 'br' by those of snapshot bridge 'sb'. */
+/* Sets '*p' to a copy of 's' (NULL: none) if it differs.  Returns true if
+ * it did. */
+static bool
+set_str__(char **p, const char *s)
+{
+    if (!*p == !s && (!s || !strcmp(*p, s))) {
+        return false;
+    }
+    free(*p);
+    *p = s ? ofp_xstrdup(s) : NULL;
+    return true;
+}
+
+/* The first controller target of 'sb' that does not reach one of our
+ * listeners, or NULL.  Whoever is connected there (or, for a passive
+ * ptcp:/punix: target, whoever connects to it) can send frames to any
+ * port with PACKET_OUT and change port settings, NO_FLOOD included:
+ * nothing our flows can stop. */
+static const char *
+other_controller__(const struct engine *e, const struct vg_bridge *sb)
+{
+    for (size_t i = 0; i < sb->n_controllers; i++) {
+        bool ours = false;
+        for (size_t j = 0; j < e->n_own_targets && !ours; j++) {
+            ours = !strcmp(sb->controllers[i], e->own_targets[j]);
+        }
+        if (!ours) {
+            return sb->controllers[i];
+        }
+    }
+    return NULL;
+}
+
 static void
 update_bridge__(struct engine *e, struct eng_bridge *br,
                 const struct vg_bridge *sb, double now)
@@ -1174,11 +1216,11 @@ update_bridge__(struct engine *e, struct eng_bridge *br,
         br->fail_mode = ofp_xstrdup(sb->fail_mode ? sb->fail_mode : "");
         br->warned_fail_mode = false;
     }
-    if (!sb->in_band != !br->in_band ||
-        (sb->in_band && strcmp(sb->in_band, br->in_band))) {
-        free(br->in_band);
-        br->in_band = sb->in_band ? ofp_xstrdup(sb->in_band) : NULL;
+    if (set_str__(&br->in_band, sb->in_band)) {
         br->warned_in_band = false;
+    }
+    if (set_str__(&br->other_ctl, other_controller__(e, sb))) {
+        br->warned_other = false;
     }
     check_stp__(br, sb);
     check_mirrors__(br, sb);
@@ -1328,8 +1370,8 @@ check_mirrors__(struct eng_bridge *br, const struct vg_bridge *sb)
 }
 
 /* Logs, once per change, the bridge settings that unprotect the guests of
- * 'br' while it is connected: a fail_mode other than secure, and in-band
- * control (ovsdb.c, in_band_remote__()). */
+ * 'br' while it is connected: a fail_mode other than secure, in-band
+ * control (ovsdb.c, in_band_remote__()) and another controller. */
 static void
 warn_bridge_config__(struct eng_bridge *br)
 {
@@ -1353,6 +1395,16 @@ warn_bridge_config__(struct eng_bridge *br)
                br->name, br->in_band, br->name);
         br->warned_in_band = true;
     }
+    if (br->conn && br->other_ctl && !br->warned_other) {
+        VG_WARN(SUBSYS,
+                "bridge %s: has another controller, %s: whoever is "
+                "connected there can send frames to any port, guests "
+                "included, and change port settings such as NO_FLOOD; "
+                "vifguard-attach attach %s makes vifguardd its only "
+                "controller",
+                br->name, br->other_ctl, br->name);
+        br->warned_other = true;
+    }
 }
 
 static void attach_conn__(struct eng_bridge *br, struct ofconn *conn);
@@ -1368,6 +1420,20 @@ fail_mode_timer_cb__(struct vg_timer *t, void *br)
 {
     (void)t;
     warn_bridge_config__(br);
+}
+
+void
+engine_set_own_targets(struct engine *e, char **targets, size_t n)
+{
+    for (size_t i = 0; i < e->n_own_targets; i++) {
+        free(e->own_targets[i]);
+    }
+    free(e->own_targets);
+    e->own_targets = n ? ofp_xcalloc(n, sizeof *e->own_targets) : NULL;
+    for (size_t i = 0; i < n; i++) {
+        e->own_targets[i] = ofp_xstrdup(targets[i]);
+    }
+    e->n_own_targets = n;
 }
 
 void
@@ -3336,6 +3402,8 @@ engine_get_status(struct engine *e, struct vg_status *st)
         bs->stp_guest = br->stp_guest ? ofp_xstrdup(br->stp_guest) : NULL;
         bs->mcast_snooping = br->mcast_snooping;
         bs->in_band = br->in_band ? ofp_xstrdup(br->in_band) : NULL;
+        bs->other_controller =
+            br->other_ctl ? ofp_xstrdup(br->other_ctl) : NULL;
         bs->n_mirror_guests = br->n_mirror_guests;
         bs->mirror_guest =
             br->mirror_guest ? ofp_xstrdup(br->mirror_guest) : NULL;

@@ -62,6 +62,7 @@ vg_status_destroy(struct vg_status *status)
         free(b->fail_mode);
         free(b->stp_guest);
         free(b->in_band);
+        free(b->other_controller);
         free(b->mirror_guest);
         free(b->mirror_name);
     }

@@ -46,7 +46,9 @@ struct vg_bridge_status {
     char *stp_guest;        /* The first of them by name, or NULL. */
     bool mcast_snooping;    /* Bridge.mcast_snooping_enable. */
     char *in_band;          /* The remote for which in-band control is on,
-                          * or NULL (vg_bridge.in_band). */
+                             * or NULL (vg_bridge.in_band). */
+    char *other_controller; /* A controller target that is not ours, or
+                             * NULL. */
     size_t n_mirror_guests; /* Guest ports that get a mirror's copies. */
     char *mirror_guest;     /* The first of them by name, or NULL... */
     char *mirror_name;      /* ...and the mirror that copies to it. */

@@ -462,6 +462,12 @@ print_show__(const struct vg_status *st, const struct json_object *json)
                    "(other_config:disable-in-band=true)\n",
                    b->in_band);
         }
+        if (b->other_controller) {
+            printf("  WARNING: another controller (%s) can send frames to "
+                   "any port and change port settings (vifguard-attach "
+                   "attach %s)\n",
+                   b->other_controller, b->name);
+        }
         if (b->n_mirror_guests) {
             printf("  WARNING: %zu guest port(s) get a port mirror's copies "
                    "(%s%s, from mirror %s): they see traffic that is not "

@@ -436,3 +436,48 @@ def test_connection_flood(ovs, build_dirs):
         rc = vg.stop()
     assert rc == 0, vg.log_tail()
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.ovs_log_allow(r"connection dropped", r"connection closed by peer")
+def test_other_controller(lan):
+    """Another controller on a protected bridge (here a passive one, which
+    any local process can connect to) can send any frame to any port with
+    a PACKET_OUT: the victim's capture gets one.  vifguardd cannot stop
+    it; it warns and vifguard-ctl show names that controller, until the
+    bridge has vifguardd alone again."""
+    sb, br, vg = lan["sb"], lan["br"], lan["vg"]
+    lan["log_allow"] = [r"has another controller"]
+    port = free_tcp_port()
+    other = "ptcp:%d:127.0.0.1" % port
+    ours = "unix:" + vg.ofp_sock
+
+    def other_controller():
+        return vg.ctl("show")["bridges"][0]["other_controller"]
+
+    sb.vsctl("set-controller", br, ours, other)
+    wait_for(lambda: other_controller() == other, 10,
+             "other_controller in show")
+    assert "another controller (%s)" % other in vg.ctl_run("show").stdout
+    warned = [l for l in vg.log_lines("WARN")
+              if "has another controller, %s" % other in l]
+    assert len(warned) == 1, vg.log_tail()
+
+    from scapy.all import Ether, IP as IPv4, UDP, Raw
+    frame = bytes(Ether(src="02:00:00:00:00:66", dst=MAC["victim"]) /
+                  IPv4(src=IP["router"], dst=IP["victim"]) /
+                  UDP(sport=9999, dport=9999) / Raw(b"PACKET-OUT")).hex()
+    with Capture(lan["victim"], "udp port 9999") as cap:
+        wait_for(lambda: sb.host_run(
+            ["ovs-ofctl", "-O", "OpenFlow13", "packet-out",
+             "tcp:127.0.0.1:%d" % port,
+             "in_port=controller packet=%s actions=output:%d"
+             % (frame, OFPORT["victim"])], check=False).returncode == 0,
+            10, "the other controller's listener")
+        text = cap.stop().text()
+    assert "PACKET-OUT" in text
+
+    sb.vsctl("set-controller", br, ours)
+    wait_for(lambda: other_controller() is None, 10,
+             "other_controller cleared")
+    vg.wait_state([lan["victim"].port, lan["attacker"].port])
+    assert_spoofing_blocked(lan, "7")

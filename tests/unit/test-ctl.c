@@ -52,6 +52,7 @@ fake_status__(void *aux, struct vg_status *st)
     st->bridges[0].stp_guest = ofp_xstrdup("vif1.0");
     st->bridges[0].mcast_snooping = true;
     st->bridges[0].in_band = ofp_xstrdup("tcp:127.0.0.1:6653");
+    st->bridges[0].other_controller = ofp_xstrdup("ptcp:6654");
     st->bridges[0].n_mirror_guests = 3;
     st->bridges[0].mirror_guest = ofp_xstrdup("vif2.0");
     st->bridges[0].mirror_name = ofp_xstrdup("ids \"tap\"");
@@ -309,6 +310,7 @@ test_to_json(void)
                    "\"foreign_flows_removed\":5,\"stp_guests\":2,"
                    "\"stp_guest\":\"vif1.0\",\"mcast_snooping\":true,"
                    "\"in_band\":\"tcp:127.0.0.1:6653\","
+                   "\"other_controller\":\"ptcp:6654\","
                    "\"mirror_guests\":3,\"mirror_guest\":\"vif2.0\","
                    "\"mirror_name\":\"ids \\\"tap\\\"\"},"
                    "{\"name\":\"xenbr1\",\"dpid\":\"000000000000002a\","
@@ -317,7 +319,8 @@ test_to_json(void)
                    "{\"pending\":0,\"protected\":0,\"error\":0},"
                    "\"foreign_flows_removed\":0,\"stp_guests\":0,"
                    "\"stp_guest\":null,\"mcast_snooping\":false,"
-                   "\"in_band\":null,\"mirror_guests\":0,"
+                   "\"in_band\":null,\"other_controller\":null,"
+                   "\"mirror_guests\":0,"
                    "\"mirror_guest\":null,\"mirror_name\":null}],"
                    "\"attach_bridges\":null,\"attach\":[]}");
     free(s);
@@ -572,6 +575,8 @@ test_from_json(void)
     CHECK_STREQ(back.bridges[0].mirror_guest, "vif2.0");
     CHECK_STREQ(back.bridges[0].mirror_name, "ids \"tap\"");
     CHECK_EQ(back.bridges[1].n_mirror_guests, 0);
+    CHECK_STREQ(back.bridges[0].other_controller, "ptcp:6654");
+    CHECK(!back.bridges[1].other_controller);
     CHECK(!back.bridges[1].mirror_guest && !back.bridges[1].mirror_name);
     CHECK(back.stats.uptime == 3723.25);
     CHECK(back.stats.ovsdb_connected);
