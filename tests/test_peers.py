@@ -481,3 +481,13 @@ def test_other_controller(lan):
              "other_controller cleared")
     vg.wait_state([lan["victim"].port, lan["attacker"].port])
     assert_spoofing_blocked(lan, "7")
+
+    # Our own socket by another path is ours.
+    d, name = os.path.split(vg.ofp_sock)
+    sb.vsctl("set-controller", br, "unix:%s/./%s" % (d, name))
+    wait_for(lambda: sb.vsctl("get", "controller", br,
+                              "is_connected").strip() == "true", 15,
+             "connected by the other path")
+    assert other_controller() is None
+    assert len([l for l in vg.log_lines("WARN")
+                if "has another controller" in l]) == 1, vg.log_tail()
