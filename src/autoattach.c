@@ -151,12 +151,7 @@ autoattach_destroy(struct autoattach *aa)
 static bool
 is_target__(const struct autoattach *aa, const char *s)
 {
-    for (size_t j = 0; j < aa->n_targets; j++) {
-        if (!strcmp(s, aa->targets[j])) {
-            return true;
-        }
-    }
-    return false;
+    return vg_config_target_in(s, aa->targets, aa->n_targets);
 }
 
 /* True if 'br' has one of our controller targets, out of band (in-band

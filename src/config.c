@@ -1031,6 +1031,29 @@ vg_config_listen_target(const char *listen)
     return target;
 }
 
+bool
+vg_config_target_in(const char *t, char *const *targets, size_t n)
+{
+    for (size_t j = 0; j < n; j++) {
+        if (!strcmp(t, targets[j])) {
+            return true;
+        }
+    }
+    if (strncmp(t, "unix:", 5)) {
+        return false;
+    }
+    char *path = realpath(t + 5, NULL);
+    bool found = false;
+    for (size_t j = 0; path && !found && j < n; j++) {
+        const char *o = targets[j];
+        char *own = strncmp(o, "unix:", 5) ? NULL : realpath(o + 5, NULL);
+        found = own && !strcmp(path, own);
+        free(own);
+    }
+    free(path);
+    return found;
+}
+
 void
 vg_config_usage(const char *program_name)
 {

@@ -134,6 +134,11 @@ bool vg_config_is_attach_bridge(const struct vg_config *, const char *name);
  * frees it. */
 char *vg_config_listen_target(const char *listen);
 
+/* Whether controller target 't' is one of the 'n' 'targets' (from
+ * vg_config_listen_target()), or for unix: the same socket by another path
+ * (/run and /var/run, say: realpath(), only when the strings differ). */
+bool vg_config_target_in(const char *t, char *const *targets, size_t n);
+
 /* The --help text of vifguardd. */
 void vg_config_usage(const char *program_name);
 

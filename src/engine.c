@@ -48,6 +48,7 @@
 #include "ofp/msgs.h"
 #include "ofp/print.h"
 #include "src/bondlearn.h"
+#include "src/config.h"
 #include "src/deliver.h"
 #include "src/fdb.h"
 #include "src/flows.h"
@@ -1089,32 +1090,6 @@ set_str__(char **p, const char *s)
     return true;
 }
 
-/* Whether controller target 't' reaches one of our listeners: one of our
- * targets, or for unix: the same socket by another path (/run and
- * /var/run, say; only looked up when the strings differ). */
-static bool
-own_target__(const struct engine *e, const char *t)
-{
-    for (size_t j = 0; j < e->n_own_targets; j++) {
-        if (!strcmp(t, e->own_targets[j])) {
-            return true;
-        }
-    }
-    if (strncmp(t, "unix:", 5)) {
-        return false;
-    }
-    char *path = realpath(t + 5, NULL);
-    bool ours = false;
-    for (size_t j = 0; path && !ours && j < e->n_own_targets; j++) {
-        const char *o = e->own_targets[j];
-        char *own = strncmp(o, "unix:", 5) ? NULL : realpath(o + 5, NULL);
-        ours = own && !strcmp(path, own);
-        free(own);
-    }
-    free(path);
-    return ours;
-}
-
 /* The first controller target of 'sb' that does not reach one of our
  * listeners, or NULL.  Whoever is connected there (or, for a passive
  * ptcp:/punix: target, whoever connects to it) can send frames to any
@@ -1124,7 +1099,8 @@ static const char *
 other_controller__(const struct engine *e, const struct vg_bridge *sb)
 {
     for (size_t i = 0; i < sb->n_controllers; i++) {
-        if (!own_target__(e, sb->controllers[i])) {
+        if (!vg_config_target_in(sb->controllers[i], e->own_targets,
+                                 e->n_own_targets)) {
             return sb->controllers[i];
         }
     }
@@ -1232,10 +1208,7 @@ update_bridge__(struct engine *e, struct eng_bridge *br,
     if (sb->dpid) {
         br->dpid = sb->dpid;
     }
-    if (!br->fail_mode ||
-        strcmp(br->fail_mode, sb->fail_mode ? sb->fail_mode : "")) {
-        free(br->fail_mode);
-        br->fail_mode = ofp_xstrdup(sb->fail_mode ? sb->fail_mode : "");
+    if (set_str__(&br->fail_mode, sb->fail_mode ? sb->fail_mode : "")) {
         br->warned_fail_mode = false;
     }
     if (set_str__(&br->in_band, sb->in_band)) {

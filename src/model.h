@@ -64,9 +64,10 @@ struct vg_bridge {
     bool rstp;                 /* Bridge.rstp_enable. */
     bool mcast_snooping;       /* Bridge.mcast_snooping_enable. */
     char *in_band;             /* A remote (controller or manager target)
-                              * for which Open vSwitch's in-band control
-                              * adds hidden flows that pass our pipeline,
-                              * or NULL (ovsdb.c: in_band_remote__()). */
+                                * for which Open vSwitch's in-band
+                                * control adds hidden flows that pass our
+                                * pipeline, or NULL (ovsdb.c:
+                                * in_band_remote__()). */
     struct vg_mirror *mirrors; /* Bridge.mirrors, sorted by name. */
     size_t n_mirrors;
     struct vg_iface *ifaces; /* Every Interface of every Port, sorted by

@@ -806,6 +806,34 @@ test_attach_bridges(void)
         CHECK_STREQ(t, targets[i][1]);
         free(t);
     }
+
+    /* One of our targets: the same string, or our unix: socket by another
+     * path (resolved only for unix:, and only if it exists). */
+    char dir[] = "/tmp/vg-test-config-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char *sock = ofp_xasprintf("%s/vg.sock", dir);
+    int fd = open(sock, O_CREAT | O_WRONLY, 0600);
+    CHECK(fd >= 0);
+    close(fd);
+    char *own[] = { ofp_xasprintf("unix:%s", sock),
+                    ofp_xstrdup("tcp:127.0.0.1:6653") };
+    char *other_path = ofp_xasprintf("unix:%s/./vg.sock", dir);
+    char *missing = ofp_xasprintf("unix:%s/other.sock", dir);
+    CHECK(vg_config_target_in(own[0], own, 2));
+    CHECK(vg_config_target_in("tcp:127.0.0.1:6653", own, 2));
+    CHECK(vg_config_target_in(other_path, own, 2));
+    CHECK(!vg_config_target_in(missing, own, 2));
+    CHECK(!vg_config_target_in("tcp:127.0.0.1:6654", own, 2));
+    CHECK(!vg_config_target_in("ptcp:6654", own, 2));
+    CHECK(!vg_config_target_in(other_path, own + 1, 1));
+    CHECK(!vg_config_target_in(own[0], NULL, 0));
+    unlink(sock);
+    rmdir(dir);
+    free(other_path);
+    free(missing);
+    free(own[0]);
+    free(own[1]);
+    free(sock);
 }
 
 /* The xenstore option: values, both places, precedence, errors. */
