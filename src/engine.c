@@ -308,7 +308,7 @@ struct engine {
     struct vg_timer *orphan_timer; /* Drops those that wait too long. */
     struct vg_stats stats;
     double started;
-    char **own_targets; /* engine_set_own_targets(). */
+    char **own_targets; /* Controller targets of engine_set_listeners(). */
     size_t n_own_targets;
 
     const struct vg_host *host;  /* The last engine_set_host(). */
@@ -447,6 +447,17 @@ bridge_destroy__(struct eng_bridge *br)
     free(br);
 }
 
+static void
+free_own_targets__(struct engine *e)
+{
+    for (size_t i = 0; i < e->n_own_targets; i++) {
+        free(e->own_targets[i]);
+    }
+    free(e->own_targets);
+    e->own_targets = NULL;
+    e->n_own_targets = 0;
+}
+
 void
 engine_destroy(struct engine *e)
 {
@@ -457,10 +468,7 @@ engine_destroy(struct engine *e)
         free(e->bridges);
         free(e->orphans);
         vg_timer_destroy(e->orphan_timer);
-        for (size_t i = 0; i < e->n_own_targets; i++) {
-            free(e->own_targets[i]);
-        }
-        free(e->own_targets);
+        free_own_targets__(e);
         free(e->ovsdb_remote);
         free(e);
     }
@@ -1418,15 +1426,12 @@ fail_mode_timer_cb__(struct vg_timer *t, void *br)
 }
 
 void
-engine_set_own_targets(struct engine *e, char **targets, size_t n)
+engine_set_listeners(struct engine *e, char *const *listen, size_t n)
 {
-    for (size_t i = 0; i < e->n_own_targets; i++) {
-        free(e->own_targets[i]);
-    }
-    free(e->own_targets);
+    free_own_targets__(e);
     e->own_targets = n ? ofp_xcalloc(n, sizeof *e->own_targets) : NULL;
     for (size_t i = 0; i < n; i++) {
-        e->own_targets[i] = ofp_xstrdup(targets[i]);
+        e->own_targets[i] = vg_config_listen_target(listen[i]);
     }
     e->n_own_targets = n;
 }

@@ -36,9 +36,9 @@ void engine_destroy(struct engine *);
 void engine_set_xenstore(struct engine *, const struct vg_xs_view *xs,
                          bool required);
 
-/* The controller targets that reach our listeners (vg_config_listen_target()
- * of each), copied: any other controller of a bridge is reported. */
-void engine_set_own_targets(struct engine *, char **targets, size_t n);
+/* Our 'n' listeners ("punix:PATH", "ptcp:PORT[:IP]"): a controller of a
+ * bridge that reaches none of them is reported. */
+void engine_set_listeners(struct engine *, char *const *listen, size_t n);
 
 /* Takes in a new snapshot of the host and acts on what changed.  A guest's
  * policy comes from vg_policy_resolve() (OVSDB and xenstore). */

@@ -198,15 +198,7 @@ daemon_start__(struct vg_daemon *d, char **errp)
     daemon_check_listen_dirs__(&d->cfg);
     d->engine = engine_create(d->cfg.default_mode, d->cfg.ovsdb,
                               daemon_is_guest_name__, d);
-    char **targets = ofp_xcalloc(d->cfg.n_listen, sizeof *targets);
-    for (size_t i = 0; i < d->cfg.n_listen; i++) {
-        targets[i] = vg_config_listen_target(d->cfg.listen[i]);
-    }
-    engine_set_own_targets(d->engine, targets, d->cfg.n_listen);
-    for (size_t i = 0; i < d->cfg.n_listen; i++) {
-        free(targets[i]);
-    }
-    free(targets);
+    engine_set_listeners(d->engine, d->cfg.listen, d->cfg.n_listen);
     d->listeners = ofp_xcalloc(d->cfg.n_listen, sizeof *d->listeners);
     for (size_t i = 0; i < d->cfg.n_listen; i++) {
         error = ofconn_listen(d->cfg.listen[i], engine_ofconn_handler(),
