@@ -177,6 +177,7 @@ field_settable__(enum ofp_field_id id)
     case OFPF_METADATA:
     case OFPF_ETH_TYPE:
     case OFPF_IP_PROTO:
+    case OFPF_IP_FRAG:
         return false;
     default:
         return ofp_field_info(id) != NULL;

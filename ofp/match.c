@@ -15,6 +15,8 @@
  *   - in_port 0, OFPP_ANY and ports between OFPP_MAX and OFPP_IN_PORT are
  *     OFPBMC_BAD_VALUE.
  *   - ARP fields need eth_type 0x0806 (OVS also accepts RARP, 0x8035).
+ *   - An ip_frag mask other than all-ones with bits beyond the two
+ *     fragment bits is OFPBMC_BAD_MASK (OVS ignores those bits).
  * Like OVS, value bits outside the mask are OFPBMC_BAD_WILDCARDS, arp_op
  * above 255 is OFPBMC_BAD_VALUE, the padding after the OXM fields is not
  * inspected, and the ND fields require icmpv6_code to be absent or 0.
@@ -64,6 +66,7 @@ struct match_store__ {
     uint8_t nd_sll[6];
     uint8_t nd_tll[6];
     uint8_t regs[16][4];
+    uint8_t ip_frag[1];
 };
 _Static_assert(sizeof(struct match_store__) == OFP_MATCH_STORE,
                "OFP_MATCH_STORE must be the sum of the field widths");
@@ -169,6 +172,19 @@ static const struct ofp_field_info fields__[OFPF_N_FIELDS] = {
     REG__(13),
     REG__(14),
     REG__(15),
+    /* Open vSwitch's fragment bits (FLOW_NW_FRAG_ANY 1, FLOW_NW_FRAG_LATER
+     * 2), which OVS takes in OpenFlow 1.3 matches as an NXM field. */
+    [OFPF_IP_FRAG] = {
+        .id = OFPF_IP_FRAG,
+        .name = "nw_frag",
+        .oxm_name = "ip_frag",
+        .oxm_class = OFPXMC_NXM_1,
+        .oxm_field = 26,
+        .len = 1,
+        .maskable = true,
+        .prereq = OFPPR_IP_ANY,
+        .offset = offsetof(struct match_store__, ip_frag),
+    },
 };
 
 /* Returns the description of field 'id', or NULL if 'id' is out of
@@ -522,6 +538,8 @@ value_ok__(enum ofp_field_id id, const uint8_t *value)
         return value[0] <= 7;
     case OFPF_ARP_OP:
         return ofp_get_be16(value) <= 0xff;
+    case OFPF_IP_FRAG:
+        return value[0] <= OFP_IP_FRAG_MASK;
     default:
         return true;
     }
@@ -541,6 +559,12 @@ check_field__(const struct ofp_field_info *f, const uint8_t *value,
             }
         }
         if (!f->maskable) {
+            return OFPERR_OFPBMC_BAD_MASK;
+        }
+        /* Only two bits of ip_frag mean anything; a mask with others is
+         * not one Open vSwitch would send (it sends all-ones for both). */
+        if (f->id == OFPF_IP_FRAG && mask[0] != 0xff &&
+            mask[0] & ~OFP_IP_FRAG_MASK) {
             return OFPERR_OFPBMC_BAD_MASK;
         }
     }

@@ -51,12 +51,20 @@ enum ofp_field_id {
     OFPF_IPV6_ND_TLL,    /* 6 bytes; needs icmpv6_type 136. */
     OFPF_REG0,           /* 4 bytes, maskable, NXM_NX_REG0 (class 0x0001). */
     OFPF_REG15 = OFPF_REG0 + 15,
+    OFPF_IP_FRAG, /* 1 byte, maskable, NXM_NX_IP_FRAG (class 0x0001): bit 0
+                   * any fragment, bit 1 a later one (offset not 0); needs
+                   * eth_type IPv4 or IPv6. */
     OFPF_N_FIELDS
 };
 #define OFPF_REG(N) (OFPF_REG0 + (N))
 
+/* The bits of OFPF_IP_FRAG, as Open vSwitch defines them (its nw_frag). */
+#define OFP_IP_FRAG_ANY 0x01   /* Any fragment, the first included. */
+#define OFP_IP_FRAG_LATER 0x02 /* A fragment with a nonzero offset. */
+#define OFP_IP_FRAG_MASK 0x03
+
 /* Size of the value store: the sum of every field's width. */
-#define OFP_MATCH_STORE 196
+#define OFP_MATCH_STORE 197
 
 /* Prerequisite kinds, checked by ofp_match_validate(). */
 enum ofp_prereq {

@@ -41,6 +41,7 @@ static const struct {
     { "dl_src", OFPF_ETH_SRC },          { "eth_src", OFPF_ETH_SRC },
     { "dl_type", OFPF_ETH_TYPE },        { "eth_type", OFPF_ETH_TYPE },
     { "nw_proto", OFPF_IP_PROTO },       { "ip_proto", OFPF_IP_PROTO },
+    { "nw_frag", OFPF_IP_FRAG },         { "ip_frag", OFPF_IP_FRAG },
     { "nw_src", OFPF_IPV4_SRC },         { "ip_src", OFPF_IPV4_SRC },
     { "nw_dst", OFPF_IPV4_DST },         { "ip_dst", OFPF_IPV4_DST },
     { "tcp_src", OFPF_TCP_SRC },         { "tcp_dst", OFPF_TCP_DST },
@@ -426,6 +427,34 @@ parse_field_value__(enum ofp_field_id id, const char *s, uint8_t *v)
     }
 }
 
+/* Parses nw_frag's value, one of OVS's words (any case; no mask), into
+ * 'v' and 'm'.  Returns NULL or an error naming token 't'. */
+static char *
+parse_frag__(const struct token__ *t, uint8_t *v, uint8_t *m)
+{
+    static const struct {
+        const char *word;
+        uint8_t value, mask;
+    } words[] = {
+        { "no", 0, 0xff },
+        { "first", OFP_IP_FRAG_ANY, 0xff },
+        { "later", OFP_IP_FRAG_MASK, 0xff },
+        { "yes", OFP_IP_FRAG_ANY, OFP_IP_FRAG_ANY },
+        { "not_later", 0, OFP_IP_FRAG_LATER },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE__(words); i++) {
+        if (!strcasecmp(t->value, words[i].word)) {
+            v[0] = words[i].value;
+            m[0] = words[i].mask;
+            return NULL;
+        }
+    }
+    return token_error__(t,
+                         "bad value \"%s\" for %s (no, yes, first, later or "
+                         "not_later)",
+                         t->value, t->key);
+}
+
 /* Parses "VALUE" or "VALUE/MASK" for field 'id', called 'name' in the
  * input, into 'v' and 'm' (all-ones if there is no mask).  Returns NULL or
  * an error naming token 't'. */
@@ -698,7 +727,9 @@ match_key__(struct match_parser__ *mp, const struct token__ *t, char **errorp)
         *errorp = token_error__(t, "missing value for %s", t->key);
         return true;
     }
-    *errorp = parse_field__(t, t->key, id, t->value, v, m);
+    *errorp =
+        (id == OFPF_IP_FRAG ? parse_frag__(t, v, m)
+                            : parse_field__(t, t->key, id, t->value, v, m));
     if (!*errorp) {
         set_field__(mp, t, id, v, m);
     }
@@ -987,7 +1018,8 @@ parse_set_field__(const struct token__ *t, struct ofp_actions *acts)
     }
     if (id < 0) {
         error = token_error__(t, "unknown field %s", name);
-    } else if (id == OFPF_ETH_TYPE || id == OFPF_IP_PROTO) {
+    } else if (id == OFPF_ETH_TYPE || id == OFPF_IP_PROTO ||
+               id == OFPF_IP_FRAG) {
         error = token_error__(t, "%s is read-only", name);
     } else if (id == OFPF_IN_PORT || id == OFPF_METADATA) {
         /* OpenFlow 1.3 does not allow these (OVS does). */

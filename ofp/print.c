@@ -36,6 +36,7 @@ enum value_style__ {
     VS_IPV4, /* Dotted quad. */
     VS_IPV6, /* inet_ntop(). */
     VS_PORT, /* Port number or reserved port name. */
+    VS_FRAG, /* nw_frag's words: no, yes, first, later, not_later. */
 };
 
 /* Per-field printing facts that are OVS's, not OpenFlow's: the name OVS
@@ -55,6 +56,7 @@ static const struct field_style__ field_styles__[OFPF_N_FIELDS] = {
     [OFPF_VLAN_VID] = { "vlan_vid", VS_DEC },
     [OFPF_VLAN_PCP] = { "vlan_pcp", VS_DEC },
     [OFPF_IP_PROTO] = { "ip_proto", VS_DEC },
+    [OFPF_IP_FRAG] = { "ip_frag", VS_FRAG },
     [OFPF_IPV4_SRC] = { "ip_src", VS_IPV4 },
     [OFPF_IPV4_DST] = { "ip_dst", VS_IPV4 },
     [OFPF_TCP_SRC] = { "tcp_src", VS_DEC },
@@ -293,6 +295,24 @@ put_ipv6_masked__(struct ofp_buf *b, const uint8_t *value, const uint8_t *mask)
     }
 }
 
+/* Returns the word OVS's match_format() writes for nw_frag value 'v' under
+ * mask 'm' (all-ones for exact), or NULL if it writes nothing. */
+static const char *
+frag_word__(uint8_t v, uint8_t m)
+{
+    bool any = v & OFP_IP_FRAG_ANY, later = v & OFP_IP_FRAG_LATER;
+    switch (m & OFP_IP_FRAG_MASK) {
+    case OFP_IP_FRAG_MASK:
+        return any ? (later ? "later" : "first") : (later ? "<error>" : "no");
+    case OFP_IP_FRAG_ANY:
+        return any ? "yes" : "no";
+    case OFP_IP_FRAG_LATER:
+        return later ? "later" : "not_later";
+    default:
+        return NULL;
+    }
+}
+
 /* Appends the value of field 'id' ('value', network byte order) as OVS's
  * mf_format() would, with "/mask" unless 'mask' is NULL or all-ones. */
 static void
@@ -331,6 +351,11 @@ put_field_value__(struct ofp_buf *b, enum ofp_field_id id,
     case VS_IPV6:
         put_ipv6_masked__(b, value, mask);
         break;
+    case VS_FRAG: {
+        const char *word = frag_word__(value[0], mask ? mask[0] : 0xff);
+        ofp_buf_put_cstr(b, word ? word : "?");
+        break;
+    }
     }
 }
 
@@ -370,6 +395,13 @@ put_match_field__(struct match_fmt__ *mf, enum ofp_field_id id,
 
     const struct ofp_field_info *f = ofp_field_info(id);
     struct ofp_buf *b = mf->b;
+    if (field_styles__[id].style == VS_FRAG) {
+        const char *word = frag_word__(v[0], m[0]);
+        if (word) {
+            ofp_buf_put_format(b, "%s=%s,", name, word);
+        }
+        return;
+    }
     ofp_buf_put_format(b, "%s=", name);
     switch (field_styles__[id].style) {
     case VS_ETH:
@@ -395,6 +427,8 @@ put_match_field__(struct match_fmt__ *mf, enum ofp_field_id id,
             ofp_buf_put_format(b, get_uint__(m, f->len) ? "/%#" PRIx64 : "/0",
                                get_uint__(m, f->len));
         }
+        break;
+    case VS_FRAG: /* Printed above. */
         break;
     case VS_DEC:
         /* OVS prints L4 fields and the like as "%u", or "0x%x/0x%x" when
@@ -551,6 +585,7 @@ format_match__(const struct ofp_match *match, int priority, struct ofp_buf *b)
     put_match_field__(&mf, OFPF_IP_PROTO, "nw_proto");
     put_match_field__(&mf, OFPF_ARP_SHA, "arp_sha");
     put_match_field__(&mf, OFPF_ARP_THA, "arp_tha");
+    put_match_field__(&mf, OFPF_IP_FRAG, "nw_frag");
 
     if (dl_type == 0x0800 && nw_proto == 1) {
         put_match_field__(&mf, OFPF_ICMPV4_TYPE, "icmp_type");

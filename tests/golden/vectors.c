@@ -298,6 +298,7 @@ static const struct field_vec field_vecs[] = {
       "20010db8000100000000000000000000", "ffffffffffffffff0000000000000000" },
     { OFPF_IPV6_ND_SLL, "ipv6_nd_sll", MAC1, NULL, NULL },
     { OFPF_IPV6_ND_TLL, "ipv6_nd_tll", "02000000000a", NULL, NULL },
+    { OFPF_IP_FRAG, "ip_frag", "01", "00", "02" },
 };
 
 /* Adds to 'm' the prerequisites of field 'id' (not 'id' itself). */

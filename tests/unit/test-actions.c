@@ -362,7 +362,7 @@ test_set_field_every_field(void)
         ofp_actions_add_set_field(&a, i, value);
         ofp_buf_init(&b);
         if (i == OFPF_IN_PORT || i == OFPF_METADATA || i == OFPF_ETH_TYPE ||
-            i == OFPF_IP_PROTO) {
+            i == OFPF_IP_PROTO || i == OFPF_IP_FRAG) {
             CHECK_ERR(ofp_actions_encode(&a, &b), OFPERR_OFPBAC_BAD_SET_TYPE);
             CHECK_EQ(b.size, 0);
         } else {

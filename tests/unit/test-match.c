@@ -156,6 +156,7 @@ test_field_table(void)
         { OFPF_VLAN_VID, "vlan_vid", "vlan_vid", 0x8000, 6, 2, true },
         { OFPF_VLAN_PCP, "dl_vlan_pcp", "vlan_pcp", 0x8000, 7, 1, false },
         { OFPF_IP_PROTO, "nw_proto", "ip_proto", 0x8000, 10, 1, false },
+        { OFPF_IP_FRAG, "nw_frag", "ip_frag", 0x0001, 26, 1, true },
         { OFPF_IPV4_SRC, "nw_src", "ipv4_src", 0x8000, 11, 4, true },
         { OFPF_IPV4_DST, "nw_dst", "ipv4_dst", 0x8000, 12, 4, true },
         { OFPF_TCP_SRC, "tp_src", "tcp_src", 0x8000, 13, 2, false },
@@ -351,6 +352,12 @@ sample(const struct ofp_field_info *f, uint8_t *value, uint8_t *mask)
         break;
     case OFPF_ARP_OP:
         ofp_set_be16(value, 2);
+        break;
+    case OFPF_IP_FRAG:
+        value[0] = OFP_IP_FRAG_ANY | OFP_IP_FRAG_LATER;
+        if (mask) {
+            mask[0] = OFP_IP_FRAG_LATER;
+        }
         break;
     default:
         break;
@@ -887,6 +894,21 @@ test_validate(void)
     ofp_match_set_u32(&m, OFPF_IN_PORT, 0);
     CHECK_ERR(ofp_match_encode(&m, &b), OFPERR_OFPBMC_BAD_VALUE);
     CHECK_EQ(b.size, 0);
+
+    /* ip_frag (NXM_NX_IP_FRAG, class 0x0001, field 26): two bits, on IPv4
+     * or IPv6 only. */
+    CHECK_ERR(decode_tlvs("80000a020800 0001340101"), 0);
+    CHECK_ERR(decode_tlvs("80000a0286dd 0001340103"), 0);
+    CHECK_ERR(decode_tlvs("80000a020800 000135020002"), 0);
+    CHECK_ERR(decode_tlvs("80000a020800 0001350201ff"), 0);
+    CHECK_ERR(decode_tlvs("80000a020800 0001340104"), OFPERR_OFPBMC_BAD_VALUE);
+    CHECK_ERR(decode_tlvs("80000a020800 000135020006"),
+              OFPERR_OFPBMC_BAD_MASK);
+    CHECK_ERR(decode_tlvs("80000a020800 000135020302"),
+              OFPERR_OFPBMC_BAD_WILDCARDS);
+    CHECK_ERR(decode_tlvs("0001340101"), OFPERR_OFPBMC_BAD_PREREQ);
+    CHECK_ERR(decode_tlvs("80000a020806 0001340101"),
+              OFPERR_OFPBMC_BAD_PREREQ);
 
     /* Masked with an all-ones mask (as decoded from the wire) is kept
      * masked and round-trips. */

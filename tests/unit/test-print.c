@@ -94,6 +94,14 @@ static const struct flow_case__ flow_cases[] = {
       "ADD udp6,tp_src=546,tp_dst=547 actions=drop" },
     { "icmp,icmp_type=8,icmp_code=0,actions=drop",
       "ADD icmp,icmp_type=8,icmp_code=0 actions=drop" },
+    { "udp,tp_src=0,nw_frag=not_later,actions=drop",
+      "ADD udp,nw_frag=not_later,tp_src=0 actions=drop" },
+    { "icmp6,icmp_type=135,ip_frag=yes,actions=drop",
+      "ADD icmp6,nw_frag=yes,icmp_type=135 actions=drop" },
+    { "ip,nw_frag=First,actions=drop", "ADD ip,nw_frag=first actions=drop" },
+    { "ipv6,nw_frag=later,actions=drop",
+      "ADD ipv6,nw_frag=later actions=drop" },
+    { "ip,nw_frag=no,actions=drop", "ADD ip,nw_frag=no actions=drop" },
     { "icmp6,icmp_type=135,nd_target=fe80::1,nd_sll=02:00:00:00:00:01,"
       "actions=drop",
       "ADD icmp6,icmp_type=135,nd_target=fe80::1,nd_sll=02:00:00:00:00:01 "
@@ -515,6 +523,10 @@ test_bad_input(void)
         const char *token; /* The error must contain this. */
     } cases[] = {
         { OFPFC_ADD, "foo=1,actions=drop", "\"foo=1\"" },
+        { OFPFC_ADD, "ip,nw_frag=maybe,actions=drop", "\"nw_frag=maybe\"" },
+        { OFPFC_ADD, "ip,nw_frag=1/1,actions=drop", "\"nw_frag=1/1\"" },
+        { OFPFC_ADD, "arp,nw_frag=yes,actions=drop", "nw_frag" },
+        { OFPFC_ADD, "ip,actions=set_field:1->nw_frag", "nw_frag" },
         { OFPFC_ADD, "in_port=1", "actions" },
         { OFPFC_ADD, "in_port=1,ip", "actions" },
         { OFPFC_ADD, "arp_spa=10.0.0.1,actions=drop", "\"arp_spa=10.0.0.1\"" },
