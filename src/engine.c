@@ -248,6 +248,7 @@ struct eng_bridge {
                                     * deleted: the read-back in progress
                                     * tells whether someone else did it
                                     * (recheck__()). */
+    uint32_t frags_xid;            /* Fragment handling read or set. */
     uint32_t monitor_xid;          /* Flow monitor request, or 0. */
     bool monitor_paused;           /* Between PAUSED and RESUMED. */
     uint64_t foreign_removed;      /* Foreign flows deleted (all time). */
@@ -3018,6 +3019,81 @@ readback_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
     reconcile__(br);
 }
 
+/* The bridge's fragment handling (DESIGN.md, "What OVS parses"): in
+ * Open vSwitch's default, "normal", every fragment shows UDP ports 0, so
+ * the guards of table 10 drop a locked guest's fragmented UDP; "nx-match"
+ * shows a first fragment's real ports to the guards, and later fragments
+ * are told apart by nw_frag.  It is the bridge's setting, which
+ * ovs-vswitchd forgets when it restarts, so it is read on every new
+ * connection; "drop" is someone's choice and left alone.  Our flows are
+ * safe under every setting: this only lets fragments through. */
+static void
+frags_set_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
+{
+    struct eng_bridge *br = br_;
+    if (r->kind == OFPK_ERROR) {
+        VG_WARN(SUBSYS,
+                "bridge %s: setting fragment handling to nx-match failed "
+                "(%s): locked guests' fragmented UDP is dropped",
+                br->name, ofp_strerror(r->error));
+    } else if (r->kind == OFPK_BARRIER_REPLY) {
+        ofconn_forget(conn, br->frags_xid);
+        VG_INFO(SUBSYS, "bridge %s: fragment handling set to nx-match",
+                br->name);
+    }
+}
+
+static void
+frags_get_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
+{
+    struct eng_bridge *br = br_;
+    struct ofp_switch_config sc;
+
+    ofconn_forget(conn, br->frags_xid);
+    if (r->kind != OFPK_GET_CONFIG_REPLY ||
+        ofp_switch_config_decode(r->msg, r->len, &sc)) {
+        VG_WARN(SUBSYS,
+                "bridge %s: could not read the fragment handling: locked "
+                "guests' fragmented UDP may be dropped",
+                br->name);
+        return;
+    }
+    switch (sc.flags & OFPC_FRAG_MASK) {
+    case OFPC_FRAG_NORMAL: {
+        struct ofp_buf b;
+        sc.flags |= OFPC_FRAG_NX_MATCH;
+        br->frags_xid = ofconn_next_xid(conn);
+        ofp_buf_init(&b);
+        ofp_switch_config_encode(OFPT_SET_CONFIG, &sc, br->frags_xid, &b);
+        ofp_empty_encode(OFPT_BARRIER_REQUEST, br->frags_xid, &b);
+        ofconn_expect(conn, br->frags_xid, frags_set_cb__, br);
+        ofconn_send(conn, &b);
+        ofp_buf_uninit(&b);
+        break;
+    }
+    case OFPC_FRAG_DROP:
+        VG_INFO(SUBSYS,
+                "bridge %s: fragment handling is \"drop\" (set by someone "
+                "else): every IP fragment is dropped; left as it is",
+                br->name);
+        break;
+    default:
+        break;
+    }
+}
+
+static void
+frags_start__(struct eng_bridge *br)
+{
+    struct ofp_buf b;
+    br->frags_xid = ofconn_next_xid(br->conn);
+    ofp_buf_init(&b);
+    ofp_empty_encode(OFPT_GET_CONFIG_REQUEST, br->frags_xid, &b);
+    ofconn_expect(br->conn, br->frags_xid, frags_get_cb__, br);
+    ofconn_send(br->conn, &b);
+    ofp_buf_uninit(&b);
+}
+
 /* Asks the switch for every flow of 'br' (see readback_cb__()), unless a
  * read-back is already under way. */
 static void
@@ -3067,6 +3143,7 @@ attach_conn__(struct eng_bridge *br, struct ofconn *conn)
     /* The monitor first, then every flow, whatever its cookie (see
      * readback_cb__()): a flow added in between is reported by the monitor,
      * so none slips through. */
+    frags_start__(br);
     monitor_start__(br);
     readback_start__(br);
 }

@@ -45,6 +45,9 @@ static const uint8_t icmpv6_router_types__[] = {
     134, 137, 138, 146, 147, 151, 152, 153,
 };
 
+/* The Neighbor Discovery messages whose fields the guards check. */
+static const uint8_t nd_types__[] = { ICMPV6_NS, ICMPV6_NA };
+
 static const uint8_t ipv6_zero__[16];
 
 void
@@ -148,6 +151,15 @@ bridge_ipv6_guest_in__(struct vg_flow_group *g)
     ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, VG_IP_PROTO_UDP);
     ofp_match_set_u16(&fm->match, OFPF_UDP_DST, DHCPV6_CLIENT_PORT);
 
+    /* Neighbor Discovery in fragments, which no node may send (RFC 6980):
+     * Open vSwitch parses only the first fragment, so an option in the
+     * next one would pass the checks of table 12 as "option absent". */
+    for (size_t i = 0; i < sizeof nd_types__; i++) {
+        static const uint8_t any = OFP_IP_FRAG_ANY;
+        fm = add_icmp6__(g, VG_TABLE_GUEST_IN, PRIO_GUARD, 0, nd_types__[i]);
+        ofp_match_set(&fm->match, OFPF_IP_FRAG, &any, &any);
+    }
+
     /* Headers Open vSwitch could not parse, so that the checks above and
      * below cannot see the ICMPv6 type or the UDP ports: an IPv6 extension
      * header chain cut short (OVS leaves ip_proto 0), an ICMPv6 header cut
@@ -156,7 +168,7 @@ bridge_ipv6_guest_in__(struct vg_flow_group *g)
      * RFC 7113; the rest of the datagram, a DHCPv6 server's answer say,
      * in the next fragment).  Unless the bridge's fragment handling is
      * nx-match, OVS reports type 0 and ports 0 for every first fragment
-     * too. */
+     * too.  Later IPv6 fragments show ip_proto 44 (fragment) and pass. */
     fm = add_goto__(g, VG_TABLE_GUEST_IN, PRIO_GUARD, 0);
     ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV6);
     ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, 0);
@@ -185,20 +197,19 @@ bridge_ipv6_guest_in__(struct vg_flow_group *g)
 static void
 bridge_ipv6_nd__(struct vg_flow_group *g)
 {
-    static const uint8_t nd_types[] = { ICMPV6_NS, ICMPV6_NA };
     struct ofp_flow_mod *fm;
 
     /* Open vSwitch reports target '::' (and no link-layer options) for an
      * NS or NA whose options it finds malformed, e.g. a link-layer option
      * given twice, which the receiver may still accept (Linux uses the
      * first): such a message must not reach the "option absent" allows. */
-    for (size_t i = 0; i < sizeof nd_types; i++) {
-        fm = add_icmp6__(g, VG_TABLE_GUEST_ND, PRIO_GUARD, 0, nd_types[i]);
+    for (size_t i = 0; i < sizeof nd_types__; i++) {
+        fm = add_icmp6__(g, VG_TABLE_GUEST_ND, PRIO_GUARD, 0, nd_types__[i]);
         set_ipv6__(&fm->match, OFPF_IPV6_ND_TARGET, ipv6_zero__, 128);
     }
     /* An NS or NA that failed the per-port checks. */
-    for (size_t i = 0; i < sizeof nd_types; i++) {
-        add_icmp6__(g, VG_TABLE_GUEST_ND, PRIO_ND_DROP, 0, nd_types[i]);
+    for (size_t i = 0; i < sizeof nd_types__; i++) {
+        add_icmp6__(g, VG_TABLE_GUEST_ND, PRIO_ND_DROP, 0, nd_types__[i]);
     }
     /* Everything else from a proven IPv6 source. */
     add_goto__(g, VG_TABLE_GUEST_ND, PRIO_DEFAULT, VG_TABLE_FORWARD);
@@ -234,15 +245,20 @@ vg_flows_bridge(struct vg_flow_group *g)
     ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV4);
     ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, VG_IP_PROTO_UDP);
     ofp_match_set_u16(&fm->match, OFPF_UDP_DST, DHCP_CLIENT_PORT);
-    /* UDP ports 0 (reserved): what Open vSwitch reports for a fragment,
-     * the first one included unless the bridge's fragment handling is
-     * nx-match, and for a UDP header cut short.  Such a first fragment can
-     * carry a DHCP server's answer (67 -> 68) past the two flows above,
-     * and the receiver reassembles it. */
+    /* UDP ports 0 (reserved) in a datagram's first fragment or a whole
+     * one: what Open vSwitch reports for a UDP header cut short and, unless
+     * the bridge's fragment handling is nx-match (engine.c sets it), for
+     * every first fragment.  Such a first fragment can carry a DHCP
+     * server's answer (67 -> 68) past the two flows above, and the
+     * receiver reassembles it.  Later fragments (ports 0 too) hold no UDP
+     * header and pass: without their first fragment they are never
+     * reassembled. */
     for (int dst = 0; dst < 2; dst++) {
+        static const uint8_t not_later = 0, later = OFP_IP_FRAG_LATER;
         fm = add_goto__(g, VG_TABLE_GUEST_IN, PRIO_GUARD, 0);
         ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV4);
         ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, VG_IP_PROTO_UDP);
+        ofp_match_set(&fm->match, OFPF_IP_FRAG, &not_later, &later);
         ofp_match_set_u16(&fm->match, dst ? OFPF_UDP_DST : OFPF_UDP_SRC, 0);
     }
 

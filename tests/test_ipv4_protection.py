@@ -449,6 +449,12 @@ def test_ovs_vswitchd_restart(lan):
         time.sleep(0.1)
     vg.wait_state(lan.guest_ports())
     assert vg.stats()["ofp_connections"] >= 2
+    # ovs-vswitchd forgot the bridge's fragment handling: vifguardd sets it
+    # again on the new connection.
+    deadline = time.monotonic() + 10
+    while sb.ofctl("get-frags", lan.br).strip() != "nx-match":
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
     assert g1.ping(IP["router"], count=2)
     with Capture(lan.ns["router"], "udp port 9999") as cap:
         lan.udp("g1", "router", "SPOOFED", src_ip=IP["g2"])

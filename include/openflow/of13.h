@@ -265,6 +265,16 @@ struct ofp13_action_header {
 _Static_assert(sizeof(struct ofp13_action_header) == 4, "action_header");
 
 enum { OFPCML_MAX = 0xffe5, OFPCML_NO_BUFFER = 0xffff };
+
+/* ofp_switch_config flags: fragment handling.  Open vSwitch takes the value
+ * 3, the whole mask, as its own "nx-match" (OFPC_FRAG_NX_MATCH). */
+enum {
+    OFPC_FRAG_NORMAL = 0,
+    OFPC_FRAG_DROP = 1,
+    OFPC_FRAG_REASM = 2,
+    OFPC_FRAG_MASK = 3,
+    OFPC_FRAG_NX_MATCH = 3,
+};
 struct ofp13_action_output {
     of_be16 type;
     of_be16 len;

@@ -96,8 +96,10 @@ test_bridge(void)
         "ADD table:10 priority=300,udp,tp_src=67 " BR "actions=drop",
         "ADD table:10 priority=300,udp,tp_dst=68 " BR "actions=drop",
         /* Ports 0: fragments and UDP headers cut short. */
-        "ADD table:10 priority=300,udp,tp_src=0 " BR "actions=drop",
-        "ADD table:10 priority=300,udp,tp_dst=0 " BR "actions=drop",
+        "ADD table:10 priority=300,udp,nw_frag=not_later,tp_src=0 " BR
+        "actions=drop",
+        "ADD table:10 priority=300,udp,nw_frag=not_later,tp_dst=0 " BR
+        "actions=drop",
         "ADD table:10 priority=200,udp,nw_src=0.0.0.0,nw_dst=255.255.255.255,"
         "tp_src=68,tp_dst=67 " BR "actions=goto_table:40",
         "ADD table:10 priority=100,arp,arp_op=1 " BR "actions=goto_table:11",
@@ -114,6 +116,10 @@ test_bridge(void)
         "ADD table:10 priority=300,udp6,tp_src=547 " BR "actions=drop",
         "ADD table:10 priority=300,udp6,tp_dst=546 " BR "actions=drop",
         /* Headers OVS could not parse. */
+        "ADD table:10 priority=300,icmp6,nw_frag=yes,icmp_type=135 " BR
+        "actions=drop",
+        "ADD table:10 priority=300,icmp6,nw_frag=yes,icmp_type=136 " BR
+        "actions=drop",
         "ADD table:10 priority=300,ipv6,nw_proto=0 " BR "actions=drop",
         "ADD table:10 priority=300,icmp6,icmp_type=0 " BR "actions=drop",
         "ADD table:10 priority=300,udp6,tp_src=0 " BR "actions=drop",
