@@ -3032,6 +3032,7 @@ frags_set_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
 {
     struct eng_bridge *br = br_;
     if (r->kind == OFPK_ERROR) {
+        ofconn_forget(conn, br->frags_xid); /* No barrier reply wanted. */
         VG_WARN(SUBSYS,
                 "bridge %s: setting fragment handling to nx-match failed "
                 "(%s): locked guests' fragmented UDP is dropped",
@@ -3140,10 +3141,10 @@ attach_conn__(struct eng_bridge *br, struct ofconn *conn)
     }
     vg_timer_start(br->fail_mode_timer, 2.0, 0);
 
+    frags_start__(br);
     /* The monitor first, then every flow, whatever its cookie (see
      * readback_cb__()): a flow added in between is reported by the monitor,
      * so none slips through. */
-    frags_start__(br);
     monitor_start__(br);
     readback_start__(br);
 }
