@@ -327,10 +327,11 @@ ofp_match_has(const struct ofp_match *match, enum ofp_field_id id)
 }
 
 /* Makes 'match' match field 'id' against 'value' (network byte order, the
- * field's width).  A NULL or all-ones 'mask' is an exact match; any other
- * 'mask' makes the field masked, even on a field the spec does not allow to
- * be masked (ofp_match_validate() catches that).  'value' is stored as given,
- * bits outside the mask included. */
+ * field's width).  A NULL or all-ones 'mask' is an exact match (so is an
+ * ip_frag mask with both its bits); any other 'mask' makes the field masked,
+ * even on a field the spec does not allow to be masked
+ * (ofp_match_validate() catches that).  'value' is stored as given, bits
+ * outside the mask included. */
 void
 ofp_match_set(struct ofp_match *match, enum ofp_field_id id, const void *value,
               const void *mask)
@@ -341,7 +342,10 @@ ofp_match_set(struct ofp_match *match, enum ofp_field_id id, const void *value,
     }
     memcpy(&match->values[f->offset], value, f->len);
     match->present |= field_bit__(id);
-    if (!mask || is_all_ones__(mask, f->len)) {
+    if (!mask || is_all_ones__(mask, f->len) ||
+        (id == OFPF_IP_FRAG &&
+         (*(const uint8_t *)mask & OFP_IP_FRAG_MASK) == OFP_IP_FRAG_MASK)) {
+        /* Open vSwitch sends such an ip_frag match back as exact. */
         memset(&match->masks[f->offset], 0xff, f->len);
         match->masked &= ~field_bit__(id);
     } else {

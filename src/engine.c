@@ -248,7 +248,8 @@ struct eng_bridge {
                                     * deleted: the read-back in progress
                                     * tells whether someone else did it
                                     * (recheck__()). */
-    uint32_t frags_xid;            /* Fragment handling read or set. */
+    uint32_t frags_xid;            /* Fragment handling read or set... */
+    bool frags_set;                /* ...set (frags_send__()). */
     uint32_t monitor_xid;          /* Flow monitor request, or 0. */
     bool monitor_paused;           /* Between PAUSED and RESUMED. */
     uint64_t foreign_removed;      /* Foreign flows deleted (all time). */
@@ -3021,78 +3022,77 @@ readback_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
 
 /* The bridge's fragment handling (DESIGN.md, "What OVS parses"): in
  * Open vSwitch's default, "normal", every fragment shows UDP ports 0, so
- * the guards of table 10 drop a locked guest's fragmented UDP; "nx-match"
- * shows a first fragment's real ports to the guards, and later fragments
- * are told apart by nw_frag.  It is the bridge's setting, which
- * ovs-vswitchd forgets when it restarts, so it is read on every new
- * connection; "drop" is someone's choice and left alone.  Our flows are
- * safe under every setting: this only lets fragments through. */
+ * the guards of table 10 drop a locked guest's fragmented IPv4 UDP;
+ * "nx-match" shows a first fragment's real ports to the guards, and later
+ * fragments are told apart by nw_frag (IPv6 fragments are dropped in every
+ * mode: flows.c).  It is the bridge's setting, which ovs-vswitchd forgets
+ * when it restarts, so it is read on every new connection; "drop" is
+ * someone's choice and left alone.  Our flows are safe under every
+ * setting: this only lets IPv4 fragments through. */
+static ofconn_reply_cb frags_cb__;
+
+/* Sends GET_CONFIG, or SET_CONFIG 'sc' then GET_CONFIG, to learn the
+ * fragment handling in effect (frags_cb__()). */
 static void
-frags_set_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
+frags_send__(struct eng_bridge *br, const struct ofp_switch_config *sc)
 {
-    struct eng_bridge *br = br_;
-    if (r->kind == OFPK_ERROR) {
-        ofconn_forget(conn, br->frags_xid); /* No barrier reply wanted. */
-        VG_WARN(SUBSYS,
-                "bridge %s: setting fragment handling to nx-match failed "
-                "(%s): locked guests' fragmented UDP is dropped",
-                br->name, ofp_strerror(r->error));
-    } else if (r->kind == OFPK_BARRIER_REPLY) {
-        ofconn_forget(conn, br->frags_xid);
-        VG_INFO(SUBSYS, "bridge %s: fragment handling set to nx-match",
-                br->name);
+    struct ofp_buf b;
+    br->frags_xid = ofconn_next_xid(br->conn);
+    br->frags_set = sc != NULL;
+    ofp_buf_init(&b);
+    if (sc) {
+        ofp_switch_config_encode(OFPT_SET_CONFIG, sc, br->frags_xid, &b);
     }
+    ofp_empty_encode(OFPT_GET_CONFIG_REQUEST, br->frags_xid, &b);
+    ofconn_expect(br->conn, br->frags_xid, frags_cb__, br);
+    ofconn_send(br->conn, &b);
+    ofp_buf_uninit(&b);
 }
 
 static void
-frags_get_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
+frags_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
 {
     struct eng_bridge *br = br_;
     struct ofp_switch_config sc;
 
+    /* After an error, the reply to the GET_CONFIG that follows is not
+     * wanted either. */
     ofconn_forget(conn, br->frags_xid);
     if (r->kind != OFPK_GET_CONFIG_REPLY ||
         ofp_switch_config_decode(r->msg, r->len, &sc)) {
         VG_WARN(SUBSYS,
-                "bridge %s: could not read the fragment handling: locked "
-                "guests' fragmented UDP may be dropped",
-                br->name);
+                "bridge %s: %s the fragment handling failed (%s): locked "
+                "guests' fragmented IPv4 UDP may be dropped",
+                br->name, br->frags_set ? "setting" : "reading",
+                r->kind == OFPK_ERROR ? ofp_strerror(r->error) : "bad reply");
         return;
     }
     switch (sc.flags & OFPC_FRAG_MASK) {
-    case OFPC_FRAG_NORMAL: {
-        struct ofp_buf b;
-        sc.flags |= OFPC_FRAG_NX_MATCH;
-        br->frags_xid = ofconn_next_xid(conn);
-        ofp_buf_init(&b);
-        ofp_switch_config_encode(OFPT_SET_CONFIG, &sc, br->frags_xid, &b);
-        ofp_empty_encode(OFPT_BARRIER_REQUEST, br->frags_xid, &b);
-        ofconn_expect(conn, br->frags_xid, frags_set_cb__, br);
-        ofconn_send(conn, &b);
-        ofp_buf_uninit(&b);
+    case OFPC_FRAG_NORMAL:
+        if (!br->frags_set) {
+            sc.flags |= OFPC_FRAG_NX_MATCH;
+            frags_send__(br, &sc);
+        } else {
+            VG_WARN(SUBSYS,
+                    "bridge %s: the fragment handling stays \"normal\" "
+                    "after it was set to nx-match: locked guests' "
+                    "fragmented IPv4 UDP is dropped",
+                    br->name);
+        }
         break;
-    }
     case OFPC_FRAG_DROP:
         VG_INFO(SUBSYS,
                 "bridge %s: fragment handling is \"drop\" (set by someone "
                 "else): every IP fragment is dropped; left as it is",
                 br->name);
         break;
-    default:
+    case OFPC_FRAG_NX_MATCH:
+        if (br->frags_set) {
+            VG_INFO(SUBSYS, "bridge %s: fragment handling set to nx-match",
+                    br->name);
+        }
         break;
     }
-}
-
-static void
-frags_start__(struct eng_bridge *br)
-{
-    struct ofp_buf b;
-    br->frags_xid = ofconn_next_xid(br->conn);
-    ofp_buf_init(&b);
-    ofp_empty_encode(OFPT_GET_CONFIG_REQUEST, br->frags_xid, &b);
-    ofconn_expect(br->conn, br->frags_xid, frags_get_cb__, br);
-    ofconn_send(br->conn, &b);
-    ofp_buf_uninit(&b);
 }
 
 /* Asks the switch for every flow of 'br' (see readback_cb__()), unless a
@@ -3141,7 +3141,7 @@ attach_conn__(struct eng_bridge *br, struct ofconn *conn)
     }
     vg_timer_start(br->fail_mode_timer, 2.0, 0);
 
-    frags_start__(br);
+    frags_send__(br, NULL);
     /* The monitor first, then every flow, whatever its cookie (see
      * readback_cb__()): a flow added in between is reported by the monitor,
      * so none slips through. */

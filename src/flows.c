@@ -45,9 +45,6 @@ static const uint8_t icmpv6_router_types__[] = {
     134, 137, 138, 146, 147, 151, 152, 153,
 };
 
-/* The Neighbor Discovery messages whose fields the guards check. */
-static const uint8_t nd_types__[] = { ICMPV6_NS, ICMPV6_NA };
-
 static const uint8_t ipv6_zero__[16];
 
 void
@@ -151,14 +148,21 @@ bridge_ipv6_guest_in__(struct vg_flow_group *g)
     ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, VG_IP_PROTO_UDP);
     ofp_match_set_u16(&fm->match, OFPF_UDP_DST, DHCPV6_CLIENT_PORT);
 
-    /* Neighbor Discovery in fragments, which no node may send (RFC 6980):
-     * Open vSwitch parses only the first fragment, so an option in the
-     * next one would pass the checks of table 12 as "option absent". */
-    for (size_t i = 0; i < sizeof nd_types__; i++) {
-        static const uint8_t any = OFP_IP_FRAG_ANY;
-        fm = add_icmp6__(g, VG_TABLE_GUEST_IN, PRIO_GUARD, 0, nd_types__[i]);
-        ofp_match_set(&fm->match, OFPF_IP_FRAG, &any, &any);
-    }
+    /* Every IPv6 fragment.  Open vSwitch cannot show where a first
+     * fragment's transport header starts: behind extension headers that
+     * follow the fragment header, a later fragment that overlaps it can
+     * rewrite the ICMPv6 type, the UDP ports or the next header (into an RA,
+     * say) in a receiver that takes overlapping fragments (against RFC
+     * 5722), and on the kernel datapath a first fragment cut short inside
+     * its extension headers can share the datapath flow of one that passed.
+     * Nor may Neighbor Discovery be fragmented (RFC 6980), whose options
+     * Open vSwitch parses in the first fragment only.  IPv6 hosts rarely
+     * fragment (RFC 8900); IPv4 fragments, whose transport header is always
+     * whole in the first 8 bytes, pass (vg_flows_bridge()). */
+    static const uint8_t any = OFP_IP_FRAG_ANY;
+    fm = add_goto__(g, VG_TABLE_GUEST_IN, PRIO_GUARD, 0);
+    ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV6);
+    ofp_match_set(&fm->match, OFPF_IP_FRAG, &any, &any);
 
     /* Headers Open vSwitch could not parse, so that the checks above and
      * below cannot see the ICMPv6 type or the UDP ports: an IPv6 extension
@@ -168,7 +172,7 @@ bridge_ipv6_guest_in__(struct vg_flow_group *g)
      * RFC 7113; the rest of the datagram, a DHCPv6 server's answer say,
      * in the next fragment).  Unless the bridge's fragment handling is
      * nx-match, OVS reports type 0 and ports 0 for every first fragment
-     * too.  Later IPv6 fragments show ip_proto 44 (fragment) and pass. */
+     * too. */
     fm = add_goto__(g, VG_TABLE_GUEST_IN, PRIO_GUARD, 0);
     ofp_match_set_u16(&fm->match, OFPF_ETH_TYPE, VG_ETH_TYPE_IPV6);
     ofp_match_set_u8(&fm->match, OFPF_IP_PROTO, 0);
@@ -197,19 +201,20 @@ bridge_ipv6_guest_in__(struct vg_flow_group *g)
 static void
 bridge_ipv6_nd__(struct vg_flow_group *g)
 {
+    static const uint8_t nd_types[] = { ICMPV6_NS, ICMPV6_NA };
     struct ofp_flow_mod *fm;
 
     /* Open vSwitch reports target '::' (and no link-layer options) for an
      * NS or NA whose options it finds malformed, e.g. a link-layer option
      * given twice, which the receiver may still accept (Linux uses the
      * first): such a message must not reach the "option absent" allows. */
-    for (size_t i = 0; i < sizeof nd_types__; i++) {
-        fm = add_icmp6__(g, VG_TABLE_GUEST_ND, PRIO_GUARD, 0, nd_types__[i]);
+    for (size_t i = 0; i < sizeof nd_types; i++) {
+        fm = add_icmp6__(g, VG_TABLE_GUEST_ND, PRIO_GUARD, 0, nd_types[i]);
         set_ipv6__(&fm->match, OFPF_IPV6_ND_TARGET, ipv6_zero__, 128);
     }
     /* An NS or NA that failed the per-port checks. */
-    for (size_t i = 0; i < sizeof nd_types__; i++) {
-        add_icmp6__(g, VG_TABLE_GUEST_ND, PRIO_ND_DROP, 0, nd_types__[i]);
+    for (size_t i = 0; i < sizeof nd_types; i++) {
+        add_icmp6__(g, VG_TABLE_GUEST_ND, PRIO_ND_DROP, 0, nd_types[i]);
     }
     /* Everything else from a proven IPv6 source. */
     add_goto__(g, VG_TABLE_GUEST_ND, PRIO_DEFAULT, VG_TABLE_FORWARD);

@@ -907,6 +907,20 @@ test_validate(void)
     CHECK_ERR(decode_tlvs("80000a020800 000135020302"),
               OFPERR_OFPBMC_BAD_WILDCARDS);
     CHECK_ERR(decode_tlvs("0001340101"), OFPERR_OFPBMC_BAD_PREREQ);
+    /* A mask with both bits is an exact match, as Open vSwitch sends it
+     * back in a flow dump. */
+    {
+        struct ofp_match a, e;
+        static const uint8_t first = OFP_IP_FRAG_ANY, both = OFP_IP_FRAG_MASK;
+        ofp_match_init(&a);
+        ofp_match_init(&e);
+        ofp_match_set_u16(&a, OFPF_ETH_TYPE, 0x0800);
+        ofp_match_set_u16(&e, OFPF_ETH_TYPE, 0x0800);
+        ofp_match_set(&a, OFPF_IP_FRAG, &first, &both);
+        ofp_match_set(&e, OFPF_IP_FRAG, &first, NULL);
+        CHECK(ofp_match_equal(&a, &e));
+        CHECK(!(a.masked & (UINT64_C(1) << OFPF_IP_FRAG)));
+    }
     CHECK_ERR(decode_tlvs("80000a020806 0001340101"),
               OFPERR_OFPBMC_BAD_PREREQ);
 
