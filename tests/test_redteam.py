@@ -1,6 +1,7 @@
 """Red-team attacks on the protection pipeline that the other attack tests
-do not cover (session 8): IPv6 extension-header evasion (RFC 7113), odd
-Ethernet and ARP framing, DHCP answers from odd ports, impossible IPv4 and
+do not cover (session 8): IPv6 extension-header evasion (RFC 7113) and
+overlapping fragments, fragmented UDP (session 10), odd Ethernet and ARP
+framing, DHCP answers from odd ports, impossible IPv4 and
 IPv6 sources, link-local control frames (STP, pause, LACP, LLDP,
 802.1X, CDP), and the bridge settings that act outside the OpenFlow tables
 (a port mirror to a guest, spanning tree, multicast snooping).
@@ -15,7 +16,7 @@ Every attack frame carries a marker (the IPv6 flow label 0xbad, or the
 bytes "RTX" in its payload) and is sent with a legitimate control frame;
 each test captures in the victim's namespace and asserts that the control
 arrived and no marked frame did, and for the attacks a Linux victim would
-act on, that its neighbour table or routes did not change.  (About 60 s.)
+act on, that its neighbour table or routes did not change.  (About 70 s.)
 """
 
 import os
