@@ -127,13 +127,17 @@ def test_scale_smoke(ovs_dummy, build_dirs, build):
         vg.wait_state(names + extra, timeout=60)
         wait_flows(sb, br, lambda f: not mentions(f, N_GUESTS + 1) and
                    not mentions(f, N_GUESTS + 2), "without the unplugged")
-        # The plugged ports' NO_FLOOD went out with the hardware addresses
-        # of their PORT_STATUS, without reading the switch's port list.
         assert sb.no_flood_ports(br) == ofports | {N_GUESTS + 3,
                                                     N_GUESTS + 4}
+        # A plugged port's NO_FLOOD goes out with the hardware address of
+        # its PORT_STATUS, without reading the switch's port list, when
+        # vifguardd reads that PORT_STATUS before the OVSDB update with the
+        # port's ofport.  ovs-vswitchd sends it first, but a busy daemon
+        # (ASan, just restarted) may find both waiting and read OVSDB's
+        # first (seen once in CI: 3 of 4): then it reads the port list.
         direct = [l for l in vg.log_lines("DBG")
                   if "1 PORT_MOD(s) with the given addresses" in l]
-        assert len(direct) == 4, direct
+        assert 1 <= len(direct) <= 4, direct
         st = vg.stats()
         assert st["noflood_latency"]["count"] == 4, st["noflood_latency"]
         assert st["plug_latency"]["count"] >= 4, st["plug_latency"]
