@@ -9,7 +9,10 @@
  *             "fail_secure", "trusted", "guests": {"pending", "protected",
  *             "error"}, "foreign_flows_removed", "stp_guests" (guest
  *             ports in the bridge's STP/RSTP), "stp_guest" (the first, or
- *             null), "mcast_snooping", "in_band" (the remote for which
+ *             null), "mcast_snooping", "link_protocol_guests" (guest
+ *             ports on which Open vSwitch runs LACP, CFM, BFD or LLDP),
+ *             "link_protocol_guest" (the first, or null),
+ *             "link_protocols" (its protocols: ["lacp", "lldp"...]), "in_band" (the remote for which
  *             in-band control is on, or null), "other_controller" (a
  *             controller target not vifguardd's, or null),
  *             "mirror_guests" (guest
@@ -44,6 +47,7 @@
 
 #include "ofp/buf.h"
 #include "src/log.h"
+#include "src/model.h"
 #include "src/status.h"
 
 /* Deepest JSON nesting accepted in a request. */
@@ -378,6 +382,17 @@ show_to_json__(const struct vg_status *st)
         add__(bj, "stp_guest", string_or_null__(b->stp_guest));
         add__(bj, "mcast_snooping",
               json_object_new_boolean(b->mcast_snooping));
+        add__(bj, "link_protocol_guests",
+              json_object_new_uint64(b->n_proto_guests));
+        add__(bj, "link_protocol_guest", string_or_null__(b->proto_guest));
+        struct json_object *protos = json_object_new_array();
+        for (unsigned bit = 1; bit && bit <= b->protos; bit <<= 1) {
+            const char *name = vg_link_proto_name(b->protos & bit);
+            if (name) {
+                json_object_array_add(protos, json_object_new_string(name));
+            }
+        }
+        add__(bj, "link_protocols", protos);
         add__(bj, "in_band", string_or_null__(b->in_band));
         add__(bj, "other_controller", string_or_null__(b->other_controller));
         add__(bj, "mirror_guests", json_object_new_uint64(b->n_mirror_guests));
@@ -784,6 +799,16 @@ show_from_json__(struct from_json *fj, const struct json_object *json,
         b->n_stp_guests = get_u64__(fj, bj, "stp_guests");
         b->stp_guest = get_string__(fj, bj, "stp_guest");
         b->mcast_snooping = get_bool__(fj, bj, "mcast_snooping");
+        b->n_proto_guests = get_u64__(fj, bj, "link_protocol_guests");
+        b->proto_guest = get_string__(fj, bj, "link_protocol_guest");
+        char **protos = NULL;
+        size_t n_protos = 0;
+        get_strv__(fj, bj, "link_protocols", &protos, &n_protos);
+        for (size_t k = 0; k < n_protos; k++) {
+            b->protos |= vg_link_proto_from_name(protos[k]);
+            free(protos[k]);
+        }
+        free(protos);
         b->in_band = get_string__(fj, bj, "in_band");
         b->other_controller = get_string__(fj, bj, "other_controller");
         b->n_mirror_guests = get_u64__(fj, bj, "mirror_guests");

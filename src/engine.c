@@ -227,6 +227,11 @@ struct eng_bridge {
     size_t n_stp_guests;    /* Guest ports in the bridge's (R)STP... */
     char *stp_guest;        /* ...the first of them by name, or NULL. */
     bool mcast_snooping;    /* Bridge.mcast_snooping_enable. */
+    size_t n_proto_guests;  /* Guest ports that run a link protocol... */
+    char *proto_guest;      /* ...the first of them by name, or NULL... */
+    unsigned proto_bits;    /* ...its protocols (enum vg_link_proto)... */
+    uint64_t proto_fp;      /* ...and a hash of every such port and its
+                             * protocols, 0 if none: logged on change. */
     size_t n_mirror_guests; /* Guest ports that get a mirror's copies... */
     char *mirror_guest;     /* ...the first of them by name, or NULL... */
     char *mirror_name;      /* ...and the (first) mirror that copies to it. */
@@ -328,6 +333,7 @@ static struct vg_ratelimit closed_rl = VG_RATELIMIT_INIT(5, 20);
 static void reconcile__(struct eng_bridge *);
 static void check_stp__(struct eng_bridge *, const struct vg_bridge *);
 static void check_mirrors__(struct eng_bridge *, const struct vg_bridge *);
+static void check_link_protos__(struct eng_bridge *, const struct vg_bridge *);
 static void fdb_note__(struct eng_bridge *, const struct eng_port *,
                        uint64_t fp);
 static void fdb_reset__(struct eng_bridge *);
@@ -442,6 +448,7 @@ bridge_destroy__(struct eng_bridge *br)
     free(br->name);
     free(br->fail_mode);
     free(br->stp_guest);
+    free(br->proto_guest);
     free(br->in_band);
     free(br->other_ctl);
     free(br->mirror_guest);
@@ -1228,6 +1235,7 @@ update_bridge__(struct engine *e, struct eng_bridge *br,
         br->warned_other = false;
     }
     check_stp__(br, sb);
+    check_link_protos__(br, sb);
     check_mirrors__(br, sb);
 }
 
@@ -1280,6 +1288,69 @@ hash_str__(uint64_t h, const char *s)
         h = (h ^ (unsigned char)*s) * UINT64_C(0x100000001b3);
     } while (*s++);
     return h;
+}
+
+/* The command that turns link protocol 'bit' off on 'iface'. */
+static char *
+link_proto_off_cmd__(unsigned bit, const struct vg_iface *iface)
+{
+    switch (bit) {
+    case VG_LP_LACP:
+        return ofp_xasprintf("ovs-vsctl set port %s lacp=off",
+                             iface->port_name);
+    case VG_LP_CFM:
+        return ofp_xasprintf("ovs-vsctl clear interface %s cfm_mpid",
+                             iface->name);
+    case VG_LP_BFD:
+        return ofp_xasprintf("ovs-vsctl remove interface %s bfd enable",
+                             iface->name);
+    default:
+        return ofp_xasprintf("ovs-vsctl remove interface %s lldp enable",
+                             iface->name);
+    }
+}
+
+/* LACP, CFM, BFD and LLDP, where Open vSwitch runs them on a port, act
+ * before any flow like spanning tree (DESIGN.md, "Limits"): ovs-vswitchd
+ * takes such a frame from the port into the protocol's state machine, in
+ * its slow path.  Notes which guest ports of 'br' (whose ports were just
+ * built from 'sb') run one, and warns whenever that set changes. */
+static void
+check_link_protos__(struct eng_bridge *br, const struct vg_bridge *sb)
+{
+    size_t n = 0;
+    const struct vg_iface *first = NULL;
+    uint64_t fp = UINT64_C(0xcbf29ce484222325);
+    for (size_t i = 0; i < sb->n_ifaces; i++) {
+        const struct vg_iface *iface = &sb->ifaces[i];
+        if (br->ports[i].guest && iface->link_protos) {
+            first = first ? first : iface;
+            fp = hash_str__(fp, iface->name) ^ iface->link_protos;
+            n++;
+        }
+    }
+    if (!n) {
+        fp = 0;
+    }
+    if (fp && fp != br->proto_fp) {
+        char names[64];
+        unsigned bit = first->link_protos & -first->link_protos;
+        char *cmd = link_proto_off_cmd__(bit, first);
+        vg_log_rl(&rl, SUBSYS, VG_LOG_WARN,
+                  "bridge %s: %zu guest port(s) run a link protocol in Open "
+                  "vSwitch (%s: %s%s): ovs-vswitchd takes the guest's "
+                  "frames of it before any flow, one upcall each, and lets "
+                  "them set the protocol's state on the port; %s",
+                  br->name, n, first->name,
+                  vg_link_proto_names(first->link_protos, names, sizeof names),
+                  n > 1 ? "; ..." : "", cmd);
+        free(cmd);
+    }
+    br->proto_fp = fp;
+    br->n_proto_guests = n;
+    br->proto_bits = first ? first->link_protos : 0;
+    free(br->proto_guest);
+    br->proto_guest = first ? ofp_xstrdup(first->name) : NULL;
 }
 
 /* Port mirroring acts outside the OpenFlow tables (DESIGN.md, "Limits"):
@@ -3479,6 +3550,10 @@ engine_get_status(struct engine *e, struct vg_status *st)
         bs->n_stp_guests = br->n_stp_guests;
         bs->stp_guest = br->stp_guest ? ofp_xstrdup(br->stp_guest) : NULL;
         bs->mcast_snooping = br->mcast_snooping;
+        bs->n_proto_guests = br->n_proto_guests;
+        bs->proto_guest =
+            br->proto_guest ? ofp_xstrdup(br->proto_guest) : NULL;
+        bs->protos = br->proto_bits;
         bs->in_band = br->in_band ? ofp_xstrdup(br->in_band) : NULL;
         bs->other_controller =
             br->other_ctl ? ofp_xstrdup(br->other_ctl) : NULL;

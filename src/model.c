@@ -2,6 +2,7 @@
 #include <config.h>
 #include "src/model.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,6 +135,46 @@ vg_mirror_outputs_to(const struct vg_mirror *m, const struct vg_iface *iface)
     bool access = (!strcmp(mode, "access") || !strcmp(mode, "dot1q-tunnel") ||
                    (!mode[0] && iface->tag >= 0));
     return access ? iface->tag == m->output_vlan : true;
+}
+
+/* Indexed by the bit number of enum vg_link_proto. */
+static const char *const link_proto_names[] = { "lacp", "cfm", "bfd", "lldp" };
+#define N_LINK_PROTOS (sizeof link_proto_names / sizeof *link_proto_names)
+
+const char *
+vg_link_proto_name(unsigned bit)
+{
+    for (size_t i = 0; i < N_LINK_PROTOS; i++) {
+        if (bit == 1u << i) {
+            return link_proto_names[i];
+        }
+    }
+    return NULL;
+}
+
+unsigned
+vg_link_proto_from_name(const char *name)
+{
+    for (size_t i = 0; i < N_LINK_PROTOS; i++) {
+        if (!strcmp(name, link_proto_names[i])) {
+            return 1u << i;
+        }
+    }
+    return 0;
+}
+
+const char *
+vg_link_proto_names(unsigned link_protos, char *buf, size_t size)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < N_LINK_PROTOS; i++) {
+        if (link_protos & (1u << i) && len < size) {
+            len += snprintf(buf + len, size - len, "%s%s", len ? ", " : "",
+                            link_proto_names[i]);
+        }
+    }
+    return buf;
 }
 
 /* Returns the value for 'key' in the 'n' pairs at 'kv', or NULL. */

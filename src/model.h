@@ -18,6 +18,15 @@ struct vg_kv {
     char *value;
 };
 
+/* Link protocols that Open vSwitch runs on a port itself: it takes their
+ * frames before any flow (ofproto-dpif-xlate.c, process_special()). */
+enum vg_link_proto {
+    VG_LP_LACP = 1 << 0, /* Port.lacp is "active" or "passive". */
+    VG_LP_CFM = 1 << 1,  /* Interface.cfm_mpid is set. */
+    VG_LP_BFD = 1 << 2,  /* Interface.bfd:enable is "true". */
+    VG_LP_LLDP = 1 << 3, /* Interface.lldp:enable is "true". */
+};
+
 struct vg_iface {
     char uuid[37];         /* OVSDB Interface row UUID. */
     char *name;            /* Interface.name, e.g. "vif5.0". */
@@ -31,12 +40,14 @@ struct vg_iface {
     bool trunks;           /* Port.trunks is non-empty. */
     size_t n_port_ifaces;  /* Interfaces in that Port (> 1: a bond). */
     char *bond_mode;       /* Port.bond_mode, "" if unset. */
-    bool lacp;             /* Port.lacp is "active" or "passive". */
+    unsigned link_protos;  /* enum vg_link_proto bits. */
     bool lacp_current;     /* Interface.lacp_current is true (the member
                             * has current LACP information: negotiated). */
     char *bond_active_mac; /* Port.bond_active_slave (a MAC), or NULL. */
     bool stp_off;          /* Port.other_config:stp-enable is "false". */
-    bool rstp_off;         /* Port.other_config:rstp-enable is "false". */
+    bool rstp_off;         /* Port.other_config:rstp-enable is "false".
+                            * (OVS's smap_get_bool(): any case, here and
+                            * for the link protocols' "true".) */
     struct vg_kv *external_ids; /* Interface.external_ids, sorted by key. */
     size_t n_external_ids;
 };
@@ -100,6 +111,13 @@ const struct vg_iface *vg_bridge_find_iface(const struct vg_bridge *,
                                             const char *name);
 /* Whether a mirror sends copies to an interface's port (model.c). */
 bool vg_mirror_outputs_to(const struct vg_mirror *, const struct vg_iface *);
+/* Link protocol names ("lacp", "cfm", "bfd", "lldp"): of one bit (NULL if
+ * not exactly one known bit), to a bit (0 if unknown), and of every bit of
+ * 'link_protos', separated by ", ", into 'buf' of 'size' bytes ("" if
+ * none). */
+const char *vg_link_proto_name(unsigned bit);
+unsigned vg_link_proto_from_name(const char *);
+const char *vg_link_proto_names(unsigned link_protos, char *buf, size_t size);
 const char *vg_kv_get(const struct vg_kv *, size_t n, const char *key);
 /* Sorts an array of pairs by key (for builders). */
 void vg_kv_sort(struct vg_kv *, size_t n);

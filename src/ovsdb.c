@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ofp/buf.h"
 #include "src/jsonrpc.h"
@@ -469,10 +470,11 @@ struct row {
         } port;
         struct {
             char *type;
-            int64_t ofport;    /* 0: [] (not assigned yet). */
-            char *mac_in_use;  /* NULL if empty. */
-            bool lacp_current; /* lacp_current is [true]. */
-            struct vg_kv *ext; /* external_ids, sorted by key. */
+            int64_t ofport;       /* 0: [] (not assigned yet). */
+            char *mac_in_use;     /* NULL if empty. */
+            bool lacp_current;    /* lacp_current is [true]. */
+            unsigned link_protos; /* VG_LP_CFM, _BFD, _LLDP (model.h). */
+            struct vg_kv *ext;    /* external_ids, sorted by key. */
             size_t n_ext;
         } iface;
         struct {
@@ -622,7 +624,7 @@ set_br_other_config__(struct row *row, struct ovsdb_datum *d)
     row->u.br.no_in_band = false;
     for (size_t i = 0; d && i < d->n; i++) {
         if (!strcmp(d->keys[i].string, "disable-in-band")) {
-            row->u.br.no_in_band = !strcmp(d->values[i].string, "true");
+            row->u.br.no_in_band = !strcasecmp(d->values[i].string, "true");
         }
     }
     return NULL;
@@ -711,14 +713,14 @@ set_port_bond_active__(struct row *row, struct ovsdb_datum *d)
 }
 
 /* Port.other_config: only whether the port is kept out of (R)STP, which
- * OVS does for exactly "false" (smap_get_bool()). */
+ * OVS does for "false" in any case (smap_get_bool()). */
 static char *
 set_port_other_config__(struct row *row, struct ovsdb_datum *d)
 {
     row->u.port.stp_off = row->u.port.rstp_off = false;
     for (size_t i = 0; d && i < d->n; i++) {
         const char *key = d->keys[i].string;
-        bool off = !strcmp(d->values[i].string, "false");
+        bool off = !strcasecmp(d->values[i].string, "false");
         if (!strcmp(key, "stp-enable")) {
             row->u.port.stp_off = off;
         } else if (!strcmp(key, "rstp-enable")) {
@@ -763,6 +765,48 @@ static char *
 set_iface_lacp_current__(struct row *row, struct ovsdb_datum *d)
 {
     row->u.iface.lacp_current = d && d->n && d->keys[0].boolean;
+    return NULL;
+}
+
+/* Sets or clears 'bit' of the interface's link protocols. */
+static void
+set_iface_link_proto__(struct row *row, unsigned bit, bool on)
+{
+    row->u.iface.link_protos =
+        on ? row->u.iface.link_protos | bit : row->u.iface.link_protos & ~bit;
+}
+
+static char *
+set_iface_cfm__(struct row *row, struct ovsdb_datum *d)
+{
+    set_iface_link_proto__(row, VG_LP_CFM, d && d->n);
+    return NULL;
+}
+
+/* Whether map 'd' has "enable" set to "true", as Open vSwitch reads it
+ * for BFD and LLDP (smap_get_bool(), any case). */
+static bool
+map_enabled__(const struct ovsdb_datum *d)
+{
+    for (size_t i = 0; d && i < d->n; i++) {
+        if (!strcmp(d->keys[i].string, "enable")) {
+            return !strcasecmp(d->values[i].string, "true");
+        }
+    }
+    return false;
+}
+
+static char *
+set_iface_bfd__(struct row *row, struct ovsdb_datum *d)
+{
+    set_iface_link_proto__(row, VG_LP_BFD, map_enabled__(d));
+    return NULL;
+}
+
+static char *
+set_iface_lldp__(struct row *row, struct ovsdb_datum *d)
+{
+    set_iface_link_proto__(row, VG_LP_LLDP, map_enabled__(d));
     return NULL;
 }
 
@@ -879,6 +923,10 @@ static const struct column iface_columns[] = {
     { "mac_in_use", T_(STRING), T_(VOID), 1, COL_OPTIONAL, set_iface_mac__ },
     { "lacp_current", T_(BOOLEAN), T_(VOID), 1, COL_OPTIONAL,
       set_iface_lacp_current__ },
+    { "cfm_mpid", T_(INTEGER), T_(VOID), 1, COL_OPTIONAL, set_iface_cfm__ },
+    { "bfd", T_(STRING), T_(STRING), SIZE_MAX, COL_OPTIONAL, set_iface_bfd__ },
+    { "lldp", T_(STRING), T_(STRING), SIZE_MAX, COL_OPTIONAL,
+      set_iface_lldp__ },
 };
 
 /* Controller and Manager alike. */
@@ -1355,7 +1403,8 @@ build_port__(const struct ovsdb_db *db, const struct row *port,
         iface->trunks = port->u.port.trunks;
         iface->bond_mode = take_str__(old ? &old->bond_mode : NULL,
                                       bond_mode ? bond_mode : "");
-        iface->lacp = port->u.port.lacp;
+        iface->link_protos =
+            ir->u.iface.link_protos | (port->u.port.lacp ? VG_LP_LACP : 0);
         iface->lacp_current = ir->u.iface.lacp_current;
         iface->bond_active_mac = take_str__(old ? &old->bond_active_mac : NULL,
                                             port->u.port.bond_active);
@@ -1743,8 +1792,11 @@ ovsdb_format_host(const struct vg_host *host, struct ofp_buf *out)
             put_quoted__(out, iface->vlan_mode);
             ofp_buf_put_format(out, " trunks=%d bond_mode=", iface->trunks);
             put_quoted__(out, iface->bond_mode);
-            ofp_buf_put_format(out, " lacp=%d lacp_current=%d bond_active=",
-                               iface->lacp, iface->lacp_current);
+            char protos[64];
+            ofp_buf_put_format(
+                out, " link_protos=\"%s\" lacp_current=%d bond_active=",
+                vg_link_proto_names(iface->link_protos, protos, sizeof protos),
+                iface->lacp_current);
             put_quoted__(out, iface->bond_active_mac);
             ofp_buf_put_format(out, "%s%s uuid=%s port_uuid=%s\n",
                                iface->stp_off ? " stp_off" : "",

@@ -61,6 +61,7 @@ vg_status_destroy(struct vg_status *status)
         free(b->name);
         free(b->fail_mode);
         free(b->stp_guest);
+        free(b->proto_guest);
         free(b->in_band);
         free(b->other_controller);
         free(b->mirror_guest);

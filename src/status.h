@@ -45,6 +45,10 @@ struct vg_bridge_status {
     size_t n_stp_guests;    /* Guest ports in the bridge's STP or RSTP. */
     char *stp_guest;        /* The first of them by name, or NULL. */
     bool mcast_snooping;    /* Bridge.mcast_snooping_enable. */
+    size_t n_proto_guests;  /* Guest ports that run LACP, CFM, BFD or LLDP
+                             * in Open vSwitch... */
+    char *proto_guest;      /* ...the first of them by name, or NULL... */
+    unsigned protos;        /* ...and its protocols (enum vg_link_proto). */
     char *in_band;          /* The remote for which in-band control is on,
                              * or NULL (vg_bridge.in_band). */
     char *other_controller; /* A controller target that is not ours, or

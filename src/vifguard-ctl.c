@@ -35,6 +35,7 @@
 #include "ofp/buf.h"
 #include "src/ctl.h"
 #include "src/loop.h"
+#include "src/model.h"
 #include "src/status.h"
 
 #define CTL_DEFAULT_PATH VG_RUNDIR "/ctl.sock"
@@ -451,6 +452,15 @@ print_show__(const struct vg_status *st, const struct json_object *json)
                    "and rstp-enable=false on guest ports)\n",
                    b->n_stp_guests, str_or_dash__(b->stp_guest),
                    b->n_stp_guests > 1 ? ", ..." : "");
+        }
+        if (b->n_proto_guests) {
+            char names[64];
+            printf("  WARNING: %zu guest port(s) run a link protocol in "
+                   "Open vSwitch (%s: %s%s): it takes the guest's frames of "
+                   "it before any flow (turn it off on guest ports)\n",
+                   b->n_proto_guests, str_or_dash__(b->proto_guest),
+                   vg_link_proto_names(b->protos, names, sizeof names),
+                   b->n_proto_guests > 1 ? "; ..." : "");
         }
         if (b->mcast_snooping) {
             printf("  multicast snooping on: guests get the groups they "

@@ -637,7 +637,7 @@ class Session:
                              "Manager", "Mirror"}
         assert cols["Interface"]["columns"] == [
             "name", "type", "ofport", "external_ids", "mac_in_use",
-            "lacp_current"]
+            "lacp_current", "cfm_mpid", "bfd", "lldp"]
         self.monitor_id = req["params"][1]
         self.reply(req, initial)
 

@@ -523,6 +523,61 @@ def test_mirror_to_guest_port(lan):
     assert not marked(pkts), marked(pkts)
 
 
+def test_link_protocols_on_guest_ports(lan):
+    """LACP, CFM, BFD and LLDP, where Open vSwitch runs them on a port,
+    take the port's frames of their protocol before any flow, like spanning
+    tree (DESIGN.md, Limits): a guest's LACPDU becomes its port's LACP
+    partner, through a datapath flow that sends every such frame to
+    ovs-vswitchd (slow_path).  vifguardd cannot stop it, but warns once per
+    change and shows which guest ports run one."""
+    sb, vg = lan["sb"], lan["vg"]
+    lan.setdefault("log_allow", []).append(
+        r"3 guest port\(s\) run a link protocol in Open vSwitch")
+    g1, g2, g4 = lan["g1"].port, lan["g2"].port, lan["g4"].port
+    on = ["set", "interface", g1, "cfm_mpid=1", "lldp:enable=true", "--",
+          "set", "port", g2, "lacp=active", "--",
+          "set", "interface", g4, "bfd:enable=true"]
+    off = ["clear", "interface", g1, "cfm_mpid", "--",
+           "remove", "interface", g1, "lldp", "enable", "--",
+           "set", "port", g2, "lacp=off", "--",
+           "remove", "interface", g4, "bfd", "enable"]
+    lacpdu = ("Ether(src='%s', dst='01:80:c2:00:00:02')/SlowProtocol()/"
+              "LACP(actor_system='02:00:00:00:0b:ad', actor_key=7, "
+              "actor_port_number=1, actor_state=0x3d)" % MAC["g2"])
+    sb.vsctl(*on)
+    try:
+        wait_for(lambda: vg.ctl("show")["bridges"][0][
+            "link_protocol_guests"] == 3, 10,
+            "three guests with link protocols in vifguard-ctl show")
+        b = vg.ctl("show")["bridges"][0]
+        assert b["link_protocol_guest"] == g1, b
+        assert b["link_protocols"] == ["cfm", "lldp"], b
+        assert "3 guest port(s) run a link protocol in Open vSwitch (%s: "\
+            "cfm, lldp; ...)" % g1 in vg.ctl_run("show").stdout
+        warned = [l for l in vg.log_lines("WARN") if "link protocol" in l]
+        assert len(warned) == 1, warned
+        assert "ovs-vsctl clear interface %s cfm_mpid" % g1 in warned[0]
+        # Where it lands: the LACPDU that g2 sends is g2's port's LACP
+        # partner now, taken by ovs-vswitchd itself.
+        scapy(lan["g2"], "load_contrib('lacp')\nsendp([%s], iface='eth0', "
+              "count=3, inter=0.2)" % lacpdu)
+        deadline = time.monotonic() + 10
+        while "02:00:00:00:0b:ad" not in sb.appctl("lacp/show", g2) and \
+                time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "02:00:00:00:0b:ad" in sb.appctl("lacp/show", g2)
+        assert "slow_path(lacp)" in sb.appctl("dpctl/dump-flows")
+    finally:
+        sb.vsctl(*off)
+    wait_for(lambda: vg.ctl("show")["bridges"][0][
+        "link_protocol_guests"] == 0, 10,
+        "no guest with link protocols in vifguard-ctl show")
+    b = vg.ctl("show")["bridges"][0]
+    assert b["link_protocol_guest"] is None and b["link_protocols"] == [], b
+    assert "link protocol" not in vg.ctl_run("show").stdout
+    assert len([l for l in vg.log_lines("WARN") if "link protocol" in l]) == 1
+
+
 def stp_root(sb, br):
     """The root bridge's system id as ovs-appctl stp/show reports it."""
     out = sb.appctl("stp/show", br)

@@ -171,7 +171,7 @@ fixture_init(struct fixture *fx, const char *active, const char *mac0,
     fx->ifaces[1].bond_mode = ab;
     for (size_t i = 2; i < 4; i++) {
         fx->ifaces[i].bond_mode = tcp;
-        fx->ifaces[i].lacp = true;
+        fx->ifaces[i].link_protos = VG_LP_LACP;
         fx->ifaces[i].lacp_current = true;
         fx->ifaces[i].mac_in_use = other;
         fx->ifaces[i].bond_active_mac = other;

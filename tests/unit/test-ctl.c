@@ -11,6 +11,7 @@
 
 #include "ofp/buf.h"
 #include "src/ctl.h"
+#include "src/model.h"
 #include "src/status.h"
 #include "tests/unit/check.h"
 
@@ -51,6 +52,9 @@ fake_status__(void *aux, struct vg_status *st)
     st->bridges[0].n_stp_guests = 2;
     st->bridges[0].stp_guest = ofp_xstrdup("vif1.0");
     st->bridges[0].mcast_snooping = true;
+    st->bridges[0].n_proto_guests = 4;
+    st->bridges[0].proto_guest = ofp_xstrdup("vif3.0");
+    st->bridges[0].protos = VG_LP_LACP | VG_LP_LLDP;
     st->bridges[0].in_band = ofp_xstrdup("tcp:127.0.0.1:6653");
     st->bridges[0].other_controller = ofp_xstrdup("ptcp:6654");
     st->bridges[0].n_mirror_guests = 3;
@@ -309,6 +313,9 @@ test_to_json(void)
                    "{\"pending\":0,\"protected\":2,\"error\":1},"
                    "\"foreign_flows_removed\":5,\"stp_guests\":2,"
                    "\"stp_guest\":\"vif1.0\",\"mcast_snooping\":true,"
+                   "\"link_protocol_guests\":4,"
+                   "\"link_protocol_guest\":\"vif3.0\","
+                   "\"link_protocols\":[\"lacp\",\"lldp\"],"
                    "\"in_band\":\"tcp:127.0.0.1:6653\","
                    "\"other_controller\":\"ptcp:6654\","
                    "\"mirror_guests\":3,\"mirror_guest\":\"vif2.0\","
@@ -319,6 +326,8 @@ test_to_json(void)
                    "{\"pending\":0,\"protected\":0,\"error\":0},"
                    "\"foreign_flows_removed\":0,\"stp_guests\":0,"
                    "\"stp_guest\":null,\"mcast_snooping\":false,"
+                   "\"link_protocol_guests\":0,"
+                   "\"link_protocol_guest\":null,\"link_protocols\":[],"
                    "\"in_band\":null,\"other_controller\":null,"
                    "\"mirror_guests\":0,"
                    "\"mirror_guest\":null,\"mirror_name\":null}],"
@@ -578,6 +587,11 @@ test_from_json(void)
     CHECK_STREQ(back.bridges[0].other_controller, "ptcp:6654");
     CHECK(!back.bridges[1].other_controller);
     CHECK(!back.bridges[1].mirror_guest && !back.bridges[1].mirror_name);
+    CHECK_EQ(back.bridges[0].n_proto_guests, 4);
+    CHECK_STREQ(back.bridges[0].proto_guest, "vif3.0");
+    CHECK_EQ(back.bridges[0].protos, VG_LP_LACP | VG_LP_LLDP);
+    CHECK(!back.bridges[1].n_proto_guests && !back.bridges[1].proto_guest &&
+          !back.bridges[1].protos);
     CHECK(back.stats.uptime == 3723.25);
     CHECK(back.stats.ovsdb_connected);
     CHECK_STREQ(back.xenstore.mode, "auto");

@@ -522,11 +522,11 @@ static const char initial[] =
 
 /* The bond and VLAN columns of an interface's text (ovsdb_format_host()),
  * not bonded and as a member of bond0 of 'initial'. */
-#define NO_BOND                                                     \
-    "vlan_mode=\"\" trunks=0 bond_mode=\"\" lacp=0 lacp_current=0 " \
+#define NO_BOND                                                               \
+    "vlan_mode=\"\" trunks=0 bond_mode=\"\" link_protos=\"\" lacp_current=0 " \
     "bond_active=null "
-#define BOND0                                                       \
-    "vlan_mode=\"\" trunks=0 bond_mode=\"\" lacp=0 lacp_current=0 " \
+#define BOND0                                                                 \
+    "vlan_mode=\"\" trunks=0 bond_mode=\"\" link_protos=\"\" lacp_current=0 " \
     "bond_active=\"02:00:00:00:00:e0\" "
 
 static const char initial_text[] =
@@ -1031,22 +1031,24 @@ test_monitor_params(void)
     struct json_object *params = ovsdb_monitor_params();
     const char *s =
         json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN);
-    CHECK_STREQ(s, "[\"Open_vSwitch\",\"vifguard\",{"
-                   "\"Bridge\":{\"columns\":[\"name\",\"datapath_id\","
-                   "\"fail_mode\",\"controller\",\"ports\",\"stp_enable\","
-                   "\"rstp_enable\",\"mcast_snooping_enable\","
-                   "\"other_config\",\"mirrors\"]},"
-                   "\"Port\":{\"columns\":[\"name\",\"interfaces\",\"tag\","
-                   "\"vlan_mode\",\"trunks\",\"bond_mode\",\"lacp\","
-                   "\"bond_active_slave\",\"other_config\"]},"
-                   "\"Interface\":{\"columns\":[\"name\",\"type\",\"ofport\","
-                   "\"external_ids\",\"mac_in_use\",\"lacp_current\"]},"
-                   "\"Controller\":{\"columns\":[\"target\","
-                   "\"connection_mode\"]},"
-                   "\"Manager\":{\"columns\":[\"target\","
-                   "\"connection_mode\"]},"
-                   "\"Mirror\":{\"columns\":[\"name\",\"output_port\","
-                   "\"output_vlan\",\"select_all\"]}}]");
+    CHECK_STREQ(
+        s, "[\"Open_vSwitch\",\"vifguard\",{"
+           "\"Bridge\":{\"columns\":[\"name\",\"datapath_id\","
+           "\"fail_mode\",\"controller\",\"ports\",\"stp_enable\","
+           "\"rstp_enable\",\"mcast_snooping_enable\","
+           "\"other_config\",\"mirrors\"]},"
+           "\"Port\":{\"columns\":[\"name\",\"interfaces\",\"tag\","
+           "\"vlan_mode\",\"trunks\",\"bond_mode\",\"lacp\","
+           "\"bond_active_slave\",\"other_config\"]},"
+           "\"Interface\":{\"columns\":[\"name\",\"type\",\"ofport\","
+           "\"external_ids\",\"mac_in_use\",\"lacp_current\",\"cfm_mpid\","
+           "\"bfd\",\"lldp\"]},"
+           "\"Controller\":{\"columns\":[\"target\","
+           "\"connection_mode\"]},"
+           "\"Manager\":{\"columns\":[\"target\","
+           "\"connection_mode\"]},"
+           "\"Mirror\":{\"columns\":[\"name\",\"output_port\","
+           "\"output_vlan\",\"select_all\"]}}]");
     json_object_put(params);
 }
 
@@ -1112,7 +1114,8 @@ test_iface_in_two_ports(void)
 }
 
 /* Spanning tree and multicast snooping: the bridge's switches and a
- * port's way out of (R)STP, which Open vSwitch takes only from "false". */
+ * port's way out of (R)STP, which Open vSwitch takes from "false" in any
+ * case (smap_get_bool()); "no" is not "false". */
 static void
 test_stp_columns(void)
 {
@@ -1122,7 +1125,7 @@ test_stp_columns(void)
 
     CHECK_EQ(apply__(db, initial), 0);
     CHECK_EQ(apply__(db, "{'Port':{'@PVIF':{'new':{'other_config':['map',"
-                         "[['stp-enable','false'],['rstp-enable','no'],"
+                         "[['stp-enable','False'],['rstp-enable','no'],"
                          "['other','false']]]}}},"
                          "'Bridge':{'@BR0':{'new':{'stp_enable':true,"
                          "'mcast_snooping_enable':true}}}}"),
@@ -1157,6 +1160,69 @@ test_stp_columns(void)
     CHECK_EQ(build__(db, &text), 0);
     CHECK(!strstr(text, "stp_off"));
     free(text);
+    ovsdb_db_destroy(db);
+}
+
+/* The link protocols Open vSwitch runs on a port: Port.lacp "active" or
+ * "passive", Interface.cfm_mpid set, Interface.bfd and .lldp with
+ * "enable" "true" in any case (smap_get_bool()), as OVS reads them. */
+static void
+test_link_proto_columns(void)
+{
+    struct ovsdb_db *db = ovsdb_db_create();
+    struct vg_host host;
+    char *text;
+
+    CHECK_EQ(apply__(db, initial), 0);
+    CHECK_EQ(apply__(db, "{'Port':{'@PVIF':{'new':{'lacp':'passive'}}},"
+                         "'Interface':{'@IVIF':{'new':{'cfm_mpid':7,"
+                         "'bfd':['map',[['enable','TRUE']]],"
+                         "'lldp':['map',[['enable','true']]]}},"
+                         "'@IETH1':{'new':{'bfd':['map',[['enable','yes'],"
+                         "['min_rx','100']]],"
+                         "'lldp':['map',[['enabled','true']]],"
+                         "'cfm_mpid':['set',[]]}}}}"),
+             0);
+    vg_host_init(&host);
+    CHECK_EQ(ovsdb_db_build(db, &host), 0);
+    const struct vg_bridge *br = vg_host_find_bridge(&host, "xenbr0");
+    const struct vg_iface *vif = br ? vg_bridge_find_iface(br, "vif1.0") : 0;
+    CHECK(vif && vif->link_protos ==
+                     (VG_LP_LACP | VG_LP_CFM | VG_LP_BFD | VG_LP_LLDP));
+    const struct vg_iface *eth1 = br ? vg_bridge_find_iface(br, "eth1") : 0;
+    CHECK(eth1 && !eth1->link_protos);
+    vg_host_destroy(&host);
+    CHECK_EQ(build__(db, &text), 0);
+    CHECK(strstr(text, "link_protos=\"lacp, cfm, bfd, lldp\""));
+    free(text);
+
+    /* Turned off again; "off" and an empty map are off, and a malformed
+     * value counts as empty. */
+    CHECK_EQ(apply__(db, "{'Port':{'@PVIF':{'new':{'lacp':'off'}}},"
+                         "'Interface':{'@IVIF':{'new':{"
+                         "'cfm_mpid':['set',[]],"
+                         "'bfd':['map',[['enable',5]]],"
+                         "'lldp':['map',[]]}}}}"),
+             1);
+    vg_host_init(&host);
+    CHECK_EQ(ovsdb_db_build(db, &host), 0);
+    br = vg_host_find_bridge(&host, "xenbr0");
+    vif = br ? vg_bridge_find_iface(br, "vif1.0") : 0;
+    CHECK(vif && !vif->link_protos);
+    vg_host_destroy(&host);
+
+    /* The names, both ways. */
+    char names[64];
+    CHECK_STREQ(
+        vg_link_proto_names(VG_LP_BFD | VG_LP_LACP, names, sizeof names),
+        "lacp, bfd");
+    CHECK_STREQ(vg_link_proto_names(0, names, sizeof names), "");
+    CHECK_STREQ(vg_link_proto_names(VG_LP_LLDP | VG_LP_CFM, names, 5), "cfm,");
+    CHECK_STREQ(vg_link_proto_name(VG_LP_LLDP), "lldp");
+    CHECK(!vg_link_proto_name(VG_LP_LLDP | VG_LP_CFM));
+    CHECK(!vg_link_proto_name(1u << 9));
+    CHECK_EQ(vg_link_proto_from_name("cfm"), VG_LP_CFM);
+    CHECK_EQ(vg_link_proto_from_name("LLDP"), 0);
     ovsdb_db_destroy(db);
 }
 
@@ -1209,7 +1275,8 @@ test_in_band(void)
                           "'sideways'}}}}",
                           &s),
                 "ssl:10.0.0.1:6653");
-    /* disable-in-band=true turns it off, anything else does not. */
+    /* disable-in-band=true (any case) turns it off, anything else does
+     * not. */
     CHECK_STREQ(in_band__(db,
                           "{'Bridge':{'@BR1':{'new':{'other_config':"
                           "['map',[['disable-in-band','yes']]]}}}}",
@@ -1217,7 +1284,7 @@ test_in_band(void)
                 "ssl:10.0.0.1:6653");
     CHECK_STREQ(in_band__(db,
                           "{'Bridge':{'@BR1':{'new':{'other_config':"
-                          "['map',[['disable-in-band','true']]]}}}}",
+                          "['map',[['disable-in-band','True']]]}}}}",
                           &s),
                 "");
     CHECK_STREQ(in_band__(db,
@@ -1426,6 +1493,7 @@ main(void)
     test_malformed();
     test_iface_in_two_ports();
     test_stp_columns();
+    test_link_proto_columns();
     test_in_band();
     test_mirrors();
     test_monitor_params();
