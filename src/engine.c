@@ -202,6 +202,13 @@ struct txn_group__ {
     bool deleted; /* Group removed (fp meaningless). */
 };
 
+/* A group the switch refused, and the message that says so. */
+struct refusal__ {
+    uint64_t cookie;
+    uint64_t fp;
+    char *msg;
+};
+
 struct eng_txn {
     size_t n_flows; /* Flow mods in the bundle. */
     uint32_t xid;   /* Bundle messages. */
@@ -267,6 +274,16 @@ struct eng_bridge {
     size_t n_installed;
     struct eng_txn *txn; /* In flight, or NULL. */
     bool solo;           /* Retry failed batches one group at a time. */
+    /* Groups the switch refused to add (OFPFMFC_TABLE_FULL under a
+     * Flow_Table limit, say), as they were wanted then: the bridge group
+     * and VLAN groups here, ports in their 'failed_fp'.  Not sent again
+     * until 'refused_retry' fires (DESIGN.md, "Failure behaviour"). */
+    struct refusal__ *refused;
+    size_t n_refused;
+    struct vg_timer *refused_retry; /* Forgets the refusals. */
+    double refused_backoff;         /* Seconds before the next retry. */
+    double refused_at;              /* When it was last started. */
+    bool ours; /* One of the bridge's controllers reaches vifguardd. */
     uint32_t next_bundle_id;
     struct eng_group *macs; /* MAC groups, from the ports. */
     size_t n_macs;
@@ -331,6 +348,10 @@ static struct vg_ratelimit conflict_rl = VG_RATELIMIT_INIT(5, 20);
 static struct vg_ratelimit closed_rl = VG_RATELIMIT_INIT(5, 20);
 
 static void reconcile__(struct eng_bridge *);
+static void retry_in__(struct vg_timer **, vg_timer_cb *, struct eng_bridge *,
+                       double secs);
+static void backoff_next__(double *backoff, double max);
+static void refusals_clear__(struct eng_bridge *);
 static void check_stp__(struct eng_bridge *, const struct vg_bridge *);
 static void check_mirrors__(struct eng_bridge *, const struct vg_bridge *);
 static void check_link_protos__(struct eng_bridge *, const struct vg_bridge *);
@@ -428,6 +449,9 @@ bridge_destroy__(struct eng_bridge *br)
     free(br->fdb_op_gen);
     noflood_session_destroy(br->nfs); /* With 'nf_op'. */
     vg_timer_destroy(br->nf_retry);
+    vg_timer_destroy(br->refused_retry);
+    refusals_clear__(br);
+    free(br->refused);
     free(br->nf);
     free(br->nf_gen);
     free(br->nf_op_gen);
@@ -1124,6 +1148,43 @@ other_controller__(const struct engine *e, const struct vg_bridge *sb)
     return NULL;
 }
 
+/* Whether a controller of 'sb' reaches one of our listeners (true if we
+ * do not know our listeners). */
+static bool
+own_controller__(const struct engine *e, const struct vg_bridge *sb)
+{
+    for (size_t i = 0; i < sb->n_controllers; i++) {
+        if (vg_config_target_in(sb->controllers[i], e->own_targets,
+                                e->n_own_targets)) {
+            return true;
+        }
+    }
+    return !e->n_own_targets;
+}
+
+/* Open vSwitch deletes every flow of a bridge that loses its last
+ * controller (connmgr_set_controllers()): says so, and what the bridge
+ * does now, when vifguardd is no longer among its controllers. */
+static void
+log_not_ours__(const struct eng_bridge *br)
+{
+    if (!strcmp(br->fail_mode, "secure")) {
+        VG_WARN(SUBSYS,
+                "bridge %s: vifguardd is no longer one of its controllers: "
+                "Open vSwitch deleted every flow, and with fail_mode=secure "
+                "it forwards nothing (vifguard-attach attach %s)",
+                br->name, br->name);
+    } else {
+        VG_ERR(SUBSYS,
+               "bridge %s: vifguardd is no longer one of its controllers: "
+               "Open vSwitch deleted every flow; with fail_mode=%s it is a "
+               "learning switch: guests are NOT protected (vifguard-attach "
+               "attach %s)",
+               br->name, br->fail_mode[0] ? br->fail_mode : "standalone",
+               br->name);
+    }
+}
+
 static void
 update_bridge__(struct engine *e, struct eng_bridge *br,
                 const struct vg_bridge *sb, double now)
@@ -1234,6 +1295,11 @@ update_bridge__(struct engine *e, struct eng_bridge *br,
     if (set_str__(&br->other_ctl, other_controller__(e, sb))) {
         br->warned_other = false;
     }
+    bool ours = own_controller__(e, sb);
+    if (br->ours && !ours && !br->conn) {
+        log_not_ours__(br); /* Disconnected before OVSDB told why. */
+    }
+    br->ours = ours;
     check_stp__(br, sb);
     check_link_protos__(br, sb);
     check_mirrors__(br, sb);
@@ -1679,6 +1745,137 @@ txn_reply_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
     }
 }
 
+/* Refusals. */
+
+#define REFUSED_MAX_BACKOFF 60.0 /* Seconds between retries, at most. */
+
+/* Forgets the bridge and VLAN groups the switch refused. */
+static void
+refusals_clear__(struct eng_bridge *br)
+{
+    for (size_t i = 0; i < br->n_refused; i++) {
+        free(br->refused[i].msg);
+    }
+    br->n_refused = 0;
+}
+
+static struct vg_ratelimit refused_rl = VG_RATELIMIT_INIT(5, 20);
+
+/* If the switch refused group 'cookie' (the bridge group or a VLAN group)
+ * with fingerprint 'fp', and no retry came since, the message saying so;
+ * else NULL. */
+static const char *
+refused__(const struct eng_bridge *br, uint64_t cookie, uint64_t fp)
+{
+    for (size_t i = 0; i < br->n_refused; i++) {
+        if (br->refused[i].cookie == cookie && br->refused[i].fp == fp) {
+            return br->refused[i].msg;
+        }
+    }
+    return NULL;
+}
+
+/* The retry: forgets every refusal of 'br' and tries again. */
+static void
+refused_retry_cb__(struct vg_timer *t, void *br_)
+{
+    struct eng_bridge *br = br_;
+    (void)t;
+    refusals_clear__(br);
+    bool ports = false;
+    for (size_t i = 0; i < br->n_ports; i++) {
+        struct eng_port *p = &br->ports[i];
+        if (p->failed_fp && p->failed_fp == p->want_fp) {
+            p->failed_fp = 0;
+            free(p->error);
+            p->error = NULL;
+            p->want = p->ofp_port != 0;
+            ports = true;
+        }
+    }
+    if (ports) {
+        build_macs__(br); /* Their MAC groups, as update_bridge__(). */
+    }
+    reconcile__(br);
+}
+
+/* Notes that the switch refused group 'g' of 'br' ('why'), which the
+ * engine retries with a backoff of 1 to 60 s: the ports it belongs to are
+ * held closed meanwhile (port and MAC groups), VLAN groups are deleted
+ * (their guests get none of the VLAN's fan-out rather than a stale one),
+ * and while the bridge group is refused nothing else is added. */
+static void
+refuse__(struct eng_bridge *br, const struct txn_group__ *g, const char *why)
+{
+    unsigned kind = g->cookie >> 40 & 0xff;
+    char *msg = ofp_xasprintf(
+        "switch refused %s: %s%s",
+        kind == VG_COOKIE_PORT   ? "its flows"
+        : kind == VG_COOKIE_MAC  ? "its delivery flows"
+        : kind == VG_COOKIE_VLAN ? "the fan-out flows of its VLAN"
+                                 : "the bridge's flows",
+        why,
+        strstr(why, "TABLE_FULL") ? " (a Flow_Table flow_limit on the bridge?)"
+                                  : "");
+    if (!br->refused_retry || !vg_timer_active(br->refused_retry)) {
+        /* One step per retry, not per group of a burst; from 1 s again
+         * after two quiet minutes. */
+        double now = vg_now();
+        if (now - br->refused_at > 2 * REFUSED_MAX_BACKOFF) {
+            br->refused_backoff = 0;
+        }
+        backoff_next__(&br->refused_backoff, REFUSED_MAX_BACKOFF);
+        retry_in__(&br->refused_retry, refused_retry_cb__, br,
+                   br->refused_backoff);
+        br->refused_at = now;
+    }
+
+    size_t n_closed = 0;
+    for (size_t i = 0; i < br->n_ports; i++) {
+        struct eng_port *p = &br->ports[i];
+        bool hit = false;
+        if (kind == VG_COOKIE_PORT) {
+            hit =
+                p->want && vg_cookie(VG_COOKIE_PORT, p->ofp_port) == g->cookie;
+        } else if (kind == VG_COOKIE_MAC) {
+            hit = p->want && p->mac != SIZE_MAX &&
+                  br->macs[p->mac].cookie == g->cookie;
+        }
+        if (hit) {
+            vg_log_rl(&refused_rl, SUBSYS, VG_LOG_ERR,
+                      "bridge %s: port %s held closed: %s; retried in %g s",
+                      br->name, p->name, msg, br->refused_backoff);
+            p->failed_fp = p->want_fp;
+            p->want = false;
+            free(p->error);
+            p->error = ofp_xstrdup(msg);
+            n_closed++;
+        }
+    }
+    if (kind == VG_COOKIE_BRIDGE || kind == VG_COOKIE_VLAN) {
+        vg_log_rl(&refused_rl, SUBSYS, VG_LOG_ERR,
+                  "bridge %s: %s (cookie %#" PRIx64 "); %s; retried in %g s",
+                  br->name, msg, g->cookie,
+                  kind == VG_COOKIE_BRIDGE
+                      ? "no guest can be protected until it is installed"
+                      : "the VLAN's guests get none of its broadcasts and "
+                        "multicasts meanwhile",
+                  br->refused_backoff);
+        br->refused = ofp_xrealloc(br->refused,
+                                   (br->n_refused + 1) * sizeof *br->refused);
+        br->refused[br->n_refused++] =
+            (struct refusal__){ g->cookie, g->fp, msg };
+        return;
+    }
+    if (!n_closed) {
+        VG_DBG(SUBSYS,
+               "bridge %s: group %#" PRIx64 " refused, but its port "
+               "is gone",
+               br->name, g->cookie);
+    }
+    free(msg);
+}
+
 static void
 txn_barrier_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
 {
@@ -1723,8 +1920,9 @@ txn_barrier_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
             br->solo = true;
         } else if (txn->n_groups == 1) {
             struct txn_group__ *g = &txn->groups[0];
-            struct eng_port *p = port_by_cookie__(br, g->cookie);
-            if (g->deleted || !p) {
+            if (g->deleted) {
+                /* Deleting never needs room: the switch is not what we
+                 * think it is. */
                 VG_ERR(SUBSYS,
                        "bridge %s: cannot remove flows of cookie "
                        "%#" PRIx64 ": %s; reconnecting",
@@ -1733,14 +1931,7 @@ txn_barrier_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
                 ofconn_close(conn, "flow removal failed");
                 return;
             }
-            VG_ERR(SUBSYS,
-                   "bridge %s: port %s held closed: switch refused "
-                   "its flows: %s",
-                   br->name, p->name, why);
-            p->failed_fp = p->want_fp;
-            p->want = false;
-            free(p->error);
-            p->error = ofp_xasprintf("switch refused its flows: %s", why);
+            refuse__(br, g, why);
         }
     }
     size_t n_flows = txn->n_flows;
@@ -2107,6 +2298,8 @@ reconcile_flows__(struct eng_bridge *br)
     struct ofp_buf b, scratch;
     size_t n_flows = 0;
     size_t limit = br->solo ? 1 : SIZE_MAX;
+    bool bridge_refused =
+        refused__(br, vg_cookie(VG_COOKIE_BRIDGE, 0), br->bridge_fp);
 
     txn->xid = ofconn_next_xid(br->conn);
     txn->bundle_id = ++br->next_bundle_id;
@@ -2125,6 +2318,16 @@ reconcile_flows__(struct eng_bridge *br)
         if (txn->n_groups >= limit || n_flows >= TXN_MAX_FLOWS) {
             continue;
         }
+        if (refused__(br, w->cookie, w->fp)) {
+            /* Not again before the retry; a VLAN group's older version
+             * goes (refuse__()). */
+            if (in && w->kind == W_VLAN) {
+                bundle_delete_group__(txn, w->cookie, &b, &scratch);
+                txn_add_group__(txn, w->cookie, 0, true);
+                n_flows++;
+            }
+            continue;
+        }
         if (!w->ready) {
             /* What the switch holds for a port group that must wait (its
              * NO_FLOOD bit not confirmed) stays only if it is what is
@@ -2141,6 +2344,11 @@ reconcile_flows__(struct eng_bridge *br)
                 txn_add_group__(txn, w->cookie, 0, true);
                 n_flows++;
             }
+            continue;
+        }
+        if (bridge_refused) {
+            /* The other groups are compiled for the bridge group that
+             * was refused: only deletions until it is in. */
             continue;
         }
         VG_DBG(SUBSYS,
@@ -3043,11 +3251,13 @@ readback_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
             }
             struct installed__ *in = &br->installed[br->n_installed++];
             in->cookie = fs->cookie;
-            /* One of ours that does not decode cannot be what we
+            /* One of ours that does not decode, or that will expire
+             * (someone re-added it with a timeout), cannot be what we
              * installed: 0 makes its group be replaced. */
-            in->fp = fs->error ? 0
-                               : vg_flow_hash(fs->table_id, fs->priority,
-                                              &fs->match, &fs->insts);
+            in->fp = fs->error || fs->idle_timeout || fs->hard_timeout
+                         ? 0
+                         : vg_flow_hash(fs->table_id, fs->priority, &fs->match,
+                                        &fs->insts);
         } else {
             foreign_note__(br, &f, fs->cookie, fs->table_id, fs->priority,
                            &fs->match, fs->error, "found at connection");
@@ -3303,11 +3513,16 @@ conn_closed__(struct ofconn *conn, void *e_)
     }
     struct eng_bridge *br = bridge_by_conn__(e, conn);
     if (br) {
-        VG_WARN(SUBSYS,
-                "bridge %s: disconnected; installed protection "
-                "stays in place (fail_mode=%s)",
-                br->name, br->fail_mode[0] ? br->fail_mode : "standalone");
+        if (br->ours) {
+            VG_WARN(SUBSYS,
+                    "bridge %s: disconnected; installed protection "
+                    "stays in place (fail_mode=%s)",
+                    br->name, br->fail_mode[0] ? br->fail_mode : "standalone");
+        } else {
+            log_not_ours__(br);
+        }
         br->conn = NULL;
+        refusals_clear__(br); /* The next read-back tells what is there. */
         br->synced = false;
         br->readback_xid = 0;
         br->recheck = false;
@@ -3469,6 +3684,10 @@ port_state__(const struct eng_bridge *br, const struct eng_port *p,
         *reason = "bridge not connected to vifguardd";
         return VG_PORT_PENDING;
     }
+    if ((*reason =
+             refused__(br, vg_cookie(VG_COOKIE_BRIDGE, 0), br->bridge_fp))) {
+        return VG_PORT_PENDING;
+    }
     if (!port_ready__(br, p)) {
         *reason = br->nf_error ? br->nf_error
                   : br->nf && br->nf[nf_index__(p->ofp_port)] == NF_FAILED
@@ -3484,6 +3703,11 @@ port_state__(const struct eng_bridge *br, const struct eng_port *p,
         const struct installed__ *min = installed_find__(br, m->cookie);
         if (!mac_ready__(br, m) || !min || min->fp != m->fp) {
             *reason = "installing delivery";
+            return VG_PORT_PENDING;
+        }
+        if (m->vgroup < br->n_vlans &&
+            (*reason = refused__(br, br->vlans[m->vgroup].cookie,
+                                 br->vlans[m->vgroup].fp))) {
             return VG_PORT_PENDING;
         }
     }
