@@ -782,7 +782,8 @@ build_port__(struct engine *e, const struct eng_bridge *br,
         }
         return;
     }
-    if (old && old->want && old->ofp_port == p->ofp_port &&
+    bool old_refused = old && old->failed_fp && old->failed_fp == old->want_fp;
+    if (old && (old->want || old_refused) && old->ofp_port == p->ofp_port &&
         old->guest == p->guest && old->ctx.vlan == p->ctx.vlan &&
         old->ctx.source == p->ctx.source && old->ctx.native == p->ctx.native &&
         (!p->guest || vg_policy_equal(&old->policy, &p->policy))) {
