@@ -1834,13 +1834,17 @@ refuse__(struct eng_bridge *br, const struct txn_group__ *g, const char *why)
     size_t n_closed = 0;
     for (size_t i = 0; i < br->n_ports; i++) {
         struct eng_port *p = &br->ports[i];
+        /* Only if the group is still what was refused: an update since
+         * may have changed it, and the new version is tried next. */
         bool hit = false;
         if (kind == VG_COOKIE_PORT) {
-            hit =
-                p->want && vg_cookie(VG_COOKIE_PORT, p->ofp_port) == g->cookie;
+            hit = p->want &&
+                  vg_cookie(VG_COOKIE_PORT, p->ofp_port) == g->cookie &&
+                  p->want_fp == g->fp;
         } else if (kind == VG_COOKIE_MAC) {
             hit = p->want && p->mac != SIZE_MAX &&
-                  br->macs[p->mac].cookie == g->cookie;
+                  br->macs[p->mac].cookie == g->cookie &&
+                  br->macs[p->mac].fp == g->fp;
         }
         if (hit) {
             vg_log_rl(&refused_rl, SUBSYS, VG_LOG_ERR,
@@ -1870,8 +1874,8 @@ refuse__(struct eng_bridge *br, const struct txn_group__ *g, const char *why)
     }
     if (!n_closed) {
         VG_DBG(SUBSYS,
-               "bridge %s: group %#" PRIx64 " refused, but its port "
-               "is gone",
+               "bridge %s: group %#" PRIx64 " refused, but it changed or "
+               "its port is gone since",
                br->name, g->cookie);
     }
     free(msg);
