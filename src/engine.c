@@ -283,7 +283,8 @@ struct eng_bridge {
     struct vg_timer *refused_retry; /* Forgets the refusals. */
     double refused_backoff;         /* Seconds before the next retry. */
     double refused_at;              /* When it was last started. */
-    bool ours; /* One of the bridge's controllers reaches vifguardd. */
+    bool ours;    /* One of the bridge's controllers reaches vifguardd. */
+    bool ctl_any; /* The bridge has a controller at all. */
     uint32_t next_bundle_id;
     struct eng_group *macs; /* MAC groups, from the ports. */
     size_t n_macs;
@@ -1169,7 +1170,13 @@ own_controller__(const struct engine *e, const struct vg_bridge *sb)
 static void
 log_not_ours__(const struct eng_bridge *br)
 {
-    if (!strcmp(br->fail_mode, "secure")) {
+    if (br->ctl_any) {
+        VG_WARN(SUBSYS,
+                "bridge %s: vifguardd is no longer one of its controllers: "
+                "another controller has it; vifguard's flows stay as they "
+                "are but nothing keeps them (vifguard-attach attach %s)",
+                br->name, br->name);
+    } else if (!strcmp(br->fail_mode, "secure")) {
         VG_WARN(SUBSYS,
                 "bridge %s: vifguardd is no longer one of its controllers: "
                 "Open vSwitch deleted every flow, and with fail_mode=secure "
@@ -1297,6 +1304,7 @@ update_bridge__(struct engine *e, struct eng_bridge *br,
         br->warned_other = false;
     }
     bool ours = own_controller__(e, sb);
+    br->ctl_any = sb->n_controllers > 0;
     if (br->ours && !ours && !br->conn) {
         log_not_ours__(br); /* Disconnected before OVSDB told why. */
     }
@@ -1762,6 +1770,33 @@ refusals_clear__(struct eng_bridge *br)
 
 static struct vg_ratelimit refused_rl = VG_RATELIMIT_INIT(5, 20);
 
+/* Forgets the refusal of group 'cookie', which the switch now holds. */
+static void
+refusal_forget__(struct eng_bridge *br, uint64_t cookie)
+{
+    for (size_t i = 0; i < br->n_refused;) {
+        if (br->refused[i].cookie == cookie) {
+            free(br->refused[i].msg);
+            br->refused[i] = br->refused[--br->n_refused];
+        } else {
+            i++;
+        }
+    }
+}
+
+/* The message of the refusal of group 'cookie', whatever version was
+ * refused, or NULL. */
+static const char *
+refusal_msg__(const struct eng_bridge *br, uint64_t cookie)
+{
+    for (size_t i = 0; i < br->n_refused; i++) {
+        if (br->refused[i].cookie == cookie) {
+            return br->refused[i].msg;
+        }
+    }
+    return NULL;
+}
+
 /* If the switch refused group 'cookie' (the bridge group or a VLAN group)
  * with fingerprint 'fp', and no retry came since, the message saying so;
  * else NULL. */
@@ -1781,21 +1816,23 @@ static void
 refused_retry_cb__(struct vg_timer *t, void *br_)
 {
     struct eng_bridge *br = br_;
+    struct engine *e = br->engine;
     (void)t;
     refusals_clear__(br);
     bool ports = false;
     for (size_t i = 0; i < br->n_ports; i++) {
         struct eng_port *p = &br->ports[i];
-        if (p->failed_fp && p->failed_fp == p->want_fp) {
-            p->failed_fp = 0;
-            free(p->error);
-            p->error = NULL;
-            p->want = p->ofp_port != 0;
+        if (p->failed_fp) {
+            p->failed_fp = 0; /* Not carried over by build_port__(). */
             ports = true;
         }
     }
-    if (ports) {
-        build_macs__(br); /* Their MAC groups, as update_bridge__(). */
+    const struct vg_bridge *sb =
+        e->host ? vg_host_find_bridge(e->host, br->name) : NULL;
+    if (ports && sb) {
+        /* Built again, with every check (a port number claimed twice...),
+         * not just reopened. */
+        update_bridge__(e, br, sb, vg_now());
     }
     reconcile__(br);
 }
@@ -1902,6 +1939,9 @@ txn_barrier_cb__(struct ofconn *conn, const struct ofconn_reply *r, void *br_)
         for (size_t i = 0; i < txn->n_groups; i++) {
             struct txn_group__ *g = &txn->groups[i];
             installed_put__(br, g->cookie, g->fp, !g->deleted);
+            if (!g->deleted) {
+                refusal_forget__(br, g->cookie);
+            }
             struct eng_port *p = port_by_cookie__(br, g->cookie);
             if (p && !g->deleted) {
                 fdb_note__(br, p, g->fp);
@@ -2352,8 +2392,15 @@ reconcile_flows__(struct eng_bridge *br)
             continue;
         }
         if (bridge_refused) {
-            /* The other groups are compiled for the bridge group that
-             * was refused: only deletions until it is in. */
+            /* The other groups are compiled for the bridge group that was
+             * refused: none is added until it is in, and what the switch
+             * holds of them goes if it is not what is wanted (an older
+             * policy, a guest since moved to another VLAN). */
+            if (in) {
+                bundle_delete_group__(txn, w->cookie, &b, &scratch);
+                txn_add_group__(txn, w->cookie, 0, true);
+                n_flows++;
+            }
             continue;
         }
         VG_DBG(SUBSYS,
@@ -2655,7 +2702,9 @@ nf_kick__(struct eng_bridge *br)
         if (!p->ofp_port || st == NF_FAILED || st == NF_GONE) {
             continue;
         }
-        bool set = wants_noflood__(p);
+        /* Every guest, held closed or not (an error, a refusal): a closed
+         * port sends nothing, but NORMAL would still flood to it. */
+        bool set = p->guest;
         if ((set && st != NF_SET) || (p->want && !set && st == NF_SET)) {
             /* To set, or no longer a guest: back into the flood set. */
             struct noflood_port *np = &v[n++];
@@ -3689,8 +3738,7 @@ port_state__(const struct eng_bridge *br, const struct eng_port *p,
         *reason = "bridge not connected to vifguardd";
         return VG_PORT_PENDING;
     }
-    if ((*reason =
-             refused__(br, vg_cookie(VG_COOKIE_BRIDGE, 0), br->bridge_fp))) {
+    if ((*reason = refusal_msg__(br, vg_cookie(VG_COOKIE_BRIDGE, 0)))) {
         return VG_PORT_PENDING;
     }
     if (!port_ready__(br, p)) {
@@ -3710,11 +3758,11 @@ port_state__(const struct eng_bridge *br, const struct eng_port *p,
             *reason = "installing delivery";
             return VG_PORT_PENDING;
         }
-        if (m->vgroup < br->n_vlans &&
-            (*reason = refused__(br, br->vlans[m->vgroup].cookie,
-                                 br->vlans[m->vgroup].fp))) {
-            return VG_PORT_PENDING;
-        }
+    }
+    if (p->guest && p->ctx.vlan >= 0 &&
+        (*reason = refusal_msg__(
+             br, vg_cookie(VG_COOKIE_VLAN, VG_VLAN_CTX(p->ctx.vlan))))) {
+        return VG_PORT_PENDING;
     }
     const struct installed__ *in =
         installed_find__(br, vg_cookie(VG_COOKIE_PORT, p->ofp_port));

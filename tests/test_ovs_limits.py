@@ -260,3 +260,110 @@ def test_flow_with_a_timeout_is_replaced(lab):
     again = [l for l in lab.flows() if "udp,tp_src=67" in l and
              "table=10" in l]
     assert len(again) == 1 and "hard_timeout" not in again[0], again
+
+
+# Found by a review of the refusal handling (session 11).
+
+def refuse_bridge_group(lab):
+    """The bridge group refused on a bridge already protected: table 13
+    limited to 1 flow (a lower limit removes nothing), then one of its
+    bridge flows deleted by someone: its replacement needs room there."""
+    sb, br, vg = lab.sb, lab.br, lab.vg
+    set_limit(sb, br, 13, 1)
+    sb.ofctl("--strict", "del-flows", br,
+             "cookie=0x7667010000000000/-1,table=13,priority=200,icmp6,"
+             "ipv6_dst=ff02::16,icmp_type=143")
+    wait_for(lambda: [l for l in vg.log_lines("ERR")
+                      if "bridge's flows" in l], 15, "bridge group refused")
+
+
+def test_narrowed_policy_while_bridge_refused(lab):
+    """While the bridge group is refused, a port group that is out of date
+    goes: a revoked address does not stay usable."""
+    sb, br, vg = lab.sb, lab.br, lab.vg
+    lab.start()
+    vg.wait_state([lab.g1.port])
+    assert lab.g1_ok()
+    refuse_bridge_group(lab)
+    sb.vsctl("set", "interface", lab.g1.port,
+             "external_ids:vifguard-ipv4=10.0.0.99")
+    wait_for(lambda: not [l for l in lab.flows() if "in_port=11" in l], 10,
+             "g1's old port group deleted")
+    assert not lab.g1_ok()
+    assert reason(vg, lab.g1.port) == (
+        "pending", "switch refused the bridge's flows: " + FULL)
+    sb.vsctl("clear", "bridge", br, "flow_tables")
+    vg.wait_state([lab.g1.port], timeout=70)
+
+
+def test_vlan_move_while_bridge_refused(lab):
+    """While the bridge group is refused, a guest moved to another VLAN
+    gets none of its old VLAN's broadcasts: the out-of-date MAC and VLAN
+    groups go."""
+    sb, br, vg = lab.sb, lab.br, lab.vg
+    g2 = plug(sb, br, "g2", G2_MAC, [G2_IP], 12)
+    lab.start()
+    vg.wait_state([lab.g1.port, g2.port])
+    refuse_bridge_group(lab)
+    sb.vsctl("set", "port", lab.g1.port, "tag=20")
+    wait_for(lambda: not [l for l in lab.flows() if "output:11" in l], 10,
+             "every delivery to g1 deleted")
+    with Capture(lab.g1, "arp") as cap:
+        lab.router.ping("10.0.0.77", timeout=1)
+        assert "who-has" not in cap.stop().text()
+
+
+def test_closed_guests_are_out_of_the_flood_set(lab):
+    """A guest held closed (a policy error here, a refusal below) gets
+    NO_FLOOD like any other: it sends nothing, and NORMAL floods nothing to
+    it either."""
+    sb, br, vg = lab.sb, lab.br, lab.vg
+    g2 = plug(sb, br, "g2", G2_MAC, [G2_IP], 12)
+    sb.vsctl("set", "interface", g2.port, "external_ids:vifguard-ipv4=bogus")
+    lab.start()
+    vg.wait_state([lab.g1.port])
+    vg.wait_state([g2.port], state="error")
+    wait_for(lambda: 12 in sb.no_flood_ports(br), 10, "NO_FLOOD on g2")
+    with Capture(g2, "arp") as cap:
+        lab.router.ping("10.0.0.77", timeout=1)
+        assert "who-has" not in cap.stop().text()
+
+
+def test_refused_port_after_vswitchd_restart(lab):
+    """g2's port group refused (held closed), then ovs-vswitchd restarts:
+    the new switch's port of g2 gets NO_FLOOD again, so NORMAL floods
+    nothing to it while it waits for the retry."""
+    sb, br, vg = lab.sb, lab.br, lab.vg
+    lab.start()
+    vg.wait_state([lab.g1.port])
+    set_limit(sb, br, 0, table_count(lab, 0))
+    g2 = plug(sb, br, "g2", G2_MAC, [G2_IP], 12)
+    vg.wait_state([g2.port], state="error")
+    # Let the backoff grow (1, 2, 4, 8 s) past the restart.
+    wait_for(lambda: [l for l in vg.log_lines("ERR")
+                      if "retried in 8 s" in l], 20, "a backoff of 8 s")
+    sb.restart_vswitchd()
+    vg.wait_state([lab.g1.port], timeout=30)
+    assert reason(vg, g2.port)[0] == "error"
+    wait_for(lambda: 12 in sb.no_flood_ports(br), 10, "NO_FLOOD on g2")
+    with Capture(g2, "arp") as cap:
+        lab.router.ping("10.0.0.77", timeout=1)
+        assert "who-has" not in cap.stop().text()
+
+
+@pytest.mark.ovs_log_allow(r"tcp:127\.0\.0\.1:1: connection failed",
+                           r"cannot find route for controller")
+def test_controller_replaced(lab):
+    """Another controller replaces vifguardd's: Open vSwitch deletes no
+    flow (only a bridge left without controllers loses them), and the log
+    says so."""
+    sb, br, vg = lab.sb, lab.br, lab.vg
+    lab.start()
+    vg.wait_state([lab.g1.port])
+    n = len(lab.flows())
+    sb.vsctl("set-controller", br, "tcp:127.0.0.1:1")
+    wait_for(lambda: [l for l in vg.log_lines("WARN")
+                      if "another controller has it" in l], 10,
+             "the log line")
+    assert not [l for l in vg.log_lines("WARN") if "deleted every flow" in l]
+    assert len(lab.flows()) == n and lab.g1_ok()
