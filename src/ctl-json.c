@@ -15,6 +15,10 @@
  *             "link_protocols" (its protocols: ["lacp", "lldp"...]), "in_band" (the remote for which
  *             in-band control is on, or null), "other_controller" (a
  *             controller target not vifguardd's, or null),
+ *             "sampler_guests" (guest ports whose address is a
+ *             target of the bridge's sFlow, NetFlow or IPFIX),
+ *             "sampler_guest" (the first, or null), "sampler" ("KIND
+ *             TARGET" of its target, or null),
  *             "mirror_guests" (guest
  *             ports that get a port mirror's copies), "mirror_guest" (the
  *             first, or null), "mirror_name" (the mirror that copies to
@@ -395,6 +399,10 @@ show_to_json__(const struct vg_status *st)
         add__(bj, "link_protocols", protos);
         add__(bj, "in_band", string_or_null__(b->in_band));
         add__(bj, "other_controller", string_or_null__(b->other_controller));
+        add__(bj, "sampler_guests",
+              json_object_new_uint64(b->n_sampler_guests));
+        add__(bj, "sampler_guest", string_or_null__(b->sampler_guest));
+        add__(bj, "sampler", string_or_null__(b->sampler));
         add__(bj, "mirror_guests", json_object_new_uint64(b->n_mirror_guests));
         add__(bj, "mirror_guest", string_or_null__(b->mirror_guest));
         add__(bj, "mirror_name", string_or_null__(b->mirror_name));
@@ -811,6 +819,9 @@ show_from_json__(struct from_json *fj, const struct json_object *json,
         free(protos);
         b->in_band = get_string__(fj, bj, "in_band");
         b->other_controller = get_string__(fj, bj, "other_controller");
+        b->n_sampler_guests = get_u64__(fj, bj, "sampler_guests");
+        b->sampler_guest = get_string__(fj, bj, "sampler_guest");
+        b->sampler = get_string__(fj, bj, "sampler");
         b->n_mirror_guests = get_u64__(fj, bj, "mirror_guests");
         b->mirror_guest = get_string__(fj, bj, "mirror_guest");
         b->mirror_name = get_string__(fj, bj, "mirror_name");

@@ -227,22 +227,27 @@ struct eng_bridge {
     uint64_t dpid;
     char *fail_mode;
     bool warned_fail_mode;
-    char *in_band;          /* vg_bridge.in_band: in-band control's remote. */
-    bool warned_in_band;    /* ...has been logged. */
-    char *other_ctl;        /* A controller target not ours, or NULL... */
-    bool warned_other;      /* ...has been logged. */
-    size_t n_stp_guests;    /* Guest ports in the bridge's (R)STP... */
-    char *stp_guest;        /* ...the first of them by name, or NULL. */
-    bool mcast_snooping;    /* Bridge.mcast_snooping_enable. */
-    size_t n_proto_guests;  /* Guest ports that run a link protocol... */
-    char *proto_guest;      /* ...the first of them by name, or NULL... */
-    unsigned proto_bits;    /* ...its protocols (enum vg_link_proto)... */
-    uint64_t proto_fp;      /* ...and a hash of every such port and its
+    char *in_band;           /* vg_bridge.in_band: in-band control's remote. */
+    bool warned_in_band;     /* ...has been logged. */
+    char *other_ctl;         /* A controller target not ours, or NULL... */
+    bool warned_other;       /* ...has been logged. */
+    size_t n_stp_guests;     /* Guest ports in the bridge's (R)STP... */
+    char *stp_guest;         /* ...the first of them by name, or NULL. */
+    bool mcast_snooping;     /* Bridge.mcast_snooping_enable. */
+    size_t n_proto_guests;   /* Guest ports that run a link protocol... */
+    char *proto_guest;       /* ...the first of them by name, or NULL... */
+    unsigned proto_bits;     /* ...its protocols (enum vg_link_proto)... */
+    uint64_t proto_fp;       /* ...and a hash of every such port and its
                              * protocols, 0 if none: logged on change. */
-    size_t n_mirror_guests; /* Guest ports that get a mirror's copies... */
-    char *mirror_guest;     /* ...the first of them by name, or NULL... */
-    char *mirror_name;      /* ...and the (first) mirror that copies to it. */
-    uint64_t mirror_fp;     /* Hash of every (mirror, guest port) pair and
+    size_t n_sampler_guests; /* Guest ports that are sampling targets... */
+    char *sampler_guest;     /* ...the first of them, or NULL... */
+    char *sampler;           /* ..."KIND TARGET" of its target... */
+    uint64_t sampler_fp;     /* ...and a hash of every such pair, 0 if
+                              * none: logged when it changes. */
+    size_t n_mirror_guests;  /* Guest ports that get a mirror's copies... */
+    char *mirror_guest;      /* ...the first of them by name, or NULL... */
+    char *mirror_name;       /* ...and the (first) mirror that copies to it. */
+    uint64_t mirror_fp;      /* Hash of every (mirror, guest port) pair and
                              * of how the mirror gets there, 0 if none:
                              * logged when it changes. */
     struct vg_timer *fail_mode_timer; /* Checks fail_mode after connect. */
@@ -356,6 +361,8 @@ static void refusals_clear__(struct eng_bridge *);
 static void check_stp__(struct eng_bridge *, const struct vg_bridge *);
 static void check_mirrors__(struct eng_bridge *, const struct vg_bridge *);
 static void check_link_protos__(struct eng_bridge *, const struct vg_bridge *);
+static void check_samplers__(struct engine *, struct eng_bridge *,
+                             const struct vg_bridge *);
 static void fdb_note__(struct eng_bridge *, const struct eng_port *,
                        uint64_t fp);
 static void fdb_reset__(struct eng_bridge *);
@@ -474,6 +481,8 @@ bridge_destroy__(struct eng_bridge *br)
     free(br->fail_mode);
     free(br->stp_guest);
     free(br->proto_guest);
+    free(br->sampler_guest);
+    free(br->sampler);
     free(br->in_band);
     free(br->other_ctl);
     free(br->mirror_guest);
@@ -1428,6 +1437,64 @@ check_link_protos__(struct eng_bridge *br, const struct vg_bridge *sb)
     br->proto_guest = first ? ofp_xstrdup(first->name) : NULL;
 }
 
+/* sFlow, NetFlow and IPFIX send what they sample of every port of a bridge
+ * (packet headers, flow records) to their targets, through the host's own
+ * network stack (DESIGN.md, "Limits"): notes the locked guests, on any
+ * bridge, whose policy holds a target of 'sb' (the snapshot of 'br'), and
+ * warns when that set changes.  A WARN, not an error: a collector VM may
+ * be meant. */
+static void
+check_samplers__(struct engine *e, struct eng_bridge *br,
+                 const struct vg_bridge *sb)
+{
+    size_t n = 0;
+    uint64_t fp = UINT64_C(0xcbf29ce484222325);
+    const struct eng_port *first = NULL;
+    const struct vg_sampler *first_s = NULL;
+    for (size_t i = 0; sb && i < sb->n_samplers; i++) {
+        const struct vg_sampler *smp = &sb->samplers[i];
+        uint8_t addr[16];
+        int af = vg_target_addr(smp->target, addr);
+        for (size_t j = 0; af && j < e->n_bridges; j++) {
+            const struct eng_bridge *b = e->bridges[j];
+            for (size_t k = 0; k < b->n_ports; k++) {
+                const struct eng_port *p = &b->ports[k];
+                if (p->guest && p->want && p->policy.mode == VG_MODE_LOCKED &&
+                    vg_policy_has_addr(&p->policy, af, addr)) {
+                    first = first ? first : p;
+                    first_s = first_s ? first_s : smp;
+                    fp = hash_str__(
+                        hash_str__(hash_str__(fp, smp->kind), smp->target),
+                        p->name);
+                    n++;
+                }
+            }
+        }
+    }
+    if (!n) {
+        fp = 0;
+    }
+    if (fp && fp != br->sampler_fp) {
+        VG_WARN(SUBSYS,
+                "bridge %s: %s sends what it samples of the bridge's "
+                "traffic to %s, an address of guest port %s%s: that guest "
+                "gets other guests' %s (remove the target unless it is "
+                "meant)",
+                br->name, first_s->kind, first_s->target, first->name,
+                n > 1 ? " (and more)" : "",
+                strcmp(first_s->kind, "sFlow") ? "flow records"
+                                               : "packet headers");
+    }
+    br->sampler_fp = fp;
+    br->n_sampler_guests = n;
+    free(br->sampler_guest);
+    free(br->sampler);
+    br->sampler_guest = first ? ofp_xstrdup(first->name) : NULL;
+    br->sampler = first_s
+                      ? ofp_xasprintf("%s %s", first_s->kind, first_s->target)
+                      : NULL;
+}
+
 /* Port mirroring acts outside the OpenFlow tables (DESIGN.md, "Limits"):
  * a mirror copies what it selects to its output port, or floods it to its
  * output VLAN, whatever vifguard's flows and NO_FLOOD say.  Notes which
@@ -1657,8 +1724,10 @@ engine_set_host(struct engine *e, const struct vg_host *host)
     }
 
     for (size_t i = 0; i < e->n_bridges; i++) {
-        warn_bridge_config__(e->bridges[i]);
-        reconcile__(e->bridges[i]);
+        struct eng_bridge *br = e->bridges[i];
+        check_samplers__(e, br, vg_host_find_bridge(host, br->name));
+        warn_bridge_config__(br);
+        reconcile__(br);
     }
 }
 
@@ -3831,6 +3900,10 @@ engine_get_status(struct engine *e, struct vg_status *st)
         bs->proto_guest =
             br->proto_guest ? ofp_xstrdup(br->proto_guest) : NULL;
         bs->protos = br->proto_bits;
+        bs->n_sampler_guests = br->n_sampler_guests;
+        bs->sampler_guest =
+            br->sampler_guest ? ofp_xstrdup(br->sampler_guest) : NULL;
+        bs->sampler = br->sampler ? ofp_xstrdup(br->sampler) : NULL;
         bs->in_band = br->in_band ? ofp_xstrdup(br->in_band) : NULL;
         bs->other_controller =
             br->other_ctl ? ofp_xstrdup(br->other_ctl) : NULL;

@@ -61,6 +61,10 @@ vg_bridge_destroy(struct vg_bridge *br)
             free(br->mirrors[i].name);
         }
         free(br->mirrors);
+        for (size_t i = 0; i < br->n_samplers; i++) {
+            free(br->samplers[i].target);
+        }
+        free(br->samplers);
         for (size_t i = 0; i < br->n_ifaces; i++) {
             vg_iface_destroy(&br->ifaces[i]);
         }

@@ -64,6 +64,14 @@ struct vg_mirror {
     bool select_all;      /* Mirror.select_all. */
 };
 
+/* Where a bridge sends what it samples of its ports' traffic (sFlow
+ * packet headers, NetFlow and IPFIX flow records): one target of
+ * Bridge.sflow, .netflow or .ipfix. */
+struct vg_sampler {
+    const char *kind; /* "sFlow", "NetFlow" or "IPFIX" (static). */
+    char *target;     /* As in OVSDB: "IP:PORT", "[IPv6]:PORT"... */
+};
+
 struct vg_bridge {
     char uuid[37];      /* OVSDB Bridge row UUID. */
     char *name;         /* Bridge.name, e.g. "xenbr0". */
@@ -81,6 +89,8 @@ struct vg_bridge {
                                 * in_band_remote__()). */
     struct vg_mirror *mirrors; /* Bridge.mirrors, sorted by name. */
     size_t n_mirrors;
+    struct vg_sampler *samplers; /* sFlow, then NetFlow, then IPFIX. */
+    size_t n_samplers;
     struct vg_iface *ifaces; /* Every Interface of every Port, sorted by
                               * name, no two with one name. */
     size_t n_ifaces;

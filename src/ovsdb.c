@@ -433,6 +433,9 @@ enum table_id {
     T_CONTROLLER,
     T_MANAGER,
     T_MIRROR,
+    T_SFLOW,
+    T_NETFLOW,
+    T_IPFIX,
     N_TABLES
 };
 
@@ -456,6 +459,7 @@ struct row {
             struct uuid_set controllers;
             struct uuid_set ports;
             struct uuid_set mirrors;
+            struct uuid_set samplers[3]; /* sflow, netflow, ipfix. */
         } br;
         struct {
             struct uuid_set ifaces;
@@ -485,6 +489,10 @@ struct row {
             int output_vlan;      /* -1: none. */
             bool select_all;
         } mirror;
+        struct {
+            char **targets; /* "IP:PORT"... */
+            size_t n;
+        } sampler; /* sFlow, NetFlow, IPFIX. */
     } u;
 };
 
@@ -648,6 +656,55 @@ static char *
 set_br_mirrors__(struct row *row, struct ovsdb_datum *d)
 {
     uuid_set_from_datum__(&row->u.br.mirrors, d);
+    return NULL;
+}
+
+static char *
+set_br_sflow__(struct row *row, struct ovsdb_datum *d)
+{
+    uuid_set_from_datum__(&row->u.br.samplers[0], d);
+    return NULL;
+}
+
+static char *
+set_br_netflow__(struct row *row, struct ovsdb_datum *d)
+{
+    uuid_set_from_datum__(&row->u.br.samplers[1], d);
+    return NULL;
+}
+
+static char *
+set_br_ipfix__(struct row *row, struct ovsdb_datum *d)
+{
+    uuid_set_from_datum__(&row->u.br.samplers[2], d);
+    return NULL;
+}
+
+static void
+sampler_clear__(struct row *row)
+{
+    for (size_t i = 0; i < row->u.sampler.n; i++) {
+        free(row->u.sampler.targets[i]);
+    }
+    free(row->u.sampler.targets);
+    row->u.sampler.targets = NULL;
+    row->u.sampler.n = 0;
+}
+
+/* sFlow, NetFlow, IPFIX: where the bridge sends what it samples. */
+static char *
+set_sampler_targets__(struct row *row, struct ovsdb_datum *d)
+{
+    sampler_clear__(row);
+    if (d && d->n) {
+        row->u.sampler.targets =
+            ofp_xcalloc(d->n, sizeof *row->u.sampler.targets);
+        for (size_t i = 0; i < d->n; i++) {
+            row->u.sampler.targets[i] = d->keys[i].string;
+            d->keys[i].string = NULL;
+        }
+        row->u.sampler.n = d->n;
+    }
     return NULL;
 }
 
@@ -896,6 +953,9 @@ static const struct column bridge_columns[] = {
       set_br_other_config__ },
     { "mirrors", T_(UUID), T_(VOID), SIZE_MAX, COL_OPTIONAL,
       set_br_mirrors__ },
+    { "sflow", T_(UUID), T_(VOID), 1, COL_OPTIONAL, set_br_sflow__ },
+    { "netflow", T_(UUID), T_(VOID), 1, COL_OPTIONAL, set_br_netflow__ },
+    { "ipfix", T_(UUID), T_(VOID), 1, COL_OPTIONAL, set_br_ipfix__ },
 };
 
 static const struct column port_columns[] = {
@@ -949,6 +1009,11 @@ static const struct column mirror_columns[] = {
     { "select_all", T_(BOOLEAN), T_(VOID), 1, COL_OPTIONAL,
       set_mirror_select_all__ },
 };
+/* sFlow, NetFlow and IPFIX alike: only where they send samples. */
+static const struct column sampler_columns[] = {
+    { "targets", T_(STRING), T_(VOID), SIZE_MAX, COL_OPTIONAL,
+      set_sampler_targets__ },
+};
 #undef T_
 
 #define TABLE_(NAME, COLUMNS)                           \
@@ -962,6 +1027,9 @@ static const struct table tables[N_TABLES] = {
     [T_CONTROLLER] = TABLE_("Controller", remote_columns),
     [T_MANAGER] = TABLE_("Manager", remote_columns),
     [T_MIRROR] = TABLE_("Mirror", mirror_columns),
+    [T_SFLOW] = TABLE_("sFlow", sampler_columns),
+    [T_NETFLOW] = TABLE_("NetFlow", sampler_columns),
+    [T_IPFIX] = TABLE_("IPFIX", sampler_columns),
 };
 #undef TABLE_
 
@@ -986,6 +1054,9 @@ row_free__(struct row *row)
         uuid_set_clear__(&row->u.br.controllers);
         uuid_set_clear__(&row->u.br.ports);
         uuid_set_clear__(&row->u.br.mirrors);
+        for (size_t i = 0; i < 3; i++) {
+            uuid_set_clear__(&row->u.br.samplers[i]);
+        }
         break;
     case T_PORT:
         uuid_set_clear__(&row->u.port.ifaces);
@@ -997,6 +1068,11 @@ row_free__(struct row *row)
         free(row->u.iface.type);
         free(row->u.iface.mac_in_use);
         iface_ext_clear__(row);
+        break;
+    case T_SFLOW:
+    case T_NETFLOW:
+    case T_IPFIX:
+        sampler_clear__(row);
         break;
     case T_CONTROLLER:
     case T_MANAGER:
@@ -1505,6 +1581,31 @@ build_mirrors__(const struct ovsdb_db *db, const struct row *row,
     }
 }
 
+/* Fills the sampling targets of 'br' from Bridge row 'row'. */
+static void
+build_samplers__(const struct ovsdb_db *db, const struct row *row,
+                 struct vg_bridge *br)
+{
+    static const struct {
+        enum table_id table;
+        const char *kind;
+    } kinds[3] = { { T_SFLOW, "sFlow" },
+                   { T_NETFLOW, "NetFlow" },
+                   { T_IPFIX, "IPFIX" } };
+    for (size_t k = 0; k < 3; k++) {
+        const struct uuid_set *set = &row->u.br.samplers[k];
+        const struct row *r =
+            set->n ? db_find__(db, kinds[k].table, set->uuids[0]) : NULL;
+        for (size_t i = 0; r && i < r->u.sampler.n; i++) {
+            br->samplers = ofp_xrealloc(
+                br->samplers, (br->n_samplers + 1) * sizeof *br->samplers);
+            br->samplers[br->n_samplers++] =
+                (struct vg_sampler){ kinds[k].kind,
+                                     ofp_xstrdup(r->u.sampler.targets[i]) };
+        }
+    }
+}
+
 static void
 build_bridge__(const struct ovsdb_db *db, const struct row *row,
                struct vg_bridge *prev_br, uint64_t since, struct vg_bridge *br,
@@ -1536,6 +1637,7 @@ build_bridge__(const struct ovsdb_db *db, const struct row *row,
     }
     br->in_band = in_band_remote__(db, row);
     build_mirrors__(db, row, br, n_bad);
+    build_samplers__(db, row, br);
 
     /* Room for every interface, allocated once. */
     const struct uuid_set *ports = &row->u.br.ports;
@@ -1762,6 +1864,13 @@ ovsdb_format_host(const struct vg_host *host, struct ofp_buf *out)
             ofp_buf_put_format(out, " output_port=%s output_vlan=%d%s\n",
                                m->output_port, m->output_vlan,
                                m->select_all ? " select_all" : "");
+        }
+        for (size_t j = 0; j < br->n_samplers; j++) {
+            ofp_buf_put_cstr(out, "sampler ");
+            put_quoted__(out, br->name);
+            ofp_buf_put_format(out, " %s ", br->samplers[j].kind);
+            put_quoted__(out, br->samplers[j].target);
+            ofp_buf_put_char(out, '\n');
         }
 
         for (size_t j = 0; j < br->n_ifaces; j++) {

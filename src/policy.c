@@ -499,3 +499,57 @@ vg_policy_from_iface(const struct vg_iface *iface, enum vg_mode default_mode,
     }
     return 0;
 }
+
+int
+vg_target_addr(const char *target, uint8_t addr[16])
+{
+    char buf[64];
+    const char *host = target;
+    size_t len;
+    if (target[0] == '[') {
+        host++;
+        len = strcspn(host, "]");
+        if (!host[len]) {
+            return 0;
+        }
+    } else {
+        len = strchr(target, ':') == strrchr(target, ':')
+                  ? strcspn(target, ":")
+                  : strlen(target);
+    }
+    if (len >= sizeof buf) {
+        return 0;
+    }
+    memcpy(buf, host, len);
+    buf[len] = '\0';
+    return inet_pton(AF_INET, buf, addr)    ? AF_INET
+           : inet_pton(AF_INET6, buf, addr) ? AF_INET6
+                                            : 0;
+}
+
+bool
+vg_policy_has_addr(const struct vg_policy *pol, int af, const uint8_t *addr)
+{
+    if (af == AF_INET) {
+        uint32_t a = (uint32_t)addr[0] << 24 | (uint32_t)addr[1] << 16 |
+                     (uint32_t)addr[2] << 8 | addr[3];
+        for (size_t i = 0; i < pol->n_ipv4; i++) {
+            const struct vg_prefix4 *p = &pol->ipv4[i];
+            uint32_t mask = p->len ? UINT32_MAX << (32 - p->len) : 0;
+            if ((a & mask) == p->addr) {
+                return true;
+            }
+        }
+        return false;
+    }
+    for (size_t i = 0; i < pol->n_ipv6; i++) {
+        const struct vg_prefix6 *p = &pol->ipv6[i];
+        size_t bytes = p->len / 8, bits = p->len % 8;
+        if (!memcmp(addr, p->addr, bytes) &&
+            (!bits || !((addr[bytes] ^ p->addr[bytes]) &
+                        (uint8_t)(0xff << (8 - bits))))) {
+            return true;
+        }
+    }
+    return false;
+}

@@ -82,4 +82,16 @@ void vg_policy_init(struct vg_policy *);
 void vg_policy_destroy(struct vg_policy *);
 bool vg_policy_equal(const struct vg_policy *, const struct vg_policy *);
 
+/* Whether policy 'pol' lets its guest use address 'addr' of family 'af'
+ * (AF_INET: 4 bytes, AF_INET6: 16, network byte order): one of its
+ * addresses, or in one of its prefixes. */
+bool vg_policy_has_addr(const struct vg_policy *pol, int af,
+                        const uint8_t *addr);
+
+/* The address of an Open vSwitch target 'target' ("IP:PORT", "[IPv6]:PORT"
+ * or an address alone, as sFlow, NetFlow and IPFIX targets are) into 'addr'
+ * (16 bytes; IPv4 in the first 4, network byte order).  Returns AF_INET,
+ * AF_INET6, or 0 if it holds no address (a host name). */
+int vg_target_addr(const char *target, uint8_t addr[16]);
+
 #endif /* src/policy.h */

@@ -62,6 +62,8 @@ vg_status_destroy(struct vg_status *status)
         free(b->fail_mode);
         free(b->stp_guest);
         free(b->proto_guest);
+        free(b->sampler_guest);
+        free(b->sampler);
         free(b->in_band);
         free(b->other_controller);
         free(b->mirror_guest);

@@ -42,20 +42,24 @@ struct vg_bridge_status {
     size_t n_guests[3];             /* Indexed by enum vg_port_state. */
     uint64_t foreign_flows_removed; /* Flows of other controllers or
                                      * ovs-ofctl that vifguardd deleted. */
-    size_t n_stp_guests;    /* Guest ports in the bridge's STP or RSTP. */
-    char *stp_guest;        /* The first of them by name, or NULL. */
-    bool mcast_snooping;    /* Bridge.mcast_snooping_enable. */
-    size_t n_proto_guests;  /* Guest ports that run LACP, CFM, BFD or LLDP
+    size_t n_stp_guests;     /* Guest ports in the bridge's STP or RSTP. */
+    char *stp_guest;         /* The first of them by name, or NULL. */
+    bool mcast_snooping;     /* Bridge.mcast_snooping_enable. */
+    size_t n_proto_guests;   /* Guest ports that run LACP, CFM, BFD or LLDP
                              * in Open vSwitch... */
-    char *proto_guest;      /* ...the first of them by name, or NULL... */
-    unsigned protos;        /* ...and its protocols (enum vg_link_proto). */
-    char *in_band;          /* The remote for which in-band control is on,
+    char *proto_guest;       /* ...the first of them by name, or NULL... */
+    unsigned protos;         /* ...and its protocols (enum vg_link_proto). */
+    char *in_band;           /* The remote for which in-band control is on,
                              * or NULL (vg_bridge.in_band). */
-    char *other_controller; /* A controller target that is not ours, or
+    char *other_controller;  /* A controller target that is not ours, or
                              * NULL. */
-    size_t n_mirror_guests; /* Guest ports that get a mirror's copies. */
-    char *mirror_guest;     /* The first of them by name, or NULL... */
-    char *mirror_name;      /* ...and the mirror that copies to it. */
+    size_t n_sampler_guests; /* Guest ports whose address is a target of
+                              * the bridge's sFlow, NetFlow or IPFIX... */
+    char *sampler_guest;     /* ...the first of them, or NULL... */
+    char *sampler;           /* ...and "KIND TARGET" of that target. */
+    size_t n_mirror_guests;  /* Guest ports that get a mirror's copies. */
+    char *mirror_guest;      /* The first of them by name, or NULL... */
+    char *mirror_name;       /* ...and the mirror that copies to it. */
 };
 
 /* One bridge that the attach-bridges setting wants attached. */

@@ -478,6 +478,14 @@ print_show__(const struct vg_status *st, const struct json_object *json)
                    "attach %s)\n",
                    b->other_controller, b->name);
         }
+        if (b->n_sampler_guests) {
+            printf("  WARNING: %zu guest port(s) get what the bridge samples "
+                   "(%s is at %s%s): they see other guests' packet headers "
+                   "or flow records (remove the target unless it is meant)\n",
+                   b->n_sampler_guests, str_or_dash__(b->sampler_guest),
+                   str_or_dash__(b->sampler),
+                   b->n_sampler_guests > 1 ? ", ..." : "");
+        }
         if (b->n_mirror_guests) {
             printf("  WARNING: %zu guest port(s) get a port mirror's copies "
                    "(%s%s, from mirror %s): they see traffic that is not "

@@ -634,7 +634,8 @@ class Session:
         assert req["params"][0] == "Open_vSwitch"
         cols = req["params"][2]
         assert set(cols) == {"Bridge", "Port", "Interface", "Controller",
-                             "Manager", "Mirror"}
+                             "Manager", "Mirror", "sFlow", "NetFlow",
+                             "IPFIX"}
         assert cols["Interface"]["columns"] == [
             "name", "type", "ofport", "external_ids", "mac_in_use",
             "lacp_current", "cfm_mpid", "bfd", "lldp"]

@@ -472,6 +472,60 @@ def test_unlocked_guest_multicast(lan, name):
     assert neigh(g2, IP["router"]) != MAC["g4"]
 
 
+def test_sampling_to_a_guest(lan):
+    """sFlow (like NetFlow and IPFIX) sends what it samples of every port
+    to its targets from ovs-vswitchd's own network stack, outside the
+    OpenFlow tables (DESIGN.md, Limits): with a target at g2's address, g2
+    gets the headers of g1's frames to the router.  vifguardd cannot stop
+    it (g2 may be a collector VM), but warns and shows it."""
+    sb, vg = lan["sb"], lan["vg"]
+    br = sb.vsctl("list-br").split()[0]
+    lan.setdefault("log_allow", []).append(
+        r"sFlow sends what it samples of the bridge's traffic to "
+        r"10\.0\.0\.12:6343")
+    # Nothing listens in g2: its "port unreachable" makes ovs-vswitchd warn.
+    lan.setdefault("ovs_log_allow", []).append(
+        r"10\.0\.0\.12:6343: sending to collector failed")
+    # The bridge's own port, where ovs-vswitchd's packets leave: a trusted
+    # port with an address on the LAN.
+    sb.host_run(["ip", "addr", "add", "10.0.0.2/24", "dev", br])
+    sb.host_run(["ip", "link", "set", br, "up"])
+    sb.vsctl("--", "--id=@s", "create", "sFlow",
+             'targets="10.0.0.12:6343"', "header=128", "sampling=1",
+             "agent=" + br, "--", "set", "bridge", br, "sflow=@s")
+    try:
+        wait_for(lambda: vg.ctl("show")["bridges"][0]["sampler_guests"] == 1,
+                 10, "g2 as a sampling target in vifguard-ctl show")
+        b = vg.ctl("show")["bridges"][0]
+        assert b["sampler_guest"] == lan["g2"].port, b
+        assert b["sampler"] == "sFlow 10.0.0.12:6343", b
+        assert "get what the bridge samples (%s is at sFlow 10.0.0.12:6343)" \
+            % lan["g2"].port in vg.ctl_run("show").stdout
+        warned = [l for l in vg.log_lines("WARN") if "sFlow sends" in l]
+        assert len(warned) == 1 and lan["g2"].port in warned[0], warned
+        # Where it lands: g1's frames to the router, in the sFlow datagrams
+        # g2 receives.
+        with Capture(lan["g2"], "udp port 6343") as cap:
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline:
+                send(lan["g1"], ["Ether(src='%s', dst='%s')/IP(src='%s', "
+                                 "dst='%s')/UDP(sport=4000, dport=9999)/"
+                                 "Raw(b'SAMPLED')" % (MAC["g1"], ROUTER_MAC,
+                                                      IP["g1"],
+                                                      IP["router"])])
+                if any(b"SAMPLED" in bytes(p) for p in cap.packets()):
+                    break
+                time.sleep(0.5)
+            cap.stop()
+            assert any(b"SAMPLED" in bytes(p) for p in cap.packets())
+    finally:
+        sb.vsctl("clear", "bridge", br, "sflow")
+        sb.host_run(["ip", "addr", "flush", "dev", br])
+    wait_for(lambda: vg.ctl("show")["bridges"][0]["sampler_guests"] == 0, 10,
+             "no sampling target in vifguard-ctl show")
+    assert "samples" not in vg.ctl_run("show").stdout
+
+
 def test_mirror_to_guest_port(lan):
     """A port mirror whose output port is a guest's port gets copies of
     what it selects outside the OpenFlow tables (DESIGN.md, Limits): with
@@ -482,7 +536,8 @@ def test_mirror_to_guest_port(lan):
     lan.setdefault("log_allow", []).append(
         r"mirror vgspy outputs to guest port %s:" % g1.port)
     # Whatever g1 sends meanwhile: OVS drops what enters a mirror port.
-    lan["ovs_log_allow"] = [r"reserved exclusively for mirroring"]
+    lan.setdefault("ovs_log_allow", []).append(
+        r"reserved exclusively for mirroring")
     br = sb.vsctl("list-br").split()[0]
     udp = ("Ether(src='%s', dst='%%s')/IP(src='%s', dst='%%s')/"
            "UDP(sport=4000, dport=9999)/Raw(b'%%s')"

@@ -5,7 +5,9 @@
  * external_ids attached-mac, vifguard-mode, vifguard-ipv4 and vifguard-ipv6
  * of a guest interface.  A policy error must come with a message; a policy
  * that parses must compile into flows that libofp encodes and decodes back
- * to the same fingerprint (what the switch holds is what was meant). */
+ * to the same fingerprint (what the switch holds is what was meant).  The
+ * four strings are also read as sFlow/NetFlow/IPFIX targets and matched
+ * against the policy (vg_target_addr(), vg_policy_has_addr()). */
 #include <config.h>
 
 #include <stdint.h>
@@ -81,6 +83,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         }
         vg_flow_group_destroy(&g);
+        for (size_t i = 0; i < n; i++) {
+            uint8_t addr[16];
+            int af = vg_target_addr(kv[i].value, addr);
+            if (af) {
+                (void)vg_policy_has_addr(&p, af, addr);
+            }
+        }
     }
     free(err);
     vg_policy_destroy(&p);

@@ -57,6 +57,9 @@ fake_status__(void *aux, struct vg_status *st)
     st->bridges[0].protos = VG_LP_LACP | VG_LP_LLDP;
     st->bridges[0].in_band = ofp_xstrdup("tcp:127.0.0.1:6653");
     st->bridges[0].other_controller = ofp_xstrdup("ptcp:6654");
+    st->bridges[0].n_sampler_guests = 2;
+    st->bridges[0].sampler_guest = ofp_xstrdup("vif4.0");
+    st->bridges[0].sampler = ofp_xstrdup("sFlow 10.0.0.12:6343");
     st->bridges[0].n_mirror_guests = 3;
     st->bridges[0].mirror_guest = ofp_xstrdup("vif2.0");
     st->bridges[0].mirror_name = ofp_xstrdup("ids \"tap\"");
@@ -318,6 +321,8 @@ test_to_json(void)
                    "\"link_protocols\":[\"lacp\",\"lldp\"],"
                    "\"in_band\":\"tcp:127.0.0.1:6653\","
                    "\"other_controller\":\"ptcp:6654\","
+                   "\"sampler_guests\":2,\"sampler_guest\":\"vif4.0\","
+                   "\"sampler\":\"sFlow 10.0.0.12:6343\","
                    "\"mirror_guests\":3,\"mirror_guest\":\"vif2.0\","
                    "\"mirror_name\":\"ids \\\"tap\\\"\"},"
                    "{\"name\":\"xenbr1\",\"dpid\":\"000000000000002a\","
@@ -329,7 +334,8 @@ test_to_json(void)
                    "\"link_protocol_guests\":0,"
                    "\"link_protocol_guest\":null,\"link_protocols\":[],"
                    "\"in_band\":null,\"other_controller\":null,"
-                   "\"mirror_guests\":0,"
+                   "\"sampler_guests\":0,\"sampler_guest\":null,"
+                   "\"sampler\":null,\"mirror_guests\":0,"
                    "\"mirror_guest\":null,\"mirror_name\":null}],"
                    "\"attach_bridges\":null,\"attach\":[]}");
     free(s);
@@ -587,6 +593,10 @@ test_from_json(void)
     CHECK_STREQ(back.bridges[0].other_controller, "ptcp:6654");
     CHECK(!back.bridges[1].other_controller);
     CHECK(!back.bridges[1].mirror_guest && !back.bridges[1].mirror_name);
+    CHECK_EQ(back.bridges[0].n_sampler_guests, 2);
+    CHECK_STREQ(back.bridges[0].sampler_guest, "vif4.0");
+    CHECK_STREQ(back.bridges[0].sampler, "sFlow 10.0.0.12:6343");
+    CHECK(!back.bridges[1].sampler_guest && !back.bridges[1].sampler);
     CHECK_EQ(back.bridges[0].n_proto_guests, 4);
     CHECK_STREQ(back.bridges[0].proto_guest, "vif3.0");
     CHECK_EQ(back.bridges[0].protos, VG_LP_LACP | VG_LP_LLDP);

@@ -1036,7 +1036,8 @@ test_monitor_params(void)
            "\"Bridge\":{\"columns\":[\"name\",\"datapath_id\","
            "\"fail_mode\",\"controller\",\"ports\",\"stp_enable\","
            "\"rstp_enable\",\"mcast_snooping_enable\","
-           "\"other_config\",\"mirrors\"]},"
+           "\"other_config\",\"mirrors\",\"sflow\",\"netflow\","
+           "\"ipfix\"]},"
            "\"Port\":{\"columns\":[\"name\",\"interfaces\",\"tag\","
            "\"vlan_mode\",\"trunks\",\"bond_mode\",\"lacp\","
            "\"bond_active_slave\",\"other_config\"]},"
@@ -1048,7 +1049,10 @@ test_monitor_params(void)
            "\"Manager\":{\"columns\":[\"target\","
            "\"connection_mode\"]},"
            "\"Mirror\":{\"columns\":[\"name\",\"output_port\","
-           "\"output_vlan\",\"select_all\"]}}]");
+           "\"output_vlan\",\"select_all\"]},"
+           "\"sFlow\":{\"columns\":[\"targets\"]},"
+           "\"NetFlow\":{\"columns\":[\"targets\"]},"
+           "\"IPFIX\":{\"columns\":[\"targets\"]}}]");
     json_object_put(params);
 }
 
@@ -1223,6 +1227,49 @@ test_link_proto_columns(void)
     CHECK(!vg_link_proto_name(1u << 9));
     CHECK_EQ(vg_link_proto_from_name("cfm"), VG_LP_CFM);
     CHECK_EQ(vg_link_proto_from_name("LLDP"), 0);
+    ovsdb_db_destroy(db);
+}
+
+/* Where a bridge sends samples: the targets of its sFlow, NetFlow and
+ * IPFIX rows, in that order; a row that is not there, or a malformed
+ * targets column, sends nowhere. */
+static void
+test_sampler_columns(void)
+{
+    struct ovsdb_db *db = ovsdb_db_create();
+    char *text;
+
+    CHECK_EQ(apply__(db, initial), 0);
+    CHECK_EQ(apply__(db, "{'Bridge':{'@BR0':{'new':{"
+                         "'sflow':['uuid','51000000-0000-0000-0000-"
+                         "000000000000'],"
+                         "'ipfix':['uuid','52000000-0000-0000-0000-"
+                         "000000000000'],"
+                         "'netflow':['uuid','53000000-0000-0000-0000-"
+                         "000000000000']}}},"
+                         "'sFlow':{'51000000-0000-0000-0000-000000000000':"
+                         "{'new':{'targets':['set',['10.0.0.12:6343',"
+                         "'[2001:db8::5]:6343']]}}},"
+                         "'IPFIX':{'52000000-0000-0000-0000-000000000000':"
+                         "{'new':{'targets':'10.0.0.9:4739'}}}}"),
+             0);
+    CHECK_EQ(build__(db, &text), 0);
+    CHECK(has_line__(text, "sampler \"xenbr0\" sFlow \"10.0.0.12:6343\""));
+    CHECK(has_line__(text, "sampler \"xenbr0\" sFlow \"[2001:db8::5]:6343\""));
+    CHECK(has_line__(text, "sampler \"xenbr0\" IPFIX \"10.0.0.9:4739\""));
+    CHECK(!strstr(text, "NetFlow"));
+    free(text);
+
+    /* The targets change; a malformed column is taken as empty. */
+    CHECK_EQ(apply__(db, "{'sFlow':{'51000000-0000-0000-0000-000000000000':"
+                         "{'new':{'targets':['set',[7]]}}},"
+                         "'IPFIX':{'52000000-0000-0000-0000-000000000000':"
+                         "{'new':{'targets':'10.0.0.10:4739'}}}}"),
+             1);
+    CHECK_EQ(build__(db, &text), 0);
+    CHECK(!strstr(text, "sFlow"));
+    CHECK(has_line__(text, "sampler \"xenbr0\" IPFIX \"10.0.0.10:4739\""));
+    free(text);
     ovsdb_db_destroy(db);
 }
 
@@ -1494,6 +1541,7 @@ main(void)
     test_iface_in_two_ports();
     test_stp_columns();
     test_link_proto_columns();
+    test_sampler_columns();
     test_in_band();
     test_mirrors();
     test_monitor_params();

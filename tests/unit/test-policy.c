@@ -2,6 +2,7 @@
  * bad input, and the error messages an operator sees. */
 #include <config.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -377,6 +378,63 @@ test_unknown_key(void)
     }
 }
 
+/* Sampling targets against a guest's addresses (engine.c,
+ * check_samplers__()). */
+static void
+test_target_addr(void)
+{
+    uint8_t a[16];
+    struct vg_policy pol = { .mode = VG_MODE_LOCKED };
+    char *err = NULL;
+
+    CHECK_EQ(vg_parse_ipv4_list("10.0.0.12,192.168.8.0/22", &pol.ipv4,
+                                &pol.n_ipv4, &err),
+             0);
+    CHECK_EQ(vg_parse_ipv6_list("2001:db8::12,2001:db8:5::/56", &pol.ipv6,
+                                &pol.n_ipv6, &err),
+             0);
+
+    CHECK_EQ(vg_target_addr("10.0.0.12:6343", a), AF_INET);
+    CHECK(vg_policy_has_addr(&pol, AF_INET, a));
+    CHECK_EQ(vg_target_addr("10.0.0.13:6343", a), AF_INET);
+    CHECK(!vg_policy_has_addr(&pol, AF_INET, a));
+    CHECK_EQ(vg_target_addr("192.168.11.255", a), AF_INET);
+    CHECK(vg_policy_has_addr(&pol, AF_INET, a));
+    CHECK_EQ(vg_target_addr("192.168.12.0:2055", a), AF_INET);
+    CHECK(!vg_policy_has_addr(&pol, AF_INET, a));
+
+    CHECK_EQ(vg_target_addr("[2001:db8::12]:6343", a), AF_INET6);
+    CHECK(vg_policy_has_addr(&pol, AF_INET6, a));
+    CHECK_EQ(vg_target_addr("2001:db8::13", a), AF_INET6);
+    CHECK(!vg_policy_has_addr(&pol, AF_INET6, a));
+    CHECK_EQ(vg_target_addr("[2001:db8:5:ff::1]:4739", a), AF_INET6);
+    CHECK(vg_policy_has_addr(&pol, AF_INET6, a));
+    CHECK_EQ(vg_target_addr("[2001:db8:5:100::1]:4739", a), AF_INET6);
+    CHECK(!vg_policy_has_addr(&pol, AF_INET6, a));
+
+    /* Host names, bad and empty targets: no address. */
+    CHECK_EQ(vg_target_addr("collector.example:6343", a), 0);
+    CHECK_EQ(vg_target_addr("", a), 0);
+    CHECK_EQ(vg_target_addr("[10.0.0.12]:6343", a), AF_INET);
+    CHECK_EQ(vg_target_addr("10.0.0.300:6343", a), 0);
+    CHECK_EQ(vg_target_addr("[2001:db8::12:6343", a), 0);
+    CHECK_EQ(vg_target_addr("1111111111111111111111111111111111111111111111"
+                            "1111111111111111111111111",
+                            a),
+             0);
+
+    /* A policy with no addresses holds none; a /0 prefix holds all. */
+    struct vg_policy none = { .mode = VG_MODE_LOCKED };
+    CHECK_EQ(vg_target_addr("10.0.0.12", a), AF_INET);
+    CHECK(!vg_policy_has_addr(&none, AF_INET, a));
+    struct vg_prefix4 all = { 0, 0 };
+    none.ipv4 = &all;
+    none.n_ipv4 = 1;
+    CHECK(vg_policy_has_addr(&none, AF_INET, a));
+    free(pol.ipv4);
+    free(pol.ipv6);
+}
+
 int
 main(void)
 {
@@ -387,5 +445,6 @@ main(void)
     test_eui64();
     test_from_iface();
     test_unknown_key();
+    test_target_addr();
     return check_summary();
 }
