@@ -58,6 +58,10 @@ LOG_ALLOW = [
     # before it is back).
     r"xenstore\|ERR\|connection lost",
     r"xenstore\|WARN\|cannot connect to xenstored",
+    # `ovs-vsctl del-controller`: Open vSwitch deletes every flow.
+    r"engine\|WARN\|bridge \S+: vifguardd is no longer one of its "
+    r"controllers: Open vSwitch deleted every flow, and with "
+    r"fail_mode=secure it forwards nothing",
     # `ovs-ofctl mod-port BR PORT flood` on a guest port.
     r"NO_FLOOD cleared by another client of the management socket",
     # `ovs-ofctl add-flow` of a flow that bypasses the pipeline.
