@@ -12,8 +12,9 @@
  *             null), "mcast_snooping", "link_protocol_guests" (guest
  *             ports on which Open vSwitch runs LACP, CFM, BFD or LLDP),
  *             "link_protocol_guest" (the first, or null),
- *             "link_protocols" (its protocols: ["lacp", "lldp"...]), "in_band" (the remote for which
- *             in-band control is on, or null), "other_controller" (a
+ *             "link_protocols" (its protocols: ["lacp", "lldp"...]),
+ *             "in_band" (the remote for which in-band control is on, or
+ *             null), "other_controller" (a
  *             controller target not vifguardd's, or null),
  *             "sampler_guests" (guest ports whose address is a
  *             target of the bridge's sFlow, NetFlow or IPFIX),

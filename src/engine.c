@@ -238,7 +238,7 @@ struct eng_bridge {
     char *proto_guest;       /* ...the first of them by name, or NULL... */
     unsigned proto_bits;     /* ...its protocols (enum vg_link_proto)... */
     uint64_t proto_fp;       /* ...and a hash of every such port and its
-                             * protocols, 0 if none: logged on change. */
+                              * protocols, 0 if none: logged on change. */
     size_t n_sampler_guests; /* Guest ports that are sampling targets... */
     char *sampler_guest;     /* ...the first of them, or NULL... */
     char *sampler;           /* ..."KIND TARGET" of its target... */
@@ -248,8 +248,8 @@ struct eng_bridge {
     char *mirror_guest;      /* ...the first of them by name, or NULL... */
     char *mirror_name;       /* ...and the (first) mirror that copies to it. */
     uint64_t mirror_fp;      /* Hash of every (mirror, guest port) pair and
-                             * of how the mirror gets there, 0 if none:
-                             * logged when it changes. */
+                              * of how the mirror gets there, 0 if none:
+                              * logged when it changes. */
     struct vg_timer *fail_mode_timer; /* Checks fail_mode after connect. */
     struct vg_timer *trim_timer;      /* release_memory__() after a
                                        * read-back or transactions

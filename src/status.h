@@ -46,13 +46,13 @@ struct vg_bridge_status {
     char *stp_guest;         /* The first of them by name, or NULL. */
     bool mcast_snooping;     /* Bridge.mcast_snooping_enable. */
     size_t n_proto_guests;   /* Guest ports that run LACP, CFM, BFD or LLDP
-                             * in Open vSwitch... */
+                              * in Open vSwitch... */
     char *proto_guest;       /* ...the first of them by name, or NULL... */
     unsigned protos;         /* ...and its protocols (enum vg_link_proto). */
     char *in_band;           /* The remote for which in-band control is on,
-                             * or NULL (vg_bridge.in_band). */
+                              * or NULL (vg_bridge.in_band). */
     char *other_controller;  /* A controller target that is not ours, or
-                             * NULL. */
+                              * NULL. */
     size_t n_sampler_guests; /* Guest ports whose address is a target of
                               * the bridge's sFlow, NetFlow or IPFIX... */
     char *sampler_guest;     /* ...the first of them, or NULL... */
