@@ -10,8 +10,9 @@ deleted, a refused bridge group stops every addition, and all of them are
 retried with a backoff (1 to 60 s) on the same connection
 (DESIGN.md, "Failure behaviour").  Also: `del-controller` (OVS deletes every
 flow) and a flow of ours re-added with a timeout.  Each test checks where
-traffic lands (the router's capture) and `ovs-ofctl dump-flows`.  (About
-60 s.)
+traffic lands (the router's capture) and `ovs-ofctl dump-flows`, with a
+plain vifguardd and one under AddressSanitizer, which must exit 0.  (About
+100 s.)
 """
 
 import re
@@ -75,10 +76,10 @@ def connections(vg, br):
 
 
 class Lab:
-    def __init__(self, sb, build_dirs):
+    def __init__(self, sb, build_dir):
         self.sb = sb
         self.br = sb.add_bridge()
-        self.vg = VifguardDaemon(sb, build_dirs["plain"])
+        self.vg = VifguardDaemon(sb, build_dir)
         self.router = sb.add_netns(self.br, "router", ROUTER_MAC,
                                    [ROUTER_IP + "/24"], ofport=1)
         self.g1 = plug(sb, self.br, "g1", G1_MAC, [G1_IP], 11)
@@ -96,11 +97,14 @@ class Lab:
                               [(self.g1, G1_MAC, G1_IP, "G1OK")]) == {"G1OK"}
 
 
-@pytest.fixture
-def lab(ovs, build_dirs):
-    lab = Lab(ovs, build_dirs)
+@pytest.fixture(params=["plain", "asan"])
+def lab(request, ovs, build_dirs):
+    """The LAN, with vifguardd plain and under AddressSanitizer (the
+    refusal paths are rare: each run checks the daemon exits 0)."""
+    lab = Lab(ovs, build_dirs[request.param])
     yield lab
-    lab.vg.stop()
+    rc = lab.vg.stop()
+    assert rc == 0, "vifguardd exited with %s:\n%s" % (rc, lab.vg.log_tail())
 
 
 def test_port_group_refused(lab):
