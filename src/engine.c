@@ -1839,18 +1839,37 @@ refusals_clear__(struct eng_bridge *br)
 
 static struct vg_ratelimit refused_rl = VG_RATELIMIT_INIT(5, 20);
 
+/* The index in 'br->refused' of the refusal of group 'cookie' (the bridge
+ * group or a VLAN group) since the last retry, or SIZE_MAX.  There is one
+ * per group at most; its 'fp' says which version was refused last. */
+static size_t
+refusal_find__(const struct eng_bridge *br, uint64_t cookie)
+{
+    for (size_t i = 0; i < br->n_refused; i++) {
+        if (br->refused[i].cookie == cookie) {
+            return i;
+        }
+    }
+    return SIZE_MAX;
+}
+
 /* Forgets the refusal of group 'cookie', which the switch now holds. */
 static void
 refusal_forget__(struct eng_bridge *br, uint64_t cookie)
 {
-    for (size_t i = 0; i < br->n_refused;) {
-        if (br->refused[i].cookie == cookie) {
-            free(br->refused[i].msg);
-            br->refused[i] = br->refused[--br->n_refused];
-        } else {
-            i++;
-        }
+    size_t i = refusal_find__(br, cookie);
+    if (i != SIZE_MAX) {
+        free(br->refused[i].msg);
+        br->refused[i] = br->refused[--br->n_refused];
     }
+}
+
+/* Whether the switch refused group 'cookie' with fingerprint 'fp'. */
+static bool
+refused__(const struct eng_bridge *br, uint64_t cookie, uint64_t fp)
+{
+    size_t i = refusal_find__(br, cookie);
+    return i != SIZE_MAX && br->refused[i].fp == fp;
 }
 
 /* The message of the refusal of group 'cookie', whatever version was
@@ -1858,26 +1877,8 @@ refusal_forget__(struct eng_bridge *br, uint64_t cookie)
 static const char *
 refusal_msg__(const struct eng_bridge *br, uint64_t cookie)
 {
-    for (size_t i = 0; i < br->n_refused; i++) {
-        if (br->refused[i].cookie == cookie) {
-            return br->refused[i].msg;
-        }
-    }
-    return NULL;
-}
-
-/* If the switch refused group 'cookie' (the bridge group or a VLAN group)
- * with fingerprint 'fp', and no retry came since, the message saying so;
- * else NULL. */
-static const char *
-refused__(const struct eng_bridge *br, uint64_t cookie, uint64_t fp)
-{
-    for (size_t i = 0; i < br->n_refused; i++) {
-        if (br->refused[i].cookie == cookie && br->refused[i].fp == fp) {
-            return br->refused[i].msg;
-        }
-    }
-    return NULL;
+    size_t i = refusal_find__(br, cookie);
+    return i != SIZE_MAX ? br->refused[i].msg : NULL;
 }
 
 /* The retry: forgets every refusal of 'br' and tries again. */
@@ -1972,10 +1973,16 @@ refuse__(struct eng_bridge *br, const struct txn_group__ *g, const char *why)
                       : "the VLAN's guests get none of its broadcasts and "
                         "multicasts meanwhile",
                   br->refused_backoff);
-        br->refused = ofp_xrealloc(br->refused,
-                                   (br->n_refused + 1) * sizeof *br->refused);
-        br->refused[br->n_refused++] =
-            (struct refusal__){ g->cookie, g->fp, msg };
+        /* One per group: the version refused last. */
+        size_t i = refusal_find__(br, g->cookie);
+        if (i != SIZE_MAX) {
+            free(br->refused[i].msg);
+        } else {
+            br->refused = ofp_xrealloc(br->refused, (br->n_refused + 1) *
+                                                        sizeof *br->refused);
+            i = br->n_refused++;
+        }
+        br->refused[i] = (struct refusal__){ g->cookie, g->fp, msg };
         return;
     }
     if (!n_closed) {
@@ -2099,6 +2106,17 @@ txn_add_group__(struct eng_txn *txn, uint64_t cookie, uint64_t fp,
     g->cookie = cookie;
     g->fp = fp;
     g->deleted = deleted;
+}
+
+/* Adds the removal of group 'cookie' to 'txn'.  Returns the flow mods it
+ * takes (1). */
+static size_t
+txn_delete__(struct eng_txn *txn, uint64_t cookie, struct ofp_buf *b,
+             struct ofp_buf *scratch)
+{
+    bundle_delete_group__(txn, cookie, b, scratch);
+    txn_add_group__(txn, cookie, 0, true);
+    return 1;
 }
 
 /* After the large, short-lived buffers of a transaction or read-back of
@@ -2436,9 +2454,7 @@ reconcile_flows__(struct eng_bridge *br)
             /* Not again before the retry; a VLAN group's older version
              * goes (refuse__()). */
             if (in && w->kind == W_VLAN) {
-                bundle_delete_group__(txn, w->cookie, &b, &scratch);
-                txn_add_group__(txn, w->cookie, 0, true);
-                n_flows++;
+                n_flows += txn_delete__(txn, w->cookie, &b, &scratch);
             }
             continue;
         }
@@ -2454,9 +2470,7 @@ reconcile_flows__(struct eng_bridge *br)
              * then whether or not the guest changed; and the bridge and
              * VLAN groups stay (nf_pending__()). */
             if (in && w->kind == W_PORT) {
-                bundle_delete_group__(txn, w->cookie, &b, &scratch);
-                txn_add_group__(txn, w->cookie, 0, true);
-                n_flows++;
+                n_flows += txn_delete__(txn, w->cookie, &b, &scratch);
             }
             continue;
         }
@@ -2466,9 +2480,7 @@ reconcile_flows__(struct eng_bridge *br)
              * holds of them goes if it is not what is wanted (an older
              * policy, a guest since moved to another VLAN). */
             if (in) {
-                bundle_delete_group__(txn, w->cookie, &b, &scratch);
-                txn_add_group__(txn, w->cookie, 0, true);
-                n_flows++;
+                n_flows += txn_delete__(txn, w->cookie, &b, &scratch);
             }
             continue;
         }
@@ -2510,9 +2522,7 @@ reconcile_flows__(struct eng_bridge *br)
         }
         if (!bsearch(&key, wants, n_wants, sizeof *wants, want_cmp__) &&
             !(vlan && vlans_frozen)) {
-            bundle_delete_group__(txn, cookie, &b, &scratch);
-            txn_add_group__(txn, cookie, 0, true);
-            n_flows++;
+            n_flows += txn_delete__(txn, cookie, &b, &scratch);
         }
     }
     free(wants);
